@@ -1,1 +1,16 @@
-export {};
+export type {
+  JsonSchema,
+  ListFilter,
+  ModelSpec,
+  Problem,
+  Registry,
+  Role,
+  TemplateExample,
+  TemplateId,
+  TemplateMessage,
+  TemplateRef,
+  TemplateStatus,
+  TemplateSummary,
+  TemplateVersion,
+  VersionSelector,
+} from "./types.js";
