@@ -1,0 +1,22 @@
+const marker = Symbol.for("promptreg.cli.error");
+
+/**
+ * Base of every error the CLI raises itself. `exitCode` is what `main` returns when it reaches the top:
+ * 1 for content problems (bad templates, bad input), 2 for usage mistakes.
+ */
+export class CliError extends Error {
+  readonly [marker] = true;
+  readonly code: string;
+  readonly exitCode: 1 | 2;
+
+  constructor(options: { code: string; message: string; exitCode?: 1 | 2; cause?: unknown }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CliError";
+    this.code = options.code;
+    this.exitCode = options.exitCode ?? 1;
+  }
+
+  static isInstance(value: unknown): value is CliError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,26 @@
+import { CliError } from "./cli-error.js";
+
+const marker = Symbol.for("promptreg.cli.scaffold-error");
+
+export type ScaffoldProblem = "invalid_id" | "already_exists";
+
+/** `promptreg new` refused to create a template (bad id, or it would overwrite an existing one). */
+export class ScaffoldError extends CliError {
+  readonly [marker] = true;
+  readonly templateId: string;
+  readonly problem: ScaffoldProblem;
+  /** The file or directory involved, relative to the caller's cwd. */
+  readonly path: string | undefined;
+
+  constructor(options: { templateId: string; problem: ScaffoldProblem; message: string; path?: string }) {
+    super({ code: `scaffold_${options.problem}`, message: options.message });
+    this.name = "ScaffoldError";
+    this.templateId = options.templateId;
+    this.problem = options.problem;
+    this.path = options.path;
+  }
+
+  static override isInstance(value: unknown): value is ScaffoldError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

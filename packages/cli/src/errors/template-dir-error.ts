@@ -1,0 +1,24 @@
+import { CliError } from "./cli-error.js";
+
+const marker = Symbol.for("promptreg.cli.template-dir-error");
+
+/** The `--dir` given (or the default `templates`) does not exist or is not a directory. */
+export class TemplateDirError extends CliError {
+  readonly [marker] = true;
+  /** The directory relative to the caller's cwd. */
+  readonly dir: string;
+
+  constructor(options: { dir: string; reason: "missing" | "not_a_directory" }) {
+    const what = options.reason === "missing" ? "does not exist" : "is not a directory";
+    super({
+      code: `template_dir_${options.reason}`,
+      message: `Template directory "${options.dir}" ${what}. Run the command from your repository root or pass --dir <path to templates>.`,
+    });
+    this.name = "TemplateDirError";
+    this.dir = options.dir;
+  }
+
+  static override isInstance(value: unknown): value is TemplateDirError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

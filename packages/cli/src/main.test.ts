@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeTempDir, runCli } from "./__fixtures__/run-cli.js";
+
+let temp: { dir: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+describe("main", () => {
+  it("exits 2 with the command list when no command is given", async () => {
+    const run = await runCli([], { cwd: temp.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Usage: promptreg <command>");
+  });
+
+  it("exits 2 on an unknown command and suggests the closest one", async () => {
+    const run = await runCli(["vaildate"], { cwd: temp.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "vaildate"');
+    expect(run.stderr).toContain('Did you mean "validate"?');
+    expect(run.stdout).toBe("");
+  });
+
+  it("exits 2 on an unknown flag and prints that command's usage", async () => {
+    const run = await runCli(["validate", "--frobnicate"], { cwd: temp.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown flag "--frobnicate"');
+    expect(run.stderr).toContain("Usage: promptreg validate");
+  });
+
+  it("exits 2 when a string flag has no value", async () => {
+    const run = await runCli(["validate", "--dir"], { cwd: temp.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--dir");
+  });
+
+  it("exits 2 on an unexpected positional argument", async () => {
+    const run = await runCli(["validate", "extra"], { cwd: temp.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unexpected argument "extra"');
+  });
+
+  it("prints a command's usage on --help and exits 0", async () => {
+    const run = await runCli(["render", "--help"], { cwd: temp.dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: promptreg render <ref>");
+  });
+
+  it("prints the top-level usage on --help and exits 0", async () => {
+    const run = await runCli(["--help"], { cwd: temp.dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Commands:");
+  });
+
+  it("exits 1 with a how-to-fix message when the template directory is missing", async () => {
+    const run = await runCli(["validate", "--dir", "nope"], { cwd: temp.dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Template directory "nope" does not exist');
+    expect(run.stderr).toContain("--dir");
+  });
+});

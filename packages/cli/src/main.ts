@@ -1,0 +1,88 @@
+import { runBuild } from "./commands/build.js";
+import { runList } from "./commands/list.js";
+import { runNew } from "./commands/new.js";
+import { runRender } from "./commands/render.js";
+import { runValidate } from "./commands/validate.js";
+import { CliError } from "./errors/cli-error.js";
+import { UsageError } from "./errors/usage-error.js";
+import type { CliIo } from "./io.js";
+import { type CommandName, commandUsage, topUsage } from "./usage.js";
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<CommandName, Command> = {
+  validate: runValidate,
+  list: runList,
+  render: runRender,
+  new: runNew,
+  build: runBuild,
+};
+
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+
+/**
+ * Runs one `promptreg` invocation and returns its exit code: 0 ok, 1 content problems, 2 usage errors.
+ * Never throws and never calls `process.exit`, so tests run it in-process.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout).write(`${topUsage}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (!isCommandName(name)) {
+    const suggestion = closestCommand(name);
+    const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
+    io.stderr.write(`promptreg: unknown command "${name}".${hint}\n\n${topUsage}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(`${commandUsage[name]}\n`);
+    return 0;
+  }
+  try {
+    return await commands[name](rest, io);
+  } catch (error) {
+    return reportError(error, name, io);
+  }
+}
+
+function reportError(error: unknown, command: CommandName, io: CliIo): number {
+  if (UsageError.isInstance(error)) {
+    io.stderr.write(`${error.message}\n\n${commandUsage[command]}\n`);
+    return 2;
+  }
+  if (CliError.isInstance(error)) {
+    io.stderr.write(`promptreg ${command}: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(
+    `promptreg ${command}: internal error, this is a bug in promptreg; please report it with the command you ran.\n${detail}\n`,
+  );
+  return 1;
+}
+
+function closestCommand(name: string): string | undefined {
+  let best: { command: string; distance: number } | undefined;
+  for (const command of Object.keys(commands)) {
+    const distance = editDistance(name, command);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { command, distance };
+  }
+  return best?.command;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,55 @@
+/** Short usage texts, printed on usage errors (exit 2) and by `--help`. */
+export const commandUsage = {
+  validate: `Usage: promptreg validate [--dir templates] [--json] [--strict]
+
+Checks every template, label and partial under --dir (default: templates) and lints the
+Handlebars against the input schemas. Prints each problem as path:line:col: message.
+
+  --dir <path>   template root, relative to the current directory (default: templates)
+  --json         print a JSON report instead of text
+  --strict       warnings fail the run too (exit 1)`,
+  list: `Usage: promptreg list [--dir templates] [--json] [--tag T] [--owner O] [--status S]
+
+Lists templates: id, latest published version, labels, versions and description.
+
+  --dir <path>      template root (default: templates)
+  --json            print JSON (one summary per template)
+  --tag <tag>       only templates with this tag
+  --owner <owner>   only templates owned by this owner
+  --status <s>      draft | published | deprecated`,
+  render: `Usage: promptreg render <ref> [--input file.json | --input - | --example NAME] [--json] [--dir templates]
+
+Renders a template reference (id, id@1.2.0, id@^1, id@production) to chat messages.
+
+  --input <file>    JSON object with the template input; "-" reads it from stdin
+  --example <name>  use one of the version's examples as the input
+  --json            print the full render result as JSON
+  --dir <path>      template root (default: templates)`,
+  new: `Usage: promptreg new <id> [--dir templates] [--owner you@example.com]
+
+Scaffolds <dir>/<id>/1.0.0.yaml: a valid draft template to edit. Never overwrites.
+
+  --dir <path>      template root (default: templates)
+  --owner <owner>   owner written into the file (default: owner@example.com)`,
+  build: `Usage: promptreg build [--out dist/promptreg] [--dir templates]
+
+Writes <out>/bundle.json (all templates, labels and partials, with hashes) and
+<out>/templates.d.ts (TemplateMap: input/output types for every reference).
+
+  --out <path>   output directory (default: dist/promptreg)
+  --dir <path>   template root (default: templates)`,
+} as const;
+
+export type CommandName = keyof typeof commandUsage;
+
+export const topUsage = `Usage: promptreg <command> [flags]
+
+Commands:
+  validate   check templates, labels and partials; lint variables against schemas
+  list       list templates with their versions and labels
+  render     render a template reference to chat messages
+  new        scaffold a new template
+  build      write bundle.json and TypeScript types
+
+Run "promptreg <command> --help" for a command's flags.
+Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;
