@@ -1,1 +1,34 @@
-export {};
+export type { BodyInput } from "./canonical.js";
+export { buildStringToSign, hashBody } from "./canonical.js";
+export type {
+  ClientCredential,
+  ClientKeySet,
+  ParseClientKeysOptions,
+  RedactedClientCredential,
+} from "./client-keys.js";
+export { parseClientKeys } from "./client-keys.js";
+export type { ClientKeysIssue } from "./errors/invalid-client-keys-error.js";
+export { InvalidClientKeysError } from "./errors/invalid-client-keys-error.js";
+export { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
+export { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
+export { SigningError } from "./errors/signing-error.js";
+export type { SignatureHeaders } from "./headers.js";
+export { SIGNATURE_HEADERS } from "./headers.js";
+export type { MemoryNonceStore, MemoryNonceStoreOptions, NonceStore } from "./nonce-store.js";
+export { createMemoryNonceStore, DEFAULT_MAX_NONCE_ENTRIES } from "./nonce-store.js";
+export { redact } from "./redact.js";
+export type { SignRequestOptions } from "./sign-request.js";
+export { createNonce, signRequest } from "./sign-request.js";
+export type {
+  HeadersInput,
+  LookupSecrets,
+  VerifyFailureReason,
+  VerifyRequestOptions,
+  VerifyResult,
+} from "./verify-request.js";
+export {
+  DEFAULT_NONCE_TTL_SECONDS,
+  DEFAULT_WINDOW_SECONDS,
+  VERIFY_FAILURE_REASONS,
+  verifyRequest,
+} from "./verify-request.js";

@@ -1,0 +1,23 @@
+import { SigningError } from "./signing-error.js";
+
+const marker = Symbol.for("promptreg.signing.InvalidSignInputError");
+
+/** `signRequest` was given a field that cannot produce a valid signature (e.g. a path without a leading "/"). */
+export class InvalidSignInputError extends SigningError {
+  readonly [marker] = true;
+  /** Name of the offending option, e.g. "pathAndQuery". */
+  readonly field: string;
+
+  constructor(options: { field: string; problem: string; fix: string }) {
+    super({
+      code: "invalid_sign_input",
+      message: `signRequest: option "${options.field}" ${options.problem}. ${options.fix}`,
+    });
+    this.name = "InvalidSignInputError";
+    this.field = options.field;
+  }
+
+  static override isInstance(value: unknown): value is InvalidSignInputError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}
