@@ -1,0 +1,84 @@
+import express, { type Express, type Router } from "express";
+import helmet from "helmet";
+import type { ServerConfig } from "./config.js";
+import { authenticateRequest } from "./http/authenticate-request.js";
+import { errorHandler, notFound } from "./http/error-handler.js";
+import { captureRawBody, jsonBody } from "./http/json-body.js";
+import { createLogger, type Logger } from "./http/logger.js";
+import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
+import { requestContext } from "./http/request-context.js";
+import { createErrorConverter, type ErrorMapper } from "./http/to-server-error.js";
+import type { RequestVerifier } from "./logic/authenticate.js";
+import type { CredentialSet } from "./logic/credentials.js";
+import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-limit-store.js";
+import type { RegistryHolder } from "./logic/registry-holder.js";
+import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
+import { type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
+import { templatesRouter } from "./routes/templates.js";
+
+export type AppConfig = Pick<
+  ServerConfig,
+  "bodyLimitBytes" | "requestTimeoutMs" | "rateLimitPerMinute" | "outputRepairAttempts" | "statsCapacity"
+>;
+
+export interface AppDeps {
+  config: AppConfig;
+  registry: RegistryHolder;
+  credentials: CredentialSet;
+  /** `undefined` = authentication off (development only; config refuses it in production). */
+  verifier: RequestVerifier | undefined;
+  logger?: Logger;
+  metrics?: ServerMetrics;
+  stats?: StatsStore;
+  rateLimits?: RateLimitStore;
+  lifecycle?: Lifecycle;
+  /** Routes that need the gateway (render is not one of them); added by later modules. */
+  extraRouters?: Router[];
+  gatewayConfigured?: () => boolean;
+  errorMappers?: ErrorMapper[];
+  now?: () => number;
+}
+
+/** Builds the Express app without listening, so tests drive it on port 0 and main.ts owns the process. */
+export function createApp(deps: AppDeps): Express {
+  const logger = deps.logger ?? createLogger();
+  const metrics = deps.metrics ?? createServerMetrics();
+  const stats = deps.stats ?? createRingStatsStore({ capacity: deps.config.statsCapacity });
+  const rateLimits = deps.rateLimits ?? createMemoryRateLimitStore();
+  const lifecycle = deps.lifecycle ?? { draining: false };
+  const now = deps.now ?? Date.now;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(requestContext({ logger, metrics, stats, timeoutMs: deps.config.requestTimeoutMs, now }));
+  app.use(helmet());
+  app.use(
+    operationsRouter({
+      registry: deps.registry,
+      gatewayConfigured: deps.gatewayConfigured ?? (() => false),
+      metrics,
+      lifecycle,
+    }),
+  );
+  // Raw bytes first: the signature covers the body exactly as sent, so JSON is parsed only after verification.
+  app.use(express.raw({ type: () => true, limit: deps.config.bodyLimitBytes }));
+  app.use(captureRawBody);
+  app.use(
+    "/v1",
+    authenticateRequest({
+      verifier: deps.verifier,
+      credentials: deps.credentials,
+      metrics,
+      rateLimits,
+      anonymousRequestsPerMinute: deps.config.rateLimitPerMinute,
+    }),
+  );
+  app.use(jsonBody);
+  app.use(templatesRouter({ registry: deps.registry }));
+  app.use(statsRouter({ stats, now }));
+  for (const router of deps.extraRouters ?? []) app.use(router);
+  app.use(notFound);
+  app.use(errorHandler({ convert: createErrorConverter(deps.errorMappers ?? []), logger }));
+  return app;
+}

@@ -1,0 +1,135 @@
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors/config-error.js";
+
+/**
+ * Every environment variable the service reads, validated once at start-up. docs/operations.md has the same
+ * table for operators; keep the two in step.
+ */
+const booleanish = z
+  .enum(["1", "0", "true", "false", "on", "off", "yes", "no"])
+  .transform((value) => ["1", "true", "on", "yes"].includes(value));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PROMPTREG_TEMPLATES_DIR: z.string().min(1).optional(),
+  PROMPTREG_WATCH: booleanish.optional(),
+  PROMPTREG_AUTH: z.enum(["on", "off"]).default("on"),
+  PROMPTREG_CLIENT_KEYS: z.string().min(1).optional(),
+  PROMPTREG_CLIENT_KEYS_FILE: z.string().min(1).optional(),
+  PROMPTREG_DEV_CLIENT_FILE: z.string().min(1).optional(),
+  PROMPTREG_SIGNATURE_WINDOW_SECONDS: positiveInt(300),
+  PROMPTREG_RATE_LIMIT_RPM: positiveInt(600),
+  PROMPTREG_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  PROMPTREG_REQUEST_TIMEOUT_MS: positiveInt(60_000),
+  PROMPTREG_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  PROMPTREG_OUTPUT_REPAIR_ATTEMPTS: z.coerce.number().int().min(0).max(3).default(1),
+  PROMPTREG_STATS_CAPACITY: positiveInt(10_000),
+  PROMPTREG_LOG_BODIES: booleanish.default(false),
+  GATEWAY_BASE_URL: z.url().default("https://api.phaseo.app/v1"),
+  GATEWAY_API_KEY: z.string().min(1).optional(),
+  GATEWAY_API_KEY_FILE: z.string().min(1).optional(),
+});
+
+export interface ServerConfig {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string;
+  logLevel: string;
+  templatesDir: string;
+  /** Reload the registry when a template file changes (default on in development). */
+  watch: boolean;
+  auth: "on" | "off";
+  clientKeys: { inline?: string; file?: string };
+  devClientFile: string;
+  signatureWindowSeconds: number;
+  /** Default per-client budget; a client entry may set its own. */
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  drainTimeoutMs: number;
+  outputRepairAttempts: number;
+  statsCapacity: number;
+  logBodies: boolean;
+  gateway: {
+    baseUrl: string;
+    /** Unset: a simulated gateway is started in-process. */
+    apiKey?: string;
+    apiKeyFile?: string;
+  };
+}
+
+/** Validates `env` and returns the typed configuration; throws `ConfigError` listing every bad variable. */
+export function loadConfig({
+  env = process.env,
+  repoRoot = process.cwd(),
+}: {
+  env?: NodeJS.ProcessEnv;
+  repoRoot?: string;
+} = {}): ServerConfig {
+  // Empty strings are how shells and compose files say "unset".
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError({
+      issues: parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "(environment)"),
+        message: issue.message,
+      })),
+    });
+  }
+  const e = parsed.data;
+  const issues: { variable: string; message: string }[] = [];
+  if (e.PROMPTREG_AUTH === "off" && e.NODE_ENV === "production") {
+    issues.push({
+      variable: "PROMPTREG_AUTH",
+      message: "'off' is refused when NODE_ENV=production; configure PROMPTREG_CLIENT_KEYS(_FILE) instead",
+    });
+  }
+  if (e.GATEWAY_API_KEY && e.GATEWAY_API_KEY_FILE) {
+    issues.push({
+      variable: "GATEWAY_API_KEY_FILE",
+      message: "set either GATEWAY_API_KEY or GATEWAY_API_KEY_FILE, not both",
+    });
+  }
+  if (e.NODE_ENV === "production" && !e.PROMPTREG_CLIENT_KEYS && !e.PROMPTREG_CLIENT_KEYS_FILE) {
+    issues.push({
+      variable: "PROMPTREG_CLIENT_KEYS",
+      message: "production needs client credentials (PROMPTREG_CLIENT_KEYS or PROMPTREG_CLIENT_KEYS_FILE)",
+    });
+  }
+  if (issues.length > 0) throw new ConfigError({ issues });
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    templatesDir: path.resolve(repoRoot, e.PROMPTREG_TEMPLATES_DIR ?? "templates"),
+    watch: e.PROMPTREG_WATCH ?? e.NODE_ENV === "development",
+    auth: e.PROMPTREG_AUTH,
+    clientKeys: { inline: e.PROMPTREG_CLIENT_KEYS, file: e.PROMPTREG_CLIENT_KEYS_FILE },
+    devClientFile: path.resolve(repoRoot, e.PROMPTREG_DEV_CLIENT_FILE ?? ".promptreg/dev-client.json"),
+    signatureWindowSeconds: e.PROMPTREG_SIGNATURE_WINDOW_SECONDS,
+    rateLimitPerMinute: e.PROMPTREG_RATE_LIMIT_RPM,
+    bodyLimitBytes: e.PROMPTREG_BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.PROMPTREG_REQUEST_TIMEOUT_MS,
+    drainTimeoutMs: e.PROMPTREG_DRAIN_TIMEOUT_MS,
+    outputRepairAttempts: e.PROMPTREG_OUTPUT_REPAIR_ATTEMPTS,
+    statsCapacity: e.PROMPTREG_STATS_CAPACITY,
+    logBodies: e.PROMPTREG_LOG_BODIES,
+    gateway: { baseUrl: e.GATEWAY_BASE_URL, apiKey: e.GATEWAY_API_KEY, apiKeyFile: e.GATEWAY_API_KEY_FILE },
+  };
+}
+
+/** Shows at most the first 8 characters of a secret, for logs and messages. */
+export function truncateSecret(value: string): string {
+  return value.length <= 8 ? `${value.slice(0, Math.min(4, value.length))}…` : `${value.slice(0, 8)}…`;
+}

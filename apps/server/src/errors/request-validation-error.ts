@@ -1,0 +1,37 @@
+import { ServerError } from "./server-error.js";
+
+const marker = Symbol.for("promptreg.server.RequestValidationError");
+
+export interface RequestIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+/** The request body is not valid JSON or does not have the shape the endpoint documents (400). */
+export class RequestValidationError extends ServerError {
+  readonly [marker] = true;
+  readonly issues: RequestIssue[];
+
+  constructor({
+    endpoint,
+    issues,
+    code = "invalid_body",
+  }: { endpoint: string; issues: RequestIssue[]; code?: string }) {
+    const list = issues.map(
+      (issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`,
+    );
+    super({
+      type: "invalid_request",
+      code,
+      message: `Invalid request body for ${endpoint}: ${list.join("; ")}. See GET /openapi.json for the expected shape.`,
+      details: { issues },
+    });
+    this.name = "RequestValidationError";
+    this.issues = issues;
+  }
+
+  static override isInstance(value: unknown): value is RequestValidationError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,70 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export interface ServerMetrics {
+  register: Registry;
+  httpDuration: Histogram<"method" | "route" | "status">;
+  authFailures: Counter<"reason">;
+  errors: Counter<"origin" | "code">;
+  outputRepairs: Counter<"template" | "outcome">;
+  registryReloads: Counter<"outcome">;
+  registryTemplates: Gauge;
+  inflight: Gauge;
+}
+
+/**
+ * The service's own metrics on a private registry (never prom-client's global one, so two apps in one
+ * process, as in tests, do not collide). The gateway client's adapter registers on the same registry.
+ */
+export function createServerMetrics({
+  register = new Registry(),
+  defaultMetrics = true,
+}: {
+  register?: Registry;
+  defaultMetrics?: boolean;
+} = {}): ServerMetrics {
+  if (defaultMetrics) collectDefaultMetrics({ register });
+  return {
+    register,
+    httpDuration: new Histogram({
+      name: "http_server_request_duration_seconds",
+      help: "Duration of HTTP requests handled by the service, by route template and status.",
+      labelNames: ["method", "route", "status"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [register],
+    }),
+    authFailures: new Counter({
+      name: "promptreg_auth_failures_total",
+      help: "Requests rejected by signature verification, by reason code.",
+      labelNames: ["reason"],
+      registers: [register],
+    }),
+    errors: new Counter({
+      name: "promptreg_http_errors_total",
+      help: "Error responses by origin (caller = 4xx, upstream = gateway, server = our own bug) and code.",
+      labelNames: ["origin", "code"],
+      registers: [register],
+    }),
+    outputRepairs: new Counter({
+      name: "promptreg_output_repairs_total",
+      help: "Re-asks after a model reply failed the template's output schema, by outcome.",
+      labelNames: ["template", "outcome"],
+      registers: [register],
+    }),
+    registryReloads: new Counter({
+      name: "promptreg_registry_reloads_total",
+      help: "Registry reload attempts by outcome; a failed reload keeps the last good registry serving.",
+      labelNames: ["outcome"],
+      registers: [register],
+    }),
+    registryTemplates: new Gauge({
+      name: "promptreg_registry_template_versions",
+      help: "Template versions in the registry currently serving.",
+      registers: [register],
+    }),
+    inflight: new Gauge({
+      name: "http_server_active_requests",
+      help: "Requests (including open streams) in progress.",
+      registers: [register],
+    }),
+  };
+}

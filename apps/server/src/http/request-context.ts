@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import { truncateSecret } from "../config.js";
+import { ServerError } from "../errors/server-error.js";
+import type { StatsStore } from "../logic/stats-store.js";
+import type { Logger } from "./logger.js";
+import type { ServerMetrics } from "./metrics.js";
+import type { RequestState } from "./request-state.js";
+import { sendError } from "./send-error.js";
+
+const EMPTY = Buffer.alloc(0);
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export class RequestTimeoutError extends ServerError {
+  constructor({ timeoutMs }: { timeoutMs: number }) {
+    super({
+      type: "timeout",
+      code: "request_timeout",
+      message: `The request did not finish within ${timeoutMs} ms (PROMPTREG_REQUEST_TIMEOUT_MS) and was cancelled, including its gateway call.`,
+      origin: "upstream",
+      details: { timeoutMs },
+    });
+    this.name = "RequestTimeoutError";
+  }
+}
+
+/**
+ * Gives each request an id, a cancellation signal (client disconnect or timeout) and, once the response is done,
+ * one log line, one histogram observation and one stats sample. Bodies are never logged.
+ */
+export function requestContext({
+  logger,
+  metrics,
+  stats,
+  timeoutMs,
+  now = Date.now,
+}: {
+  logger: Logger;
+  metrics: ServerMetrics;
+  stats: StatsStore;
+  timeoutMs: number;
+  now?: () => number;
+}) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const incoming = req.get("x-request-id");
+    const state: RequestState = {
+      requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+      startedAt: performance.now(),
+      abort: new AbortController(),
+      route: "unmatched",
+      rawBody: EMPTY,
+    };
+    res.locals.promptreg = state;
+    res.setHeader("x-request-id", state.requestId);
+    metrics.inflight.inc();
+
+    const timer = setTimeout(() => {
+      const error = new RequestTimeoutError({ timeoutMs });
+      state.error ??= error;
+      state.abort.abort(error);
+      if (!res.headersSent) sendError(res, error, state.requestId);
+    }, timeoutMs);
+    timer.unref();
+
+    res.on("close", () => {
+      clearTimeout(timer);
+      metrics.inflight.dec();
+      if (!res.writableFinished && !state.abort.signal.aborted) {
+        state.abort.abort(
+          new ServerError({
+            type: "invalid_request",
+            status: 499,
+            code: "client_closed",
+            message: "client closed the connection",
+          }),
+        );
+      }
+      const latencyMs = performance.now() - state.startedAt;
+      const status = res.writableFinished ? res.statusCode : 499;
+      metrics.httpDuration.observe(
+        { method: req.method, route: state.route, status: String(status) },
+        latencyMs / 1000,
+      );
+      const errorOrigin =
+        state.error?.origin ?? (status >= 500 ? "server" : status >= 400 ? "caller" : undefined);
+      if (status >= 400)
+        metrics.errors.inc({ origin: errorOrigin ?? "server", code: state.error?.code ?? String(status) });
+      stats.record({
+        at: now(),
+        route: state.route,
+        status,
+        latencyMs,
+        errorOrigin: status >= 400 ? errorOrigin : undefined,
+        template: state.template?.id,
+        templateVersion: state.template?.version,
+        provider: state.upstream?.provider,
+        promptTokens: state.upstream?.promptTokens,
+        completionTokens: state.upstream?.completionTokens,
+        costUsd: state.upstream?.costUsd,
+      });
+      const line = {
+        requestId: state.requestId,
+        method: req.method,
+        path: req.path,
+        route: state.route,
+        status,
+        latencyMs: Math.round(latencyMs * 10) / 10,
+        keyId: state.client ? truncateSecret(state.client.keyId) : undefined,
+        templateRef: state.templateRef,
+        template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
+        errorCode: state.error?.code,
+        errorOrigin: status >= 400 ? errorOrigin : undefined,
+      };
+      if (status >= 500 && state.error?.origin === "server") logger.error(line, "request failed");
+      else logger.info(line, "request");
+    });
+    next();
+  };
+}

@@ -1,0 +1,23 @@
+import type { Response } from "express";
+import type { ServerError } from "../errors/server-error.js";
+import type { AuthenticatedClient } from "../logic/credentials.js";
+
+/** What one request accumulates on its way through the middleware, for logs, metrics and stats. */
+export interface RequestState {
+  requestId: string;
+  startedAt: number;
+  /** Aborted when the client disconnects or the request times out; handlers pass it to the gateway. */
+  abort: AbortController;
+  /** Route template for metric labels; unmatched requests stay "unmatched" so label cardinality is bounded. */
+  route: string;
+  rawBody: Buffer;
+  client?: AuthenticatedClient;
+  templateRef?: string;
+  template?: { id: string; version: string };
+  upstream?: { provider?: string; promptTokens?: number; completionTokens?: number; costUsd?: number };
+  error?: ServerError;
+}
+
+export function requestState(res: Response): RequestState {
+  return res.locals.promptreg as RequestState;
+}

@@ -1,0 +1,32 @@
+import type { Response } from "express";
+import type { ServerError } from "../errors/server-error.js";
+
+/** The one JSON error shape of every endpoint. */
+export interface ErrorBody {
+  error: {
+    type: string;
+    code: string;
+    message: string;
+    details?: Record<string, unknown>;
+    requestId: string;
+  };
+}
+
+export function errorBody(error: ServerError, requestId: string): ErrorBody {
+  return {
+    error: {
+      type: error.type,
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      requestId,
+    },
+  };
+}
+
+export function sendError(res: Response, error: ServerError, requestId: string): void {
+  if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
+    res.setHeader("Retry-After", String(Math.max(0, Math.ceil(error.retryAfterSeconds))));
+  }
+  res.status(error.status).json(errorBody(error, requestId));
+}

@@ -1,0 +1,62 @@
+import { type Request, type Response, Router } from "express";
+import type { ServerMetrics } from "../http/metrics.js";
+import { requestState } from "../http/request-state.js";
+import { computeStats } from "../logic/compute-stats.js";
+import type { RegistryHolder } from "../logic/registry-holder.js";
+import type { StatsStore } from "../logic/stats-store.js";
+
+export interface Lifecycle {
+  /** True once SIGTERM arrived: /readyz answers 503 so load balancers stop sending traffic. */
+  draining: boolean;
+}
+
+/** Liveness, readiness and Prometheus: unauthenticated, for the platform rather than client apps. */
+export function operationsRouter({
+  registry,
+  gatewayConfigured,
+  metrics,
+  lifecycle,
+}: {
+  registry: RegistryHolder;
+  gatewayConfigured: () => boolean;
+  metrics: ServerMetrics;
+  lifecycle: Lifecycle;
+}): Router {
+  const router = Router();
+  router.get("/healthz", (_req: Request, res: Response) => {
+    requestState(res).route = "/healthz";
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", (_req: Request, res: Response) => {
+    requestState(res).route = "/readyz";
+    const loaded = registry.current();
+    const checks = {
+      registry: loaded ? "ok" : "loading",
+      gateway: gatewayConfigured() ? "ok" : "not_configured",
+      lifecycle: lifecycle.draining ? "draining" : "ok",
+    };
+    const ready = loaded !== undefined && gatewayConfigured() && !lifecycle.draining;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? "ready" : "not_ready",
+      checks,
+      templates: loaded ? { versions: loaded.versionCount, loadedAt: loaded.loadedAt.toISOString() } : null,
+    });
+  });
+  router.get("/metrics", async (_req: Request, res: Response) => {
+    requestState(res).route = "/metrics";
+    const body = await metrics.register.metrics();
+    res.setHeader("Content-Type", metrics.register.contentType);
+    res.send(body);
+  });
+  return router;
+}
+
+export function statsRouter({ stats, now = Date.now }: { stats: StatsStore; now?: () => number }): Router {
+  const router = Router();
+  router.get("/v1/stats", (_req: Request, res: Response) => {
+    requestState(res).route = "/v1/stats";
+    const at = now();
+    res.json(computeStats({ samples: stats.since(at - 5 * 60_000), now: at }));
+  });
+  return router;
+}

@@ -1,0 +1,132 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { createMemoryNonceStore, parseClientKeys, signRequest } from "@promptreg/signing";
+import { type AppDeps, createApp } from "../src/app.js";
+import { createLogger } from "../src/http/logger.js";
+import { createServerMetrics, type ServerMetrics } from "../src/http/metrics.js";
+import { createSignatureVerifier } from "../src/logic/authenticate.js";
+import { type CredentialSet, createCredentialSet } from "../src/logic/credentials.js";
+import type { RegistryHolder } from "../src/logic/registry-holder.js";
+
+/** Every log line written by every app built by this harness in this test file; the secret-scan test reads it. */
+export const capturedLogLines: string[] = [];
+
+export const SECRETS = {
+  main: "main-secret-0123456789abcdef-XYZ",
+  rotatedOld: "old-rotated-secret-abcdef012345",
+  rotatedNew: "new-rotated-secret-9876543210zz",
+  support: "support-only-secret-0123456789ab",
+  slow: "slow-client-secret-0123456789abcd",
+};
+
+export const CLIENT_KEYS_YAML = `clients:
+  - keyId: app-main
+    secrets: ["${SECRETS.main}"]
+  - keyId: app-rotating
+    secrets: ["${SECRETS.rotatedNew}", "${SECRETS.rotatedOld}"]
+  - keyId: app-support
+    secrets: ["${SECRETS.support}"]
+    allowedTemplates: ["support/"]
+  - keyId: app-slow
+    secrets: ["${SECRETS.slow}"]
+    rateLimit: { requestsPerMinute: 3 }
+`;
+
+export const emptyRegistry: RegistryHolder = {
+  current: () => undefined,
+  reload: async () => ({ ok: false, error: new Error("no registry in this test") }),
+};
+
+export interface TestServer {
+  url: string;
+  metrics: ServerMetrics;
+  credentials: CredentialSet;
+  close(): Promise<void>;
+  /** fetch with a fresh signature (override parts to build attacks). */
+  signed(
+    path: string,
+    options?: {
+      method?: string;
+      body?: unknown;
+      /** Exact body text to sign and send (instead of JSON-encoding `body`). */
+      rawBody?: string;
+      keyId?: string;
+      secret?: string;
+      /** Body actually sent (after signing `body`). */
+      sendBody?: string;
+      /** Path actually requested (after signing `path`). */
+      sendPath?: string;
+      timestamp?: number;
+      nonce?: string;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+    },
+  ): Promise<Response>;
+}
+
+export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+  const metrics = overrides.metrics ?? createServerMetrics({ defaultMetrics: false });
+  const credentials = createCredentialSet({
+    keys: parseClientKeys(CLIENT_KEYS_YAML, { source: "test" }),
+    defaultRequestsPerMinute: 1000,
+  });
+  const logger = createLogger({
+    level: "debug",
+    destination: new Writable({
+      write(chunk, _encoding, callback) {
+        capturedLogLines.push(String(chunk));
+        callback();
+      },
+    }),
+  });
+  const app = createApp({
+    config: {
+      bodyLimitBytes: 4096,
+      requestTimeoutMs: 10_000,
+      rateLimitPerMinute: 1000,
+      outputRepairAttempts: 1,
+      statsCapacity: 1000,
+    },
+    registry: emptyRegistry,
+    credentials,
+    verifier: createSignatureVerifier({ credentials, nonceStore: createMemoryNonceStore() }),
+    logger,
+    metrics,
+    ...overrides,
+  });
+  const server: Server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    metrics,
+    credentials,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    signed: (path, options = {}) => {
+      const hasBody = options.body !== undefined || options.rawBody !== undefined;
+      const method = options.method ?? (hasBody ? "POST" : "GET");
+      const body = options.rawBody ?? (options.body === undefined ? "" : JSON.stringify(options.body));
+      const headers = signRequest({
+        keyId: options.keyId ?? "app-main",
+        secret: options.secret ?? SECRETS.main,
+        method,
+        pathAndQuery: path,
+        body,
+        timestamp: options.timestamp,
+        nonce: options.nonce,
+      });
+      const sent = options.sendBody ?? body;
+      return fetch(url + (options.sendPath ?? path), {
+        method,
+        headers: { ...headers, ...(sent ? { "content-type": "application/json" } : {}), ...options.headers },
+        body: sent === "" ? undefined : sent,
+        signal: options.signal,
+      });
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { createNonce } from "@promptreg/signing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SECRETS, startTestServer, type TestServer } from "./harness.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function errorOf(response: Response) {
+  const body = (await response.json()) as {
+    error: { type: string; code: string; message: string; requestId: string };
+  };
+  return { status: response.status, ...body.error };
+}
+
+describe("request signing", () => {
+  it("accepts a correctly signed request", async () => {
+    const response = await server.signed("/v1/stats");
+    expect(response.status).toBe(200);
+  });
+
+  it("rejects an unsigned request with missing_headers", async () => {
+    const error = await errorOf(await fetch(`${server.url}/v1/stats`));
+    expect(error).toMatchObject({ status: 401, type: "authentication_error", code: "missing_headers" });
+    expect(error.requestId).toMatch(/.+/);
+  });
+
+  it("rejects a tampered body with signature_mismatch", async () => {
+    const response = await server.signed("/v1/render", {
+      body: { ref: "support/summarize-ticket", input: { ticket: "a" } },
+      sendBody: JSON.stringify({ ref: "support/summarize-ticket", input: { ticket: "b" } }),
+    });
+    expect(await errorOf(response)).toMatchObject({ status: 401, code: "signature_mismatch" });
+  });
+
+  it("rejects a tampered path and a tampered query", async () => {
+    const path = await server.signed("/v1/templates/support/a", { sendPath: "/v1/templates/support/b" });
+    expect(await errorOf(path)).toMatchObject({ status: 401, code: "signature_mismatch" });
+    const query = await server.signed("/v1/templates?tag=a", { sendPath: "/v1/templates?tag=b" });
+    expect(await errorOf(query)).toMatchObject({ status: 401, code: "signature_mismatch" });
+  });
+
+  it("rejects stale and future timestamps", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const stale = await server.signed("/v1/stats", { timestamp: now - 301 });
+    expect(await errorOf(stale)).toMatchObject({ status: 401, code: "stale_timestamp" });
+    const future = await server.signed("/v1/stats", { timestamp: now + 301 });
+    expect(await errorOf(future)).toMatchObject({ status: 401, code: "stale_timestamp" });
+  });
+
+  it("rejects a replayed nonce", async () => {
+    const nonce = createNonce();
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await server.signed("/v1/stats", { nonce, timestamp })).status).toBe(200);
+    const replay = await server.signed("/v1/stats", { nonce, timestamp });
+    expect(await errorOf(replay)).toMatchObject({ status: 401, code: "replayed_nonce" });
+  });
+
+  it("rejects an unknown key and a wrong secret", async () => {
+    const unknown = await server.signed("/v1/stats", { keyId: "nobody", secret: SECRETS.main });
+    expect(await errorOf(unknown)).toMatchObject({ status: 401, code: "unknown_key" });
+    const wrong = await server.signed("/v1/stats", { secret: SECRETS.support });
+    expect(await errorOf(wrong)).toMatchObject({ status: 401, code: "signature_mismatch" });
+  });
+
+  it("accepts both secrets of a key during rotation", async () => {
+    const oldSecret = await server.signed("/v1/stats", { keyId: "app-rotating", secret: SECRETS.rotatedOld });
+    const newSecret = await server.signed("/v1/stats", { keyId: "app-rotating", secret: SECRETS.rotatedNew });
+    expect([oldSecret.status, newSecret.status]).toEqual([200, 200]);
+  });
+
+  it("counts signature failures by reason in /metrics", async () => {
+    await fetch(`${server.url}/v1/stats`);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/promptreg_auth_failures_total\{reason="missing_headers"\} [1-9]/);
+    expect(metrics).toMatch(/promptreg_auth_failures_total\{reason="signature_mismatch"\} [1-9]/);
+  });
+
+  it("answers 413 for a body over the limit", async () => {
+    const response = await server.signed("/v1/render", {
+      body: { ref: "x", input: { big: "y".repeat(5000) } },
+    });
+    expect(await errorOf(response)).toMatchObject({
+      status: 413,
+      type: "payload_too_large",
+      code: "body_too_large",
+    });
+  });
+
+  it("answers 400 for a signed body that is not JSON", async () => {
+    const response = await server.signed("/v1/anything", { rawBody: '{"ref": "a",' });
+    const error = await errorOf(response);
+    expect(error).toMatchObject({ status: 400, type: "invalid_request", code: "invalid_json" });
+    expect(error.message).toContain("not valid JSON");
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After once a client's budget is spent", async () => {
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await server.signed("/v1/stats", { keyId: "app-slow", secret: SECRETS.slow });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(last as Response)).toMatchObject({ type: "rate_limited", code: "rate_limited" });
+    // Other clients are unaffected.
+    expect((await server.signed("/v1/stats")).status).toBe(200);
+  });
+});
+
+describe("HTTP hygiene", () => {
+  it("sets helmet headers and a request id, and never shows a stack", async () => {
+    const response = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "trace-123" } });
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-request-id")).toBe("trace-123");
+    expect(response.headers.get("x-powered-by")).toBeNull();
+    const notFound = await server.signed("/v1/nothing-here");
+    const body = await notFound.text();
+    expect(notFound.status).toBe(404);
+    expect(body).not.toMatch(/at .*\.ts:\d+/);
+    expect(JSON.parse(body)).toMatchObject({ error: { type: "not_found", code: "route_not_found" } });
+  });
+});
