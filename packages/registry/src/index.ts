@@ -1,3 +1,35 @@
+// The public API of @promptreg/registry. Anything not named here is private.
+
+export { BundleError, type BundleErrorCode } from "./errors/bundle-error.js";
+export { InvalidReferenceError } from "./errors/invalid-reference-error.js";
+export { RegistryError } from "./errors/registry-error.js";
+export { RegistryLoadError } from "./errors/registry-load-error.js";
+export { StoreError, type StoreErrorCode } from "./errors/store-error.js";
+export { type NotFoundKind, TemplateNotFoundError } from "./errors/template-not-found-error.js";
+export { createFileSystemStore } from "./file-system-store.js";
+export { isLabelName, isStrictSemver, isTemplateId, MAX_ID_LENGTH } from "./ids.js";
+export {
+  compileSchema,
+  normalizeSchema,
+  SCHEMA_KEYWORDS,
+  SCHEMA_TYPES,
+  type SchemaIssue,
+  STRING_FORMATS,
+  toJsonSchema,
+} from "./json-schema-subset.js";
+export { LIMITS } from "./limits.js";
+export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } from "./load.js";
+export { findPartialReferences } from "./partials.js";
+export { formatReference, parseReference } from "./reference.js";
+export { createRegistry } from "./registry.js";
+export {
+  classifyPath,
+  createMemoryStore,
+  type StoredFile,
+  type StoredFileKind,
+  type TemplateStore,
+} from "./store.js";
+export { type TemplateFile, templateFileJsonSchema, templateFileSchema } from "./template-file-schema.js";
 export type {
   JsonSchema,
   ListFilter,
@@ -5,6 +37,7 @@ export type {
   Problem,
   Registry,
   Role,
+  TemplateDefinition,
   TemplateExample,
   TemplateId,
   TemplateMessage,

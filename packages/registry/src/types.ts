@@ -113,3 +113,6 @@ export interface Problem {
   message: string;
   severity: "error" | "warning";
 }
+
+/** A template version without its compiled zod schemas: what bundles carry and what the content hash covers. */
+export type TemplateDefinition = Omit<TemplateVersion, "input" | "output">;

@@ -1,0 +1,36 @@
+import type { Problem } from "../types.js";
+import { RegistryError } from "./registry-error.js";
+
+const marker = Symbol.for("promptreg.registry.bundle-error");
+
+export type BundleErrorCode = "bundle_invalid" | "bundle_hash_mismatch" | "bundle_content_invalid";
+
+/** A registry bundle is malformed, was tampered with (hash mismatch), or holds invalid templates. */
+export class BundleError extends RegistryError {
+  protected readonly [marker] = true;
+  declare readonly code: BundleErrorCode;
+  /** Where in the bundle, as a JSON path like `templates[3].hash`. */
+  readonly path: string;
+  readonly problems: readonly Problem[];
+
+  constructor({
+    code,
+    path,
+    message,
+    problems = [],
+  }: {
+    code: BundleErrorCode;
+    path: string;
+    message: string;
+    problems?: readonly Problem[];
+  }) {
+    super({ code, message: `Invalid registry bundle at ${path || "<root>"}: ${message}` });
+    this.name = "BundleError";
+    this.path = path;
+    this.problems = problems;
+  }
+
+  static override isInstance(value: unknown): value is BundleError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

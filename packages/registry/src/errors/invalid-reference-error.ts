@@ -1,0 +1,33 @@
+import { RegistryError } from "./registry-error.js";
+
+const marker = Symbol.for("promptreg.registry.invalid-reference-error");
+
+/** A template reference string (`id`, `id@1.2.0`, `id@^1`, `id@production`, ...) is malformed. */
+export class InvalidReferenceError extends RegistryError {
+  protected readonly [marker] = true;
+  /** The reference as given. */
+  readonly reference: string;
+  /** 0-based index of the first offending character. */
+  readonly position: number;
+  readonly reason: string;
+
+  constructor({ reference, position, reason }: { reference: string; position: number; reason: string }) {
+    const shown = reference.length > 200 ? `${reference.slice(0, 200)}…` : reference;
+    const caret = position <= 200 ? `\n  ${shown}\n  ${" ".repeat(position)}^` : "";
+    super({
+      code: "invalid_reference",
+      message:
+        `Invalid template reference "${shown}" at position ${position}: ${reason}. ` +
+        `Use "<id>", "<id>@<version>", "<id>@<range>" (e.g. ^1, ~1.2, >=1 <2), "<id>@<label>" or "<id>@latest", ` +
+        `where <id> is lowercase segments [a-z0-9][a-z0-9-]* joined by "/".${caret}`,
+    });
+    this.name = "InvalidReferenceError";
+    this.reference = reference;
+    this.position = position;
+    this.reason = reason;
+  }
+
+  static override isInstance(value: unknown): value is InvalidReferenceError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

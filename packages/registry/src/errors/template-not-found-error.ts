@@ -1,0 +1,60 @@
+import { RegistryError } from "./registry-error.js";
+
+const marker = Symbol.for("promptreg.registry.template-not-found-error");
+
+export type NotFoundKind = "id" | "version" | "label";
+
+/** A reference names an id, version (or range) or label the registry does not have. */
+export class TemplateNotFoundError extends RegistryError {
+  protected readonly [marker] = true;
+  readonly kind: NotFoundKind;
+  /** The reference, formatted (`id@selector`). */
+  readonly reference: string;
+  readonly templateId: string;
+  /** Closest ids (kind "id"), available versions (kind "version") or labels (kind "label"). */
+  readonly suggestions: readonly string[];
+
+  constructor({
+    kind,
+    reference,
+    templateId,
+    suggestions,
+    detail,
+  }: {
+    kind: NotFoundKind;
+    reference: string;
+    templateId: string;
+    suggestions: readonly string[];
+    detail?: string;
+  }) {
+    const what =
+      kind === "id"
+        ? `no template with id "${templateId}"`
+        : kind === "label"
+          ? `template "${templateId}" has no such label`
+          : `template "${templateId}" has no matching version`;
+    const hint =
+      suggestions.length === 0
+        ? kind === "id"
+          ? " Run `promptreg list` to see the available ids."
+          : ""
+        : kind === "id"
+          ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+          : kind === "label"
+            ? ` Available labels: ${suggestions.join(", ")} (or use "latest").`
+            : ` Available versions: ${suggestions.join(", ")}.`;
+    super({
+      code: "template_not_found",
+      message: `Template reference "${reference}" not found: ${what}${detail ? ` (${detail})` : ""}.${hint}`,
+    });
+    this.name = "TemplateNotFoundError";
+    this.kind = kind;
+    this.reference = reference;
+    this.templateId = templateId;
+    this.suggestions = suggestions;
+  }
+
+  static override isInstance(value: unknown): value is TemplateNotFoundError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * The JSON Schema subset templates use for `input` and `output`, its validation (every problem with the
+ * path of the offending keyword), its normalisation and its compilation to zod.
+ *
+ * Supported keywords:
+ *   type              "string" | "number" | "integer" | "boolean" | "object" | "array" | "null", or a list of them
+ *                     (use ["string", "null"] for nullable; `nullable` is not supported). Required unless `enum`
+ *                     or `const` is given.
+ *   properties        object: name -> schema            (type object only)
+ *   required          list of property names             (type object only; each must be in `properties`)
+ *   additionalProperties  boolean                        (type object only; schema form not supported).
+ *                     DEFAULT: false, in input AND output schemas, so a typo in a variable name or an invented
+ *                     field is caught instead of silently ignored (and OpenAI strict structured outputs require it).
+ *                     Normalisation writes the default explicitly on every object schema.
+ *   items             schema                             (type array only)
+ *   minItems, maxItems            non-negative integers  (type array only)
+ *   minLength, maxLength          non-negative integers  (type string only)
+ *   pattern           ECMAScript regular expression      (type string only; must compile; not anchored)
+ *   format            email | uri | date-time | date | uuid   (type string only)
+ *   minimum, maximum, exclusiveMinimum, exclusiveMaximum  numbers (type number/integer only)
+ *   enum              non-empty list of strings, numbers, booleans or null (each must fit `type` when given)
+ *   const             one string, number, boolean or null
+ *   description, title  strings;  default  any value that validates against the schema itself
+ * Anything else (e.g. $ref, oneOf, nullable, patternProperties) is an error naming the keyword and its path.
+ */
+import { z } from "zod";
+import { didYouMean } from "./suggest.js";
+import type { JsonSchema } from "./types.js";
+import type { PathSegment } from "./yaml-source.js";
+
+export const SCHEMA_TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"] as const;
+export type SchemaType = (typeof SCHEMA_TYPES)[number];
+export const STRING_FORMATS = ["email", "uri", "date-time", "date", "uuid"] as const;
+
+export const SCHEMA_KEYWORDS = [
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "enum",
+  "const",
+  "items",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "pattern",
+  "format",
+  "description",
+  "default",
+  "title",
+] as const;
+
+const KEYWORD_TYPES: Partial<Record<(typeof SCHEMA_KEYWORDS)[number], SchemaType[]>> = {
+  properties: ["object"],
+  required: ["object"],
+  additionalProperties: ["object"],
+  items: ["array"],
+  minItems: ["array"],
+  maxItems: ["array"],
+  minLength: ["string"],
+  maxLength: ["string"],
+  pattern: ["string"],
+  format: ["string"],
+  minimum: ["number", "integer"],
+  maximum: ["number", "integer"],
+  exclusiveMinimum: ["number", "integer"],
+  exclusiveMaximum: ["number", "integer"],
+};
+
+export interface SchemaIssue {
+  /** Path from the schema root, e.g. ["properties", "tier", "enum"]. */
+  path: PathSegment[];
+  /** True when the issue is about a key itself (unknown keyword) rather than its value. */
+  key?: boolean;
+  code: string;
+  message: string;
+}
+
+type Primitive = string | number | boolean | null;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isPrimitive(value: unknown): value is Primitive {
+  return value === null || ["string", "number", "boolean"].includes(typeof value);
+}
+
+function fitsType(value: Primitive, type: SchemaType): boolean {
+  switch (type) {
+    case "null":
+      return value === null;
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+    case "string":
+    case "boolean":
+      return typeof value === type;
+    default:
+      return false;
+  }
+}
+
+function where(path: readonly PathSegment[]): string {
+  return path.length === 0 ? "the schema root" : `"${path.join(".")}"`;
+}
+
+function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): JsonSchema {
+  const issue = (at: PathSegment[], code: string, message: string, key = false) =>
+    issues.push({ path: at, code, message, key });
+  if (!isPlainObject(raw)) {
+    issue(
+      path,
+      "schema_not_object",
+      `The schema at ${where(path)} must be a mapping such as { type: string }.`,
+    );
+    return {};
+  }
+  const out: JsonSchema = {};
+  for (const keyword of Object.keys(raw)) {
+    if (!(SCHEMA_KEYWORDS as readonly string[]).includes(keyword)) {
+      issue(
+        [...path, keyword],
+        "schema_unknown_keyword",
+        `"${keyword}" at ${where(path)} is not part of the supported JSON Schema subset.${didYouMean(keyword, SCHEMA_KEYWORDS)}` +
+          (keyword === "nullable" ? ' For a nullable value use type: [string, "null"].' : "") +
+          ` Supported: ${SCHEMA_KEYWORDS.join(", ")}.`,
+        true,
+      );
+    }
+  }
+  let types: SchemaType[] = [];
+  if (raw.type !== undefined) {
+    const list = Array.isArray(raw.type) ? raw.type : [raw.type];
+    const bad = list.find((type) => !(SCHEMA_TYPES as readonly unknown[]).includes(type));
+    if (list.length === 0 || bad !== undefined) {
+      issue(
+        [...path, "type"],
+        "schema_bad_type",
+        `type at ${where(path)} must be one of ${SCHEMA_TYPES.join(", ")} (or a list of them), got ${JSON.stringify(
+          bad ?? raw.type,
+        )}.${typeof bad === "string" ? didYouMean(bad, SCHEMA_TYPES) : ""}`,
+      );
+    } else if (new Set(list).size !== list.length) {
+      issue([...path, "type"], "schema_bad_type", `type at ${where(path)} lists a type twice.`);
+    } else {
+      types = list as SchemaType[];
+      out.type = Array.isArray(raw.type) ? [...types] : types[0];
+    }
+  } else if (raw.enum === undefined && raw.const === undefined) {
+    issue(
+      path,
+      "schema_missing_type",
+      `The schema at ${where(path)} has no "type"; add one (${SCHEMA_TYPES.join(", ")}) or use enum/const.`,
+    );
+  }
+  const keywordFits = (keyword: (typeof SCHEMA_KEYWORDS)[number]) => {
+    const needs = KEYWORD_TYPES[keyword];
+    if (!needs || raw[keyword] === undefined) return raw[keyword] !== undefined;
+    if (types.length > 0 && !types.some((type) => needs.includes(type))) {
+      issue(
+        [...path, keyword],
+        "schema_keyword_type_mismatch",
+        `"${keyword}" at ${where(path)} only applies to type ${needs.join(" or ")}, but the type is ${types.join(", ")}.`,
+        true,
+      );
+      return false;
+    }
+    if (types.length === 0) {
+      issue(
+        [...path, keyword],
+        "schema_keyword_type_mismatch",
+        `"${keyword}" at ${where(path)} needs an explicit type: ${needs.join(" or ")}.`,
+        true,
+      );
+      return false;
+    }
+    return true;
+  };
+  for (const keyword of ["title", "description"] as const) {
+    if (raw[keyword] === undefined) continue;
+    if (typeof raw[keyword] !== "string") {
+      issue([...path, keyword], "schema_bad_value", `${keyword} at ${where(path)} must be a string.`);
+    } else out[keyword] = raw[keyword];
+  }
+  if (raw.enum !== undefined) {
+    if (!Array.isArray(raw.enum) || raw.enum.length === 0 || !raw.enum.every(isPrimitive)) {
+      issue(
+        [...path, "enum"],
+        "schema_bad_value",
+        `enum at ${where(path)} must be a non-empty list of strings, numbers, booleans or null.`,
+      );
+    } else {
+      const misfit = raw.enum.findIndex(
+        (value) => types.length > 0 && !types.some((t) => fitsType(value, t)),
+      );
+      if (misfit !== -1) {
+        issue(
+          [...path, "enum", misfit],
+          "schema_bad_value",
+          `enum value ${JSON.stringify(raw.enum[misfit])} at ${where(path)} does not match type ${types.join(", ")}.`,
+        );
+      } else out.enum = [...raw.enum];
+    }
+  }
+  if (raw.const !== undefined) {
+    if (!isPrimitive(raw.const)) {
+      issue(
+        [...path, "const"],
+        "schema_bad_value",
+        `const at ${where(path)} must be a string, number, boolean or null.`,
+      );
+    } else out.const = raw.const;
+  }
+  if (keywordFits("properties")) {
+    if (!isPlainObject(raw.properties)) {
+      issue(
+        [...path, "properties"],
+        "schema_bad_value",
+        `properties at ${where(path)} must be a mapping name -> schema.`,
+      );
+    } else {
+      const properties: Record<string, JsonSchema> = {};
+      for (const [name, child] of Object.entries(raw.properties)) {
+        properties[name] = normalize(child, [...path, "properties", name], issues);
+      }
+      out.properties = properties;
+    }
+  }
+  if (keywordFits("required")) {
+    const required = raw.required;
+    if (!Array.isArray(required) || !required.every((name) => typeof name === "string")) {
+      issue(
+        [...path, "required"],
+        "schema_bad_value",
+        `required at ${where(path)} must be a list of property names.`,
+      );
+    } else {
+      const known = isPlainObject(raw.properties) ? Object.keys(raw.properties) : [];
+      required.forEach((name, index) => {
+        if (!known.includes(name)) {
+          issue(
+            [...path, "required", index],
+            "schema_required_unknown",
+            `required names "${name}" at ${where(path)}, which is not in properties.${didYouMean(name, known)}`,
+          );
+        }
+      });
+      if (new Set(required).size !== required.length) {
+        issue(
+          [...path, "required"],
+          "schema_bad_value",
+          `required at ${where(path)} lists a property twice.`,
+        );
+      }
+      out.required = [...required];
+    }
+  }
+  if (keywordFits("additionalProperties") && typeof raw.additionalProperties !== "boolean") {
+    issue(
+      [...path, "additionalProperties"],
+      "schema_bad_value",
+      `additionalProperties at ${where(path)} must be true or false (schemas are not supported here).`,
+    );
+  }
+  if (types.includes("object")) {
+    out.properties ??= {};
+    out.additionalProperties =
+      typeof raw.additionalProperties === "boolean" ? raw.additionalProperties : false;
+  }
+  if (keywordFits("items")) out.items = normalize(raw.items, [...path, "items"], issues);
+  for (const keyword of ["minItems", "maxItems", "minLength", "maxLength"] as const) {
+    if (!keywordFits(keyword)) continue;
+    const value = raw[keyword];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      issue(
+        [...path, keyword],
+        "schema_bad_value",
+        `${keyword} at ${where(path)} must be a non-negative integer.`,
+      );
+    } else out[keyword] = value;
+  }
+  for (const keyword of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const) {
+    if (!keywordFits(keyword)) continue;
+    if (typeof raw[keyword] !== "number" || !Number.isFinite(raw[keyword])) {
+      issue([...path, keyword], "schema_bad_value", `${keyword} at ${where(path)} must be a number.`);
+    } else out[keyword] = raw[keyword];
+  }
+  for (const [low, high] of [
+    ["minItems", "maxItems"],
+    ["minLength", "maxLength"],
+    ["minimum", "maximum"],
+  ] as const) {
+    const lo = out[low];
+    const hi = out[high];
+    if (typeof lo === "number" && typeof hi === "number" && lo > hi) {
+      issue(
+        [...path, low],
+        "schema_bad_value",
+        `${low} (${lo}) is greater than ${high} (${hi}) at ${where(path)}.`,
+      );
+    }
+  }
+  if (keywordFits("pattern")) {
+    if (typeof raw.pattern !== "string") {
+      issue([...path, "pattern"], "schema_bad_pattern", `pattern at ${where(path)} must be a string.`);
+    } else {
+      try {
+        new RegExp(raw.pattern, "u");
+        out.pattern = raw.pattern;
+      } catch (error) {
+        issue(
+          [...path, "pattern"],
+          "schema_bad_pattern",
+          `pattern at ${where(path)} is not a valid regular expression: ${(error as Error).message}. Escape special characters such as ( [ { with a backslash.`,
+        );
+      }
+    }
+  }
+  if (keywordFits("format")) {
+    if (!(STRING_FORMATS as readonly unknown[]).includes(raw.format)) {
+      issue(
+        [...path, "format"],
+        "schema_bad_format",
+        `format at ${where(path)} must be one of ${STRING_FORMATS.join(", ")}, got ${JSON.stringify(raw.format)}.${
+          typeof raw.format === "string" ? didYouMean(raw.format, STRING_FORMATS) : ""
+        }`,
+      );
+    } else out.format = raw.format;
+  }
+  if (raw.default !== undefined) out.default = raw.default;
+  return out;
+}
+
+/**
+ * Validates a raw schema against the subset and returns its normalised form (every object schema has explicit
+ * `properties` and `additionalProperties`). `root: "input"` additionally requires `type: object` at the root.
+ * When `issues` is non-empty the schema must not be compiled.
+ */
+export function normalizeSchema(
+  raw: unknown,
+  { root }: { root: "input" | "output" },
+): {
+  schema: JsonSchema;
+  issues: SchemaIssue[];
+} {
+  const issues: SchemaIssue[] = [];
+  const schema = normalize(raw, [], issues);
+  if (root === "input" && isPlainObject(raw) && raw.type !== "object") {
+    issues.push({
+      path: ["type"],
+      code: "schema_input_not_object",
+      message:
+        "The input schema must have type: object at its root (the template variables are its properties).",
+    });
+  }
+  if (issues.length === 0) {
+    for (const problem of checkDefaults(schema, [])) issues.push(problem);
+  }
+  return { schema, issues };
+}
+
+function checkDefaults(schema: JsonSchema, path: PathSegment[]): SchemaIssue[] {
+  const found: SchemaIssue[] = [];
+  if (schema.default !== undefined) {
+    const result = compileSchema({ ...schema, default: undefined }).safeParse(schema.default);
+    if (!result.success) {
+      found.push({
+        path: [...path, "default"],
+        code: "schema_bad_default",
+        message: `default ${JSON.stringify(schema.default)} at ${where(path)} does not match its own schema: ${
+          result.error.issues[0]?.message ?? "invalid"
+        }.`,
+      });
+    }
+  }
+  if (isPlainObject(schema.properties)) {
+    for (const [name, child] of Object.entries(schema.properties)) {
+      found.push(...checkDefaults(child as JsonSchema, [...path, "properties", name]));
+    }
+  }
+  if (isPlainObject(schema.items)) found.push(...checkDefaults(schema.items, [...path, "items"]));
+  return found;
+}
+
+function compileString(schema: JsonSchema): z.ZodType {
+  const format = schema.format as (typeof STRING_FORMATS)[number] | undefined;
+  let base =
+    format === "email"
+      ? z.email()
+      : format === "uri"
+        ? z.url()
+        : format === "date-time"
+          ? z.iso.datetime({ offset: true })
+          : format === "date"
+            ? z.iso.date()
+            : format === "uuid"
+              ? z.uuid()
+              : z.string();
+  if (typeof schema.minLength === "number") base = base.min(schema.minLength);
+  if (typeof schema.maxLength === "number") base = base.max(schema.maxLength);
+  if (typeof schema.pattern === "string") base = base.regex(new RegExp(schema.pattern, "u"));
+  return base;
+}
+
+function compileNumber(schema: JsonSchema, integer: boolean): z.ZodType {
+  let base = integer ? z.int() : z.number();
+  if (typeof schema.minimum === "number") base = base.min(schema.minimum);
+  if (typeof schema.maximum === "number") base = base.max(schema.maximum);
+  if (typeof schema.exclusiveMinimum === "number") base = base.gt(schema.exclusiveMinimum);
+  if (typeof schema.exclusiveMaximum === "number") base = base.lt(schema.exclusiveMaximum);
+  return base;
+}
+
+function compileObject(schema: JsonSchema): z.ZodType {
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, child] of Object.entries((schema.properties as Record<string, JsonSchema>) ?? {})) {
+    const compiled = compileSchema(child);
+    if (required.has(name)) shape[name] = compiled;
+    else if (child.default !== undefined)
+      shape[name] = compiled.default(structuredClone(child.default) as never);
+    else shape[name] = compiled.optional();
+  }
+  return schema.additionalProperties === true ? z.looseObject(shape) : z.strictObject(shape);
+}
+
+function compileArray(schema: JsonSchema): z.ZodType {
+  let base = z.array(schema.items ? compileSchema(schema.items as JsonSchema) : z.unknown());
+  if (typeof schema.minItems === "number") base = base.min(schema.minItems);
+  if (typeof schema.maxItems === "number") base = base.max(schema.maxItems);
+  return base;
+}
+
+function compileType(type: SchemaType, schema: JsonSchema): z.ZodType {
+  switch (type) {
+    case "string":
+      return compileString(schema);
+    case "number":
+      return compileNumber(schema, false);
+    case "integer":
+      return compileNumber(schema, true);
+    case "boolean":
+      return z.boolean();
+    case "null":
+      return z.null();
+    case "object":
+      return compileObject(schema);
+    case "array":
+      return compileArray(schema);
+  }
+}
+
+/** Compiles a normalised schema (see `normalizeSchema`) to zod. Call once per schema; the result is reusable. */
+export function compileSchema(schema: JsonSchema): z.ZodType {
+  let compiled: z.ZodType;
+  if (schema.const !== undefined) compiled = z.literal(schema.const as Primitive);
+  else if (Array.isArray(schema.enum)) compiled = z.literal(schema.enum as Primitive[]);
+  else {
+    const types = (Array.isArray(schema.type) ? schema.type : [schema.type]) as SchemaType[];
+    const variants = types.map((type) => compileType(type, schema));
+    compiled = variants.length === 1 ? variants[0]! : z.union(variants as [z.ZodType, z.ZodType]);
+  }
+  const meta: Record<string, string> = {};
+  if (typeof schema.title === "string") meta.title = schema.title;
+  if (typeof schema.description === "string") meta.description = schema.description;
+  return Object.keys(meta).length > 0 ? compiled.meta(meta) : compiled;
+}
+
+/** A deep copy of a normalised schema, safe to hand to OpenAPI, response_format or docs generators. */
+export function toJsonSchema(schema: JsonSchema): JsonSchema {
+  return structuredClone(schema) as JsonSchema;
+}

@@ -1,0 +1,322 @@
+import { RegistryLoadError } from "./errors/registry-load-error.js";
+import { StoreError } from "./errors/store-error.js";
+import { createFileSystemStore } from "./file-system-store.js";
+import { checkTemplateId, isLabelName, isStrictSemver } from "./ids.js";
+import { LIMITS } from "./limits.js";
+import { findPartialCycles, findPartialReferences } from "./partials.js";
+import { createRegistry } from "./registry.js";
+import type { StoredFile, TemplateStore } from "./store.js";
+import { closestMatches } from "./suggest.js";
+import { buildTemplateVersion, type PartialIndex } from "./template-version.js";
+import type { Problem, Registry, TemplateId, TemplateVersion } from "./types.js";
+import { parseYamlSource } from "./yaml-source.js";
+
+const READ_CONCURRENCY = 32;
+
+export interface CheckResult {
+  /** Present when there is no error-severity problem. */
+  registry?: Registry;
+  /** Every finding, errors and warnings, sorted by file then position. */
+  problems: Problem[];
+}
+
+function problemAt(
+  file: string,
+  code: string,
+  message: string,
+  severity: Problem["severity"] = "error",
+): Problem {
+  return { file, line: 1, column: 1, code, message, severity };
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function describeReadError(file: string, error: unknown): Problem {
+  if (StoreError.isInstance(error)) {
+    const code = error.code === "file_too_large" ? "file_too_large" : error.code;
+    const fix =
+      error.code === "file_too_large"
+        ? ` Split it up or move shared text into a partial (limit ${LIMITS.maxFileBytes} bytes).`
+        : "";
+    return problemAt(file, code, `${error.message}.${fix}`);
+  }
+  return problemAt(
+    file,
+    "store_read_failed",
+    `Could not read the file: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
+/** Splits `<id>/<version>.yaml` or `<id>/labels.yaml` into its id and file name, reporting bad ids. */
+function templatePath(file: StoredFile, problems: Problem[]): { id: string; name: string } | undefined {
+  const slash = file.path.lastIndexOf("/");
+  const id = file.path.slice(0, slash);
+  const name = file.path.slice(slash + 1);
+  const idProblem = checkTemplateId(id);
+  if (idProblem) {
+    problems.push(
+      problemAt(
+        file.path,
+        "invalid_id",
+        `The directory path "${id}" is not a valid template id: ${idProblem.reason} (at character ${idProblem.position + 1}).`,
+      ),
+    );
+    return undefined;
+  }
+  return { id, name };
+}
+
+/**
+ * Loads every template, label and partial from `store` and reports every problem (never only the first).
+ * Never throws for content problems; only for a store that cannot list at all.
+ */
+export async function checkRegistry({ store }: { store: TemplateStore }): Promise<CheckResult> {
+  const problems: Problem[] = [];
+  const files = await store.list();
+  if (files.length > LIMITS.maxFiles) {
+    problems.push(
+      problemAt(
+        ".",
+        "too_many_files",
+        `The template tree has more than ${LIMITS.maxFiles} files; nothing was loaded. Remove unrelated files or split the tree.`,
+      ),
+    );
+    return { problems };
+  }
+
+  const templates: { file: StoredFile; id: string; version: string }[] = [];
+  const labelFiles: { file: StoredFile; id: string }[] = [];
+  const partialFiles: { file: StoredFile; name: string }[] = [];
+  for (const file of files) {
+    switch (file.kind) {
+      case "ignored":
+        break;
+      case "unsafe":
+        problems.push(
+          problemAt(file.path, "unsafe_path", `Refused to read this path: ${file.reason ?? "unsafe"}.`),
+        );
+        break;
+      case "other":
+        problems.push(
+          file.path.endsWith(".yml")
+            ? problemAt(
+                file.path,
+                "wrong_extension",
+                'Template files end in ".yaml", not ".yml"; rename the file.',
+              )
+            : problemAt(
+                file.path,
+                "ignored_file",
+                "Not a template (<id>/<version>.yaml), labels file (<id>/labels.yaml) or partial (_partials/**/*.hbs); it is ignored. Move it under a top-level _ or . directory to silence this.",
+                "warning",
+              ),
+        );
+        break;
+      case "partial":
+        partialFiles.push({ file, name: file.path.slice("_partials/".length, -".hbs".length) });
+        break;
+      case "labels": {
+        const at = templatePath(file, problems);
+        if (at) labelFiles.push({ file, id: at.id });
+        break;
+      }
+      case "template": {
+        const at = templatePath(file, problems);
+        if (!at) break;
+        const version = at.name.slice(0, -".yaml".length);
+        if (!isStrictSemver(version)) {
+          problems.push(
+            problemAt(
+              file.path,
+              "invalid_version_file",
+              `File name "${at.name}" is not <version>.yaml with a strict semver version (e.g. 1.2.0.yaml, 2.0.0-rc.1.yaml).`,
+            ),
+          );
+          break;
+        }
+        templates.push({ file, id: at.id, version });
+      }
+    }
+  }
+
+  const texts = new Map<string, string>();
+  await mapLimited(
+    [...templates.map((t) => t.file), ...labelFiles.map((l) => l.file), ...partialFiles.map((p) => p.file)],
+    READ_CONCURRENCY,
+    async (file) => {
+      if (file.size !== undefined && file.size > LIMITS.maxFileBytes) {
+        problems.push(
+          problemAt(
+            file.path,
+            "file_too_large",
+            `File is ${file.size} bytes, over the ${LIMITS.maxFileBytes}-byte limit. Split it up or move shared text into a partial.`,
+          ),
+        );
+        return;
+      }
+      try {
+        texts.set(file.path, await store.read(file.path));
+      } catch (error) {
+        problems.push(describeReadError(file.path, error));
+      }
+    },
+  );
+
+  // Partials: sources, reference graph, missing references between partials, cycles.
+  const sources = new Map<string, string>();
+  const graph = new Map<string, string[]>();
+  for (const { file, name } of partialFiles) {
+    const text = texts.get(file.path);
+    if (text === undefined) continue;
+    sources.set(name, text);
+    graph.set(name, findPartialReferences(text));
+  }
+  for (const { file, name } of partialFiles) {
+    for (const used of graph.get(name) ?? []) {
+      if (!sources.has(used)) {
+        problems.push(
+          problemAt(
+            file.path,
+            "missing_partial",
+            `Partial "${name}" includes "${used}", which is not defined: create _partials/${used}.hbs.`,
+          ),
+        );
+      }
+    }
+  }
+  for (const cycle of findPartialCycles(graph)) {
+    problems.push(
+      problemAt(
+        `_partials/${cycle[0]}.hbs`,
+        "partial_cycle",
+        `Partials include each other in a cycle: ${[...cycle, cycle[0]].join(" -> ")}. Break the cycle; Handlebars would recurse forever.`,
+      ),
+    );
+  }
+  const partials: PartialIndex = { sources, graph };
+
+  // Templates.
+  const loaded: TemplateVersion[] = [];
+  const existingVersions = new Map<TemplateId, Set<string>>();
+  for (const { file, id, version } of templates) {
+    if (!existingVersions.has(id)) existingVersions.set(id, new Set());
+    existingVersions.get(id)!.add(version);
+    const text = texts.get(file.path);
+    if (text === undefined) continue;
+    const yaml = parseYamlSource({ text, file: file.path });
+    problems.push(...yaml.problems);
+    if (!yaml.ok) continue;
+    const built = buildTemplateVersion({
+      value: yaml.value,
+      file: file.path,
+      locator: yaml.locator,
+      expected: { id, version },
+      partials,
+    });
+    problems.push(...built.problems);
+    if (built.version) loaded.push(built.version);
+  }
+
+  // Labels.
+  const labels = new Map<TemplateId, Record<string, string>>();
+  for (const { file, id } of labelFiles) {
+    const text = texts.get(file.path);
+    if (text === undefined) continue;
+    const versions = existingVersions.get(id);
+    if (!versions) {
+      problems.push(
+        problemAt(
+          file.path,
+          "labels_without_template",
+          `labels.yaml for "${id}", but there is no ${id}/<version>.yaml.`,
+        ),
+      );
+      continue;
+    }
+    const yaml = parseYamlSource({ text, file: file.path });
+    problems.push(...yaml.problems);
+    if (!yaml.ok) continue;
+    const report = (path: string[], code: string, message: string, key = false) => {
+      const { line, column } = yaml.locator.locate(path, { key });
+      problems.push({ file: file.path, line, column, code, message, severity: "error" });
+    };
+    if (yaml.value === null || yaml.value === undefined) continue;
+    if (typeof yaml.value !== "object" || Array.isArray(yaml.value)) {
+      report(
+        [],
+        "labels_not_mapping",
+        "labels.yaml must be a mapping of label: version, e.g. production: 1.2.0.",
+      );
+      continue;
+    }
+    const map: Record<string, string> = {};
+    for (const [label, target] of Object.entries(yaml.value as Record<string, unknown>)) {
+      if (label === "latest") {
+        report(
+          [label],
+          "reserved_label",
+          '"latest" is reserved (it always means the highest published version); choose another label name.',
+          true,
+        );
+      } else if (!isLabelName(label)) {
+        report(
+          [label],
+          "invalid_label",
+          `Label "${label}" is not a valid name: use [a-z][a-z0-9-]* (e.g. production, staging).`,
+          true,
+        );
+      } else if (typeof target !== "string" || !isStrictSemver(target)) {
+        report(
+          [label],
+          "invalid_label_target",
+          `Label "${label}" must point at an exact version such as 1.2.0 (quote it if YAML reads it as a number), got ${JSON.stringify(target)}.`,
+        );
+      } else if (!versions.has(target)) {
+        const available = [...versions].sort();
+        report(
+          [label],
+          "label_missing_version",
+          `Label "${label}" points at ${id}@${target}, which does not exist. Available: ${available.join(", ")}.${
+            closestMatches(target, available, 1).length
+              ? ` Did you mean ${closestMatches(target, available, 1)[0]}?`
+              : ""
+          }`,
+        );
+      } else map[label] = target;
+    }
+    labels.set(id, map);
+  }
+
+  problems.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column,
+  );
+  if (problems.some((problem) => problem.severity === "error")) return { problems };
+  return { registry: createRegistry({ versions: loaded, labels, partials: sources }), problems };
+}
+
+/** Loads a registry from any store; throws `RegistryLoadError` carrying every problem if any is an error. */
+export async function loadRegistry({ store }: { store: TemplateStore }): Promise<Registry> {
+  const { registry, problems } = await checkRegistry({ store });
+  if (!registry) throw new RegistryLoadError({ problems, source: store.location });
+  return registry;
+}
+
+/** `loadRegistry` over a directory such as `templates/`. */
+export function loadRegistryFromDir(dir: string): Promise<Registry> {
+  return loadRegistry({ store: createFileSystemStore(dir) });
+}

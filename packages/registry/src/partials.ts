@@ -1,0 +1,54 @@
+// Partial references are found with a regex on purpose: the registry must not depend on Handlebars (the renderer
+// owns it). It matches `{{> name}}`, `{{~> name}}`, `{{#> name}}` and quoted names; dynamic partials
+// (`{{> (expr)}}`) and `@partial-block` are not static references and are skipped.
+const PARTIAL_REFERENCE = /\{\{~?\s*#?>\s*(?:"([^"]+)"|'([^']+)'|([^\s}~()"']+))/g;
+
+/** Names of the partials a Handlebars source references, in order of first use, without duplicates. */
+export function findPartialReferences(source: string): string[] {
+  const names = new Set<string>();
+  for (const match of source.matchAll(PARTIAL_REFERENCE)) {
+    const name = match[1] ?? match[2] ?? match[3];
+    if (name && !name.startsWith("@")) names.add(name);
+  }
+  return [...names];
+}
+
+/** Every cycle among partials (each reported once, as the list of names from its smallest member). */
+export function findPartialCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles = new Map<string, string[]>();
+  const state = new Map<string, "active" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string) => {
+    state.set(name, "active");
+    stack.push(name);
+    for (const next of graph.get(name) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === "active") {
+        const cycle = stack.slice(stack.indexOf(next));
+        const start = cycle.indexOf([...cycle].sort()[0]!);
+        const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
+        cycles.set(rotated.join(">"), rotated);
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(name, "done");
+  };
+  for (const name of [...graph.keys()].sort()) if (!state.has(name)) visit(name);
+  return [...cycles.values()];
+}
+
+/** The partials `roots` use, transitively (names that do not exist are left out). */
+export function partialClosure(
+  roots: Iterable<string>,
+  graph: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (seen.has(name) || !graph.has(name)) continue;
+    seen.add(name);
+    queue.push(...graph.get(name)!);
+  }
+  return [...seen].sort();
+}

@@ -1,0 +1,173 @@
+import semver from "semver";
+import { TemplateNotFoundError } from "./errors/template-not-found-error.js";
+import { formatReference, toReference } from "./reference.js";
+import { closestMatches } from "./suggest.js";
+import type {
+  ListFilter,
+  Registry,
+  TemplateId,
+  TemplateRef,
+  TemplateSummary,
+  TemplateVersion,
+} from "./types.js";
+
+interface TemplateEntry {
+  /** Ascending semver order. */
+  versions: string[];
+  byVersion: Map<string, TemplateVersion>;
+  /** Published versions only, ascending; what ranges and latest consider. */
+  published: string[];
+  labels: Readonly<Record<string, string>>;
+  latest?: string;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Freezes a version except its compiled zod schemas (zod caches lazily on its own objects, so freezing them
+ * would break validation). Callers cannot reach the schema objects' internals through the public types anyway.
+ */
+function freezeVersion(version: TemplateVersion): TemplateVersion {
+  const { input, output, ...rest } = version;
+  for (const child of Object.values(rest)) deepFreeze(child);
+  return Object.freeze(version);
+}
+
+/**
+ * Resolution rules:
+ * - exact (`id@1.2.0`) and label (`id@production`) select any status, drafts included: they are deliberate;
+ * - ranges (`id@^1`) select the highest *published* version satisfying the range; prereleases only when the range
+ *   itself names a prerelease of the same major.minor.patch (semver's default rule);
+ * - latest (`id`, `id@latest`) is the highest published non-prerelease version.
+ */
+export function createRegistry({
+  versions,
+  labels,
+  partials,
+}: {
+  versions: Iterable<TemplateVersion>;
+  labels: ReadonlyMap<TemplateId, Record<string, string>>;
+  partials: ReadonlyMap<string, string>;
+}): Registry {
+  const entries = new Map<TemplateId, TemplateEntry>();
+  for (const version of versions) {
+    let entry = entries.get(version.id);
+    if (!entry) {
+      entry = { versions: [], byVersion: new Map(), published: [], labels: {} };
+      entries.set(version.id, entry);
+    }
+    entry.byVersion.set(version.version, freezeVersion(version));
+  }
+  for (const [id, entry] of entries) {
+    entry.versions = [...entry.byVersion.keys()].sort(semver.compare);
+    entry.published = entry.versions.filter((v) => entry.byVersion.get(v)!.status === "published");
+    entry.latest = [...entry.published].reverse().find((v) => semver.prerelease(v) === null);
+    entry.labels = Object.freeze({ ...(labels.get(id) ?? {}) });
+  }
+  const sortedIds = [...entries.keys()].sort();
+  const frozenPartials: ReadonlyMap<string, string> = new Map(partials);
+
+  const entryFor = (ref: TemplateRef): TemplateEntry => {
+    const entry = entries.get(ref.id);
+    if (!entry) {
+      throw new TemplateNotFoundError({
+        kind: "id",
+        reference: formatReference(ref),
+        templateId: ref.id,
+        suggestions: closestMatches(ref.id, sortedIds),
+      });
+    }
+    return entry;
+  };
+
+  const resolve = (input: string | TemplateRef): TemplateVersion => {
+    const ref = toReference(input);
+    const entry = entryFor(ref);
+    const notFound = (kind: "version" | "label", detail: string, suggestions = entry.versions) =>
+      new TemplateNotFoundError({
+        kind,
+        reference: formatReference(ref),
+        templateId: ref.id,
+        suggestions,
+        detail,
+      });
+    const { selector } = ref;
+    switch (selector.kind) {
+      case "exact": {
+        const found = entry.byVersion.get(selector.value);
+        if (!found) throw notFound("version", `no version ${selector.value}`);
+        return found;
+      }
+      case "label": {
+        const version = entry.labels[selector.value];
+        if (version === undefined) {
+          throw notFound("label", `no label "${selector.value}"`, Object.keys(entry.labels).sort());
+        }
+        return entry.byVersion.get(version)!;
+      }
+      case "range": {
+        const best = semver.maxSatisfying(entry.published, selector.value);
+        if (!best) throw notFound("version", `no published version satisfies "${selector.value}"`);
+        return entry.byVersion.get(best)!;
+      }
+      case "latest": {
+        if (!entry.latest) throw notFound("version", "no published, non-prerelease version");
+        return entry.byVersion.get(entry.latest)!;
+      }
+    }
+  };
+
+  const summary = (id: TemplateId, entry: TemplateEntry): TemplateSummary => {
+    const shown = entry.byVersion.get(entry.latest ?? entry.versions[entry.versions.length - 1]!)!;
+    return Object.freeze({
+      id,
+      description: shown.description,
+      tags: shown.tags,
+      owners: shown.owners,
+      status: shown.status,
+      versions: Object.freeze([...entry.versions]) as string[],
+      labels: entry.labels,
+      ...(entry.latest === undefined ? {} : { latest: entry.latest }),
+    });
+  };
+  const summaries = new Map(sortedIds.map((id) => [id, summary(id, entries.get(id)!)]));
+
+  const registry: Registry = {
+    resolve,
+    tryResolve(ref) {
+      try {
+        return resolve(ref);
+      } catch (error) {
+        if (TemplateNotFoundError.isInstance(error)) return undefined;
+        throw error;
+      }
+    },
+    get: (id, version) => entries.get(id)?.byVersion.get(version),
+    ids: () => [...sortedIds],
+    versions: (id) => [...(entries.get(id)?.versions ?? [])],
+    labels: (id) => ({ ...(entries.get(id)?.labels ?? {}) }),
+    list(filter: ListFilter = {}) {
+      return [...summaries.values()].filter(
+        (s) =>
+          (filter.tag === undefined || s.tags.includes(filter.tag)) &&
+          (filter.owner === undefined || s.owners.includes(filter.owner)) &&
+          (filter.status === undefined || s.status === filter.status) &&
+          (filter.idPrefix === undefined || s.id.startsWith(filter.idPrefix)),
+      );
+    },
+    partials: frozenPartials,
+    *templates() {
+      for (const id of sortedIds) {
+        const entry = entries.get(id)!;
+        for (const version of entry.versions) yield entry.byVersion.get(version)!;
+      }
+    },
+  };
+  return Object.freeze(registry);
+}

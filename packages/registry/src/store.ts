@@ -1,0 +1,93 @@
+import { StoreError } from "./errors/store-error.js";
+import { LIMITS } from "./limits.js";
+
+/**
+ * What a file in a template tree is, decided from its path alone:
+ * - `template`: `<id>/<version>.yaml`   - `labels`: `<id>/labels.yaml`   - `partial`: `_partials/**\/*.hbs`
+ * - `ignored`: anything under a top-level `_` or `.` entry, and dot-files anywhere
+ * - `other`: any other file (the loader warns, or errors for `.yml`)
+ * - `unsafe`: a path the store refuses to read (`..`, absolute, backslash, symlink escaping the root)
+ */
+export type StoredFileKind = "template" | "labels" | "partial" | "ignored" | "other" | "unsafe";
+
+export interface StoredFile {
+  /** Relative to the store root, "/"-separated. */
+  path: string;
+  kind: StoredFileKind;
+  /** Size in bytes when the store knows it without reading (lets the loader skip oversize files). */
+  size?: number;
+  /** Why an `unsafe` file was refused. */
+  reason?: string;
+}
+
+/** The narrow interface the loader reads templates through: file system now, bundles or HTTP later. */
+export interface TemplateStore {
+  /** A human-readable description of where the files come from (a directory, "memory", a URL). */
+  readonly location: string;
+  list(): Promise<StoredFile[]>;
+  /** Reads one listed file as UTF-8. Throws `StoreError` for unsafe paths, missing or oversize files. */
+  read(path: string): Promise<string>;
+}
+
+/** Why a relative path is unsafe to resolve against a root, or undefined when it is safe. */
+export function unsafePathReason(path: string): string | undefined {
+  if (path.includes("\\")) return "backslashes are not allowed in template paths; use /";
+  if (path.startsWith("/") || /^[a-zA-Z]:/.test(path))
+    return "absolute paths are not allowed; paths are relative to the template root";
+  if (path.includes("\0")) return "NUL bytes are not allowed in paths";
+  const segments = path.split("/");
+  if (segments.some((segment) => segment === "..")) return '".." would leave the template root';
+  if (segments.some((segment) => segment === "" || segment === "."))
+    return 'empty or "." path segments are not allowed';
+  return undefined;
+}
+
+/** Classifies a relative path; see `StoredFileKind`. */
+export function classifyPath(path: string): Pick<StoredFile, "kind" | "reason"> {
+  const reason = unsafePathReason(path);
+  if (reason) return { kind: "unsafe", reason };
+  const segments = path.split("/");
+  const first = segments[0]!;
+  const last = segments[segments.length - 1]!;
+  if (first === "_partials" && segments.length > 1 && last.endsWith(".hbs")) return { kind: "partial" };
+  if (first.startsWith("_") || first.startsWith(".") || segments.some((s) => s.startsWith("."))) {
+    return { kind: "ignored" };
+  }
+  if (segments.length < 2) return { kind: "other" };
+  if (last === "labels.yaml") return { kind: "labels" };
+  if (last.endsWith(".yaml")) return { kind: "template" };
+  return { kind: "other" };
+}
+
+/** An in-memory store: relative path -> file text. Used by tests, bundles and tools that generate templates. */
+export function createMemoryStore(
+  files: Record<string, string> | ReadonlyMap<string, string>,
+): TemplateStore {
+  const entries = new Map(files instanceof Map ? files : Object.entries(files));
+  return {
+    location: "memory",
+    async list() {
+      return [...entries.keys()].sort().map((path) => ({
+        path,
+        ...classifyPath(path),
+        size: Buffer.byteLength(entries.get(path)!, "utf8"),
+      }));
+    },
+    async read(path) {
+      const reason = unsafePathReason(path);
+      if (reason) throw new StoreError({ code: "unsafe_path", path, message: reason });
+      const text = entries.get(path);
+      if (text === undefined) {
+        throw new StoreError({ code: "file_not_found", path, message: "no such file in the memory store" });
+      }
+      if (Buffer.byteLength(text, "utf8") > LIMITS.maxFileBytes) {
+        throw new StoreError({
+          code: "file_too_large",
+          path,
+          message: `file is larger than ${LIMITS.maxFileBytes} bytes`,
+        });
+      }
+      return text;
+    },
+  };
+}

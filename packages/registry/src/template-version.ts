@@ -1,0 +1,254 @@
+import type { z } from "zod";
+import { contentHash } from "./content-hash.js";
+import { isStrictSemver } from "./ids.js";
+import { compileSchema, normalizeSchema } from "./json-schema-subset.js";
+import { findPartialReferences, partialClosure } from "./partials.js";
+import { didYouMean } from "./suggest.js";
+import {
+  exampleSchema,
+  messageSchema,
+  modelSpecSchema,
+  TEMPLATE_FILE_KEYS,
+  type TemplateFile,
+  templateFileSchema,
+} from "./template-file-schema.js";
+import type { JsonSchema, Problem, TemplateDefinition, TemplateVersion } from "./types.js";
+import type { PathSegment, SourceLocator } from "./yaml-source.js";
+
+/** Keys allowed at each nested position of a template file, for "did you mean" on unknown keys. */
+function knownKeysAt(path: readonly PathSegment[]): string[] {
+  if (path.length === 0) return TEMPLATE_FILE_KEYS;
+  if (path.length === 1 && path[0] === "model") return Object.keys(modelSpecSchema.shape);
+  if (path.length === 2 && path[0] === "messages") return Object.keys(messageSchema.shape);
+  if (path.length === 2 && path[0] === "examples") return Object.keys(exampleSchema.shape);
+  return [];
+}
+
+function dotted(path: readonly PathSegment[]): string {
+  return path
+    .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : index ? `.${segment}` : segment))
+    .join("");
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PathSegment, unknown>)[segment];
+  }
+  return node;
+}
+
+export interface PartialIndex {
+  /** Partial name -> source. */
+  sources: ReadonlyMap<string, string>;
+  /** Partial name -> names it references. */
+  graph: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Validates one parsed template file (a plain object from YAML or a bundle) and builds its `TemplateVersion`.
+ * Collects every problem with its position; returns no version when any error was found.
+ */
+export function buildTemplateVersion({
+  value,
+  file,
+  locator,
+  expected,
+  partials,
+}: {
+  value: unknown;
+  /** Path relative to the template root, used in problems and `source.path`. */
+  file: string;
+  locator: SourceLocator;
+  /** The id and version the path implies, when there is a path. */
+  expected?: { id: string; version: string };
+  partials: PartialIndex;
+}): { version?: TemplateVersion; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const report = (path: readonly PathSegment[], code: string, message: string, key = false) => {
+    const { line, column } = locator.locate(path, { key });
+    problems.push({ file, line, column, code, message, severity: "error" });
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    report(
+      [],
+      "template_not_mapping",
+      "A template file must be a YAML mapping with id, version, description, ... at the top level.",
+    );
+    return { problems };
+  }
+  const parsed = templateFileSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path as PathSegment[];
+      // input/output are checked by the subset validator below, which gives better messages.
+      if (path[0] === "input" || path[0] === "output") continue;
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          report(
+            [...path, key],
+            "unknown_key",
+            `Unknown key "${key}"${path.length ? ` in ${dotted(path)}` : ""}.${didYouMean(key, knownKeysAt(path))} Allowed: ${knownKeysAt(path).join(", ")}.`,
+            true,
+          );
+        }
+        continue;
+      }
+      const missing = issue.code === "invalid_type" && valueAt(value, path) === undefined;
+      report(
+        path,
+        missing ? "missing_key" : "invalid_value",
+        missing ? `Missing required key "${dotted(path)}".` : `${dotted(path) || "file"}: ${issue.message}.`,
+      );
+    }
+  }
+  const raw = value as Record<string, unknown>;
+  if (typeof raw.id === "string" && expected && raw.id !== expected.id) {
+    report(
+      ["id"],
+      "id_mismatch",
+      `id "${raw.id}" does not match the file's path, which implies "${expected.id}". Make them equal (move the file or fix the id).`,
+    );
+  }
+  if (typeof raw.version === "string") {
+    if (!isStrictSemver(raw.version)) {
+      report(
+        ["version"],
+        "invalid_semver",
+        `version "${raw.version}" is not strict semver (MAJOR.MINOR.PATCH, optional -prerelease; no "v" prefix, no +build).`,
+      );
+    } else if (expected && raw.version !== expected.version) {
+      report(
+        ["version"],
+        "version_mismatch",
+        `version "${raw.version}" does not match the file name, which implies "${expected.version}". Rename the file or fix the version.`,
+      );
+    }
+  }
+  if (raw.messages !== undefined && raw.prompt !== undefined) {
+    report(
+      ["prompt"],
+      "messages_and_prompt",
+      "Give either messages or prompt, not both (prompt is shorthand for one user message).",
+      true,
+    );
+  } else if (raw.messages === undefined && raw.prompt === undefined) {
+    report([], "missing_messages", "The template has neither messages nor prompt; add one of them.");
+  }
+
+  const schemas: { input?: JsonSchema; output?: JsonSchema } = {};
+  for (const which of ["input", "output"] as const) {
+    if (raw[which] === undefined) {
+      if (which === "input")
+        report(
+          [],
+          "missing_key",
+          'Missing required key "input" (use { type: object, properties: {} } for a template without variables).',
+        );
+      continue;
+    }
+    const { schema, issues } = normalizeSchema(raw[which], { root: which });
+    for (const issue of issues)
+      report([which, ...issue.path], issue.code, `${which} schema: ${issue.message}`, issue.key);
+    if (issues.length === 0) schemas[which] = schema;
+  }
+
+  // Partial references, from messages or prompt.
+  const sources: { path: PathSegment[]; text: string }[] = [];
+  if (Array.isArray(raw.messages)) {
+    raw.messages.forEach((message, index) => {
+      const content = (message as { content?: unknown } | null)?.content;
+      if (typeof content === "string") sources.push({ path: ["messages", index, "content"], text: content });
+    });
+  } else if (typeof raw.prompt === "string") sources.push({ path: ["prompt"], text: raw.prompt });
+  const used = new Set<string>();
+  for (const source of sources) {
+    for (const name of findPartialReferences(source.text)) {
+      used.add(name);
+      if (!partials.sources.has(name)) {
+        report(
+          source.path,
+          "missing_partial",
+          `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
+        );
+      }
+    }
+  }
+
+  if (problems.length > 0 || !parsed.success) return { problems };
+  const file_: TemplateFile = parsed.data;
+  const input = compileSchema(schemas.input!);
+  const output = schemas.output ? compileSchema(schemas.output) : undefined;
+  const examples = (file_.examples ?? []).map((example) => ({
+    name: example.name,
+    ...(example.description === undefined ? {} : { description: example.description }),
+    input: example.input,
+  }));
+  examples.forEach((example, index) => {
+    const result = (input as z.ZodType).safeParse(example.input);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      const path = issue.path as PathSegment[];
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+      for (const key of keys) {
+        const full = key === undefined ? path : [...path, key];
+        report(
+          ["examples", index, "input", ...full],
+          "example_invalid",
+          `Example "${example.name}" does not match the input schema at "${full.length ? dotted(full) : "<root>"}": ${issue.message}${
+            key === undefined ? "" : ` ("${key}" is not declared in input.properties)`
+          }.`,
+          key !== undefined,
+        );
+      }
+    }
+  });
+  if (problems.length > 0) return { problems };
+
+  const definition: TemplateDefinition = {
+    id: file_.id,
+    version: file_.version,
+    description: file_.description,
+    owners: file_.owners,
+    tags: file_.tags ?? [],
+    status: file_.status ?? "draft",
+    changelog: file_.changelog,
+    model: {
+      name: file_.model.name,
+      params: file_.model.params ?? {},
+      fallbacks: file_.model.fallbacks ?? [],
+    },
+    messages: file_.messages ?? [{ role: "user", content: file_.prompt! }],
+    inputSchema: schemas.input!,
+    ...(schemas.output ? { outputSchema: schemas.output } : {}),
+    examples,
+    hash: "",
+    source: { path: file },
+  };
+  const closure = partialClosure(used, partials.graph);
+  const { hash: _hash, source: _source, ...hashed } = definition;
+  definition.hash = contentHash({
+    template: hashed,
+    partials: Object.fromEntries(closure.map((name) => [name, partials.sources.get(name)!])),
+  });
+  return { version: { ...definition, input, ...(output ? { output } : {}) }, problems };
+}
+
+/** A `TemplateDefinition` written back in file form (what a bundle's template becomes when it is re-validated). */
+export function definitionToFile(definition: TemplateDefinition): Record<string, unknown> {
+  return {
+    id: definition.id,
+    version: definition.version,
+    description: definition.description,
+    owners: definition.owners,
+    tags: definition.tags,
+    status: definition.status,
+    changelog: definition.changelog,
+    model: definition.model,
+    input: definition.inputSchema,
+    ...(definition.outputSchema ? { output: definition.outputSchema } : {}),
+    messages: definition.messages,
+    examples: definition.examples,
+  };
+}

@@ -1,0 +1,104 @@
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Problem } from "./types.js";
+
+/** Aliases allowed per file; far above what a template needs, far below what an alias bomb needs. */
+export const MAX_ALIAS_COUNT = 100;
+
+export type PathSegment = string | number;
+
+/** Maps a path inside the parsed value back to a 1-based line and column of the YAML source. */
+export interface SourceLocator {
+  locate(path: readonly PathSegment[], options?: { key?: boolean }): { line: number; column: number };
+}
+
+/** For definitions that do not come from YAML (bundles): every position is 1:1. */
+export const noLocator: SourceLocator = { locate: () => ({ line: 1, column: 1 }) };
+
+export type ParsedYaml =
+  | { ok: true; value: unknown; locator: SourceLocator; problems: Problem[] }
+  | { ok: false; problems: Problem[] };
+
+function nodeChild(node: unknown, segment: PathSegment): { key?: Node; value?: unknown } | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (String(key) === String(segment)) return { key: pair.key as Node, value: pair.value };
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof segment === "number") {
+    const item = node.items[segment];
+    return item === undefined ? undefined : { value: item };
+  }
+  return undefined;
+}
+
+function createLocator(document: Document, lineCounter: LineCounter): SourceLocator {
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  return {
+    locate(path, { key = false } = {}) {
+      // Walk as deep as the path exists in the source; a missing key points at its parent object.
+      let node: unknown = document.contents;
+      let keyNode: Node | undefined;
+      for (const segment of path) {
+        const child = nodeChild(node, segment);
+        if (!child) break;
+        keyNode = child.key;
+        node = child.value;
+      }
+      const target = key && keyNode ? keyNode : (node as Node | null | undefined);
+      const offset = target?.range?.[0] ?? keyNode?.range?.[0] ?? document.contents?.range?.[0] ?? 0;
+      return position(offset);
+    },
+  };
+}
+
+/**
+ * Parses one YAML file keeping positions. Duplicate keys, syntax errors and alias bombs become problems
+ * (all of them, each with its line and column) instead of exceptions.
+ */
+export function parseYamlSource({ text, file }: { text: string; file: string }): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const problems: Problem[] = [];
+  for (const error of [...document.errors, ...document.warnings]) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const duplicate = error.code === "DUPLICATE_KEY";
+    problems.push({
+      file,
+      line,
+      column: col,
+      code: duplicate ? "yaml_duplicate_key" : "yaml_syntax",
+      message: duplicate
+        ? "Duplicate key in a YAML mapping: each key may appear once; remove or rename the repeated one."
+        : `YAML ${document.errors.includes(error as never) ? "syntax error" : "warning"}: ${error.message.split("\n")[0]} (${error.code}). Check indentation and quote values that contain ": " or start with "{", "[", "*", "&" or "!".`,
+      severity: document.errors.includes(error as never) ? "error" : "warning",
+    });
+  }
+  if (problems.some((problem) => problem.severity === "error")) return { ok: false, problems };
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        ...problems,
+        {
+          file,
+          line: 1,
+          column: 1,
+          code: "yaml_alias_limit",
+          message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses, or a resource-exhaustion pattern): ${
+            error instanceof Error ? error.message : String(error)
+          }. Write the values out instead of using anchors and aliases.`,
+          severity: "error",
+        },
+      ],
+    };
+  }
+  return { ok: true, value, locator: createLocator(document, lineCounter), problems };
+}
