@@ -1,1 +1,59 @@
-export {};
+export {
+  type ApiKeyProvider,
+  envApiKeyProvider,
+  type FileApiKeyProviderOptions,
+  fileApiKeyProvider,
+  redactKey,
+  staticApiKeyProvider,
+} from "./api-key.js";
+export { backoffCeilingMs, computeBackoffMs } from "./backoff.js";
+export type { CircuitState } from "./circuit-breaker.js";
+export { createGatewayClient, type GatewayClient } from "./client.js";
+export {
+  type CircuitBreakerConfig,
+  type ConcurrencyConfig,
+  DEFAULT_CIRCUIT_BREAKER,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_RETRY,
+  DEFAULT_RETRY_BUDGET,
+  DEFAULT_TIMEOUTS,
+  type GatewayClientOptions,
+  type RetryBudgetConfig,
+  type RetryOptions,
+  type TimeoutOptions,
+} from "./config.js";
+export { AbortedError } from "./errors/aborted-error.js";
+export { AuthError } from "./errors/auth-error.js";
+export { BadRequestError } from "./errors/bad-request-error.js";
+export { CircuitOpenError } from "./errors/circuit-open-error.js";
+export { ConcurrencyLimitError } from "./errors/concurrency-limit-error.js";
+export { ConnectionError } from "./errors/connection-error.js";
+export { type ErrorOrigin, GatewayError } from "./errors/gateway-error.js";
+export {
+  type IncompleteReason,
+  IncompleteStreamError,
+  type PartialUsage,
+} from "./errors/incomplete-stream-error.js";
+export { InvalidConfigError } from "./errors/invalid-config-error.js";
+export { RateLimitError } from "./errors/rate-limit-error.js";
+export { RetryBudgetExceededError } from "./errors/retry-budget-exceeded-error.js";
+export { type DeadlineKind, TimeoutError } from "./errors/timeout-error.js";
+export { type GatewayErrorBody, UpstreamError } from "./errors/upstream-error.js";
+export { costFromPriceTable, DEFAULT_PRICE_TABLE, type ModelPrice, type PriceTable } from "./price-table.js";
+export { createPrometheusTelemetry, type PrometheusTelemetryOptions } from "./prometheus-telemetry.js";
+export { parseRetryAfterMs } from "./retry-after.js";
+export type {
+  ChatDelta,
+  ChatMessage,
+  ChatOptions,
+  ChatRequest,
+  ChatResult,
+  ChatStream,
+  Cost,
+  FailoverReason,
+  GatewayEvent,
+  GatewayEventSink,
+  ProviderMetadata,
+  RetryReason,
+  TokenUsage,
+} from "./types.js";

@@ -1,0 +1,309 @@
+import { type ApiKeyProvider, staticApiKeyProvider } from "./api-key.js";
+import { InvalidConfigError } from "./errors/invalid-config-error.js";
+import { DEFAULT_PRICE_TABLE, type PriceTable } from "./price-table.js";
+import type { GatewayEventSink } from "./types.js";
+
+export interface RetryOptions {
+  /** Attempts per model, the first included. Default 3. */
+  maxAttempts: number;
+  /** Backoff base: the first retry waits up to this. Default 250 ms. */
+  baseDelayMs: number;
+  /** Backoff ceiling. Default 8 000 ms. */
+  maxDelayMs: number;
+  /** Longest Retry-After honoured; longer waits are clamped to it. Default 30 000 ms. */
+  maxRetryAfterMs: number;
+}
+
+export interface TimeoutOptions {
+  /** Per attempt, from sending to response headers. Default 30 000 ms. */
+  attemptMs: number;
+  /** Longest silence between two body chunks (streams and plain bodies). Default 30 000 ms. */
+  idleMs: number;
+  /** Whole call, retries, backoff waits and fallbacks included. Default 120 000 ms; per call `deadlineMs`. */
+  deadlineMs: number;
+}
+
+export interface RetryBudgetConfig {
+  /** Retries allowed per request over the window. Default 0.2. */
+  ratio: number;
+  /** Retries always allowed per window. Default 10. */
+  minRetries: number;
+  /** Default 10 000 ms. */
+  windowMs: number;
+}
+
+export interface CircuitBreakerConfig {
+  /** Opens after this many failures in a row. Default 5. */
+  consecutiveFailures: number;
+  /** ...or when this share of calls failed... Default 0.5. */
+  failureRate: number;
+  /** ...over at least this many calls in the window. Default 20. */
+  minRequests: number;
+  /** Default 30 000 ms. */
+  windowMs: number;
+  /** How long the circuit stays open before a half-open probe. Default 30 000 ms. */
+  openMs: number;
+}
+
+export interface ConcurrencyConfig {
+  /** Calls in flight at once. Default 64. */
+  maxConcurrent: number;
+  /** Calls waiting for a slot (within their deadline); beyond this a call fails fast. Default 1 000. */
+  maxQueue: number;
+}
+
+export interface GatewayClientOptions {
+  /** e.g. `https://api.phaseo.app/v1`; the client posts to `${baseUrl}/chat/completions`. */
+  baseUrl: string;
+  apiKey?: string;
+  apiKeyProvider?: ApiKeyProvider;
+  /** Headers sent with every request (e.g. OpenRouter's `HTTP-Referer`). */
+  headers?: Record<string, string>;
+  retry?: Partial<RetryOptions>;
+  timeouts?: Partial<TimeoutOptions>;
+  /** `false` disables the budget. */
+  retryBudget?: Partial<RetryBudgetConfig> | false;
+  /** `false` disables circuit breaking. */
+  circuitBreaker?: Partial<CircuitBreakerConfig> | false;
+  /** `false` removes the bulkhead. */
+  concurrency?: Partial<ConcurrencyConfig> | false;
+  /** Prices for models whose gateway does not report `usage.cost`. Default `DEFAULT_PRICE_TABLE`. */
+  priceTable?: PriceTable;
+  events?: GatewayEventSink | ReadonlyArray<GatewayEventSink>;
+  /** Ask for usage in the last stream chunk (`stream_options.include_usage`). Default true. */
+  streamUsage?: boolean;
+  fetch?: typeof globalThis.fetch;
+  /** Test seams: jitter source in [0, 1), wait function, monotonic clock in ms, wall clock in epoch ms. */
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+  wallClock?: () => number;
+}
+
+export interface ResolvedConfig {
+  baseUrl: string;
+  completionsUrl: string;
+  keyProvider: ApiKeyProvider;
+  headers: Record<string, string>;
+  retry: RetryOptions;
+  timeouts: TimeoutOptions;
+  retryBudget: RetryBudgetConfig | false;
+  circuitBreaker: CircuitBreakerConfig | false;
+  concurrency: ConcurrencyConfig | false;
+  priceTable: PriceTable;
+  sinks: GatewayEventSink[];
+  streamUsage: boolean;
+  fetch: typeof globalThis.fetch;
+  random: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  now: () => number;
+  wallClock: () => number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+  maxAttempts: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 30_000,
+};
+export const DEFAULT_TIMEOUTS: TimeoutOptions = { attemptMs: 30_000, idleMs: 30_000, deadlineMs: 120_000 };
+export const DEFAULT_RETRY_BUDGET: RetryBudgetConfig = { ratio: 0.2, minRetries: 10, windowMs: 10_000 };
+export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerConfig = {
+  consecutiveFailures: 5,
+  failureRate: 0.5,
+  minRequests: 20,
+  windowMs: 30_000,
+  openMs: 30_000,
+};
+export const DEFAULT_CONCURRENCY: ConcurrencyConfig = { maxConcurrent: 64, maxQueue: 1_000 };
+
+function numberIn(
+  path: string,
+  value: unknown,
+  { min, max = Number.POSITIVE_INFINITY, integer = false }: { min: number; max?: number; integer?: boolean },
+): number {
+  if (
+    typeof value !== "number" ||
+    Number.isNaN(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new InvalidConfigError({
+      path,
+      problem: `expected ${integer ? "an integer" : "a number"} ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}, got ${JSON.stringify(value)}`,
+      fix: "Pass a valid value or leave the option out to use the documented default.",
+    });
+  }
+  return value;
+}
+
+function merge<T extends object>(path: string, defaults: T, given: Partial<T> | undefined): T {
+  if (given !== undefined && (typeof given !== "object" || given === null)) {
+    throw new InvalidConfigError({
+      path,
+      problem: `expected an object, got ${typeof given}`,
+      fix: "Pass an object of options.",
+    });
+  }
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(given ?? {})) {
+    if (!(k in defaults)) {
+      throw new InvalidConfigError({
+        path: `${path}.${k}`,
+        problem: "unknown option",
+        fix: `Known options: ${Object.keys(defaults).join(", ")}.`,
+      });
+    }
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Validates options once, at client creation, and fills in defaults. */
+export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidConfigError({
+      path: "options",
+      problem: "missing",
+      fix: "Call createGatewayClient({ baseUrl, apiKey }).",
+    });
+  }
+  let url: URL;
+  try {
+    url = new URL(options.baseUrl);
+  } catch {
+    throw new InvalidConfigError({
+      path: "baseUrl",
+      problem: `not an absolute URL: ${JSON.stringify(options.baseUrl)}`,
+      fix: 'Use e.g. "https://api.phaseo.app/v1" or "http://127.0.0.1:11434/v1".',
+    });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidConfigError({
+      path: "baseUrl",
+      problem: `unsupported protocol ${url.protocol}`,
+      fix: "Use http or https.",
+    });
+  }
+  const baseUrl = url.href.replace(/\/+$/, "");
+  if (options.apiKey !== undefined && options.apiKeyProvider !== undefined) {
+    throw new InvalidConfigError({
+      path: "apiKey",
+      problem: "both apiKey and apiKeyProvider are set",
+      fix: "Pass one: apiKey for a fixed key, apiKeyProvider for a rotating one.",
+    });
+  }
+  let keyProvider: ApiKeyProvider;
+  if (options.apiKeyProvider !== undefined) {
+    if (typeof options.apiKeyProvider?.getKey !== "function") {
+      throw new InvalidConfigError({
+        path: "apiKeyProvider",
+        problem: "has no getKey() function",
+        fix: "Use envApiKeyProvider(name), fileApiKeyProvider(path) or an object with getKey().",
+      });
+    }
+    keyProvider = options.apiKeyProvider;
+  } else if (typeof options.apiKey === "string" && options.apiKey.trim() !== "") {
+    keyProvider = staticApiKeyProvider(options.apiKey.trim());
+  } else {
+    throw new InvalidConfigError({
+      path: "apiKey",
+      problem: options.apiKey === undefined ? "no apiKey or apiKeyProvider given" : "apiKey is empty",
+      fix: 'Pass apiKey, or apiKeyProvider: envApiKeyProvider("PHASEO_API_KEY"). Local servers that need no key accept any non-empty string.',
+    });
+  }
+
+  const retry = merge("retry", DEFAULT_RETRY, options.retry);
+  numberIn("retry.maxAttempts", retry.maxAttempts, { min: 1, max: 20, integer: true });
+  numberIn("retry.baseDelayMs", retry.baseDelayMs, { min: 0 });
+  numberIn("retry.maxDelayMs", retry.maxDelayMs, { min: 0 });
+  numberIn("retry.maxRetryAfterMs", retry.maxRetryAfterMs, { min: 0 });
+
+  const timeouts = merge("timeouts", DEFAULT_TIMEOUTS, options.timeouts);
+  numberIn("timeouts.attemptMs", timeouts.attemptMs, { min: 1 });
+  numberIn("timeouts.idleMs", timeouts.idleMs, { min: 1 });
+  numberIn("timeouts.deadlineMs", timeouts.deadlineMs, { min: 1 });
+
+  let retryBudget: RetryBudgetConfig | false = false;
+  if (options.retryBudget !== false) {
+    retryBudget = merge("retryBudget", DEFAULT_RETRY_BUDGET, options.retryBudget);
+    numberIn("retryBudget.ratio", retryBudget.ratio, { min: 0 });
+    numberIn("retryBudget.minRetries", retryBudget.minRetries, { min: 0 });
+    numberIn("retryBudget.windowMs", retryBudget.windowMs, { min: 10 });
+  }
+  let circuitBreaker: CircuitBreakerConfig | false = false;
+  if (options.circuitBreaker !== false) {
+    circuitBreaker = merge("circuitBreaker", DEFAULT_CIRCUIT_BREAKER, options.circuitBreaker);
+    numberIn("circuitBreaker.consecutiveFailures", circuitBreaker.consecutiveFailures, {
+      min: 1,
+      integer: true,
+    });
+    numberIn("circuitBreaker.failureRate", circuitBreaker.failureRate, { min: 0, max: 1 });
+    numberIn("circuitBreaker.minRequests", circuitBreaker.minRequests, { min: 1, integer: true });
+    numberIn("circuitBreaker.windowMs", circuitBreaker.windowMs, { min: 10 });
+    numberIn("circuitBreaker.openMs", circuitBreaker.openMs, { min: 0 });
+  }
+  let concurrency: ConcurrencyConfig | false = false;
+  if (options.concurrency !== false) {
+    concurrency = merge("concurrency", DEFAULT_CONCURRENCY, options.concurrency);
+    numberIn("concurrency.maxConcurrent", concurrency.maxConcurrent, { min: 1, integer: true });
+    numberIn("concurrency.maxQueue", concurrency.maxQueue, { min: 0, integer: true });
+  }
+  const events = options.events;
+  const sinks = events === undefined ? [] : typeof events === "function" ? [events] : [...events];
+  for (const [i, sink] of sinks.entries()) {
+    if (typeof sink !== "function") {
+      throw new InvalidConfigError({
+        path: `events[${i}]`,
+        problem: "not a function",
+        fix: "Pass (event) => void, e.g. createPrometheusTelemetry({ registry }).",
+      });
+    }
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== "function") {
+    throw new InvalidConfigError({
+      path: "fetch",
+      problem: "no fetch available",
+      fix: "Run on Node >= 20 or pass fetch.",
+    });
+  }
+  return {
+    baseUrl,
+    completionsUrl: `${baseUrl}/chat/completions`,
+    keyProvider,
+    headers: { ...options.headers },
+    retry,
+    timeouts,
+    retryBudget,
+    circuitBreaker,
+    concurrency,
+    priceTable: options.priceTable ?? DEFAULT_PRICE_TABLE,
+    sinks,
+    streamUsage: options.streamUsage ?? true,
+    fetch: fetchImpl,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? defaultSleep,
+    now: options.now ?? (() => performance.now()),
+    wallClock: options.wallClock ?? Date.now,
+  };
+}

@@ -1,0 +1,29 @@
+import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import type { GatewayErrorBody } from "./upstream-error.js";
+
+const marker = Symbol.for("promptreg.gateway.auth-error");
+
+/**
+ * 401/403 from the gateway, or no key could be obtained (`status` undefined). Never retried (a 401 re-reads the key
+ * from the provider once). The message shows at most the first 8 characters of the key.
+ */
+export class AuthError extends GatewayError {
+  protected readonly [marker] = true;
+  readonly body: GatewayErrorBody | undefined;
+
+  constructor(
+    options: Omit<GatewayErrorOptions, "code" | "origin" | "retryable"> & { body?: GatewayErrorBody },
+  ) {
+    super({ ...options, code: "auth_failed", origin: "caller", retryable: false });
+    this.name = "AuthError";
+    this.body = options.body;
+  }
+
+  static override isInstance(value: unknown): value is AuthError {
+    return hasMarker(value, marker);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), body: this.body };
+  }
+}

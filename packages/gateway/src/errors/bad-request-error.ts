@@ -1,0 +1,26 @@
+import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import type { GatewayErrorBody } from "./upstream-error.js";
+
+const marker = Symbol.for("promptreg.gateway.bad-request-error");
+
+/** 400, 404 or 422: the request itself is wrong (unknown model, bad parameter). Never retried, never falls back. */
+export class BadRequestError extends GatewayError {
+  protected readonly [marker] = true;
+  readonly body: GatewayErrorBody | undefined;
+
+  constructor(
+    options: Omit<GatewayErrorOptions, "code" | "origin" | "retryable"> & { body?: GatewayErrorBody },
+  ) {
+    super({ ...options, code: "bad_request", origin: "caller", retryable: false });
+    this.name = "BadRequestError";
+    this.body = options.body;
+  }
+
+  static override isInstance(value: unknown): value is BadRequestError {
+    return hasMarker(value, marker);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), body: this.body };
+  }
+}

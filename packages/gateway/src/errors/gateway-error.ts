@@ -1,0 +1,70 @@
+const marker = Symbol.for("promptreg.gateway.gateway-error");
+
+/** Whose fault a failure is: the caller's request (fix the call) or the gateway/provider (retry, fall back, page someone). */
+export type ErrorOrigin = "caller" | "upstream";
+
+export interface GatewayErrorOptions {
+  message: string;
+  code: string;
+  origin: ErrorOrigin;
+  retryable: boolean;
+  status?: number | undefined;
+  attempts?: number | undefined;
+  requestId?: string | undefined;
+  model?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * Base of every error the gateway client throws. Callers branch on `code` or `X.isInstance(error)`, never on the
+ * message text. `attempts` and `requestId` are filled in when the error leaves the client, so they describe the
+ * whole logical request, not one attempt.
+ */
+export class GatewayError extends Error {
+  protected readonly [marker] = true;
+  readonly code: string;
+  readonly origin: ErrorOrigin;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  /** Upstream attempts made for the logical request when the error was thrown (0 when none was sent). */
+  attempts: number;
+  /** The upstream `x-request-id` when one was received, else the client's Idempotency-Key. */
+  requestId: string | undefined;
+  /** The model the failing attempt addressed. */
+  model: string | undefined;
+
+  constructor(options: GatewayErrorOptions) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "GatewayError";
+    this.code = options.code;
+    this.origin = options.origin;
+    this.retryable = options.retryable;
+    this.status = options.status;
+    this.attempts = options.attempts ?? 0;
+    this.requestId = options.requestId;
+    this.model = options.model;
+  }
+
+  static isInstance(value: unknown): value is GatewayError {
+    return hasMarker(value, marker);
+  }
+
+  /** A plain, key-free object for logs and JSON responses. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      origin: this.origin,
+      retryable: this.retryable,
+      status: this.status,
+      attempts: this.attempts,
+      requestId: this.requestId,
+      model: this.model,
+    };
+  }
+}
+
+export function hasMarker(value: unknown, symbol: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[symbol] === true;
+}

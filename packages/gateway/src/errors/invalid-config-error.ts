@@ -1,0 +1,24 @@
+import { GatewayError, hasMarker } from "./gateway-error.js";
+
+const marker = Symbol.for("promptreg.gateway.invalid-config-error");
+
+/** `createGatewayClient` (or a call's options) got a value it cannot use. `path` names the option. */
+export class InvalidConfigError extends GatewayError {
+  protected readonly [marker] = true;
+  readonly path: string;
+
+  constructor(options: { path: string; problem: string; fix: string }) {
+    super({
+      message: `Invalid gateway client option "${options.path}": ${options.problem}. ${options.fix}`,
+      code: "invalid_config",
+      origin: "caller",
+      retryable: false,
+    });
+    this.name = "InvalidConfigError";
+    this.path = options.path;
+  }
+
+  static override isInstance(value: unknown): value is InvalidConfigError {
+    return hasMarker(value, marker);
+  }
+}
