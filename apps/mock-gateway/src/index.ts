@@ -1,1 +1,19 @@
-export {};
+export { InvalidCliArgumentError } from "./errors/invalid-cli-argument-error.js";
+export { InvalidFaultStepError } from "./errors/invalid-fault-step-error.js";
+export { InvalidOptionsError } from "./errors/invalid-options-error.js";
+export { InvalidRequestError } from "./errors/invalid-request-error.js";
+export { InvalidScenarioError, type ScenarioIssue } from "./errors/invalid-scenario-error.js";
+export { MockGatewayError, type MockGatewayErrorCode } from "./errors/mock-gateway-error.js";
+export type { MockGatewayStats } from "./faults/fault-selector.js";
+export type { ErrorStatus, FaultStep, RetryAfterSpec } from "./faults/fault-step.js";
+export { parseFaultStep, parseFaultSteps } from "./faults/parse-fault-steps.js";
+export { DEFAULT_FAULT_KINDS, DEFAULT_MODELS, type MockGatewayOptions } from "./options.js";
+export { jsonFromSchema } from "./reply/json-from-schema.js";
+export { MOCK_PRICE } from "./reply/usage.js";
+export { loadScenarioFile, parseScenario, type Scenario, scenarioSchema } from "./scenario.js";
+export {
+  createMockGateway,
+  createMockGatewayHandler,
+  type MockGateway,
+  type MockGatewayHandler,
+} from "./server.js";

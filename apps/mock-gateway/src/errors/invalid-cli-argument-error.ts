@@ -1,0 +1,25 @@
+import { MockGatewayError } from "./mock-gateway-error.js";
+
+const marker = Symbol.for("promptreg.mock-gateway.InvalidCliArgumentError");
+
+/** The mock gateway command line has an unknown flag or a value of the wrong shape. */
+export class InvalidCliArgumentError extends MockGatewayError {
+  readonly [marker] = true;
+  /** The flag at fault, e.g. "--port". */
+  readonly argument: string;
+
+  constructor(options: { argument: string; problem: string }) {
+    super({
+      code: "invalid_cli_argument",
+      message:
+        `mock-gateway: ${options.argument} ${options.problem}. ` +
+        "Usage: mock-gateway [--port N] [--host 127.0.0.1] [--scenario file.yaml|json] [--fault-rate 0..1] [--seed N]",
+    });
+    this.name = "InvalidCliArgumentError";
+    this.argument = options.argument;
+  }
+
+  static override isInstance(value: unknown): value is InvalidCliArgumentError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

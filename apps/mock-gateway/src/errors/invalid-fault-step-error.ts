@@ -1,0 +1,37 @@
+import { MockGatewayError } from "./mock-gateway-error.js";
+
+const marker = Symbol.for("promptreg.mock-gateway.InvalidFaultStepError");
+
+/**
+ * A fault step does not follow the grammar `kind` or `kind:param=value;param=value`. Served as a 400 when
+ * it came from a request, thrown at start when it came from options or a scenario file.
+ */
+export class InvalidFaultStepError extends MockGatewayError {
+  readonly [marker] = true;
+  /** The offending step exactly as written, e.g. "stall:afterr=3". */
+  readonly step: string;
+  /** 1-based position of the step in its list. */
+  readonly position: number;
+  /** Where the list came from, e.g. "x-mock-faults header", "model name", "scenario rules[0].faults". */
+  readonly origin: string;
+  readonly reason: string;
+
+  constructor(options: { step: string; position: number; origin: string; reason: string }) {
+    super({
+      code: "invalid_fault_step",
+      message:
+        `Invalid fault step ${options.position} "${options.step}" in the ${options.origin}: ${options.reason}. ` +
+        "Steps look like `kind` or `kind:param=value;param=value` (e.g. `429:s=2`, `stall:after=3`); " +
+        "see docs/mock-gateway.md for every kind and its parameters.",
+    });
+    this.name = "InvalidFaultStepError";
+    this.step = options.step;
+    this.position = options.position;
+    this.origin = options.origin;
+    this.reason = options.reason;
+  }
+
+  static override isInstance(value: unknown): value is InvalidFaultStepError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,24 @@
+const marker = Symbol.for("promptreg.mock-gateway.MockGatewayError");
+
+export type MockGatewayErrorCode =
+  | "invalid_fault_step"
+  | "invalid_scenario"
+  | "invalid_options"
+  | "invalid_request"
+  | "invalid_cli_argument";
+
+/** Base class of every error the mock gateway throws; callers branch on `code`, never on the message. */
+export class MockGatewayError extends Error {
+  readonly [marker] = true;
+  readonly code: MockGatewayErrorCode;
+
+  constructor(options: { code: MockGatewayErrorCode; message: string; cause?: unknown }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "MockGatewayError";
+    this.code = options.code;
+  }
+
+  static isInstance(value: unknown): value is MockGatewayError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,223 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseChatRequest, readBody } from "./chat-request.js";
+import { InvalidFaultStepError } from "./errors/invalid-fault-step-error.js";
+import { InvalidRequestError } from "./errors/invalid-request-error.js";
+import { Exchange } from "./exchange.js";
+import { FaultSelector, type MockGatewayStats } from "./faults/fault-selector.js";
+import { type GatewayConfig, type MockGatewayOptions, resolveOptions } from "./options.js";
+import { echoText } from "./reply/echo-text.js";
+import { gatewayErrorBody } from "./reply/error-body.js";
+import { jsonFromSchema } from "./reply/json-from-schema.js";
+import { computeUsage } from "./reply/usage.js";
+import { respond, sendJson } from "./respond.js";
+
+/** A `node:http` request listener with the mock's state attached, for embedding in another server. */
+export interface MockGatewayHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  stats(): MockGatewayStats;
+  /** Forgets script positions and counters and restarts the seeded random sequence. */
+  reset(): void;
+  /** Ends every delayed or stalled response now (their sockets are destroyed). */
+  dispose(): void;
+}
+
+export interface MockGateway {
+  /** Base URL for OpenAI-compatible clients, e.g. `http://127.0.0.1:50123/v1`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  stats(): MockGatewayStats;
+  reset(): void;
+}
+
+function newId(prefix: string): string {
+  return `${prefix}_${randomUUID().replaceAll("-", "")}`;
+}
+
+function providerOf(model: string, config: GatewayConfig): string {
+  const mapped = config.providers.get(model);
+  if (mapped !== undefined) return mapped;
+  const slash = model.indexOf("/");
+  return slash > 0 ? model.slice(0, slash) : "mock";
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+function checkAuth(req: IncomingMessage, expected: Buffer | undefined): void {
+  if (expected === undefined) return;
+  const header = req.headers.authorization ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  // Hash both sides so the comparison is constant-time whatever the lengths.
+  if (match && timingSafeEqual(digest(match[1]!.trim()), expected)) return;
+  throw new InvalidRequestError({
+    status: 401,
+    param: "Authorization",
+    errorType: "authentication_error",
+    message: match
+      ? "Invalid API key in the Authorization header. Use the key the mock gateway was started with."
+      : "Missing API key: send the header `Authorization: Bearer <key>` with the key the mock gateway was started with.",
+  });
+}
+
+function sendError(exchange: Exchange, error: unknown, generationId: string): void {
+  if (exchange.closed || exchange.res.headersSent) {
+    exchange.destroy();
+    return;
+  }
+  let status = 500;
+  let param: string | null = null;
+  let type = "server_error";
+  let message = `Mock gateway bug: ${(error as Error)?.message ?? String(error)}`;
+  let code: string | null = "internal_error";
+  if (InvalidRequestError.isInstance(error)) {
+    ({ status, param, message } = error);
+    type = error.errorType;
+    code = status === 401 ? "invalid_api_key" : "invalid_request";
+  } else if (InvalidFaultStepError.isInstance(error)) {
+    status = 400;
+    param = error.origin.startsWith("model") ? "model" : "x-mock-faults";
+    type = "invalid_request_error";
+    code = error.code;
+    message = error.message;
+  }
+  const body = gatewayErrorBody({ status, provider: "mock", generationId, message, param, code, type });
+  sendJson(exchange, status, body, { "x-request-id": newId("req"), "x-generation-id": generationId });
+}
+
+/** Builds the request listener; options are validated here (InvalidOptionsError, InvalidFaultStepError). */
+export function createMockGatewayHandler(options: MockGatewayOptions = {}): MockGatewayHandler {
+  const config = resolveOptions(options);
+  const selector = new FaultSelector(config);
+  const expectedKey = config.apiKey === undefined ? undefined : digest(config.apiKey);
+  const live = new Set<Exchange>();
+
+  async function chat(req: IncomingMessage, exchange: Exchange, generationId: string): Promise<void> {
+    const request = parseChatRequest(await readBody(req));
+    const selection = selector.select(request.model, req.headers);
+    const provider = providerOf(selection.servedModel, config);
+    const echo = echoText(request.messages);
+    const content =
+      request.jsonSchema === undefined ? echo : JSON.stringify(jsonFromSchema(request.jsonSchema, echo));
+    const withCost = config.cost || req.headers["x-mock-cost"] === "on";
+    const headers: OutgoingHttpHeaders = {
+      "x-request-id": newId("req"),
+      "x-generation-id": generationId,
+      "x-phaseo-provider": provider,
+      "x-provider": provider,
+      "x-mock-step": selection.step.text,
+      "x-mock-attempt": String(selection.attempt),
+    };
+    await respond({
+      exchange,
+      step: selection.step,
+      stream: request.stream,
+      headers,
+      latency: config.latency,
+      stallTimeoutMs: config.stallTimeoutMs,
+      plan: {
+        id: generationId,
+        created: Math.floor(Date.now() / 1000),
+        model: selection.servedModel,
+        provider,
+        content,
+        usage: computeUsage({ messages: request.messages, reply: content, withCost }),
+      },
+    });
+  }
+
+  function models(exchange: Exchange, id: string | undefined): void {
+    const entry = (model: string) => ({
+      id: model,
+      object: "model",
+      created: 1_700_000_000,
+      owned_by: providerOf(model, config),
+    });
+    const body = id === undefined ? { object: "list", data: config.models.map(entry) } : entry(id);
+    sendJson(exchange, 200, body, { "x-request-id": newId("req") });
+  }
+
+  async function route(req: IncomingMessage, exchange: Exchange, generationId: string): Promise<void> {
+    selector.requests++;
+    const path = (req.url ?? "/").split("?", 1)[0]!.replace(/\/+$/, "");
+    const method = req.method ?? "GET";
+    if (path === "/health" || path === "/v1/health") {
+      sendJson(exchange, 200, { status: "ok" });
+      return;
+    }
+    const isChat = path === "/v1/chat/completions";
+    const isModels = path === "/v1/models" || path.startsWith("/v1/models/");
+    if (!isChat && !isModels) {
+      throw new InvalidRequestError({
+        status: 404,
+        param: null,
+        errorType: "not_found_error",
+        message: `No route ${method} ${path}: the mock gateway serves POST /v1/chat/completions and GET /v1/models.`,
+      });
+    }
+    if ((isChat && method !== "POST") || (isModels && method !== "GET")) {
+      throw new InvalidRequestError({
+        status: 405,
+        param: null,
+        message: `Method ${method} is not allowed on ${path}; use ${isChat ? "POST" : "GET"}.`,
+      });
+    }
+    checkAuth(req, expectedKey);
+    if (isChat) return chat(req, exchange, generationId);
+    const id =
+      path.length > "/v1/models/".length ? decodeURIComponent(path.slice("/v1/models/".length)) : undefined;
+    models(exchange, id);
+  }
+
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    const exchange = new Exchange(res);
+    const generationId = newId("gen");
+    live.add(exchange);
+    res.once("close", () => live.delete(exchange));
+    route(req, exchange, generationId).catch((error: unknown) => sendError(exchange, error, generationId));
+  }) as MockGatewayHandler;
+  handler.stats = () => selector.stats();
+  handler.reset = () => selector.reset();
+  handler.dispose = () => {
+    for (const exchange of live) exchange.destroy();
+    live.clear();
+  };
+  return handler;
+}
+
+/**
+ * Starts the mock gateway on 127.0.0.1 and a free port (by default). `close()` also destroys open, stalled
+ * and delayed connections, so tests never wait for a 60 s stall to time out.
+ */
+export async function createMockGateway(options: MockGatewayOptions = {}): Promise<MockGateway> {
+  const handler = createMockGatewayHandler(options);
+  const { host, port } = resolveOptions(options);
+  const server = createServer({ keepAliveTimeout: 5_000 }, handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" || host.includes(":") ? `[${address.address}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${address.port}/v1`,
+    port: address.port,
+    stats: handler.stats,
+    reset: handler.reset,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        handler.dispose();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
