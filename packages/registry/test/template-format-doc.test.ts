@@ -1,0 +1,183 @@
+// Runs the examples of docs/template-format.md against the real loader, so the spec cannot drift from the code.
+// The conventions (file=, case=, expect-error=, at=, `text resolve` blocks) are described at the end of that document.
+
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  checkRegistry,
+  createFileSystemStore,
+  InvalidReferenceError,
+  loadRegistryFromDir,
+  type Problem,
+  type Registry,
+  TemplateNotFoundError,
+} from "../src/index.js";
+import { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
+
+const DOC_PATH = fileURLToPath(new URL("../../../docs/template-format.md", import.meta.url));
+const blocks = parseFencedBlocks(readFileSync(DOC_PATH, "utf8"));
+
+const fileBlocks = blocks.filter((block) => block.attributes.file !== undefined);
+const baseBlocks = fileBlocks.filter((block) => !block.attributes["expect-error"] && !block.attributes.case);
+
+/** Failing cases: blocks sharing `case=<name>` go together; a lone `expect-error` block is its own case. */
+function failingCases(): { name: string; blocks: FencedBlock[] }[] {
+  const cases = new Map<string, FencedBlock[]>();
+  for (const block of fileBlocks) {
+    if (!block.attributes["expect-error"] && !block.attributes.case) continue;
+    const name = block.attributes.case ?? `${block.attributes["expect-error"]} (doc line ${block.line})`;
+    cases.set(name, [...(cases.get(name) ?? []), block]);
+  }
+  return [...cases].map(([name, caseBlocks]) => ({ name, blocks: caseBlocks }));
+}
+
+/** `templates/demo/x/1.0.0.yaml` -> `demo/x/1.0.0.yaml`: paths as the registry reports them (relative to the root). */
+function treePath(block: FencedBlock): string {
+  const file = block.attributes.file!;
+  if (!file.startsWith("templates/")) {
+    throw new Error(
+      `docs/template-format.md line ${block.line}: file= must start with "templates/", got "${file}"`,
+    );
+  }
+  return file.slice("templates/".length);
+}
+
+const tempDirs: string[] = [];
+
+/** Writes the files into a fresh temporary `templates/` directory (later blocks replace earlier ones) and returns it. */
+async function materialise(treeBlocks: FencedBlock[]): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "promptreg-doc-"));
+  tempDirs.push(dir);
+  const root = path.join(dir, "templates");
+  const files = new Map(treeBlocks.map((block) => [treePath(block), block.content]));
+  for (const [relative, content] of files) {
+    const target = path.join(root, ...relative.split("/"));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content, "utf8");
+  }
+  return root;
+}
+
+function describeProblems(problems: readonly Problem[]): string {
+  return problems
+    .map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} [${p.code}] ${p.message}`)
+    .join("\n");
+}
+
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("docs/template-format.md", () => {
+  it("has the executable examples this test relies on", () => {
+    // Guards against the test silently passing because the doc lost its examples or the conventions changed.
+    expect(baseBlocks.length).toBeGreaterThanOrEqual(5);
+    expect(failingCases().length).toBeGreaterThanOrEqual(8);
+    expect(blocks.filter((block) => block.flags.includes("resolve"))).toHaveLength(1);
+    for (const block of fileBlocks) {
+      expect(block.content.length, `empty block at doc line ${block.line}`).toBeGreaterThan(0);
+    }
+  });
+
+  describe("the complete example tree", () => {
+    let registry: Registry;
+    beforeAll(async () => {
+      const root = await materialise(baseBlocks);
+      const { registry: loaded, problems } = await checkRegistry({ store: createFileSystemStore(root) });
+      expect(problems, describeProblems(problems)).toEqual([]);
+      registry = loaded!;
+    });
+
+    it("loads with no problems and contains every file of the example", async () => {
+      const templates = baseBlocks.filter(
+        (b) => !treePath(b).startsWith("_partials/") && !treePath(b).endsWith("labels.yaml"),
+      );
+      const loaded = [...registry.templates()].map((v) => v.source.path).sort();
+      expect(loaded).toEqual(templates.map(treePath).sort());
+      const partials = baseBlocks.filter((b) => treePath(b).startsWith("_partials/"));
+      for (const block of partials) {
+        const name = treePath(block).slice("_partials/".length, -".hbs".length);
+        expect(registry.partials.get(name)).toBe(block.content);
+      }
+    });
+
+    it("gives every version a sha256 content hash", () => {
+      for (const version of registry.templates()) expect(version.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+
+    it("loads the same way through loadRegistryFromDir", async () => {
+      const root = await materialise(baseBlocks);
+      const again = await loadRegistryFromDir(root);
+      expect([...again.templates()].map((v) => `${v.id}@${v.version}:${v.hash}`)).toEqual(
+        [...registry.templates()].map((v) => `${v.id}@${v.version}:${v.hash}`),
+      );
+    });
+
+    const resolveBlock = blocks.find((block) => block.flags.includes("resolve"));
+    const rows = (resolveBlock?.content ?? "")
+      .split("\n")
+      .map((line) => line.replace(/#.*$/, "").trim())
+      .filter(Boolean)
+      .map((line) => {
+        const [reference, expected] = line.split(/\s+->\s+/);
+        return { reference: reference!.trim(), expected: expected?.trim() ?? "" };
+      });
+
+    it.each(rows)("resolves $reference -> $expected", ({ reference, expected }) => {
+      const notFound = /^not found \((id|version|label)\)$/.exec(expected);
+      if (notFound) {
+        let thrown: unknown;
+        try {
+          registry.resolve(reference);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(TemplateNotFoundError.isInstance(thrown), String(thrown)).toBe(true);
+        expect((thrown as TemplateNotFoundError).kind).toBe(notFound[1]);
+      } else if (expected === "invalid reference") {
+        let thrown: unknown;
+        try {
+          registry.resolve(reference);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(InvalidReferenceError.isInstance(thrown), String(thrown)).toBe(true);
+      } else {
+        expect(expected, `unparseable row "${reference} -> ${expected}"`).toMatch(/^\d+\.\d+\.\d+/);
+        expect(registry.resolve(reference).version).toBe(expected);
+      }
+    });
+  });
+
+  describe.each(failingCases())("failing example: $name", ({ blocks: caseBlocks }) => {
+    it("fails to load with the documented problem", async () => {
+      const root = await materialise([...baseBlocks, ...caseBlocks]);
+      const { registry, problems } = await checkRegistry({ store: createFileSystemStore(root) });
+      expect(registry, "the tree should not load").toBeUndefined();
+      for (const block of caseBlocks.filter((b) => b.attributes["expect-error"])) {
+        const codes = block.attributes["expect-error"]!.split(",");
+        const file = treePath(block);
+        for (const code of codes) {
+          const match = problems.find((p) => p.code === code && p.file === file && p.severity === "error");
+          expect(
+            match,
+            `expected [${code}] in ${file} (doc line ${block.line}); got:\n${describeProblems(problems)}`,
+          ).toBeDefined();
+          // `at=` gives the position of the first listed code.
+          const at = block.attributes.at;
+          if (at && code === codes[0])
+            expect(`${match!.line}:${match!.column}`, describeProblems(problems)).toBe(at);
+          expect(match!.message.length, "messages must explain the fix").toBeGreaterThan(20);
+        }
+      }
+      // A failing example must fail only where the doc says: every error is in one of the case's files.
+      const caseFiles = new Set(caseBlocks.map(treePath));
+      const elsewhere = problems.filter((p) => p.severity === "error" && !caseFiles.has(p.file));
+      expect(elsewhere, describeProblems(elsewhere)).toEqual([]);
+    });
+  });
+});
