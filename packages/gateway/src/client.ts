@@ -17,7 +17,7 @@ import { InvalidConfigError } from "./errors/invalid-config-error.js";
 import { RateLimitError } from "./errors/rate-limit-error.js";
 import { RetryBudgetExceededError } from "./errors/retry-budget-exceeded-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
-import { UpstreamError } from "./errors/upstream-error.js";
+import { type GatewayErrorBody, UpstreamError } from "./errors/upstream-error.js";
 import { costFromPriceTable } from "./price-table.js";
 import { parseRetryAfterMs } from "./retry-after.js";
 import { RetryBudget } from "./retry-budget.js";
@@ -611,7 +611,10 @@ class GatewayClientImpl implements GatewayClient {
     },
   ): GatewayError {
     const delivered = ctx.channel?.delivered ?? false;
-    const incomplete = (reason: IncompleteReason, extra: { detail?: string; cause?: unknown } = {}) =>
+    const incomplete = (
+      reason: IncompleteReason,
+      extra: { detail?: string; cause?: unknown; body?: GatewayErrorBody | undefined } = {},
+    ) =>
       new IncompleteStreamError({
         reason,
         partialText: progress.text,
@@ -633,7 +636,7 @@ class GatewayClientImpl implements GatewayClient {
     }
     if (GatewayError.isInstance(thrown)) return thrown;
     if (thrown instanceof StreamFault)
-      return incomplete(thrown.reason, { detail: thrown.detail, cause: thrown.body });
+      return incomplete(thrown.reason, { detail: thrown.detail, body: thrown.body });
     const message = scrubKey(describeNetworkError(thrown), key);
     if (ctx.stream && phase === "body") return incomplete("cut", { detail: message });
     return new ConnectionError({
@@ -833,7 +836,8 @@ class GatewayClientImpl implements GatewayClient {
     if (provider) {
       const previous = this.lastProvider.get(attempted);
       if (!reason && previous !== undefined && previous !== provider) reason = "provider_changed";
-      if (previous !== provider) {
+      // A mismatched answer is an exception: remembering it would flag the return to normal as a change.
+      if (previous !== provider && reason !== "provider_mismatch" && reason !== "model_mismatch") {
         if (this.lastProvider.size >= FAILOVER_MEMORY) this.lastProvider.clear();
         this.lastProvider.set(attempted, provider);
       }
@@ -847,7 +851,7 @@ class StreamFault extends Error {
   constructor(
     readonly reason: IncompleteReason,
     readonly detail: string,
-    readonly body?: unknown,
+    readonly body?: GatewayErrorBody,
   ) {
     super(detail);
   }

@@ -1,0 +1,268 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AbortedError,
+  type ApiKeyProvider,
+  AuthError,
+  CircuitOpenError,
+  ConcurrencyLimitError,
+  type GatewayEvent,
+  IncompleteStreamError,
+  RateLimitError,
+  RetryBudgetExceededError,
+  TimeoutError,
+  UpstreamError,
+} from "../src/index.js";
+import { call, type Harness, KEY, MESSAGES, startHarness } from "./harness.js";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  if (!h) return;
+  await h.close();
+  for (const text of h.captured) expect(text).not.toContain(KEY);
+  h = undefined;
+});
+
+const types = (events: GatewayEvent[]) => events.map((e) => e.type);
+
+describe("createGatewayClient against the mock gateway", () => {
+  it("returns text and full provider metadata, with the price-table cost when the gateway reports none", async () => {
+    h = await startHarness();
+    const outcome = await call(h, { stream: false });
+    if (!outcome.ok) throw outcome.error;
+    const { result } = outcome;
+    expect(result.text).toBe("Echo: please echo this sentence back to me");
+    expect(result.finishReason).toBe("stop");
+    expect(result.metadata).toMatchObject({
+      requestedModel: "openai/gpt-4o-mini",
+      attemptedModel: "openai/gpt-4o-mini",
+      servedModel: "openai/gpt-4o-mini",
+      provider: "openai",
+      attempts: 1,
+      fallbackUsed: false,
+      failover: { detected: false },
+      cacheHit: false,
+    });
+    expect(result.metadata.generationId).toMatch(/^gen_/);
+    expect(result.metadata.requestId).toMatch(/^req_/);
+    expect(result.usage?.totalTokens).toBe(
+      (result.usage?.promptTokens ?? 0) + (result.usage?.completionTokens ?? 0),
+    );
+    const usage = result.usage!;
+    expect(result.cost).toEqual({
+      source: "price-table",
+      usd: (usage.promptTokens * 0.15 + usage.completionTokens * 0.6) / 1e6,
+    });
+    expect(result.metadata.latency.totalMs).toBeGreaterThanOrEqual(result.metadata.latency.ttfbMs);
+  });
+
+  it("prefers the gateway's reported cost", async () => {
+    h = await startHarness();
+    const outcome = await call(h, { stream: true, headers: { "x-mock-cost": "on" } });
+    if (!outcome.ok) throw outcome.error;
+    expect(outcome.result.cost?.source).toBe("gateway");
+    expect(outcome.result.cost?.usd).toBeGreaterThan(0);
+    expect(outcome.result.metadata.latency.firstChunkMs).toBeDefined();
+  });
+
+  it("sends one Idempotency-Key and reuses it across retries", async () => {
+    h = await startHarness();
+    const outcome = await call(h, { stream: false, faults: "500,503,ok", idempotencyKey: "idem-123" });
+    expect(outcome.ok).toBe(true);
+    expect(h.mock.stats().requestsByKey["idem-123"]).toBe(3);
+    const retryEvents = h.events.filter((e) => e.type === "retry_scheduled");
+    expect(retryEvents.map((e) => e.type === "retry_scheduled" && e.reason)).toEqual([
+      "server_error",
+      "server_error",
+    ]);
+  });
+
+  it("emits request, attempt, retry and end events in order, carrying the call's telemetry labels", async () => {
+    h = await startHarness();
+    await call(h, {
+      stream: true,
+      faults: "429:s=0,ok",
+      telemetryLabels: { template: "t/x", template_version: "1.0.0" },
+    });
+    expect(types(h.events)).toEqual([
+      "request_start",
+      "attempt_start",
+      "attempt_end",
+      "retry_scheduled",
+      "attempt_start",
+      "first_chunk",
+      "attempt_end",
+      "request_end",
+    ]);
+    for (const event of h.events) {
+      if ("labels" in event) expect(event.labels).toEqual({ template: "t/x", template_version: "1.0.0" });
+    }
+    const retry = h.events[3];
+    expect(retry).toMatchObject({ reason: "rate_limited", delayMs: 0, delaySource: "retry-after" });
+  });
+
+  it("does not start a wait that would end after the overall deadline: fails at once with the last error", async () => {
+    h = await startHarness({ client: { retry: { maxRetryAfterMs: 60_000 } } });
+    const outcome = await call(h, { stream: false, faults: "429:s=10,ok", deadlineMs: 5_000 });
+    expect(RateLimitError.isInstance(outcome.ok ? undefined : outcome.error)).toBe(true);
+    expect(h.sleeps).toEqual([]);
+    expect((outcome as { error: RateLimitError }).error.attempts).toBe(1);
+  });
+
+  it("bounds retries and attempts together with the overall deadline", async () => {
+    h = await startHarness({ client: { timeouts: { attemptMs: 5_000 } }, realSleep: true });
+    const outcome = await call(h, { stream: false, faults: "delay:ms=2000,ok", deadlineMs: 150 });
+    const error = outcome.ok ? undefined : outcome.error;
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).deadline).toBe("overall");
+    expect((error as TimeoutError).retryable).toBe(false);
+  });
+
+  it("falls back to the next model on retryable failures and says so", async () => {
+    h = await startHarness({ client: { retry: { maxAttempts: 2 } } });
+    const outcome = await call(h, {
+      stream: false,
+      model: "mock/faults=500+502+ok",
+      fallbacks: ["anthropic/claude-3-5-haiku"],
+    });
+    if (!outcome.ok) throw outcome.error;
+    expect(outcome.result.metadata).toMatchObject({
+      requestedModel: "mock/faults=500+502+ok",
+      attemptedModel: "anthropic/claude-3-5-haiku",
+      provider: "anthropic",
+      fallbackUsed: true,
+      attempts: 3,
+    });
+    expect(h.events.find((e) => e.type === "fallback")).toMatchObject({
+      from: "mock/faults=500+502+ok",
+      to: "anthropic/claude-3-5-haiku",
+      reason: "upstream_error",
+    });
+  });
+
+  it("never falls back on a caller error", async () => {
+    h = await startHarness();
+    const outcome = await call(h, { stream: false, model: "mock/faults=400", fallbacks: ["openai/gpt-4o"] });
+    expect(outcome.ok).toBe(false);
+    expect(h.events.some((e) => e.type === "fallback")).toBe(false);
+  });
+
+  it("detects a provider that changes between calls for the same model", async () => {
+    h = await startHarness({ mock: { providers: { "openai/gpt-4o": "openai" } } });
+    const first = await call(h, { stream: false, model: "gpt-4o" });
+    const second = await call(h, {
+      stream: false,
+      model: "gpt-4o",
+      faults: "failover:provider=azure;model=gpt-4o",
+    });
+    if (!first.ok || !second.ok) throw new Error("calls failed");
+    expect(first.result.metadata.failover.detected).toBe(false);
+    expect(second.result.metadata.failover).toEqual({ detected: true, reason: "provider_changed" });
+    expect(h.events.filter((e) => e.type === "failover")).toHaveLength(1);
+  });
+
+  it("opens a model's circuit after consecutive failures, skips it for the fallback, then probes", async () => {
+    const clock = { t: 0 };
+    h = await startHarness({
+      client: {
+        retry: { maxAttempts: 1 },
+        circuitBreaker: { consecutiveFailures: 2, openMs: 1_000 },
+        retryBudget: false,
+        now: () => clock.t,
+      },
+    });
+    const broken = "mock/faults=500";
+    await call(h, { stream: false, model: broken });
+    await call(h, { stream: false, model: broken });
+    expect(h.client.circuitState(broken)).toBe("open");
+    const before = h.mock.stats().requests;
+    const refused = await call(h, { stream: false, model: broken });
+    expect(CircuitOpenError.isInstance(refused.ok ? undefined : refused.error)).toBe(true);
+    expect((refused as { error: CircuitOpenError }).error.attempts).toBe(0);
+    expect(h.mock.stats().requests).toBe(before);
+    const fallback = await call(h, { stream: false, model: broken, fallbacks: ["openai/gpt-4o-mini"] });
+    expect(fallback.ok && fallback.result.metadata.attempts).toBe(1);
+    clock.t = 1_000;
+    await call(h, { stream: false, model: broken });
+    const states = h.events.flatMap((e) => (e.type === "circuit_state" ? [`${e.from}->${e.to}`] : []));
+    expect(states).toEqual(["closed->open", "open->half-open", "half-open->open"]);
+  });
+
+  it("fails fast with RetryBudgetExceededError once retries exceed the budget", async () => {
+    h = await startHarness({
+      client: { retryBudget: { ratio: 0, minRetries: 1, windowMs: 60_000 }, circuitBreaker: false },
+    });
+    const first = await call(h, { stream: false, faults: "500,ok" });
+    expect(first.ok).toBe(true);
+    const second = await call(h, { stream: false, faults: "500,ok" });
+    const error = second.ok ? undefined : second.error;
+    expect(RetryBudgetExceededError.isInstance(error)).toBe(true);
+    expect(UpstreamError.isInstance((error as Error).cause)).toBe(true);
+    expect((error as RetryBudgetExceededError).attempts).toBe(1);
+  });
+
+  it("sheds load beyond the bulkhead's queue with ConcurrencyLimitError", async () => {
+    h = await startHarness({ client: { concurrency: { maxConcurrent: 1, maxQueue: 1 } } });
+    const slow = call(h, { stream: false, faults: "delay:ms=150" });
+    const queued = call(h, { stream: false });
+    const rejected = await call(h, { stream: false });
+    expect(ConcurrencyLimitError.isInstance(rejected.ok ? undefined : rejected.error)).toBe(true);
+    expect((await slow).ok).toBe(true);
+    expect((await queued).ok).toBe(true);
+  });
+
+  it("stops on the caller's AbortSignal with AbortedError", async () => {
+    h = await startHarness({ realSleep: true });
+    const controller = new AbortController();
+    const pending = call(h, { stream: false, faults: "delay:ms=5000", signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    const outcome = await pending;
+    expect(AbortedError.isInstance(outcome.ok ? undefined : outcome.error)).toBe(true);
+  });
+
+  it("aborts the upstream request when the stream consumer stops iterating", async () => {
+    h = await startHarness();
+    const stream = h.client.chatStream(
+      { model: "openai/gpt-4o-mini", messages: MESSAGES },
+      { headers: { "x-mock-faults": "drip:ms=20" } },
+    );
+    for await (const _delta of stream) break;
+    const error = await stream.result.catch((e: unknown) => e);
+    expect(AbortedError.isInstance(error)).toBe(true);
+  });
+
+  it("never retries a stream once a token reached the caller, and hands over the partial text", async () => {
+    h = await startHarness();
+    const outcome = await call(h, { stream: true, faults: "cut:after=3,ok" });
+    const error = outcome.ok ? undefined : outcome.error;
+    expect(IncompleteStreamError.isInstance(error)).toBe(true);
+    expect((error as IncompleteStreamError).partialText).toBe(outcome.deltas.join(""));
+    expect(h.mock.stats().requests).toBe(1);
+  });
+
+  it("re-reads a rotated key once after a 401", async () => {
+    let current = "sk-old-0000000000000000000000";
+    let invalidations = 0;
+    const provider: ApiKeyProvider = {
+      getKey: () => current,
+      invalidate: () => {
+        invalidations++;
+        current = KEY;
+      },
+    };
+    h = await startHarness({ client: { apiKey: undefined, apiKeyProvider: provider } });
+    const outcome = await call(h, { stream: false });
+    if (!outcome.ok) throw outcome.error;
+    expect(outcome.result.metadata.attempts).toBe(2);
+    expect(invalidations).toBe(1);
+  });
+
+  it("reports a wrong key as AuthError showing only its first 8 characters", async () => {
+    const wrong = "sk-wrong-key-abcdefghijklmnopqrstuvwxyz";
+    h = await startHarness({ client: { apiKey: wrong } });
+    const outcome = await call(h, { stream: false });
+    const error = outcome.ok ? undefined : outcome.error;
+    expect(AuthError.isInstance(error)).toBe(true);
+    expect((error as AuthError).message).toContain("sk-wrong…");
+    expect(h.captured.join("\n")).not.toContain(wrong);
+  });
+});
