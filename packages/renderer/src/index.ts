@@ -1,1 +1,20 @@
-export {};
+export type { CustomHelper } from "./environment.js";
+export { type InputIssue, InputValidationError } from "./errors/input-validation-error.js";
+export { MissingVariableError } from "./errors/missing-variable-error.js";
+export {
+  OutputValidationError,
+  type OutputValidationKind,
+  type TextPosition,
+} from "./errors/output-validation-error.js";
+export { RenderError } from "./errors/render-error.js";
+export { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
+export { UnknownHelperError } from "./errors/unknown-helper-error.js";
+export { type ParseOutputResult, validateOutput } from "./parse-output.js";
+export {
+  createRenderer,
+  type RenderedMessage,
+  type Renderer,
+  type RendererOptions,
+  type RendererStats,
+  type RenderResult,
+} from "./renderer.js";

@@ -1,0 +1,230 @@
+import Handlebars from "handlebars";
+import { BUILTIN_BLOCK_HELPERS, BUILTIN_HELPERS, type HelperSpec } from "./helpers.js";
+
+/** A custom helper: positional arguments, then Handlebars' options object last. */
+export type CustomHelper = (...args: unknown[]) => unknown;
+
+/**
+ * Thrown by the strict lookup a compiled template calls when a value it prints is absent. `source` is the
+ * partial name, or "" for the message itself; `line`/`column` are 1-based.
+ */
+export class MissingLookup extends Error {
+  constructor(
+    readonly variable: string,
+    readonly line: number,
+    readonly column: number,
+    readonly source: string,
+  ) {
+    super(`"${variable}" is not defined`);
+    this.name = "MissingLookup";
+  }
+}
+
+/** Arity of every helper a template may call, for compile-time checks and lints. */
+export type HelperArity = ReadonlyMap<string, { minArgs: number; maxArgs: number }>;
+
+export interface RenderEnvironment {
+  /** Parses with whitespace control applied; `source` names the partial (or "" for a message). */
+  parse(content: string, source: string): hbs.AST.Program;
+  /** Compiles a parsed template eagerly (Handlebars' own `compile` would defer errors to the first render). */
+  compile(ast: hbs.AST.Program): HandlebarsTemplateDelegate;
+  registerPartial(name: string, template: HandlebarsTemplateDelegate): void;
+  readonly helpers: HelperArity;
+  /** Number of templates compiled so far (messages and partials). */
+  readonly compilations: number;
+}
+
+// Not a valid Handlebars identifier (it contains spaces), so no template can call it, and not a function, so
+// Handlebars does not wrap it per render.
+const INTERNALS = "promptreg internals";
+
+/** Own properties only, so prototype members (`constructor`, `__proto__`, `toString`) are never reachable. */
+function step(current: unknown, part: string): unknown {
+  if (current === null || (typeof current !== "object" && typeof current !== "string")) return undefined;
+  return Object.hasOwn(current as object, part) ? (current as Record<string, unknown>)[part] : undefined;
+}
+
+const lookups = {
+  /** Lenient lookup of one segment: helper arguments, `#if`/`#each` targets (guards may be absent). */
+  g1(base: unknown, part: string): unknown {
+    return step(base, part);
+  },
+  gn(base: unknown, parts: readonly string[]): unknown {
+    let current = base;
+    for (const part of parts) {
+      current = step(current, part);
+      if (current === undefined) return undefined;
+    }
+    return current;
+  },
+  /** Strict lookup: what a mustache prints must exist. */
+  n1(base: unknown, part: string, line: number, column: number, source: string, prefix: string): unknown {
+    const value = step(base, part);
+    if (value === undefined) throw new MissingLookup(prefix + part, line, column + 1, source);
+    return value;
+  },
+  nn(
+    base: unknown,
+    parts: readonly string[],
+    line: number,
+    column: number,
+    source: string,
+    prefix: string,
+  ): unknown {
+    let current = base;
+    for (let i = 0; i < parts.length; i++) {
+      current = step(current, parts[i]!);
+      if (current === undefined) {
+        throw new MissingLookup(prefix + parts.slice(0, i + 1).join("."), line, column + 1, source);
+      }
+    }
+    return current;
+  },
+};
+
+// The pieces of Handlebars' compiler we extend. They are not in its type definitions, so they are described
+// here, narrowly. Handlebars documents subclassing JavaScriptCompiler to change how names are looked up.
+interface JsCompilerBase {
+  options: Record<string, unknown>;
+  source: { currentLocation?: { source?: string; start: { line: number; column: number } } };
+  useBlockParams: boolean;
+  popStack(): unknown;
+  push(code: unknown): void;
+  resolvePath(type: string, parts: string[], start: number, falsy?: boolean, strict?: boolean): void;
+  lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void;
+  compile(environment: unknown, options: object, context: undefined, asObject: true): TemplateSpecification;
+}
+interface CompilerBase {
+  opcodes: { opcode: string; args: unknown[] }[];
+  PathExpression(path: hbs.AST.PathExpression & { strict?: boolean }): void;
+  compile(program: hbs.AST.Program, options: object): unknown;
+}
+interface CompilerInternals {
+  JavaScriptCompiler: new () => JsCompilerBase;
+  Compiler: new () => CompilerBase;
+}
+
+/**
+ * Strictness is implemented here rather than with Handlebars' `strict: true` lookups, because those
+ * (a) throw a TypeError, not a clean error, when an intermediate segment of `a.b.c` is absent, even inside a
+ * guard like `{{#if a.b}}`; (b) accept inherited members (`"toString" in obj`) and then print them as "";
+ * (c) do not apply to block parameters (`{{#each xs as |x|}}{{x.missing}}`).
+ */
+function installStrictCompilers(hbs: typeof Handlebars): void {
+  const internals = hbs as unknown as CompilerInternals;
+
+  class StrictJavaScriptCompiler extends internals.JavaScriptCompiler {
+    override resolvePath(
+      type: string,
+      parts: string[],
+      start: number,
+      _falsy?: boolean,
+      strict?: boolean,
+    ): void {
+      const base = this.popStack();
+      const rest = parts.slice(start);
+      if (rest.length === 0) {
+        this.push(base);
+        return;
+      }
+      const target = `helpers[${JSON.stringify(INTERNALS)}]`;
+      const path = rest.length === 1 ? JSON.stringify(rest[0]) : JSON.stringify(rest);
+      if (!strict) {
+        this.push([target, rest.length === 1 ? ".g1(" : ".gn(", base, ",", path, ")"]);
+        return;
+      }
+      const loc = this.source.currentLocation;
+      const site = [loc?.start.line ?? 1, loc?.start.column ?? 0, JSON.stringify(loc?.source ?? "")].join(
+        ",",
+      );
+      const prefix = JSON.stringify(type === "data" ? "@" : "");
+      this.push([target, rest.length === 1 ? ".n1(" : ".nn(", base, ",", path, ",", site, ",", prefix, ")"]);
+    }
+
+    override lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void {
+      this.useBlockParams = true;
+      this.push(["blockParams[", String(blockParamId[0]), "][", String(blockParamId[1]), "]"]);
+      this.resolvePath("context", parts, 1, false, strict);
+    }
+  }
+  (StrictJavaScriptCompiler.prototype as unknown as { compiler: unknown }).compiler =
+    StrictJavaScriptCompiler;
+
+  class BlockParamAwareCompiler extends internals.Compiler {
+    override PathExpression(path: hbs.AST.PathExpression & { strict?: boolean }): void {
+      super.PathExpression(path);
+      // Handlebars drops the strict flag for block parameters; pass it on to lookupBlockParam.
+      const last = this.opcodes[this.opcodes.length - 1];
+      if (last?.opcode === "lookupBlockParam") last.args.push(path.strict === true);
+    }
+  }
+  (BlockParamAwareCompiler.prototype as unknown as { compiler: unknown }).compiler = BlockParamAwareCompiler;
+
+  internals.JavaScriptCompiler = StrictJavaScriptCompiler;
+  internals.Compiler = BlockParamAwareCompiler;
+}
+
+const HELPER_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function createEnvironment(
+  customHelpers: Readonly<Record<string, CustomHelper>> = {},
+): RenderEnvironment {
+  const hbs = Handlebars.create();
+  installStrictCompilers(hbs);
+  // `log` would write template data to the console; prompts have no business logging.
+  hbs.unregisterHelper("log");
+  hbs.unregisterHelper("lookup");
+  const arity = new Map<string, { minArgs: number; maxArgs: number }>(Object.entries(BUILTIN_BLOCK_HELPERS));
+  const knownHelpers: Record<string, boolean> = { log: false };
+  for (const [name, helper] of Object.entries(BUILTIN_HELPERS) as [string, HelperSpec][]) {
+    hbs.registerHelper(name, helper.fn);
+    arity.set(name, { minArgs: helper.minArgs, maxArgs: helper.maxArgs });
+    knownHelpers[name] = true;
+  }
+  for (const [name, helper] of Object.entries(customHelpers)) {
+    if (!HELPER_NAME.test(name) || arity.has(name) || name === "log") {
+      throw new TypeError(
+        `Cannot register helper "${name}": ${arity.has(name) || name === "log" ? "that name is taken by a built-in helper" : "helper names must match [A-Za-z_][A-Za-z0-9_-]*"}. Choose another name.`,
+      );
+    }
+    if (typeof helper !== "function") throw new TypeError(`Helper "${name}" must be a function.`);
+    hbs.registerHelper(name, helper);
+    arity.set(name, { minArgs: 0, maxArgs: Number.POSITIVE_INFINITY });
+    knownHelpers[name] = true;
+  }
+  (hbs.helpers as Record<string, unknown>)[INTERNALS] = lookups;
+
+  const compileOptions = {
+    data: true,
+    strict: true,
+    noEscape: true,
+    knownHelpers,
+    knownHelpersOnly: true,
+  };
+  const internals = hbs as unknown as CompilerInternals;
+  let compilations = 0;
+
+  return {
+    parse(content, source) {
+      return source === "" ? hbs.parse(content) : hbs.parse(content, { srcName: source });
+    },
+    compile(ast) {
+      compilations++;
+      const environment = new internals.Compiler().compile(ast, { ...compileOptions });
+      const spec = new internals.JavaScriptCompiler().compile(
+        environment,
+        { ...compileOptions },
+        undefined,
+        true,
+      );
+      return hbs.template(spec);
+    },
+    registerPartial(name, template) {
+      hbs.registerPartial(name, template);
+    },
+    helpers: arity,
+    get compilations() {
+      return compilations;
+    },
+  };
+}
