@@ -22,7 +22,10 @@ const DOC_PATH = fileURLToPath(new URL("../../../docs/template-format.md", impor
 const blocks = parseFencedBlocks(readFileSync(DOC_PATH, "utf8"));
 
 const fileBlocks = blocks.filter((block) => block.attributes.file !== undefined);
-const baseBlocks = fileBlocks.filter((block) => !block.attributes["expect-error"] && !block.attributes.case);
+const baseBlocks = fileBlocks.filter(
+  (block) => !block.attributes["expect-error"] && !block.attributes.case && !block.attributes.hash,
+);
+const hashBlocks = fileBlocks.filter((block) => block.attributes.hash !== undefined);
 
 /** Failing cases: blocks sharing `case=<name>` go together; a lone `expect-error` block is its own case. */
 function failingCases(): { name: string; blocks: FencedBlock[] }[] {
@@ -78,6 +81,7 @@ describe("docs/template-format.md", () => {
     expect(baseBlocks.length).toBeGreaterThanOrEqual(5);
     expect(failingCases().length).toBeGreaterThanOrEqual(8);
     expect(blocks.filter((block) => block.flags.includes("resolve"))).toHaveLength(1);
+    expect(hashBlocks.map((block) => block.attributes.hash).sort()).toEqual(["different", "same"]);
     for (const block of fileBlocks) {
       expect(block.content.length, `empty block at doc line ${block.line}`).toBeGreaterThan(0);
     }
@@ -116,6 +120,22 @@ describe("docs/template-format.md", () => {
         [...registry.templates()].map((v) => `${v.id}@${v.version}:${v.hash}`),
       );
     });
+
+    it.each(hashBlocks.map((block) => ({ block, expectation: block.attributes.hash!, line: block.line })))(
+      "content hash is $expectation for the rewrite at doc line $line",
+      async ({ block, expectation }) => {
+        expect(["same", "different"]).toContain(expectation);
+        const root = await materialise([...baseBlocks, block]);
+        const { registry: rewritten, problems } = await checkRegistry({ store: createFileSystemStore(root) });
+        expect(problems, describeProblems(problems)).toEqual([]);
+        const file = treePath(block);
+        const before = [...registry.templates()].find((v) => v.source.path === file);
+        const after = [...rewritten!.templates()].find((v) => v.source.path === file);
+        expect(before && after, `no version at ${file}`).toBeTruthy();
+        if (expectation === "same") expect(after!.hash).toBe(before!.hash);
+        else expect(after!.hash).not.toBe(before!.hash);
+      },
+    );
 
     const resolveBlock = blocks.find((block) => block.flags.includes("resolve"));
     const rows = (resolveBlock?.content ?? "")
