@@ -1,5 +1,6 @@
 // The public API of @promptreg/registry. Anything not named here is private.
 
+export { BUNDLE_FORMAT, createBundle, loadRegistryFromBundle, type RegistryBundle } from "./bundle.js";
 export { BundleError, type BundleErrorCode } from "./errors/bundle-error.js";
 export { InvalidReferenceError } from "./errors/invalid-reference-error.js";
 export { RegistryError } from "./errors/registry-error.js";
@@ -30,6 +31,11 @@ export {
   type TemplateStore,
 } from "./store.js";
 export { type TemplateFile, templateFileJsonSchema, templateFileSchema } from "./template-file-schema.js";
+export {
+  TEMPLATE_SCHEMA_PATH,
+  templateSchemaFileText,
+  writeTemplateSchemaFile,
+} from "./template-schema-file.js";
 export type {
   JsonSchema,
   ListFilter,

@@ -21,6 +21,23 @@ interface TemplateEntry {
   latest?: string;
 }
 
+/** A Map whose mutators throw, so a cast cannot change a loaded registry's partials. */
+class ReadOnlyMap<K, V> extends Map<K, V> {
+  constructor(entries: Iterable<readonly [K, V]>) {
+    super();
+    for (const [key, value] of entries) super.set(key, value);
+  }
+  override set(): this {
+    throw new TypeError("Registry partials are read-only");
+  }
+  override delete(): boolean {
+    throw new TypeError("Registry partials are read-only");
+  }
+  override clear(): void {
+    throw new TypeError("Registry partials are read-only");
+  }
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -71,7 +88,7 @@ export function createRegistry({
     entry.labels = Object.freeze({ ...(labels.get(id) ?? {}) });
   }
   const sortedIds = [...entries.keys()].sort();
-  const frozenPartials: ReadonlyMap<string, string> = new Map(partials);
+  const frozenPartials: ReadonlyMap<string, string> = new ReadOnlyMap(partials);
 
   const entryFor = (ref: TemplateRef): TemplateEntry => {
     const entry = entries.get(ref.id);

@@ -49,34 +49,40 @@ interface SubsetSchema {
   [keyword: string]: unknown;
 }
 export const jsonSchemaSubsetSchema: z.ZodType<SubsetSchema> = z.lazy(() =>
-  z.strictObject({
-    type: z.union([z.enum(SCHEMA_TYPES), z.array(z.enum(SCHEMA_TYPES)).min(1)]).optional(),
-    properties: z.record(z.string(), jsonSchemaSubsetSchema).optional(),
-    required: z.array(z.string()).optional(),
-    additionalProperties: z
-      .boolean()
-      .optional()
-      .describe("Defaults to false: undeclared properties are rejected."),
-    enum: z
-      .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-      .min(1)
-      .optional(),
-    const: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-    items: jsonSchemaSubsetSchema.optional(),
-    minItems: z.int().nonnegative().optional(),
-    maxItems: z.int().nonnegative().optional(),
-    minLength: z.int().nonnegative().optional(),
-    maxLength: z.int().nonnegative().optional(),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
-    exclusiveMinimum: z.number().optional(),
-    exclusiveMaximum: z.number().optional(),
-    pattern: z.string().optional(),
-    format: z.enum(STRING_FORMATS).optional(),
-    description: z.string().optional(),
-    default: z.unknown().optional(),
-    title: z.string().optional(),
-  }),
+  z
+    .strictObject({
+      type: z.union([z.enum(SCHEMA_TYPES), z.array(z.enum(SCHEMA_TYPES)).min(1)]).optional(),
+      properties: z.record(z.string(), jsonSchemaSubsetSchema).optional(),
+      required: z.array(z.string()).optional(),
+      additionalProperties: z
+        .boolean()
+        .optional()
+        .describe("Defaults to false: undeclared properties are rejected."),
+      enum: z
+        .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+        .min(1)
+        .optional(),
+      const: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+      items: jsonSchemaSubsetSchema.optional(),
+      minItems: z.int().nonnegative().optional(),
+      maxItems: z.int().nonnegative().optional(),
+      minLength: z.int().nonnegative().optional(),
+      maxLength: z.int().nonnegative().optional(),
+      minimum: z.number().optional(),
+      maximum: z.number().optional(),
+      exclusiveMinimum: z.number().optional(),
+      exclusiveMaximum: z.number().optional(),
+      pattern: z.string().optional(),
+      format: z.enum(STRING_FORMATS).optional(),
+      description: z.string().optional(),
+      default: z.unknown().optional(),
+      title: z.string().optional(),
+    })
+    .meta({
+      id: "JsonSchemaSubset",
+      description:
+        "The JSON Schema subset promptreg supports for input and output (objects default to additionalProperties: false).",
+    }),
 );
 // Keep the editor schema and the validator's keyword list in step.
 void (SCHEMA_KEYWORDS satisfies readonly string[]);

@@ -1,0 +1,231 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { compileSchema, normalizeSchema, toJsonSchema } from "./json-schema-subset.js";
+import type { JsonSchema } from "./types.js";
+
+function compile(raw: unknown, root: "input" | "output" = "output") {
+  const { schema, issues } = normalizeSchema(raw, { root });
+  expect(issues).toEqual([]);
+  return compileSchema(schema);
+}
+
+function issueCodes(raw: unknown, root: "input" | "output" = "output") {
+  return normalizeSchema(raw, { root }).issues.map((issue) => `${issue.code}@${issue.path.join(".")}`);
+}
+
+describe("normalizeSchema", () => {
+  it("writes additionalProperties: false and properties on every object schema", () => {
+    const { schema } = normalizeSchema(
+      {
+        type: "object",
+        properties: { nested: { type: "object" }, open: { type: "object", additionalProperties: true } },
+      },
+      { root: "input" },
+    );
+    expect(schema).toEqual({
+      type: "object",
+      properties: {
+        nested: { type: "object", properties: {}, additionalProperties: false },
+        open: { type: "object", properties: {}, additionalProperties: true },
+      },
+      additionalProperties: false,
+    });
+    expect(normalizeSchema(schema, { root: "input" }).schema).toEqual(schema);
+  });
+
+  it("names every problem with its path", () => {
+    expect(
+      issueCodes({
+        type: "object",
+        properties: {
+          a: { type: "strng" },
+          b: { type: "string", nullable: true },
+          c: { type: "integer", minimum: "1" },
+          d: { type: "string", format: "emial" },
+          e: { type: "array", items: { type: "string", pattern: "(" } },
+          f: { enum: [] },
+          g: { type: "string", enum: ["x", 1] },
+          h: { type: "string", default: 3 },
+          i: { type: "string", minLength: 5, maxLength: 2 },
+          j: {},
+          k: { type: "string", additionalProperties: false },
+        },
+        required: ["a", "zz"],
+      }),
+    ).toEqual([
+      "schema_bad_type@properties.a.type",
+      "schema_unknown_keyword@properties.b.nullable",
+      "schema_bad_value@properties.c.minimum",
+      "schema_bad_format@properties.d.format",
+      "schema_bad_pattern@properties.e.items.pattern",
+      "schema_bad_value@properties.f.enum",
+      "schema_bad_value@properties.g.enum.1",
+      "schema_bad_value@properties.i.minLength",
+      "schema_missing_type@properties.j",
+      "schema_keyword_type_mismatch@properties.k.additionalProperties",
+      "schema_required_unknown@required.1",
+    ]);
+    // defaults are checked once the structure is valid
+    expect(issueCodes({ type: "object", properties: { h: { type: "string", default: 3 } } })).toEqual([
+      "schema_bad_default@properties.h.default",
+    ]);
+    expect(issueCodes({ type: "string" }, "input")).toEqual(["schema_input_not_object@type"]);
+    expect(issueCodes("string")).toEqual(["schema_not_object@"]);
+  });
+
+  it("suggests the nearest keyword for typos", () => {
+    const [issue] = normalizeSchema({ type: "string", maxLenght: 3 }, { root: "output" }).issues;
+    expect(issue?.message).toContain('Did you mean "maxLength"?');
+    expect(issue?.key).toBe(true);
+  });
+});
+
+describe("compileSchema", () => {
+  it("enforces each keyword", () => {
+    const schema = compile(
+      {
+        type: "object",
+        properties: {
+          name: { type: "string", minLength: 1, maxLength: 5, pattern: "^[a-z]+$" },
+          age: { type: "integer", minimum: 0, exclusiveMaximum: 150 },
+          score: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+          tags: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 2 },
+          tier: { type: "string", enum: ["free", "pro"], default: "free" },
+          kind: { const: "user" },
+          note: { type: ["string", "null"] },
+          flag: { type: "boolean" },
+        },
+        required: ["name", "age", "kind"],
+      },
+      "input",
+    );
+    const ok = { name: "ann", age: 3, kind: "user" };
+    expect(schema.parse(ok)).toEqual({ ...ok, tier: "free" });
+    const bad: Record<string, unknown>[] = [
+      { ...ok, name: "" },
+      { ...ok, name: "abcdef" },
+      { ...ok, name: "Ab" },
+      { ...ok, age: 1.5 },
+      { ...ok, age: -1 },
+      { ...ok, age: 150 },
+      { ...ok, score: 0 },
+      { ...ok, score: 1.1 },
+      { ...ok, tags: [] },
+      { ...ok, tags: ["a", "b", "c"] },
+      { ...ok, tier: "gold" },
+      { ...ok, kind: "admin" },
+      { ...ok, note: 1 },
+      { ...ok, flag: "yes" },
+      { ...ok, extra: 1 },
+      { name: "ann", age: 3 },
+    ];
+    for (const value of bad) expect(schema.safeParse(value).success, JSON.stringify(value)).toBe(false);
+    expect(schema.safeParse({ ...ok, note: null, score: 1, tags: ["a"] }).success).toBe(true);
+  });
+
+  it("supports the string formats", () => {
+    const cases: [string, string, string][] = [
+      ["email", "a@b.example", "not-an-email"],
+      ["uri", "https://acme.example/x", "not a uri"],
+      ["date-time", "2026-01-02T03:04:05Z", "2026-01-02"],
+      ["date", "2026-01-02", "2026-13-40"],
+      ["uuid", "123e4567-e89b-42d3-a456-426614174000", "123"],
+    ];
+    for (const [format, good, bad] of cases) {
+      const schema = compile({ type: "string", format });
+      expect(schema.safeParse(good).success, `${format} ${good}`).toBe(true);
+      expect(schema.safeParse(bad).success, `${format} ${bad}`).toBe(false);
+    }
+  });
+
+  it("produces zod schemas that z.toJSONSchema can convert (for response_format and OpenAPI)", () => {
+    const raw = {
+      type: "object",
+      properties: { summary: { type: "string", description: "One line." }, n: { type: ["integer", "null"] } },
+      required: ["summary"],
+    };
+    const json = z.toJSONSchema(compile(raw), { io: "input" }) as JsonSchema;
+    expect(json.type).toBe("object");
+    expect(json.additionalProperties).toBe(false);
+    expect(json.required).toEqual(["summary"]);
+    expect((json.properties as Record<string, JsonSchema>).summary).toMatchObject({
+      type: "string",
+      description: "One line.",
+    });
+  });
+
+  it("toJsonSchema returns an independent copy", () => {
+    const { schema } = normalizeSchema(
+      { type: "object", properties: { a: { type: "string" } } },
+      { root: "input" },
+    );
+    const copy = toJsonSchema(schema);
+    (copy.properties as Record<string, unknown>).b = {};
+    expect(Object.keys(schema.properties as object)).toEqual(["a"]);
+  });
+});
+
+// Generated valid subset schemas paired with a value that satisfies them.
+const leaf: fc.Arbitrary<{ schema: JsonSchema; value: unknown }> = fc.oneof(
+  fc.tuple(fc.nat({ max: 5 }), fc.string({ maxLength: 5 })).map(([min, s]) => ({
+    schema: { type: "string", minLength: min },
+    value: s.padEnd(min, "x"),
+  })),
+  fc
+    .integer({ min: -5, max: 5 })
+    .map((n) => ({ schema: { type: "integer", minimum: -5, maximum: 5 }, value: n })),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => ({ schema: { type: "number" }, value: n })),
+  fc.boolean().map((b) => ({ schema: { type: "boolean" }, value: b })),
+  fc.constant({ schema: { type: "null" }, value: null }),
+  fc
+    .constantFrom("a", "b", "c")
+    .map((v) => ({ schema: { type: "string", enum: ["a", "b", "c"] }, value: v })),
+);
+const node: fc.Arbitrary<{ schema: JsonSchema; value: unknown }> = fc.letrec<{
+  node: { schema: JsonSchema; value: unknown };
+}>((tie) => ({
+  node: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leaf,
+    fc.array(tie("node"), { maxLength: 3 }).map((items) => ({
+      schema: { type: "array", items: items[0]?.schema ?? { type: "string" } },
+      value: items.length ? items.map(() => items[0]!.value) : [],
+    })),
+    fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), tie("node"), { maxKeys: 4 }).map((entries) => ({
+      schema: {
+        type: "object",
+        properties: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, v.schema])),
+        required: Object.keys(entries),
+      },
+      value: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, v.value])),
+    })),
+  ),
+})).node;
+
+describe("subset properties", () => {
+  it("generated valid schemas normalise without issues, compile, accept their witness and reject extra keys", () => {
+    fc.assert(
+      fc.property(node, ({ schema, value }) => {
+        const schemaCopy = structuredClone(schema);
+        const compiled = compile(schema);
+        expect(compiled.safeParse(value).success).toBe(true);
+        expect(schema).toEqual(schemaCopy);
+        if (schema.type === "object")
+          expect(compiled.safeParse({ ...(value as object), zzzExtra: 1 }).success).toBe(false);
+        expect(() => z.toJSONSchema(compiled, { io: "input" })).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throws on arbitrary input, only reports issues", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (raw) => {
+        const { issues, schema } = normalizeSchema(raw, { root: "output" });
+        if (issues.length === 0) expect(() => compileSchema(schema)).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
