@@ -3,7 +3,9 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InvalidScenarioError, type ScenarioIssue } from "./errors/invalid-scenario-error.js";
 
-const stepList = z.union([z.string(), z.array(z.string())]);
+// YAML reads `faults: [500, ok]` with 500 as a number; status steps may be numbers, they mean the same.
+const step = z.union([z.string(), z.number().int().transform(String)]);
+const stepList = z.union([step, z.array(step)]);
 
 /** The scenario file format (YAML or JSON); every field is also a `createMockGateway` option. */
 export const scenarioSchema = z.strictObject({
