@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "./config.js";
+import { InvalidConfigError } from "./errors/invalid-config-error.js";
+
+const base = { baseUrl: "https://api.phaseo.app/v1/", apiKey: "sk-abcdefghijklmnop" };
+
+function problem(options: Parameters<typeof resolveConfig>[0]) {
+  try {
+    resolveConfig(options);
+  } catch (error) {
+    if (InvalidConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected InvalidConfigError");
+}
+
+describe("resolveConfig", () => {
+  it("fills in the documented defaults and normalises the base URL", () => {
+    const config = resolveConfig(base);
+    expect(config.completionsUrl).toBe("https://api.phaseo.app/v1/chat/completions");
+    expect(config.retry).toEqual({
+      maxAttempts: 3,
+      baseDelayMs: 250,
+      maxDelayMs: 8_000,
+      maxRetryAfterMs: 30_000,
+    });
+    expect(config.timeouts).toEqual({ attemptMs: 30_000, idleMs: 30_000, deadlineMs: 120_000 });
+    expect(config.retryBudget).toEqual({ ratio: 0.2, minRetries: 10, windowMs: 10_000 });
+    expect(config.concurrency).toEqual({ maxConcurrent: 64, maxQueue: 1_000 });
+  });
+
+  it("names the bad option and never echoes the key", () => {
+    expect(problem({ ...base, baseUrl: "api.phaseo.app" }).path).toBe("baseUrl");
+    expect(problem({ baseUrl: base.baseUrl }).path).toBe("apiKey");
+    expect(problem({ ...base, apiKey: "  " }).path).toBe("apiKey");
+    expect(problem({ ...base, apiKeyProvider: { getKey: () => "x" } }).path).toBe("apiKey");
+    expect(problem({ ...base, retry: { maxAttempts: 0 } }).path).toBe("retry.maxAttempts");
+    expect(problem({ ...base, retry: { maxAttemps: 2 } as never }).path).toBe("retry.maxAttemps");
+    expect(problem({ ...base, timeouts: { idleMs: -1 } }).path).toBe("timeouts.idleMs");
+    expect(problem({ ...base, circuitBreaker: { failureRate: 2 } }).path).toBe("circuitBreaker.failureRate");
+    const error = problem({ ...base, retryBudget: { ratio: Number.NaN } });
+    expect(error.path).toBe("retryBudget.ratio");
+    expect(error.message).not.toContain(base.apiKey);
+  });
+
+  it("lets each policy be switched off", () => {
+    const config = resolveConfig({ ...base, retryBudget: false, circuitBreaker: false, concurrency: false });
+    expect([config.retryBudget, config.circuitBreaker, config.concurrency]).toEqual([false, false, false]);
+  });
+});
