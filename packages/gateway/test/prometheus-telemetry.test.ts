@@ -31,7 +31,7 @@ describe("createPrometheusTelemetry", () => {
       const metric = metrics.find((m) => m.name === metricName);
       const samples = (metric?.values ?? []).filter(
         (v) =>
-          (v.metricName ?? metricName) === name &&
+          ((v as { metricName?: string }).metricName ?? metricName) === name &&
           Object.keys(want).length === Object.keys(v.labels).length &&
           Object.entries(want).every(([k, x]) => String(v.labels[k]) === x),
       );
