@@ -1,3 +1,4 @@
+import { RegistryError } from "@promptreg/registry";
 import { runBuild } from "./commands/build.js";
 import { runList } from "./commands/list.js";
 import { runNew } from "./commands/new.js";
@@ -57,6 +58,11 @@ function reportError(error: unknown, command: CommandName, io: CliIo): number {
   if (CliError.isInstance(error)) {
     io.stderr.write(`promptreg ${command}: ${error.message}\n`);
     return error.exitCode;
+  }
+  // Content errors from the packages (unknown reference, bad bundle...) already say what, where and how to fix.
+  if (RegistryError.isInstance(error)) {
+    io.stderr.write(`promptreg ${command}: ${error.message}\n`);
+    return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(

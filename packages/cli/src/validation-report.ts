@@ -1,7 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-import type { Problem } from "@promptreg/registry";
-import { LineCounter, parseDocument } from "yaml";
+import { checkRegistry, createFileSystemStore, type Problem } from "@promptreg/registry";
 import { displayPath } from "./template-dir.js";
 
 export interface ValidationReport {
@@ -14,50 +11,49 @@ export interface ValidationReport {
 }
 
 /**
- * Checks a template tree. TEMPORARY: until `checkRegistry` (registry) and `lintRegistry` (renderer) land,
- * this only checks that every YAML file parses, so `pnpm check` has a working gate.
+ * Checks a template tree: every load problem from the registry's `checkRegistry`, then (when the tree loaded)
+ * the renderer's lints. Problems come back with `file` relative to `cwd`, sorted and de-duplicated.
  */
 export async function validateTemplates(options: { root: string; cwd: string }): Promise<ValidationReport> {
   const { root, cwd } = options;
-  const files = await listYamlFiles(root);
-  const problems: Problem[] = [];
-  const ids = new Set<string>();
-  let versions = 0;
-  for (const file of files) {
-    if (path.basename(file) === "labels.yaml") continue;
-    ids.add(path.dirname(file));
-    versions++;
-    const text = await readFile(path.join(root, file), "utf8");
-    const lineCounter = new LineCounter();
-    const document = parseDocument(text, { lineCounter, uniqueKeys: true });
-    for (const error of document.errors) {
-      const position = lineCounter.linePos(error.pos[0]);
-      problems.push({
-        file,
-        line: position.line,
-        column: position.col,
-        code: "yaml_syntax",
-        message: error.message.split("\n")[0] ?? error.message,
-        severity: "error",
-      });
-    }
+  const store = createFileSystemStore(root);
+  const { registry, problems } = await checkRegistry({ store });
+  if (registry !== undefined) {
+    const versions = registry.ids().reduce((sum, id) => sum + registry.versions(id).length, 0);
+    return summarise({ templates: registry.ids().length, versions, problems, root, cwd });
   }
-  return summarise({ templates: ids.size, versions, problems, root, cwd });
+  // The tree did not load, so count what is there from the file listing instead.
+  const files = (await store.list()).filter((file) => file.kind === "template");
+  const ids = new Set(files.map((file) => file.path.slice(0, file.path.lastIndexOf("/"))));
+  return summarise({ templates: ids.size, versions: files.length, problems, root, cwd });
 }
 
-async function listYamlFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".yaml"))
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
-    .filter((file) => !file.startsWith("_") && !file.startsWith("."))
-    .sort();
+/** Problems with `file` made relative to the caller's cwd, sorted by position, duplicates dropped. */
+export function relativeProblems(options: {
+  problems: readonly Problem[];
+  root: string;
+  cwd: string;
+}): Problem[] {
+  const { root, cwd } = options;
+  const seen = new Set<string>();
+  const result: Problem[] = [];
+  for (const problem of options.problems) {
+    const relative = { ...problem, file: displayPath({ cwd, root, file: problem.file }) };
+    const key = `${relative.file}:${relative.line}:${relative.column}:${relative.code}:${relative.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(relative);
+  }
+  return result.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
+  );
 }
 
 function summarise(options: {
   templates: number;
   versions: number;
-  problems: Problem[];
+  problems: readonly Problem[];
   root: string;
   cwd: string;
 }): ValidationReport {

@@ -1,6 +1,26 @@
-import { CliError } from "../errors/cli-error.js";
+import { parseCommandArgs } from "../args.js";
 import type { CliIo } from "../io.js";
+import { scaffoldTemplate } from "../scaffold.js";
+import { resolveTemplateDir } from "../template-dir.js";
 
-export async function runNew(_argv: string[], _io: CliIo): Promise<number> {
-  throw new CliError({ code: "not_implemented", message: "this command is not available yet." });
+export async function runNew(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs({
+    command: "new",
+    argv,
+    flags: { dir: { type: "string" }, owner: { type: "string" } },
+    maxPositionals: 1,
+    minPositionals: 1,
+    positionalNames: ["id"],
+  });
+  const root = await resolveTemplateDir({ cwd: io.cwd, dir: values.dir });
+  const { file } = await scaffoldTemplate({
+    root,
+    cwd: io.cwd,
+    id: positionals[0]!,
+    ...(values.owner === undefined ? {} : { owner: values.owner }),
+  });
+  io.stdout.write(
+    `Created ${file}\nEdit the TODOs, then run: promptreg validate${values.dir ? ` --dir ${values.dir}` : ""}\n`,
+  );
+  return 0;
 }

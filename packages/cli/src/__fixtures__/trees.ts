@@ -1,0 +1,46 @@
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** `src/__fixtures__/tree`: two valid templates (4 versions, labels, a partial). */
+export const validTree = fileURLToPath(new URL("./tree", import.meta.url));
+
+/** The repository's real template tree. */
+export const realTemplates = fileURLToPath(new URL("../../../../templates", import.meta.url));
+
+export async function copyValidTree(destination: string): Promise<void> {
+  await cp(validTree, destination, { recursive: true });
+}
+
+/** Writes `files` (path relative to `root` -> content) creating directories as needed. */
+export async function writeTree(root: string, files: Record<string, string>): Promise<void> {
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(root, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+}
+
+/** A minimal valid template version file for `id@version`. */
+export function templateYaml(options: { id: string; version: string; extra?: string }): string {
+  return `id: ${options.id}
+version: ${options.version}
+description: A test template.
+owners: [team@acme.example]
+status: published
+changelog: Test.
+model:
+  name: openai/gpt-4o-mini
+input:
+  type: object
+  properties:
+    text: { type: string }
+  required: [text]
+messages:
+  - role: user
+    content: "{{text}}"
+examples:
+  - name: one
+    input: { text: hi }
+${options.extra ?? ""}`;
+}

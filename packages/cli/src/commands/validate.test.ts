@@ -1,0 +1,98 @@
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeTempDir, runCli } from "../__fixtures__/run-cli.js";
+import { copyValidTree, realTemplates, templateYaml, writeTree } from "../__fixtures__/trees.js";
+
+let temp: { dir: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+describe("promptreg validate", () => {
+  it("exits 0 on a valid tree and prints the summary line", async () => {
+    await copyValidTree(path.join(temp.dir, "templates"));
+    const run = await runCli(["validate"], { cwd: temp.dir });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("2 templates, 4 versions, 0 errors, 0 warnings\n");
+    expect(run.code).toBe(0);
+  });
+
+  it("reports every problem of several broken files as path:line:col and exits 1", async () => {
+    await writeTree(path.join(temp.dir, "prompts"), {
+      "team/typo/1.0.0.yaml": templateYaml({
+        id: "team/typo",
+        version: "1.0.0",
+        extra: "descripton: oops\n",
+      }),
+      "team/broken/1.0.0.yaml": "id: team/broken\nversion: 1.0.0\nmessages: [\n",
+      "team/labelled/1.0.0.yaml": templateYaml({ id: "team/labelled", version: "1.0.0" }),
+      "team/labelled/labels.yaml": "production: 9.9.9\n",
+      "team/fine/1.0.0.yaml": templateYaml({ id: "team/fine", version: "1.0.0" }),
+    });
+    const run = await runCli(["validate", "--dir", "prompts"], { cwd: temp.dir });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split("\n");
+    const summary = lines.pop();
+    expect(summary).toMatch(/^4 templates, 4 versions, [3-9] errors, \d+ warnings?$/);
+    for (const line of lines)
+      expect(line).toMatch(
+        /^prompts\/team\/[a-z]+\/[a-z0-9.]+\.yaml:\d+:\d+: (error|warning): .+ \[[a-z_]+\]$/,
+      );
+    const files = new Set(lines.map((line) => line.split(":")[0]));
+    expect(files).toEqual(
+      new Set([
+        "prompts/team/typo/1.0.0.yaml",
+        "prompts/team/broken/1.0.0.yaml",
+        "prompts/team/labelled/labels.yaml",
+      ]),
+    );
+    // The unknown key is on line 20 of the generated file (after the 19 lines of the template).
+    expect(lines.find((line) => line.startsWith("prompts/team/typo/1.0.0.yaml:"))).toMatch(
+      /^prompts\/team\/typo\/1\.0\.0\.yaml:20:1: error: .*descripton/,
+    );
+    expect(lines.find((line) => line.includes("labels.yaml"))).toContain("9.9.9");
+  });
+
+  it("paths are relative to the cwd, also when the tree is elsewhere", async () => {
+    await writeTree(path.join(temp.dir, "a", "templates"), {
+      "x/y/1.0.0.yaml": templateYaml({ id: "x/y", version: "1.0.0", extra: "bogus: 1\n" }),
+    });
+    const cwd = path.join(temp.dir, "b");
+    await writeTree(cwd, { keep: "" });
+    const run = await runCli(["validate", "--dir", "../a/templates"], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^\.\.\/a\/templates\/x\/y\/1\.0\.0\.yaml:20:1: error: /);
+  });
+
+  it("--json prints a machine-readable report", async () => {
+    await writeTree(path.join(temp.dir, "templates"), {
+      "x/y/1.0.0.yaml": templateYaml({ id: "x/y", version: "1.0.0", extra: "bogus: 1\n" }),
+    });
+    const run = await runCli(["validate", "--json"], { cwd: temp.dir });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      ok: false,
+      strict: false,
+      templates: 1,
+      versions: 1,
+      errors: 1,
+      warnings: 0,
+    });
+    expect(report.problems[0]).toMatchObject({
+      file: "templates/x/y/1.0.0.yaml",
+      line: 20,
+      column: 1,
+      severity: "error",
+    });
+  });
+
+  it("exits 0 on the repository's real templates/", async () => {
+    const run = await runCli(["validate", "--dir", realTemplates], { cwd: temp.dir });
+    expect(run.stdout).toMatch(/\d+ templates, \d+ versions, 0 errors, \d+ warnings?\n$/);
+    expect(run.code).toBe(0);
+  });
+});

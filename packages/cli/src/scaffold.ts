@@ -1,0 +1,125 @@
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { isTemplateId, MAX_ID_LENGTH } from "@promptreg/registry";
+import { ScaffoldError } from "./errors/scaffold-error.js";
+import { displayPath } from "./template-dir.js";
+
+export const scaffoldVersion = "1.0.0";
+export const defaultOwner = "owner@example.com";
+
+/** The editor schema shipped with this repository, used when none is found above the template root. */
+const bundledSchema = fileURLToPath(new URL("../../../schemas/template.schema.json", import.meta.url));
+
+/**
+ * Writes `<root>/<id>/1.0.0.yaml`: a draft template that passes `promptreg validate` as written, for the
+ * author to edit. Refuses invalid ids and never overwrites: if the id already has a version, it stops.
+ */
+export async function scaffoldTemplate(options: {
+  root: string;
+  cwd: string;
+  id: string;
+  owner?: string;
+}): Promise<{ file: string; source: string }> {
+  const { root, cwd, id, owner = defaultOwner } = options;
+  if (!isTemplateId(id)) {
+    const hint = /[A-Z]/.test(id) ? ` Use lowercase: "${id.toLowerCase()}".` : "";
+    throw new ScaffoldError({
+      templateId: id,
+      problem: "invalid_id",
+      message:
+        `"${id}" is not a valid template id. Ids are lowercase segments of a-z, 0-9 and "-" (each starting with ` +
+        `a letter or digit) joined by "/", at most ${MAX_ID_LENGTH} characters, e.g. "support/summarize-ticket".${hint}`,
+    });
+  }
+  const directory = path.join(root, ...id.split("/"));
+  const file = path.join(directory, `${scaffoldVersion}.yaml`);
+  const shown = displayPath({ cwd, root, file: path.relative(root, file) });
+  const existing = await existingVersions(directory);
+  if (existing.length > 0) {
+    throw new ScaffoldError({
+      templateId: id,
+      problem: "already_exists",
+      path: shown,
+      message:
+        `template "${id}" already exists (${existing.join(", ")} in ${displayPath({ cwd, root, file: id })}). ` +
+        "To change it, copy its latest version to a new version file instead of scaffolding.",
+    });
+  }
+  const schemaPath = await findSchema(directory);
+  const source = scaffoldSource({
+    id,
+    owner,
+    schemaComment: path.relative(directory, schemaPath).split(path.sep).join("/"),
+  });
+  await mkdir(directory, { recursive: true });
+  try {
+    await writeFile(file, source, { encoding: "utf8", flag: "wx" });
+  } catch (error) {
+    if (typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST") {
+      throw new ScaffoldError({
+        templateId: id,
+        problem: "already_exists",
+        path: shown,
+        message: `${shown} already exists; it was not touched. Pick another id or edit that file.`,
+      });
+    }
+    throw error;
+  }
+  return { file: shown, source };
+}
+
+/** The YAML text of a fresh template. Kept valid: every declared input is used and every variable declared. */
+export function scaffoldSource(options: { id: string; owner: string; schemaComment: string }): string {
+  const { id, owner, schemaComment } = options;
+  return `# yaml-language-server: $schema=${schemaComment}
+id: ${id}
+version: ${scaffoldVersion}
+description: "TODO: say in one sentence what this prompt does and for whom."
+owners: [${JSON.stringify(owner)}]
+tags: []
+status: draft
+changelog: First version.
+model:
+  name: openai/gpt-4o-mini
+  params: { temperature: 0.2, max_tokens: 500 }
+  fallbacks: []
+input:
+  type: object
+  properties:
+    text:
+      type: string
+      minLength: 1
+      description: The text the model works on.
+  required: [text]
+messages:
+  - role: system
+    content: |
+      You are a careful assistant. TODO: describe the task, who reads the answer and the format it must have.
+  - role: user
+    content: |
+      {{text}}
+examples:
+  - name: basic
+    description: "TODO: replace with a realistic input."
+    input:
+      text: The quick brown fox jumps over the lazy dog.
+`;
+}
+
+async function existingVersions(directory: string): Promise<string[]> {
+  const entries = await readdir(directory).catch(() => []);
+  return entries.filter((name) => name.endsWith(".yaml") && name !== "labels.yaml").sort();
+}
+
+/** The nearest `schemas/template.schema.json` above the new file, else the one in this repository. */
+async function findSchema(directory: string): Promise<string> {
+  let current = directory;
+  for (;;) {
+    const candidate = path.join(current, "schemas", "template.schema.json");
+    if (await stat(candidate).catch(() => undefined)) return candidate;
+    const parent = path.dirname(current);
+    if (parent === current) return bundledSchema;
+    current = parent;
+  }
+}
