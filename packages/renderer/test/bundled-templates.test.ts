@@ -142,6 +142,8 @@ describe("bundled templates render", () => {
     });
     expect(translated.messages[1]!.content).toContain("Translate from en-US to fr-FR");
     expect(translated.messages[0]!.content).not.toContain("glossary");
+    // The escaped \{{count}} in the template reaches the model as a literal placeholder.
+    expect(translated.messages[0]!.content).toContain("{name}, {{count}}, %s");
   });
 
   it("rejects inputs that break the documented schema (the breaking change of summarize-ticket 2.0.0)", () => {
