@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from "express";
+import express, { type Express } from "express";
 import helmet from "helmet";
 import type { ServerConfig } from "./config.js";
 import { authenticateRequest } from "./http/authenticate-request.js";
@@ -6,14 +6,18 @@ import { errorHandler, notFound } from "./http/error-handler.js";
 import { captureRawBody, jsonBody } from "./http/json-body.js";
 import { createLogger, type Logger } from "./http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
+import { packageErrorMappers } from "./http/package-errors.js";
 import { requestContext } from "./http/request-context.js";
 import { createErrorConverter, type ErrorMapper } from "./http/to-server-error.js";
 import type { RequestVerifier } from "./logic/authenticate.js";
 import type { CredentialSet } from "./logic/credentials.js";
 import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-limit-store.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
+import type { GatewayPort } from "./logic/run-template.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
+import { facadeRouter } from "./routes/facade.js";
 import { type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
+import { renderRunRouter } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
 
 export type AppConfig = Pick<
@@ -32,9 +36,9 @@ export interface AppDeps {
   stats?: StatsStore;
   rateLimits?: RateLimitStore;
   lifecycle?: Lifecycle;
-  /** Routes that need the gateway (render is not one of them); added by later modules. */
-  extraRouters?: Router[];
-  gatewayConfigured?: () => boolean;
+  /** The gateway client; `undefined` until one is configured (run answers 503, /readyz is not ready). */
+  gateway?: GatewayPort | (() => GatewayPort | undefined);
+  /** Extra converters for errors of other packages; the registry, renderer and gateway ones are built in. */
   errorMappers?: ErrorMapper[];
   now?: () => number;
 }
@@ -47,6 +51,16 @@ export function createApp(deps: AppDeps): Express {
   const rateLimits = deps.rateLimits ?? createMemoryRateLimitStore();
   const lifecycle = deps.lifecycle ?? { draining: false };
   const now = deps.now ?? Date.now;
+  const gateway =
+    typeof deps.gateway === "function" ? deps.gateway : () => deps.gateway as GatewayPort | undefined;
+  const errorMappers = [...packageErrorMappers, ...(deps.errorMappers ?? [])];
+  const runOptions = {
+    registry: deps.registry,
+    gateway,
+    repairAttempts: deps.config.outputRepairAttempts,
+    requestTimeoutMs: deps.config.requestTimeoutMs,
+    errorMappers,
+  };
 
   const app = express();
   app.disable("x-powered-by");
@@ -56,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     operationsRouter({
       registry: deps.registry,
-      gatewayConfigured: deps.gatewayConfigured ?? (() => false),
+      gatewayConfigured: () => gateway() !== undefined,
       metrics,
       lifecycle,
     }),
@@ -77,8 +91,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(jsonBody);
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(statsRouter({ stats, now }));
-  for (const router of deps.extraRouters ?? []) app.use(router);
+  app.use(renderRunRouter(runOptions));
+  app.use(facadeRouter(runOptions));
   app.use(notFound);
-  app.use(errorHandler({ convert: createErrorConverter(deps.errorMappers ?? []), logger }));
+  app.use(errorHandler({ convert: createErrorConverter(errorMappers), logger }));
   return app;
 }

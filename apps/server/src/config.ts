@@ -105,6 +105,19 @@ export function loadConfig({
       message: "production needs client credentials (PROMPTREG_CLIENT_KEYS or PROMPTREG_CLIENT_KEYS_FILE)",
     });
   }
+  if (e.PROMPTREG_CLIENT_KEYS && e.PROMPTREG_CLIENT_KEYS_FILE) {
+    issues.push({
+      variable: "PROMPTREG_CLIENT_KEYS_FILE",
+      message: "set either PROMPTREG_CLIENT_KEYS or PROMPTREG_CLIENT_KEYS_FILE, not both",
+    });
+  }
+  if (e.NODE_ENV === "production" && !e.GATEWAY_API_KEY && !e.GATEWAY_API_KEY_FILE) {
+    issues.push({
+      variable: "GATEWAY_API_KEY",
+      message:
+        "production needs a real gateway key (GATEWAY_API_KEY or GATEWAY_API_KEY_FILE); the simulated gateway is for development",
+    });
+  }
   if (issues.length > 0) throw new ConfigError({ issues });
 
   return {

@@ -2,13 +2,17 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { createGatewayClient, createPrometheusTelemetry } from "@promptreg/gateway";
+import { loadRegistryFromDir } from "@promptreg/registry";
+import { createRenderer } from "@promptreg/renderer";
 import { createMemoryNonceStore, parseClientKeys, signRequest } from "@promptreg/signing";
+import type { Registry } from "prom-client";
 import { type AppDeps, createApp } from "../src/app.js";
 import { createLogger } from "../src/http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "../src/http/metrics.js";
 import { createSignatureVerifier } from "../src/logic/authenticate.js";
 import { type CredentialSet, createCredentialSet } from "../src/logic/credentials.js";
-import type { RegistryHolder } from "../src/logic/registry-holder.js";
+import { createRegistryHolder, type RegistryHolder } from "../src/logic/registry-holder.js";
 
 /** Every log line written by every app built by this harness in this test file; the secret-scan test reads it. */
 export const capturedLogLines: string[] = [];
@@ -129,4 +133,38 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
       });
     },
   };
+}
+
+export const FIXTURE_TEMPLATES = new URL("./__fixtures__/templates/", import.meta.url).pathname;
+
+/** A real gateway client against the real mock gateway, with small retry delays so fault tests stay quick. */
+export function testGateway(baseUrl: string, headers: Record<string, string> = {}, register?: Registry) {
+  return createGatewayClient({
+    baseUrl,
+    apiKey: GATEWAY_TEST_KEY,
+    headers,
+    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 20 },
+    retryBudget: false,
+    circuitBreaker: false,
+    ...(register
+      ? {
+          events: createPrometheusTelemetry({
+            registry: register,
+            extraLabelNames: ["template", "template_version"],
+          }),
+        }
+      : {}),
+  });
+}
+
+export const GATEWAY_TEST_KEY = "sk-gateway-test-key-0123456789-SECRET";
+
+export async function fixtureRegistry(dir = FIXTURE_TEMPLATES) {
+  const holder = createRegistryHolder({
+    load: () => loadRegistryFromDir(dir),
+    createRenderer: (registry) => createRenderer({ registry }),
+  });
+  const outcome = await holder.reload();
+  if (!outcome.ok) throw outcome.error;
+  return holder;
 }

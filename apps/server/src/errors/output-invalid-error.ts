@@ -1,0 +1,46 @@
+import { ServerError } from "./server-error.js";
+
+const marker = Symbol.for("promptreg.server.OutputInvalidError");
+
+/** The model's reply still failed the template's output schema after the allowed repair attempts (502). */
+export class OutputInvalidError extends ServerError {
+  readonly [marker] = true;
+
+  constructor({
+    templateId,
+    version,
+    attempts,
+    reason,
+    detail,
+    issues,
+    text,
+  }: {
+    templateId: string;
+    version: string;
+    attempts: number;
+    reason: string;
+    detail: string;
+    issues: readonly unknown[];
+    text: string;
+  }) {
+    super({
+      type: "upstream_error",
+      code: "output_invalid",
+      origin: "upstream",
+      message: `The model's reply for ${templateId}@${version} did not match the template's output schema after ${attempts} attempt(s): ${detail} Raise PROMPTREG_OUTPUT_REPAIR_ATTEMPTS, tighten the prompt, or relax the output schema.`,
+      details: {
+        templateId,
+        version,
+        attempts,
+        reason,
+        issues,
+        text: text.length > 2000 ? `${text.slice(0, 2000)}…` : text,
+      },
+    });
+    this.name = "OutputInvalidError";
+  }
+
+  static override isInstance(value: unknown): value is OutputInvalidError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,154 @@
+import {
+  AuthError,
+  BadRequestError,
+  CircuitOpenError,
+  ConcurrencyLimitError,
+  GatewayError,
+  IncompleteStreamError,
+  RateLimitError,
+  RetryBudgetExceededError,
+  TimeoutError,
+  UpstreamError,
+} from "@promptreg/gateway";
+import { InvalidReferenceError, TemplateNotFoundError } from "@promptreg/registry";
+import { InputValidationError, MissingVariableError, RenderError } from "@promptreg/renderer";
+import { ServerError } from "../errors/server-error.js";
+import type { ErrorMapper } from "./to-server-error.js";
+
+function registryError(error: unknown): ServerError | undefined {
+  if (TemplateNotFoundError.isInstance(error)) {
+    return new ServerError({
+      type: "not_found",
+      code: "template_not_found",
+      message: error.message,
+      details: {
+        kind: error.kind,
+        reference: error.reference,
+        templateId: error.templateId,
+        suggestions: [...error.suggestions],
+      },
+      cause: error,
+    });
+  }
+  if (InvalidReferenceError.isInstance(error)) {
+    return new ServerError({
+      type: "invalid_request",
+      code: "invalid_reference",
+      message: error.message,
+      details: { reference: error.reference, position: error.position, reason: error.reason },
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+function rendererError(error: unknown): ServerError | undefined {
+  if (InputValidationError.isInstance(error)) {
+    return new ServerError({
+      type: "validation_error",
+      code: "input_invalid",
+      message: error.message,
+      details: { templateId: error.templateId, version: error.version, issues: [...error.issues] },
+      cause: error,
+    });
+  }
+  if (MissingVariableError.isInstance(error)) {
+    return new ServerError({
+      type: "validation_error",
+      code: "missing_variable",
+      message: error.message,
+      details: {
+        templateId: error.templateId,
+        version: error.version,
+        messageIndex: error.messageIndex,
+        variable: error.variable,
+      },
+      cause: error,
+    });
+  }
+  if (RenderError.isInstance(error)) {
+    // Compile errors and unknown helpers are template bugs: the caller cannot fix them, the template owner can.
+    return new ServerError({
+      type: "internal_error",
+      code: "template_broken",
+      origin: "server",
+      message: `${error.message} (a template problem: report it to the template's owners).`,
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+const seconds = (ms: number | undefined) =>
+  ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
+
+/**
+ * Gateway failures are never the client app's fault as far as this service is concerned (the template, not the
+ * caller, chose the model and parameters), so they map to 502/503/504 and keep the gateway's own code in details.
+ */
+function gatewayError(error: unknown): ServerError | undefined {
+  if (!GatewayError.isInstance(error)) return undefined;
+  const details = {
+    gatewayCode: error.code,
+    gatewayOrigin: error.origin,
+    attempts: error.attempts,
+    model: error.model,
+    upstreamRequestId: error.requestId,
+    ...(IncompleteStreamError.isInstance(error) ? { reason: error.reason } : {}),
+  };
+  const base = { origin: "upstream" as const, details, cause: error };
+  if (RateLimitError.isInstance(error)) {
+    return new ServerError({
+      ...base,
+      type: "unavailable",
+      code: "upstream_rate_limited",
+      message: `The model gateway is rate limiting this service (${error.message}). Retry after the Retry-After delay.`,
+      retryAfterSeconds: seconds(error.retryAfterMs) ?? 1,
+    });
+  }
+  if (TimeoutError.isInstance(error)) {
+    return new ServerError({ ...base, type: "timeout", code: "upstream_timeout", message: error.message });
+  }
+  if (
+    CircuitOpenError.isInstance(error) ||
+    RetryBudgetExceededError.isInstance(error) ||
+    ConcurrencyLimitError.isInstance(error)
+  ) {
+    return new ServerError({
+      ...base,
+      type: "unavailable",
+      code: "upstream_unavailable",
+      message: error.message,
+      retryAfterSeconds: 1,
+    });
+  }
+  if (UpstreamError.isInstance(error) && error.status === 503) {
+    return new ServerError({
+      ...base,
+      type: "unavailable",
+      code: "upstream_unavailable",
+      message: error.message,
+      retryAfterSeconds: seconds(error.retryAfterMs) ?? 1,
+    });
+  }
+  if (AuthError.isInstance(error)) {
+    return new ServerError({
+      ...base,
+      type: "upstream_error",
+      code: "upstream_auth",
+      message:
+        "The model gateway rejected this service's API key. The operator must fix GATEWAY_API_KEY(_FILE).",
+    });
+  }
+  if (BadRequestError.isInstance(error)) {
+    return new ServerError({
+      ...base,
+      type: "upstream_error",
+      code: "upstream_rejected",
+      message: `The model gateway rejected the request the template produced: ${error.message} Check the template's model name and params.`,
+    });
+  }
+  return new ServerError({ ...base, type: "upstream_error", code: "upstream_error", message: error.message });
+}
+
+export const packageErrorMappers: ErrorMapper[] = [registryError, rendererError, gatewayError];

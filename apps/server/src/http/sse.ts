@@ -1,0 +1,49 @@
+import type { Response } from "express";
+
+/**
+ * A Server-Sent Events writer. Each frame is `event: <name>\ndata: <json>\n\n`; a comment line every
+ * `heartbeatMs` keeps proxies from closing an idle stream while the model thinks.
+ */
+export interface SseWriter {
+  send(event: string | undefined, data: unknown): void;
+  /** Sends a raw `data:` line (the OpenAI facade ends with `data: [DONE]`). */
+  sendRaw(data: string): void;
+  end(): void;
+  readonly open: boolean;
+}
+
+export function openSse(res: Response, { heartbeatMs = 15_000 }: { heartbeatMs?: number } = {}): SseWriter {
+  res.status(200);
+  res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
+  res.setHeader("Cache-Control", "no-cache, no-transform");
+  res.setHeader("Connection", "keep-alive");
+  res.setHeader("X-Accel-Buffering", "no");
+  res.flushHeaders();
+  let open = true;
+  const heartbeat = setInterval(() => {
+    if (open) res.write(": ping\n\n");
+  }, heartbeatMs);
+  heartbeat.unref();
+  const close = () => {
+    open = false;
+    clearInterval(heartbeat);
+  };
+  res.on("close", close);
+  return {
+    get open() {
+      return open && !res.writableEnded;
+    },
+    send(event, data) {
+      if (!open || res.writableEnded) return;
+      res.write(`${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`);
+    },
+    sendRaw(data) {
+      if (!open || res.writableEnded) return;
+      res.write(`data: ${data}\n\n`);
+    },
+    end() {
+      close();
+      if (!res.writableEnded) res.end();
+    },
+  };
+}

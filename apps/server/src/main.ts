@@ -1,0 +1,113 @@
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { loadConfig } from "./config.js";
+import { ConfigError } from "./errors/config-error.js";
+import { createLogger } from "./http/logger.js";
+import { createService } from "./service.js";
+
+/** `pnpm --filter @promptreg/server start` runs in apps/server; paths in the environment are relative to the repo. */
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({ env: process.env, repoRoot: findRepoRoot(process.cwd()) });
+  } catch (error) {
+    if (ConfigError.isInstance(error)) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const publicUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  const service = await createService({ config, logger, publicUrl });
+
+  const first = await service.registry.reload();
+  if (!first.ok && config.nodeEnv === "production") {
+    logger.fatal("refusing to start in production with a template tree that does not load");
+    await service.close();
+    process.exit(1);
+  }
+
+  const server: Server = service.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  // Node's own guards against slow clients; the app's per-request timeout covers slow handlers.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = config.requestTimeoutMs + 5_000;
+  server.keepAliveTimeout = 5_000;
+
+  if (service.gatewayMode === "simulated") {
+    logger.warn("simulated gateway: set GATEWAY_API_KEY to call AI Stats");
+    process.stderr.write(
+      "\n  ⚠  SIMULATED GATEWAY: replies are echoes from the in-process mock. Set GATEWAY_API_KEY to call AI Stats.\n",
+    );
+  }
+  if (config.auth === "off") {
+    process.stderr.write("\n  ⚠  PROMPTREG_AUTH=off: requests are not authenticated (development only).\n");
+  }
+  const lines = [`\n  promptreg listening on ${publicUrl}  (templates: ${config.templatesDir})`];
+  if (service.devClient) {
+    lines.push(
+      `  Development client ${service.devClient.created ? "created" : "reused"}: key id "${service.devClient.keyId}", secret in ${service.devClient.file} (mode 0600).`,
+      "  Try it (signs requests with that credential):",
+      "    pnpm --filter @promptreg/server call GET /v1/templates",
+      `    pnpm --filter @promptreg/server call POST /v1/render '{"ref":"support/summarize-ticket@production","input":{"ticket":"My invoice is wrong."}}'`,
+      `    pnpm --filter @promptreg/server call POST /v1/run '{"ref":"support/summarize-ticket@production","input":{"ticket":"My invoice is wrong."}}'`,
+    );
+  }
+  lines.push(
+    `  Health: ${publicUrl}/readyz   Metrics: ${publicUrl}/metrics   API: ${publicUrl}/openapi.json\n`,
+  );
+  process.stderr.write(`${lines.join("\n")}\n`);
+
+  process.on("SIGHUP", () => {
+    logger.info("SIGHUP: reloading templates");
+    void service.registry.reload();
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    service.lifecycle.draining = true;
+    logger.info(
+      { signal, drainTimeoutMs: config.drainTimeoutMs },
+      "draining: no new connections, finishing in-flight requests",
+    );
+    const forced = setTimeout(() => {
+      logger.warn("drain timeout reached; closing remaining connections");
+      server.closeAllConnections();
+    }, config.drainTimeoutMs);
+    forced.unref();
+    server.close(async () => {
+      clearTimeout(forced);
+      await service.close();
+      logger.info("stopped");
+      process.exit(0);
+    });
+    // Idle keep-alive sockets would otherwise hold server.close() open until they time out.
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `promptreg server failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

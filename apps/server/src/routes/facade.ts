@@ -1,0 +1,188 @@
+import { type Request, type Response, Router } from "express";
+import { z } from "zod";
+import { RequestValidationError } from "../errors/request-validation-error.js";
+import { parseRequest } from "../http/parse-request.js";
+import { requestState } from "../http/request-state.js";
+import { errorBody } from "../http/send-error.js";
+import { openSse } from "../http/sse.js";
+import { createErrorConverter } from "../http/to-server-error.js";
+import { type RunResult, runTemplate, streamTemplate } from "../logic/run-template.js";
+import type { RenderRunOptions } from "./render-run.js";
+import {
+  authorizeRef,
+  recordRendered,
+  recordUpstream,
+  remainingMs,
+  renderContext,
+  requireGateway,
+} from "./run-context.js";
+
+const MODEL_PREFIX = "template:";
+
+/**
+ * The OpenAI-compatible request: `model` is `template:<ref>`; the template input travels in `input` (top level,
+ * what `extra_body`/unknown fields become), or in `metadata.promptreg_input` as a JSON string (for SDKs that only
+ * pass `metadata`). `messages` is accepted for compatibility and ignored: the template owns the prompt.
+ */
+export const facadeRequestSchema = z.object({
+  model: z
+    .string()
+    .startsWith(
+      MODEL_PREFIX,
+      `must be "${MODEL_PREFIX}<template ref>", e.g. "template:support/summarize@production"`,
+    )
+    .describe('"template:<ref>", e.g. "template:support/summarize-ticket@production".'),
+  input: z.record(z.string(), z.unknown()).optional().describe("Template input (top-level field)."),
+  metadata: z
+    .object({ promptreg_input: z.string().optional().describe("Template input as a JSON string.") })
+    .catchall(z.unknown())
+    .optional(),
+  messages: z.array(z.unknown()).optional().describe("Ignored: the template renders the messages."),
+  stream: z.boolean().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).catchall(z.unknown()).optional(),
+});
+
+function facadeInput(body: z.output<typeof facadeRequestSchema>): Record<string, unknown> {
+  if (body.input) return body.input;
+  const text = body.metadata?.promptreg_input;
+  if (text === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new RequestValidationError({
+    endpoint: "POST /v1/chat/completions",
+    issues: [
+      {
+        path: ["metadata", "promptreg_input"],
+        code: "invalid_json",
+        message: 'must be a JSON object encoded as a string, e.g. \'{"ticket":"..."}\'',
+      },
+    ],
+  });
+}
+
+function content(result: RunResult): string {
+  return typeof result.output === "string" ? result.output : JSON.stringify(result.output);
+}
+
+function usage(result: RunResult) {
+  return {
+    prompt_tokens: result.usage.promptTokens,
+    completion_tokens: result.usage.completionTokens,
+    total_tokens: result.usage.totalTokens,
+  };
+}
+
+function extension(result: RunResult) {
+  return {
+    ref: result.ref,
+    output: result.output,
+    cost: result.cost,
+    repairs: result.repairs,
+    latencyMs: Math.round(result.latencyMs),
+    metadata: result.metadata,
+  };
+}
+
+export function facadeRouter(options: RenderRunOptions): Router {
+  const router = Router();
+  const convert = createErrorConverter(options.errorMappers);
+
+  router.post("/v1/chat/completions", async (req: Request, res: Response) => {
+    const state = requestState(res);
+    state.route = "/v1/chat/completions";
+    const body = parseRequest(facadeRequestSchema, req.body, "POST /v1/chat/completions");
+    const ref = body.model.slice(MODEL_PREFIX.length);
+    authorizeRef(res, ref);
+    const runOptions = {
+      renderer: renderContext(options.registry),
+      gateway: requireGateway(options.gateway()),
+      ref,
+      input: facadeInput(body),
+      repairAttempts: options.repairAttempts,
+      signal: state.abort.signal,
+      deadlineMs: remainingMs(res, options.requestTimeoutMs),
+      onRendered: (rendered: Parameters<typeof recordRendered>[1]) => recordRendered(res, rendered),
+    };
+    const id = `chatcmpl-${state.requestId}`;
+    const created = Math.floor(Date.now() / 1000);
+
+    if (!body.stream) {
+      const result = await runTemplate(runOptions);
+      recordUpstream(res, result);
+      res.json({
+        id,
+        object: "chat.completion",
+        created,
+        model: `${MODEL_PREFIX}${result.ref.id}@${result.ref.version}`,
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: content(result), refusal: null },
+            finish_reason: "stop",
+            logprobs: null,
+          },
+        ],
+        usage: usage(result),
+        promptreg: extension(result),
+      });
+      return;
+    }
+
+    const events = streamTemplate(runOptions);
+    const first = await events.next();
+    const sse = openSse(res);
+    let model = body.model;
+    const chunk = (
+      delta: Record<string, unknown>,
+      finish: string | null,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      ...extra,
+    });
+    try {
+      let next = first;
+      let sentRole = false;
+      while (!next.done) {
+        const event = next.value;
+        if (event.type === "delta") {
+          sse.send(
+            undefined,
+            chunk(sentRole ? { content: event.text } : { role: "assistant", content: event.text }, null),
+          );
+          sentRole = true;
+        } else if (event.type === "final") {
+          recordUpstream(res, event.result);
+          model = `${MODEL_PREFIX}${event.result.ref.id}@${event.result.ref.version}`;
+          sse.send(
+            undefined,
+            chunk({}, "stop", { usage: usage(event.result), promptreg: extension(event.result) }),
+          );
+          sse.sendRaw("[DONE]");
+        }
+        if (!sse.open) break;
+        next = await events.next();
+      }
+    } catch (thrown) {
+      const reason = state.abort.signal.aborted ? state.abort.signal.reason : undefined;
+      const error = convert(reason ?? thrown);
+      state.error = error;
+      // OpenAI SDKs raise an APIError when a chunk carries `error`, so the failure reaches the caller.
+      sse.send(undefined, errorBody(error, state.requestId));
+    } finally {
+      if (!sse.open) await events.return(undefined);
+      sse.end();
+    }
+  });
+
+  return router;
+}

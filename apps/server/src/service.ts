@@ -1,0 +1,165 @@
+import { type FSWatcher, watch } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createGatewayClient, createPrometheusTelemetry, fileApiKeyProvider } from "@promptreg/gateway";
+import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import { loadRegistryFromDir } from "@promptreg/registry";
+import { createRenderer } from "@promptreg/renderer";
+import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
+import type { Express } from "express";
+import { createApp } from "./app.js";
+import type { ServerConfig } from "./config.js";
+import type { Logger } from "./http/logger.js";
+import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
+import { createSignatureVerifier } from "./logic/authenticate.js";
+import { createCredentialSet } from "./logic/credentials.js";
+import { type DevClient, loadOrCreateDevClient } from "./logic/dev-client.js";
+import { describeLoadFailure } from "./logic/problems.js";
+import { createRegistryHolder, type RegistryHolder } from "./logic/registry-holder.js";
+import type { GatewayPort } from "./logic/run-template.js";
+import type { Lifecycle } from "./routes/operations.js";
+
+export interface Service {
+  app: Express;
+  registry: RegistryHolder;
+  metrics: ServerMetrics;
+  lifecycle: Lifecycle;
+  gatewayMode: "configured" | "simulated";
+  /** Set when no client keys are configured outside production. */
+  devClient?: DevClient;
+  /** Stops the file watcher and the in-process simulated gateway. */
+  close(): Promise<void>;
+}
+
+async function loadClientKeys(config: ServerConfig): Promise<ClientKeySet | undefined> {
+  if (config.clientKeys.file) {
+    const text = await readFile(config.clientKeys.file, "utf8");
+    return parseClientKeys(text, { source: config.clientKeys.file });
+  }
+  if (config.clientKeys.inline) {
+    return parseClientKeys(config.clientKeys.inline, { source: "PROMPTREG_CLIENT_KEYS", format: "env" });
+  }
+  return undefined;
+}
+
+/**
+ * Assembles the whole service from validated configuration: credentials, gateway (or the simulated one), registry
+ * with reload, metrics and the Express app. main.ts only adds the port and signals; tests and benchmarks use this.
+ */
+export async function createService({
+  config,
+  logger,
+  publicUrl,
+}: {
+  config: ServerConfig;
+  logger: Logger;
+  /** Written into the dev-client file so tools know where to call. */
+  publicUrl: string;
+}): Promise<Service> {
+  const metrics = createServerMetrics();
+  const lifecycle: Lifecycle = { draining: false };
+
+  let keys = await loadClientKeys(config);
+  let devClient: DevClient | undefined;
+  if (!keys && config.auth === "on") {
+    devClient = await loadOrCreateDevClient({ file: config.devClientFile, baseUrl: publicUrl });
+    keys = parseClientKeys(`${devClient.keyId}:${devClient.secret}`, {
+      source: config.devClientFile,
+      format: "env",
+    });
+  }
+  const credentials = createCredentialSet({ keys, defaultRequestsPerMinute: config.rateLimitPerMinute });
+  const verifier =
+    config.auth === "on"
+      ? createSignatureVerifier({
+          credentials,
+          nonceStore: createMemoryNonceStore(),
+          windowSeconds: config.signatureWindowSeconds,
+        })
+      : undefined;
+
+  let mock: MockGateway | undefined;
+  let baseUrl = config.gateway.baseUrl;
+  if (!config.gateway.apiKey && !config.gateway.apiKeyFile) {
+    mock = await createMockGateway({});
+    baseUrl = mock.url;
+  }
+  const gateway: GatewayPort = createGatewayClient({
+    baseUrl,
+    ...(config.gateway.apiKeyFile
+      ? { apiKeyProvider: fileApiKeyProvider(config.gateway.apiKeyFile, { ttlMs: 60_000 }) }
+      : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
+    events: createPrometheusTelemetry({
+      registry: metrics.register,
+      extraLabelNames: ["template", "template_version"],
+    }),
+  });
+
+  const registry = createRegistryHolder({
+    load: () => loadRegistryFromDir(config.templatesDir),
+    createRenderer: (loaded) => createRenderer({ registry: loaded }),
+    onReload: (outcome) => {
+      if (outcome.ok) {
+        metrics.registryReloads.inc({ outcome: "ok" });
+        metrics.registryTemplates.set(outcome.loaded.versionCount);
+        logger.info(
+          { templatesDir: config.templatesDir, versions: outcome.loaded.versionCount },
+          "registry loaded",
+        );
+      } else {
+        metrics.registryReloads.inc({ outcome: "error" });
+        logger.error(
+          {
+            templatesDir: config.templatesDir,
+            problems: describeLoadFailure(outcome.error),
+            keptServing: !!outcome.serving,
+          },
+          outcome.serving
+            ? "registry reload failed; the last good registry keeps serving"
+            : "registry failed to load; the service is not ready until the templates are fixed",
+        );
+      }
+    },
+  });
+
+  const app = createApp({
+    config,
+    registry,
+    credentials,
+    verifier,
+    gateway,
+    logger,
+    metrics,
+    lifecycle,
+  });
+
+  let watcher: FSWatcher | undefined;
+  if (config.watch) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      watcher = watch(config.templatesDir, { recursive: true }, () => {
+        // Editors write files in bursts (temp file, rename); reload once the burst settles.
+        clearTimeout(timer);
+        timer = setTimeout(() => void registry.reload(), 200);
+      });
+      watcher.on("error", (error) => logger.warn({ err: error.message }, "template watcher stopped"));
+    } catch (error) {
+      logger.warn(
+        { err: (error as Error).message },
+        "cannot watch the templates directory; use SIGHUP to reload",
+      );
+    }
+  }
+
+  return {
+    app,
+    registry,
+    metrics,
+    lifecycle,
+    gatewayMode: mock ? "simulated" : "configured",
+    devClient,
+    close: async () => {
+      watcher?.close();
+      await mock?.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureRegistry, SECRETS, startTestServer, type TestServer, testGateway } from "./harness.js";
+
+let mock: MockGateway;
+let server: TestServer;
+let faulty: TestServer;
+
+beforeAll(async () => {
+  mock = await createMockGateway({});
+  const registry = await fixtureRegistry();
+  server = await startTestServer({ registry, gateway: testGateway(mock.url) });
+  faulty = await startTestServer({
+    registry,
+    gateway: testGateway(mock.url, { "x-mock-faults": "503:s=7,503:s=7,503:s=7" }),
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await faulty.close();
+  await mock.close();
+});
+
+type ErrorJson = { error: { type: string; code: string; message: string; details: Record<string, unknown> } };
+
+describe("POST /v1/render", () => {
+  it("resolves a label to the exact version and renders messages, model and params", async () => {
+    const response = await server.signed("/v1/render", {
+      body: { ref: "support/summarize@production", input: { ticket: "Invoice wrong" } },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      ref: { id: "support/summarize", version: "1.0.0", hash: expect.stringMatching(/^sha256:/) },
+      model: "openai/gpt-4o-mini",
+      params: { temperature: 0.2, max_tokens: 200 },
+      fallbacks: ["anthropic/claude-3-5-haiku"],
+      messages: [
+        { role: "system", content: "You summarise tickets. Be concise and kind.\n" },
+        { role: "user", content: "Tier: free. Ticket: Invoice wrong" },
+      ],
+      outputSchema: { type: "object" },
+    });
+  });
+
+  it("answers 422 listing every failing input path", async () => {
+    const response = await server.signed("/v1/render", {
+      body: { ref: "support/summarize@1.0.0", input: { tier: "gold", extra: 1 } },
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as ErrorJson;
+    expect(body.error).toMatchObject({ type: "validation_error", code: "input_invalid" });
+    const paths = (body.error.details.issues as { path: unknown[] }[]).map((issue) => issue.path.join("."));
+    expect(paths).toEqual(expect.arrayContaining(["ticket", "tier"]));
+  });
+
+  it("answers 404 for an unknown id, version or label and 400 for a malformed reference", async () => {
+    for (const [ref, kind] of [
+      ["support/nope", "id"],
+      ["support/summarize@9.0.0", "version"],
+      ["support/summarize@canary", "label"],
+    ] as const) {
+      const response = await server.signed("/v1/render", { body: { ref, input: { ticket: "x" } } });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as ErrorJson).error).toMatchObject({
+        code: "template_not_found",
+        details: { kind },
+      });
+    }
+    const bad = await server.signed("/v1/render", { body: { ref: "Support/../x", input: {} } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorJson).error.code).toBe("invalid_reference");
+  });
+
+  it("answers 400 for a body without ref", async () => {
+    const response = await server.signed("/v1/render", { body: { input: {} } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorJson).error).toMatchObject({ code: "invalid_body" });
+  });
+
+  it("answers 403 when a restricted client renders a template outside its prefix", async () => {
+    const response = await server.signed("/v1/render", {
+      body: { ref: "billing/explain-invoice", input: { line: "VAT" } },
+      keyId: "app-support",
+      secret: SECRETS.support,
+    });
+    expect(response.status).toBe(403);
+    const allowed = await server.signed("/v1/render", {
+      body: { ref: "support/greet", input: { name: "Ada" } },
+      keyId: "app-support",
+      secret: SECRETS.support,
+    });
+    expect(allowed.status).toBe(200);
+  });
+});
+
+describe("POST /v1/run", () => {
+  it("returns validated JSON output, raw text, usage, cost, metadata and the exact ref", async () => {
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/summarize@staging", input: { ticket: "Login fails", customer: "Ada" } },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown> & { output: Record<string, unknown> };
+    expect(body.ref).toMatchObject({ id: "support/summarize", version: "1.1.0" });
+    expect(body.output).toMatchObject({ summary: expect.any(String), sentiment: "positive" });
+    expect(JSON.parse(body.text as string)).toEqual(body.output);
+    expect(body.usage).toMatchObject({
+      promptTokens: expect.any(Number),
+      completionTokens: expect.any(Number),
+    });
+    expect(body.cost).toEqual(expect.any(Number));
+    expect(body.repairs).toBe(0);
+    expect(body.metadata).toMatchObject({
+      provider: "openai",
+      requestedModel: "openai/gpt-4o-mini",
+      attempts: 1,
+    });
+  });
+
+  it("returns text output for a template without an output schema", async () => {
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/greet", input: { name: "Ada" } },
+    });
+    const body = (await response.json()) as { output: unknown; text: string };
+    expect(body.output).toBe(body.text);
+    expect(body.text).toContain("Say hello to Ada.");
+  });
+
+  it("maps a gateway outage to 503 and passes Retry-After on", async () => {
+    const response = await faulty.signed("/v1/run", {
+      body: { ref: "support/greet", input: { name: "Ada" } },
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("7");
+    const body = (await response.json()) as ErrorJson;
+    expect(body.error).toMatchObject({ type: "unavailable", code: "upstream_unavailable" });
+    expect(body.error.details).toMatchObject({ attempts: 2 });
+  });
+
+  it("records the run in /v1/stats and the gateway metrics with template labels", async () => {
+    const stats = (await (await server.signed("/v1/stats")).json()) as {
+      byTemplate: { template: string; requests: number }[];
+      providerMix: Record<string, number>;
+    };
+    expect(stats.byTemplate.map((t) => t.template)).toContain("support/summarize@1.1.0");
+    expect(stats.providerMix.openai).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/v1\/run"/);
+  });
+});
