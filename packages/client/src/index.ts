@@ -1,1 +1,36 @@
-export {};
+export { CLIENT_DEFAULTS, createClient } from "./create-client.js";
+export { AuthenticationError } from "./errors/authentication-error.js";
+export { ConnectionError } from "./errors/connection-error.js";
+export { IncompleteStreamError } from "./errors/incomplete-stream-error.js";
+export { InvalidClientOptionsError } from "./errors/invalid-client-options-error.js";
+export { InvalidRequestError } from "./errors/invalid-request-error.js";
+export { InvalidResponseError } from "./errors/invalid-response-error.js";
+export { NotFoundError } from "./errors/not-found-error.js";
+export { PermissionDeniedError } from "./errors/permission-denied-error.js";
+export type { PromptregErrorOptions } from "./errors/promptreg-error.js";
+export { PromptregError } from "./errors/promptreg-error.js";
+export { RateLimitedError } from "./errors/rate-limited-error.js";
+export { RequestAbortedError } from "./errors/request-aborted-error.js";
+export { RequestTimeoutError } from "./errors/request-timeout-error.js";
+export { StreamError } from "./errors/stream-error.js";
+export { UpstreamError } from "./errors/upstream-error.js";
+export { parseRetryAfter } from "./retry-policy.js";
+export type {
+  AnyTemplateMap,
+  CallOptions,
+  ClientOptions,
+  PromptregClient,
+  RenderedMessage,
+  RenderResponse,
+  ResolvedRef,
+  RetryInfo,
+  RetryOptions,
+  RunResponse,
+  StreamEvent,
+  TemplateEntry,
+  TemplateInputOf,
+  TemplateMapShape,
+  TemplateOutputOf,
+  TemplateRefOf,
+  Usage,
+} from "./types.js";

@@ -1,0 +1,17 @@
+import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
+
+const marker = Symbol.for("promptreg.client.PermissionDeniedError");
+
+/** 403: the credential is valid but may not use this template (allowedTemplates). */
+export class PermissionDeniedError extends PromptregError {
+  readonly [marker] = true;
+
+  constructor(options: PromptregErrorOptions) {
+    super(options);
+    this.name = "PermissionDeniedError";
+  }
+
+  static override isInstance(value: unknown): value is PermissionDeniedError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,20 @@
+import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
+
+const marker = Symbol.for("promptreg.client.RateLimitedError");
+
+/** 429 after the SDK's retries ran out, or when the server asked to wait longer than `retry.maxDelayMs`. */
+export class RateLimitedError extends PromptregError {
+  readonly [marker] = true;
+  /** The server's Retry-After, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(options: PromptregErrorOptions & { retryAfterMs?: number }) {
+    super(options);
+    this.name = "RateLimitedError";
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  static override isInstance(value: unknown): value is RateLimitedError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,25 @@
+import type { RenderResponse, RunResponse } from "./types.js";
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isResolvedRef(value: unknown): boolean {
+  return isRecord(value) && typeof value.id === "string" && typeof value.version === "string";
+}
+
+/** A light structural check: enough to fail loudly on a wrong baseUrl, not a full schema validation. */
+export function isRenderResponse(value: unknown): value is RenderResponse {
+  return (
+    isRecord(value) &&
+    isResolvedRef(value.ref) &&
+    Array.isArray(value.messages) &&
+    typeof value.model === "string"
+  );
+}
+
+export function isRunResponse(value: unknown): value is RunResponse {
+  return (
+    isRecord(value) && isResolvedRef(value.ref) && typeof value.text === "string" && isRecord(value.usage)
+  );
+}

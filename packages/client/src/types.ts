@@ -1,0 +1,135 @@
+/** One entry of a generated `TemplateMap`: the template's input type and its output type (`string` without a schema). */
+export interface TemplateEntry {
+  input: unknown;
+  output: unknown;
+}
+
+/**
+ * The shape `promptreg build` generates: `interface TemplateMap { "id@1.2.0": { input: {...}; output: {...} | string } }`.
+ * Written as a mapped type over `T` because generated interfaces have no index signature.
+ */
+export type TemplateMapShape<T> = { [K in keyof T]: TemplateEntry };
+
+/** The default map: any string ref, any JSON object input, unknown output. */
+export type AnyTemplateMap = Record<string, { input: Record<string, unknown>; output: unknown }>;
+
+export type TemplateRefOf<TMap> = keyof TMap & string;
+export type TemplateInputOf<TMap, K extends keyof TMap> = TMap[K] extends { input: infer I } ? I : never;
+export type TemplateOutputOf<TMap, K extends keyof TMap> = TMap[K] extends { output: infer O } ? O : unknown;
+
+/** The exact template version a reference resolved to. */
+export interface ResolvedRef {
+  id: string;
+  version: string;
+  /** "sha256:<hex>" of the version's canonical content. */
+  hash: string;
+}
+
+export interface RenderedMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** `POST /v1/render` */
+export interface RenderResponse {
+  ref: ResolvedRef;
+  messages: RenderedMessage[];
+  model: string;
+  params: Record<string, unknown>;
+  fallbacks?: string[];
+  /** The template's output JSON Schema; null or absent when it has none. */
+  outputSchema?: Record<string, unknown> | null;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** `POST /v1/run` */
+export interface RunResponse<TOutput = unknown> {
+  ref: ResolvedRef;
+  /** Validated JSON when the template has an output schema, else the text. */
+  output: TOutput;
+  /** Raw model text of the accepted reply. */
+  text: string;
+  usage: Usage;
+  /** USD; null when unknown. */
+  cost: number | null;
+  latencyMs: number;
+  /** Re-asks the service needed to get output matching the schema. */
+  repairs?: number;
+  /** Provider metadata (served model, provider, attempts, fallbacks, cache hit, ...). */
+  metadata: Record<string, unknown>;
+}
+
+export type StreamEvent<TOutput = unknown> =
+  | { type: "delta"; text: string }
+  /** The reply so far failed the output schema and the service re-asks: discard the text received so far. */
+  | { type: "repair"; attempt: number; reason: string }
+  | ({ type: "final" } & RunResponse<TOutput>);
+
+export interface CallOptions {
+  /** Aborts the request (and, for streams, cancels the HTTP response). */
+  signal?: AbortSignal;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt, for 429 and 503 only. Default 2. */
+  maxRetries?: number;
+  /** Longest single wait. A Retry-After longer than this is not waited for: the error is thrown at once. Default 10 000. */
+  maxDelayMs?: number;
+  /** First backoff step when the server sends no Retry-After; doubles per retry, full jitter. Default 250. */
+  baseDelayMs?: number;
+  /** Called before each retry wait, e.g. to log or count retries. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  attempt: number;
+  status: number;
+  delayMs: number;
+  /** The server's Retry-After in ms, when sent. */
+  retryAfterMs: number | undefined;
+  path: string;
+}
+
+export interface ClientOptions {
+  /** Service base URL, e.g. "https://promptreg.internal" or "http://127.0.0.1:3000/prefix". */
+  baseUrl: string;
+  keyId: string;
+  secret: string;
+  /** A fetch implementation (default: the global fetch). */
+  fetch?: typeof fetch;
+  retry?: RetryOptions;
+  /** Per attempt: until the full answer for render/run, until the response headers for stream. Default 60 000. */
+  timeoutMs?: number;
+  /** Extra headers on every request (e.g. a tracing header). Signing headers cannot be overridden. */
+  headers?: Record<string, string>;
+}
+
+export interface PromptregClient<TMap extends TemplateMapShape<TMap> = AnyTemplateMap> {
+  /** Resolves and renders a template without calling a model. */
+  render<K extends TemplateRefOf<TMap>>(
+    ref: K,
+    input: TemplateInputOf<TMap, K>,
+    options?: CallOptions,
+  ): Promise<RenderResponse>;
+  /** Renders, calls the model and returns the validated output. */
+  run<K extends TemplateRefOf<TMap>>(
+    ref: K,
+    input: TemplateInputOf<TMap, K>,
+    options?: CallOptions,
+  ): Promise<RunResponse<TemplateOutputOf<TMap, K>>>;
+  /**
+   * Like run, streamed: `delta` events, possibly `repair` events, then one `final` event. The request starts when
+   * iteration starts; leaving the loop early (break/return/throw) cancels the HTTP request.
+   */
+  stream<K extends TemplateRefOf<TMap>>(
+    ref: K,
+    input: TemplateInputOf<TMap, K>,
+    options?: CallOptions,
+  ): AsyncIterable<StreamEvent<TemplateOutputOf<TMap, K>>>;
+}
