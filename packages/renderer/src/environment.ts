@@ -166,6 +166,18 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
 
 const HELPER_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** Every helper a template may call (built-ins plus the given custom names), with its arity. */
+export function helperArity(customNames: Iterable<string> = []): HelperArity {
+  const arity = new Map<string, { minArgs: number; maxArgs: number }>(Object.entries(BUILTIN_BLOCK_HELPERS));
+  for (const [name, helper] of Object.entries(BUILTIN_HELPERS) as [string, HelperSpec][]) {
+    arity.set(name, { minArgs: helper.minArgs, maxArgs: helper.maxArgs });
+  }
+  for (const name of customNames) {
+    if (!arity.has(name)) arity.set(name, { minArgs: 0, maxArgs: Number.POSITIVE_INFINITY });
+  }
+  return arity;
+}
+
 export function createEnvironment(
   customHelpers: Readonly<Record<string, CustomHelper>> = {},
 ): RenderEnvironment {

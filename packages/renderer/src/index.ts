@@ -9,6 +9,7 @@ export {
 export { RenderError } from "./errors/render-error.js";
 export { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
 export { UnknownHelperError } from "./errors/unknown-helper-error.js";
+export { type LintOptions, type LintRegistryOptions, lintRegistry, lintTemplate } from "./lint.js";
 export { type ParseOutputResult, validateOutput } from "./parse-output.js";
 export {
   createRenderer,

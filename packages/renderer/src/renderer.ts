@@ -13,6 +13,7 @@ import { UnknownHelperError } from "./errors/unknown-helper-error.js";
 import { HelperArgumentInvalid, HelperArgumentMissing, type HelperLocation } from "./helpers.js";
 import { LruCache } from "./lru-cache.js";
 import { type ParseOutputResult, toIssues, validateOutput } from "./parse-output.js";
+import { closestName } from "./suggest.js";
 import { type CheckFinding, checkTemplate, usedPartials } from "./template-checks.js";
 
 export interface RenderedMessage {
@@ -55,6 +56,8 @@ export interface Renderer {
    * `UnknownHelperError`, or the registry's `TemplateNotFoundError` / `InvalidReferenceError`.
    */
   render(ref: string | TemplateRef, input: unknown): RenderResult;
+  /** `render` for a version the caller has already resolved. */
+  renderVersion(version: TemplateVersion, input: unknown): RenderResult;
   /** Compiles every message of a version (no rendering); throws what `render` would for template problems. */
   compile(version: TemplateVersion): void;
   /** Extracts and validates the JSON value in a model reply; never throws for bad model output. */
@@ -108,38 +111,10 @@ export function createRenderer({ registry, helpers, cacheSize = 1000 }: Renderer
 
   return {
     render(ref, input) {
-      const version = registry.resolve(ref);
-      const compiled = compiledFor(version);
-      if (!compiled.ok) throw compiled.error;
-      const parsed = version.input.safeParse(input);
-      if (!parsed.success) {
-        throw new InputValidationError({
-          templateId: version.id,
-          version: version.version,
-          issues: toIssues(parsed.error.issues),
-        });
-      }
-      const data = parsed.data;
-      const messages: RenderedMessage[] = new Array(compiled.messages.length);
-      for (let index = 0; index < compiled.messages.length; index++) {
-        const message = compiled.messages[index]!;
-        let content: string;
-        try {
-          content = message.template(data, RUNTIME_OPTIONS);
-        } catch (error) {
-          throw translateRuntimeError({ error, version, messageIndex: index, message, partials });
-        }
-        messages[index] = { role: message.role, content };
-      }
-      const result: RenderResult = {
-        ref: { id: version.id, version: version.version, hash: version.hash },
-        messages,
-        model: version.model.name,
-        params: version.model.params,
-        fallbacks: version.model.fallbacks,
-      };
-      if (version.outputSchema !== undefined) result.outputSchema = version.outputSchema;
-      return result;
+      return renderVersion(registry.resolve(ref), input);
+    },
+    renderVersion(version, input) {
+      return renderVersion(version, input);
     },
     compile(version) {
       const compiled = compiledFor(version);
@@ -152,6 +127,40 @@ export function createRenderer({ registry, helpers, cacheSize = 1000 }: Renderer
       return { compilations: environment.compilations, cacheHits, cacheMisses, cachedVersions: cache.size };
     },
   };
+
+  function renderVersion(version: TemplateVersion, input: unknown): RenderResult {
+    const compiled = compiledFor(version);
+    if (!compiled.ok) throw compiled.error;
+    const parsed = version.input.safeParse(input);
+    if (!parsed.success) {
+      throw new InputValidationError({
+        templateId: version.id,
+        version: version.version,
+        issues: toIssues(parsed.error.issues),
+      });
+    }
+    const data = parsed.data;
+    const messages: RenderedMessage[] = new Array(compiled.messages.length);
+    for (let index = 0; index < compiled.messages.length; index++) {
+      const message = compiled.messages[index]!;
+      let content: string;
+      try {
+        content = message.template(data, RUNTIME_OPTIONS);
+      } catch (error) {
+        throw translateRuntimeError({ error, version, messageIndex: index, message, partials });
+      }
+      messages[index] = { role: message.role, content };
+    }
+    const result: RenderResult = {
+      ref: { id: version.id, version: version.version, hash: version.hash },
+      messages,
+      model: version.model.name,
+      params: version.model.params,
+      fallbacks: version.model.fallbacks,
+    };
+    if (version.outputSchema !== undefined) result.outputSchema = version.outputSchema;
+    return result;
+  }
 }
 
 function compileVersion(options: {
@@ -301,7 +310,7 @@ function failOnFindings(findings: CheckFinding[], site: Site & { environment: Re
       column: finding.column,
       ...(site.partial === undefined ? {} : { partial: site.partial }),
       knownHelpers: [...site.environment.helpers.keys()],
-      ...suggest(finding.name, [...site.environment.helpers.keys()]),
+      ...suggestion(finding.name, [...site.environment.helpers.keys()]),
     });
   }
   throw compileError(site, {
@@ -333,26 +342,9 @@ function compileError(
   });
 }
 
-function suggest(name: string, candidates: string[]): { suggestion?: string } {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
-  }
-  return best ? { suggestion: best.candidate } : {};
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+function suggestion(name: string, candidates: string[]): { suggestion?: string } {
+  const closest = closestName(name, candidates);
+  return closest === undefined ? {} : { suggestion: closest };
 }
 
 function translateRuntimeError(options: {

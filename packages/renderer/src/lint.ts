@@ -1,0 +1,456 @@
+import type { JsonSchema, Problem, Registry, TemplateVersion } from "@promptreg/registry";
+import Handlebars from "handlebars";
+import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";
+import { TemplateCompileError } from "./errors/template-compile-error.js";
+import { UnknownHelperError } from "./errors/unknown-helper-error.js";
+import { createRenderer } from "./renderer.js";
+import { isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
+import { closestName } from "./suggest.js";
+import { checkTemplate, classifyCall, FORBIDDEN_SEGMENTS, partialName, position } from "./template-checks.js";
+
+export interface LintOptions {
+  /** Names of custom helpers the renderer is created with, so calls to them are not reported. */
+  helpers?: Iterable<string>;
+}
+
+export interface LintRegistryOptions {
+  /** The custom helpers the renderer is created with (or just their names); examples render with them. */
+  helpers?: Readonly<Record<string, CustomHelper>> | Iterable<string>;
+}
+
+/** One context a template reads from: `#each` and `#with` open a new one; `#if` does not. */
+interface Frame {
+  schema: JsonSchema | undefined;
+  /** The frame is the template input itself, so reads mark input properties as used. */
+  isRoot: boolean;
+  /** Inside `#each`: `@index`, `@key`, `@first`, `@last` exist. */
+  iterating: boolean;
+  /** Block parameters (`as |item i|`) and partial hash arguments visible from here. */
+  names: Map<string, JsonSchema | undefined>;
+}
+
+interface Walk {
+  version: TemplateVersion;
+  messageIndex: number;
+  /** Partial being walked, if any. */
+  partial?: string;
+  partialStack: string[];
+  partials: ReadonlyMap<string, string>;
+  parsedPartials: Map<string, hbs.AST.Program | Error>;
+  inline: Map<string, hbs.AST.Program>;
+  helpers: HelperArity;
+  problems: Problem[];
+  used: Set<string>;
+  /** Set when the whole input is read (`{{json this}}`): nothing is unused. */
+  usesEverything: { value: boolean };
+  seen: Set<string>;
+}
+
+const DATA_VARIABLES = new Set(["index", "key", "first", "last"]);
+
+/**
+ * Lints one template version: Handlebars syntax, unknown helpers and wrong helper arity, prototype reads,
+ * missing or dynamic partials and partial cycles, variables used in messages (and the partials they include)
+ * but absent from the input schema, `@index`-style variables outside `#each`, and input properties no
+ * message uses (warning). File is `version.source.path`; the line and column inside the message are in
+ * the message text, because the renderer does not see the YAML positions.
+ */
+export function lintTemplate(
+  version: TemplateVersion,
+  partials: ReadonlyMap<string, string>,
+  options: LintOptions = {},
+): Problem[] {
+  const helpers = helperArity(options.helpers);
+  const problems: Problem[] = [];
+  const used = new Set<string>();
+  const usesEverything = { value: false };
+  const parsedPartials = new Map<string, hbs.AST.Program | Error>();
+  let allParsed = true;
+
+  version.messages.forEach((message, messageIndex) => {
+    const walk: Walk = {
+      version,
+      messageIndex,
+      partialStack: [],
+      partials,
+      parsedPartials,
+      inline: new Map(),
+      helpers,
+      problems,
+      used,
+      usesEverything,
+      seen: new Set(),
+    };
+    let ast: hbs.AST.Program;
+    try {
+      ast = Handlebars.parse(message.content);
+    } catch (error) {
+      allParsed = false;
+      report(walk, { line: 1, column: 1 }, "template_syntax", syntaxDetail(error), "error");
+      return;
+    }
+    walkTemplate(walk, ast, [
+      { schema: version.inputSchema, isRoot: true, iterating: false, names: new Map() },
+    ]);
+  });
+
+  if (allParsed && !usesEverything.value) {
+    for (const name of propertyNames(version.inputSchema)) {
+      if (used.has(name)) continue;
+      problems.push({
+        file: version.source.path,
+        line: 1,
+        column: 1,
+        code: "unused_input",
+        severity: "warning",
+        message: `${version.id}@${version.version}: input property "${name}" is declared but no message uses it. Use it in a message or remove it from the input schema.`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Lints every version of a registry (see `lintTemplate`), then renders every example of every version that
+ * compiled: an example that fails (input invalid, a variable missing at render time) is an `example_failed`
+ * error. Template compile problems are not repeated there; the lints above already name them.
+ */
+export function lintRegistry(
+  registry: Pick<Registry, "templates" | "partials" | "resolve">,
+  options: LintRegistryOptions = {},
+): Problem[] {
+  const helperNames = helperNamesOf(options.helpers);
+  const problems: Problem[] = [];
+  const renderer = createRenderer({
+    registry,
+    ...(isHelperRecord(options.helpers) ? { helpers: options.helpers } : {}),
+  });
+  for (const version of registry.templates()) {
+    problems.push(...lintTemplate(version, registry.partials, { helpers: helperNames }));
+    for (const example of version.examples) {
+      try {
+        renderer.renderVersion(version, example.input);
+      } catch (error) {
+        if (TemplateCompileError.isInstance(error) || UnknownHelperError.isInstance(error)) break;
+        problems.push({
+          file: version.source.path,
+          line: 1,
+          column: 1,
+          code: "example_failed",
+          severity: "error",
+          message: `example "${example.name}" does not render: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function isHelperRecord(value: unknown): value is Readonly<Record<string, CustomHelper>> {
+  return value !== undefined && value !== null && typeof value === "object" && !(Symbol.iterator in value);
+}
+
+function helperNamesOf(helpers: LintRegistryOptions["helpers"]): string[] {
+  if (helpers === undefined) return [];
+  return isHelperRecord(helpers) ? Object.keys(helpers) : [...helpers];
+}
+
+function syntaxDetail(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  return `invalid Handlebars: ${raw.replace(/\s+/g, " ")}`;
+}
+
+function where(walk: Walk, at: { line: number; column: number }): string {
+  const inMessage = `messages[${walk.messageIndex}]`;
+  return walk.partial
+    ? `partial "${walk.partial}" line ${at.line}, column ${at.column} (included by ${inMessage})`
+    : `${inMessage} line ${at.line}, column ${at.column}`;
+}
+
+function report(
+  walk: Walk,
+  at: { line: number; column: number },
+  code: string,
+  detail: string,
+  severity: Problem["severity"],
+): void {
+  const message = `${walk.version.id}@${walk.version.version}: ${where(walk, at)}: ${detail}`;
+  // A partial included twice by one template reports its problems once.
+  if (walk.seen.has(`${code}\u0000${message}`)) return;
+  walk.seen.add(`${code}\u0000${message}`);
+  walk.problems.push({ file: walk.version.source.path, line: 1, column: 1, code, severity, message });
+}
+
+function walkTemplate(walk: Walk, ast: hbs.AST.Program, frames: Frame[]): void {
+  for (const finding of checkTemplate(ast, {
+    helpers: walk.helpers,
+    hasPartial: (name) => walk.partials.has(name),
+  })) {
+    report(walk, finding, finding.kind, `${finding.detail}. ${finding.hint}`, "error");
+  }
+  collectInline(ast, walk.inline);
+  walkProgram(walk, ast, frames);
+}
+
+function collectInline(program: hbs.AST.Program | undefined, into: Map<string, hbs.AST.Program>): void {
+  for (const statement of program?.body ?? []) {
+    const node = statement as hbs.AST.Node & { program?: hbs.AST.Program; inverse?: hbs.AST.Program };
+    if (node.type === "DecoratorBlock") {
+      const block = statement as unknown as hbs.AST.BlockStatement;
+      const first = block.params[0];
+      if (first?.type === "StringLiteral") into.set((first as hbs.AST.StringLiteral).value, block.program);
+    }
+    collectInline(node.program, into);
+    collectInline(node.inverse, into);
+  }
+}
+
+function walkProgram(walk: Walk, program: hbs.AST.Program | undefined, frames: Frame[]): void {
+  for (const statement of program?.body ?? []) walkStatement(walk, statement, frames);
+}
+
+function withNames(
+  frames: Frame[],
+  names: (string | undefined)[],
+  schemas: (JsonSchema | undefined)[],
+): Frame[] {
+  const top = frames[frames.length - 1]!;
+  const map = new Map(top.names);
+  names.forEach((name, i) => {
+    if (name) map.set(name, schemas[i]);
+  });
+  return [...frames.slice(0, -1), { ...top, names: map }];
+}
+
+function walkStatement(walk: Walk, statement: hbs.AST.Statement, frames: Frame[]): void {
+  switch (statement.type) {
+    case "MustacheStatement":
+      walkCall(walk, statement as hbs.AST.MustacheStatement, frames);
+      return;
+    case "BlockStatement": {
+      const block = statement as hbs.AST.BlockStatement;
+      const call = classifyCall(block, walk.helpers);
+      const blockParams = block.program?.blockParams ?? [];
+      if (call.kind === "helper" && (call.name === "each" || call.name === "with")) {
+        const target = block.params[0] ? resolveExpression(walk, block.params[0], frames) : undefined;
+        walkArguments(walk, block, frames, 1);
+        const top = frames[frames.length - 1]!;
+        const inner: JsonSchema | undefined = call.name === "each" ? itemsOf(target) : target;
+        const frame: Frame = {
+          schema: inner,
+          isRoot: false,
+          iterating: call.name === "each" || top.iterating,
+          names: new Map(top.names),
+        };
+        if (blockParams[0]) frame.names.set(blockParams[0], inner);
+        if (blockParams[1]) frame.names.set(blockParams[1], { type: ["integer", "string"] });
+        walkProgram(walk, block.program, [...frames, frame]);
+        walkProgram(walk, block.inverse, frames);
+        return;
+      }
+      if (call.kind === "value") {
+        // A section `{{#items}}…{{/items}}`: iterates arrays, otherwise renders once with the value as context.
+        const target = resolvePath(walk, block.path as hbs.AST.PathExpression, frames);
+        const top = frames[frames.length - 1]!;
+        const isArray = isArraySchema(target);
+        walkProgram(walk, block.program, [
+          ...frames,
+          {
+            schema: isArray ? itemsOf(target) : target,
+            isRoot: false,
+            iterating: isArray || top.iterating,
+            names: top.names,
+          },
+        ]);
+        walkProgram(walk, block.inverse, frames);
+        return;
+      }
+      walkArguments(walk, block, frames, 0);
+      walkProgram(walk, block.program, withNames(frames, blockParams, []));
+      walkProgram(walk, block.inverse, frames);
+      return;
+    }
+    case "PartialStatement":
+    case "PartialBlockStatement":
+      walkPartial(walk, statement as hbs.AST.PartialStatement & { program?: hbs.AST.Program }, frames);
+      return;
+    case "DecoratorBlock":
+      // Inline partial bodies are walked where they are included.
+      return;
+    default:
+      return;
+  }
+}
+
+function walkCall(
+  walk: Walk,
+  node: hbs.AST.MustacheStatement | hbs.AST.SubExpression,
+  frames: Frame[],
+): JsonSchema | undefined {
+  const call = classifyCall(node, walk.helpers);
+  if (call.kind === "value") return resolvePath(walk, node.path as hbs.AST.PathExpression, frames);
+  walkArguments(walk, node, frames, 0);
+  return undefined;
+}
+
+function walkArguments(
+  walk: Walk,
+  node: { params: hbs.AST.Expression[]; hash?: hbs.AST.Hash },
+  frames: Frame[],
+  from: number,
+): void {
+  for (const param of node.params.slice(from)) resolveExpression(walk, param, frames);
+  for (const pair of node.hash?.pairs ?? []) resolveExpression(walk, pair.value, frames);
+}
+
+function resolveExpression(walk: Walk, node: hbs.AST.Expression, frames: Frame[]): JsonSchema | undefined {
+  if (node.type === "PathExpression") return resolvePath(walk, node as hbs.AST.PathExpression, frames);
+  if (node.type === "SubExpression") return walkCall(walk, node as hbs.AST.SubExpression, frames);
+  return undefined;
+}
+
+function resolvePath(walk: Walk, path: hbs.AST.PathExpression, frames: Frame[]): JsonSchema | undefined {
+  const at = position(path);
+  const parts = path.parts;
+  if (path.data) {
+    const head = parts[0] ?? "";
+    if (head === "root") return walkSegments(walk, path, at, parts.slice(1), frames[0]!);
+    if (DATA_VARIABLES.has(head)) {
+      if (!frames[frames.length - 1 - path.depth]?.iterating) {
+        report(
+          walk,
+          at,
+          "data_variable_outside_each",
+          `"${path.original}" is only defined inside {{#each}}`,
+          "error",
+        );
+      }
+      return head === "index" ? { type: "integer" } : undefined;
+    }
+    if (head === "partial-block") return undefined;
+    report(walk, at, "undeclared_variable", `unknown data variable "${path.original}"`, "error");
+    return undefined;
+  }
+  const head = parts[0];
+  if (path.depth === 0 && head !== undefined && !/^(this|\.)([./]|$)/.test(path.original)) {
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const names = frames[i]!.names;
+      if (names.has(head)) {
+        return walkSegments(walk, path, at, parts.slice(1), {
+          ...frames[i]!,
+          schema: names.get(head),
+          isRoot: false,
+        });
+      }
+    }
+  }
+  const frame = frames[frames.length - 1 - path.depth];
+  if (!frame) {
+    report(walk, at, "undeclared_variable", `"${path.original}" goes above the template input`, "error");
+    return undefined;
+  }
+  return walkSegments(walk, path, at, parts, frame);
+}
+
+function walkSegments(
+  walk: Walk,
+  path: hbs.AST.PathExpression,
+  at: { line: number; column: number },
+  parts: string[],
+  frame: Frame,
+): JsonSchema | undefined {
+  if (frame.isRoot) {
+    if (parts.length === 0) walk.usesEverything.value = true;
+    else walk.used.add(parts[0]!);
+  }
+  // Prototype members are reported once, as forbidden_property, by checkTemplate.
+  if (parts.some((part) => FORBIDDEN_SEGMENTS.has(part))) return undefined;
+  let schema = frame.schema;
+  for (let i = 0; i < parts.length; i++) {
+    const found = propertyOf(schema, parts[i]!);
+    if (found.kind === "absent") {
+      const readable = parts.slice(0, i + 1).join(".");
+      const suggestion = schema ? closestName(parts[i]!, propertyNames(schema)) : undefined;
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
+      const whereIn =
+        i === 0 && frame.isRoot
+          ? "the input schema"
+          : `the schema of "${parts.slice(0, i).join(".") || "this"}"`;
+      report(
+        walk,
+        at,
+        "undeclared_variable",
+        `"${path.original}" uses "${readable}", which ${found.reason === "is not a property of the object" ? `is not declared in ${whereIn}` : found.reason}.${hint} Declare it under input.properties or fix the name.`,
+        "error",
+      );
+      return undefined;
+    }
+    schema = found.schema;
+    if (schema === undefined) return undefined;
+  }
+  return schema;
+}
+
+function walkPartial(
+  walk: Walk,
+  node: hbs.AST.PartialStatement & { program?: hbs.AST.Program },
+  frames: Frame[],
+): void {
+  const name = partialName(node);
+  // Context argument and hash values are read in the caller's scope.
+  const context = node.params[0] ? resolveExpression(walk, node.params[0], frames) : undefined;
+  for (const pair of node.hash?.pairs ?? []) resolveExpression(walk, pair.value, frames);
+  if (node.program) walkProgram(walk, node.program, frames);
+  if (name === undefined || name === "@partial-block") return;
+
+  const top = frames[frames.length - 1]!;
+  let partialFrames = frames;
+  if (node.params[0]) {
+    partialFrames = [
+      ...frames,
+      { schema: context, isRoot: false, iterating: top.iterating, names: new Map() },
+    ];
+  }
+  if (node.hash) {
+    const names = node.hash.pairs.map((pair) => pair.key);
+    partialFrames = withNames(partialFrames, names, []);
+  }
+
+  const inline = walk.inline.get(name);
+  if (inline) {
+    walkProgram(walk, inline, partialFrames);
+    return;
+  }
+  const source = walk.partials.get(name);
+  if (source === undefined) return; // reported by checkTemplate as missing_partial
+  if (walk.partialStack.includes(name)) {
+    report(
+      walk,
+      position(node),
+      "partial_cycle",
+      `partials include each other in a cycle: ${[...walk.partialStack, name].join(" -> ")}. Break the cycle.`,
+      "error",
+    );
+    return;
+  }
+  let ast = walk.parsedPartials.get(name);
+  if (ast === undefined) {
+    try {
+      ast = Handlebars.parse(source);
+    } catch (error) {
+      ast = error instanceof Error ? error : new Error(String(error));
+    }
+    walk.parsedPartials.set(name, ast);
+  }
+  const inner: Walk = {
+    ...walk,
+    partial: name,
+    partialStack: [...walk.partialStack, name],
+    inline: new Map(),
+  };
+  if (ast instanceof Error) {
+    report(inner, { line: 1, column: 1 }, "template_syntax", syntaxDetail(ast), "error");
+    return;
+  }
+  walkTemplate(inner, ast, partialFrames);
+}
