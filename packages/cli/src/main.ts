@@ -1,4 +1,5 @@
 import { RegistryError } from "@promptreg/registry";
+import { RenderError } from "@promptreg/renderer";
 import { runBuild } from "./commands/build.js";
 import { runList } from "./commands/list.js";
 import { runNew } from "./commands/new.js";
@@ -60,7 +61,7 @@ function reportError(error: unknown, command: CommandName, io: CliIo): number {
     return error.exitCode;
   }
   // Content errors from the packages (unknown reference, bad bundle...) already say what, where and how to fix.
-  if (RegistryError.isInstance(error)) {
+  if (RegistryError.isInstance(error) || RenderError.isInstance(error)) {
     io.stderr.write(`promptreg ${command}: ${error.message}\n`);
     return 1;
   }

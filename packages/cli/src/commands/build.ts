@@ -1,6 +1,23 @@
-import { CliError } from "../errors/cli-error.js";
+import path from "node:path";
+import { parseCommandArgs } from "../args.js";
+import { defaultOutDir, writeBuildOutput } from "../build-output.js";
 import type { CliIo } from "../io.js";
+import { loadTemplates } from "../load-templates.js";
 
-export async function runBuild(_argv: string[], _io: CliIo): Promise<number> {
-  throw new CliError({ code: "not_implemented", message: "this command is not available yet." });
+export async function runBuild(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs({
+    command: "build",
+    argv,
+    flags: { dir: { type: "string" }, out: { type: "string" } },
+    maxPositionals: 0,
+  });
+  const registry = await loadTemplates({ cwd: io.cwd, dir: values.dir });
+  const outDir = path.resolve(io.cwd, values.out ?? defaultOutDir);
+  const written = await writeBuildOutput({ registry, outDir });
+  const versions = [...registry.templates()].length;
+  for (const file of [written.bundle, written.types]) {
+    io.stdout.write(`Wrote ${path.relative(io.cwd, file).split(path.sep).join("/")}\n`);
+  }
+  io.stdout.write(`${registry.ids().length} templates, ${versions} versions\n`);
+  return 0;
 }
