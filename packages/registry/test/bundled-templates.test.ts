@@ -5,6 +5,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { z } from "zod";
 import { checkRegistry, createFileSystemStore, findPartialReferences, type Registry } from "../src/index.js";
 import { CATALOG_PATH, renderCatalog } from "./template-catalog.js";
 
@@ -173,5 +175,24 @@ describe("bundled templates/", () => {
       `${CATALOG_PATH} is stale: run UPDATE_CATALOG=1 pnpm vitest run --project @promptreg/registry bundled-templates`,
     ).toBe(expected);
     for (const id of registry.ids()) expect(actual).toContain(`## ${id}`);
+  });
+
+  it("passes the editor schema (schemas/template.schema.json), so editors show no false errors", async () => {
+    const editorSchema = JSON.parse(
+      await readFile(path.join(REPO_ROOT, "schemas", "template.schema.json"), "utf8"),
+    );
+    // zod's fromJSONSchema reads `oneOf: [{required: [messages]}, {required: [prompt]}]` as "both branches match
+    // anything", unlike editors; the messages-xor-prompt rule is the loader's job, so check the rest of the schema.
+    const { oneOf: _messagesXorPrompt, ...structural } = editorSchema;
+    const validate = z.fromJSONSchema(structural);
+    for (const version of allVersions()) {
+      const value = YAML.parse(await readFile(path.join(TEMPLATES_DIR, version.source.path), "utf8"));
+      const result = validate.safeParse(value);
+      expect(result.success, `${version.source.path}: ${result.error?.message}`).toBe(true);
+    }
+    // And it does catch what it should: a misspelt top-level key.
+    const typo = YAML.parse(await readFile(path.join(TEMPLATES_DIR, allVersions()[0]!.source.path), "utf8"));
+    typo.descripton = typo.description;
+    expect(validate.safeParse(typo).success).toBe(false);
   });
 });
