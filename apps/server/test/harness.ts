@@ -138,12 +138,25 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
 export const FIXTURE_TEMPLATES = new URL("./__fixtures__/templates/", import.meta.url).pathname;
 
 /** A real gateway client against the real mock gateway, with small retry delays so fault tests stay quick. */
-export function testGateway(baseUrl: string, headers: Record<string, string> = {}, register?: Registry) {
+export function testGateway({
+  baseUrl,
+  headers = {},
+  register,
+  fetch: fetchImpl,
+  maxAttempts = 2,
+}: {
+  baseUrl: string;
+  headers?: Record<string, string>;
+  register?: Registry;
+  fetch?: typeof fetch;
+  maxAttempts?: number;
+}) {
   return createGatewayClient({
     baseUrl,
     apiKey: GATEWAY_TEST_KEY,
     headers,
-    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 20 },
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    retry: { maxAttempts, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 20 },
     retryBudget: false,
     circuitBreaker: false,
     ...(register

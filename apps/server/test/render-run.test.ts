@@ -9,10 +9,10 @@ let faulty: TestServer;
 beforeAll(async () => {
   mock = await createMockGateway({});
   const registry = await fixtureRegistry();
-  server = await startTestServer({ registry, gateway: testGateway(mock.url) });
+  server = await startTestServer({ registry, gateway: testGateway({ baseUrl: mock.url }) });
   faulty = await startTestServer({
     registry,
-    gateway: testGateway(mock.url, { "x-mock-faults": "503:s=7,503:s=7,503:s=7" }),
+    gateway: testGateway({ baseUrl: mock.url, headers: { "x-mock-faults": "503:s=7,503:s=7,503:s=7" } }),
   });
 });
 afterAll(async () => {

@@ -1,0 +1,93 @@
+import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { fixtureRegistry, startTestServer, type TestServer, testGateway } from "./harness.js";
+import { parseSse, readUntil } from "./sse.js";
+
+let mock: MockGateway;
+const servers: TestServer[] = [];
+async function serverWith(headers: Record<string, string> = {}, fetchImpl?: typeof fetch) {
+  const registry = await fixtureRegistry();
+  const server = await startTestServer({
+    registry,
+    gateway: testGateway({ baseUrl: mock.url, headers, fetch: fetchImpl, maxAttempts: fetchImpl ? 1 : 2 }),
+  });
+  servers.push(server);
+  return server;
+}
+
+beforeAll(async () => {
+  mock = await createMockGateway({});
+});
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  await mock.close();
+});
+
+describe("POST /v1/run with stream: true", () => {
+  it("streams deltas, then a final event with usage, metadata and the validated output", async () => {
+    const server = await serverWith();
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/summarize@production", input: { ticket: "Refund please" }, stream: true },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const frames = parseSse(await response.text());
+    const deltas = frames.filter((frame) => frame.event === "delta");
+    expect(deltas.length).toBeGreaterThan(1);
+    const final = frames.at(-1) as { event: string; data: Record<string, unknown> & { text: string } };
+    expect(final.event).toBe("final");
+    expect(deltas.map((frame) => (frame.data as { text: string }).text).join("")).toBe(final.data.text);
+    expect(final.data).toMatchObject({
+      ref: { id: "support/summarize", version: "1.0.0" },
+      output: { sentiment: "positive" },
+      usage: { totalTokens: expect.any(Number) },
+      metadata: { provider: "openai" },
+    });
+  });
+
+  it("ends a stream cut mid-way with a typed error event, never a clean end", async () => {
+    const server = await serverWith({ "x-mock-faults": "cut:after=2" });
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/greet", input: { name: "Ada Lovelace the first" }, stream: true },
+    });
+    expect(response.status).toBe(200);
+    const frames = parseSse(await response.text());
+    expect(frames.filter((frame) => frame.event === "delta")).toHaveLength(2);
+    const last = frames.at(-1) as { event: string; data: { error: Record<string, unknown> } };
+    expect(last.event).toBe("error");
+    expect(last.data.error).toMatchObject({
+      type: "upstream_error",
+      code: "upstream_error",
+      requestId: expect.any(String),
+    });
+    expect(frames.some((frame) => frame.event === "final")).toBe(false);
+  });
+
+  it("answers a JSON error, not a stream, when the gateway fails before the first token", async () => {
+    const server = await serverWith({ "x-mock-faults": "500,500,500" });
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/greet", input: { name: "Ada" }, stream: true },
+    });
+    expect(response.status).toBe(502);
+    expect(response.headers.get("content-type")).toContain("application/json");
+  });
+
+  it("aborts the upstream call when the client disconnects", async () => {
+    const upstreamSignals: AbortSignal[] = [];
+    const spyFetch: typeof fetch = (input, init) => {
+      if (init?.signal) upstreamSignals.push(init.signal);
+      return fetch(input, init);
+    };
+    const server = await serverWith({ "x-mock-faults": "stall:after=1" }, spyFetch);
+    const controller = new AbortController();
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/greet", input: { name: "Ada" }, stream: true },
+      signal: controller.signal,
+    });
+    await readUntil(response, (text) => text.includes("event: delta"));
+    expect(upstreamSignals).toHaveLength(1);
+    expect(upstreamSignals[0]?.aborted).toBe(false);
+    controller.abort();
+    await vi.waitFor(() => expect(upstreamSignals[0]?.aborted).toBe(true), { timeout: 5000 });
+  });
+});
