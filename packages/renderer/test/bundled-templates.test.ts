@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { loadRegistryFromDir, type Registry, type TemplateVersion } from "@promptreg/registry";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createRenderer, type Renderer } from "../src/index.js";
+import { createRenderer, lintRegistry, lintTemplate, type Renderer } from "../src/index.js";
 
 const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates", import.meta.url));
 
@@ -150,6 +150,28 @@ describe("bundled templates render", () => {
     expect(() => renderer.render("support/summarize-ticket@2.0.0", { ticket: "Refund please" })).toThrow(
       expect.objectContaining({ name: "InputValidationError" }),
     );
+  });
+});
+
+describe("bundled templates lint", () => {
+  it("have no lint errors and no warnings: every variable declared, every declared input used", () => {
+    const problems = lintRegistry(registry);
+    expect(
+      problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} [${p.code}] ${p.message}`),
+    ).toEqual([]);
+  });
+
+  it("would be caught by the linter if a message used an undeclared variable", () => {
+    // Guards the test above against a linter that reports nothing at all.
+    const version = registry.resolve("support/summarize-ticket@1.1.0");
+    const broken = {
+      ...version,
+      messages: version.messages.map((message, index) =>
+        index === 1 ? { ...message, content: `${message.content}\nPriority: {{priority}}` } : message,
+      ),
+    };
+    const problems = lintTemplate(broken, registry.partials);
+    expect(problems.some((p) => p.severity === "error" && p.message.includes("priority"))).toBe(true);
   });
 });
 
