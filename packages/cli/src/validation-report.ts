@@ -1,4 +1,5 @@
 import { checkRegistry, createFileSystemStore, type Problem } from "@promptreg/registry";
+import { lintRegistry } from "@promptreg/renderer";
 import { displayPath } from "./template-dir.js";
 
 export interface ValidationReport {
@@ -20,7 +21,14 @@ export async function validateTemplates(options: { root: string; cwd: string }):
   const { registry, problems } = await checkRegistry({ store });
   if (registry !== undefined) {
     const versions = registry.ids().reduce((sum, id) => sum + registry.versions(id).length, 0);
-    return summarise({ templates: registry.ids().length, versions, problems, root, cwd });
+    const lints = lintRegistry(registry);
+    return summarise({
+      templates: registry.ids().length,
+      versions,
+      problems: [...problems, ...lints],
+      root,
+      cwd,
+    });
   }
   // The tree did not load, so count what is there from the file listing instead.
   const files = (await store.list()).filter((file) => file.kind === "template");

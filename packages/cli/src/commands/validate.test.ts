@@ -90,6 +90,47 @@ describe("promptreg validate", () => {
     });
   });
 
+  it("adds the renderer's lints: undeclared variables fail, unused fields warn (and fail only with --strict)", async () => {
+    const unused = templateYaml({ id: "lint/unused", version: "1.0.0" }).replace(
+      "    text: { type: string }\n",
+      "    text: { type: string }\n    spare: { type: string }\n",
+    );
+    await writeTree(path.join(temp.dir, "templates"), { "lint/unused/1.0.0.yaml": unused });
+    const lenient = await runCli(["validate"], { cwd: temp.dir });
+    expect(lenient.stdout).toMatch(
+      /^templates\/lint\/unused\/1\.0\.0\.yaml:\d+:\d+: warning: .*"spare".* \[unused_input\]\n/,
+    );
+    expect(lenient.stdout).toMatch(/1 template, 1 version, 0 errors, 1 warning\n$/);
+    expect(lenient.code).toBe(0);
+    const strict = await runCli(["validate", "--strict", "--json"], { cwd: temp.dir });
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout)).toMatchObject({ ok: false, strict: true, errors: 0, warnings: 1 });
+
+    const undeclared = templateYaml({ id: "lint/undeclared", version: "1.0.0" }).replace(
+      'content: "{{text}}"',
+      'content: "{{text}} {{ghost}}"',
+    );
+    await writeTree(path.join(temp.dir, "templates"), { "lint/undeclared/1.0.0.yaml": undeclared });
+    const failing = await runCli(["validate"], { cwd: temp.dir });
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(
+      /^templates\/lint\/undeclared\/1\.0\.0\.yaml:\d+:\d+: error: .*"ghost".*\[undeclared_variable\]$/m,
+    );
+  });
+
+  it("reports a missing partial with its position", async () => {
+    const withPartial = templateYaml({ id: "p/q", version: "1.0.0" }).replace(
+      'content: "{{text}}"',
+      'content: "{{text}} {{> nowhere}}"',
+    );
+    await writeTree(path.join(temp.dir, "templates"), { "p/q/1.0.0.yaml": withPartial });
+    const run = await runCli(["validate"], { cwd: temp.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^templates\/p\/q\/1\.0\.0\.yaml:16:\d+: error: .*"nowhere".*\[missing_partial\]$/m,
+    );
+  });
+
   it("exits 0 on the repository's real templates/", async () => {
     const run = await runCli(["validate", "--dir", realTemplates], { cwd: temp.dir });
     expect(run.stdout).toMatch(/\d+ templates, \d+ versions, 0 errors, \d+ warnings?\n$/);
