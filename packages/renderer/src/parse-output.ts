@@ -1,6 +1,7 @@
 import type { TemplateVersion } from "@promptreg/registry";
 import type { InputIssue } from "./errors/input-validation-error.js";
 import { OutputValidationError, type TextPosition } from "./errors/output-validation-error.js";
+import { jsonErrorOffset } from "./json-error-offset.js";
 
 export type ParseOutputResult = { ok: true; value: unknown } | { ok: false; error: OutputValidationError };
 
@@ -18,8 +19,11 @@ function tryParse(source: string): { ok: true; value: unknown } | { ok: false; d
     return { ok: true, value: JSON.parse(source) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const match = /at position (\d+)/.exec(detail);
-    return { ok: false, detail, at: match ? Number(match[1]) : source.length };
+    return {
+      ok: false,
+      detail: detail.replace(/ in JSON at position \d+.*$/, ""),
+      at: jsonErrorOffset(source),
+    };
   }
 }
 
@@ -53,10 +57,18 @@ export function extractJson(text: string): Extraction {
     firstError ??= { detail, offset };
   };
 
+  // Code in other languages (```python) may contain braces; blank it out (keeping offsets) before scanning.
+  let scannable = text;
   for (const fence of text.matchAll(FENCE)) {
     const language = (fence[1] ?? "").toLowerCase();
     const body = fence[2] ?? "";
-    if (language !== "" && language !== "json" && language !== "jsonc" && language !== "json5") continue;
+    if (language !== "" && language !== "json" && language !== "jsonc" && language !== "json5") {
+      scannable =
+        scannable.slice(0, fence.index) +
+        " ".repeat(fence[0].length) +
+        scannable.slice(fence.index + fence[0].length);
+      continue;
+    }
     const trimmed = body.trim();
     if (trimmed === "") continue;
     const parsed = tryParse(trimmed);
@@ -72,17 +84,17 @@ export function extractJson(text: string): Extraction {
   }
 
   let candidates = 0;
-  for (let start = 0; start < text.length && candidates < MAX_CANDIDATES; start++) {
-    const char = text[start];
+  for (let start = 0; start < scannable.length && candidates < MAX_CANDIDATES; start++) {
+    const char = scannable[start];
     if (char !== "{" && char !== "[") continue;
     candidates++;
-    const end = matchingEnd(text, start);
+    const end = matchingEnd(scannable, start);
     if (end === -1) {
-      const parsed = tryParse(text.slice(start));
+      const parsed = tryParse(scannable.slice(start));
       if (!parsed.ok) remember(`${parsed.detail} (the JSON is not closed)`, start + parsed.at);
       break;
     }
-    const parsed = tryParse(text.slice(start, end));
+    const parsed = tryParse(scannable.slice(start, end));
     if (parsed.ok) return { kind: "found", value: parsed.value };
     remember(parsed.detail, start + parsed.at);
   }
