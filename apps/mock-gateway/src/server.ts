@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { parseChatRequest, readBody } from "./chat-request.js";
 import { InvalidFaultStepError } from "./errors/invalid-fault-step-error.js";
 import { InvalidRequestError } from "./errors/invalid-request-error.js";
+import { ReplySchemaError } from "./errors/reply-schema-error.js";
 import { Exchange } from "./exchange.js";
 import { FaultSelector, type MockGatewayStats } from "./faults/fault-selector.js";
 import { type GatewayConfig, type MockGatewayOptions, resolveOptions } from "./options.js";
@@ -77,6 +78,12 @@ function sendError(exchange: Exchange, error: unknown, generationId: string): vo
     ({ status, param, message } = error);
     type = error.errorType;
     code = status === 401 ? "invalid_api_key" : "invalid_request";
+  } else if (ReplySchemaError.isInstance(error)) {
+    status = 400;
+    param = "response_format.json_schema.schema";
+    type = "invalid_request_error";
+    code = error.code;
+    message = error.message;
   } else if (InvalidFaultStepError.isInstance(error)) {
     status = 400;
     param = error.origin.startsWith("model") ? "model" : "x-mock-faults";
@@ -102,7 +109,7 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
     const echo = echoText(request.messages);
     const content =
       request.jsonSchema === undefined ? echo : JSON.stringify(jsonFromSchema(request.jsonSchema, echo));
-    const withCost = config.cost || req.headers["x-mock-cost"] === "on";
+    const withCost = config.cost || req.headers["x-mock-cost"]?.toString().toLowerCase() === "on";
     const headers: OutgoingHttpHeaders = {
       "x-request-id": newId("req"),
       "x-generation-id": generationId,

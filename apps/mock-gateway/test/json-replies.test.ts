@@ -61,3 +61,24 @@ describe("JSON replies", () => {
     expect(await res.json()).toMatchObject({ error: { param: "response_format.json_schema.schema" } });
   });
 });
+
+describe("JSON replies the mock refuses", () => {
+  it("a schema asking for a huge reply is a 400, not a hang", async () => {
+    const gateway = await startGateway();
+    const res = await chat(gateway, {
+      body: {
+        response_format: {
+          type: "json_schema",
+          json_schema: {
+            name: "big",
+            schema: { type: "array", items: { type: "number" }, minItems: 50_000_000 },
+          },
+        },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { param: "response_format.json_schema.schema", code: "invalid_reply_schema" },
+    });
+  });
+});

@@ -5,6 +5,7 @@ export type MockGatewayErrorCode =
   | "invalid_scenario"
   | "invalid_options"
   | "invalid_request"
+  | "invalid_reply_schema"
   | "invalid_cli_argument";
 
 /** Base class of every error the mock gateway throws; callers branch on `code`, never on the message. */

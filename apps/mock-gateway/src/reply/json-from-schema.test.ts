@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { ReplySchemaError } from "../errors/reply-schema-error.js";
 import { jsonFromSchema } from "./json-from-schema.js";
 
 type Schema = Record<string, unknown>;
@@ -134,5 +135,33 @@ describe("jsonFromSchema", () => {
   it("pads short seeds up to minLength and follows anyOf's first branch", () => {
     expect(jsonFromSchema({ type: "string", minLength: 6 }, "ab")).toBe("abxxxx");
     expect(jsonFromSchema({ anyOf: [{ type: "integer" }, { type: "string" }] })).toBe(0);
+  });
+});
+
+describe("jsonFromSchema limits", () => {
+  it.each([
+    [{ type: "array", items: { type: "integer" }, minItems: 1_000_000 }, "items", /more than 10000 values/],
+    [{ type: "string", minLength: 10_000_000 }, "", /minLength 10000000/],
+    [
+      { type: "object", properties: { a: { type: "array", items: { type: "string", minLength: 200_000 } } } },
+      "properties.a.items",
+      /minLength/,
+    ],
+  ])("refuses %j with a ReplySchemaError at %s", (schema, path, reason) => {
+    let caught: unknown;
+    try {
+      jsonFromSchema(schema);
+    } catch (error) {
+      caught = error;
+    }
+    expect(ReplySchemaError.isInstance(caught)).toBe(true);
+    expect((caught as ReplySchemaError).path).toBe(path);
+    expect((caught as Error).message).toMatch(reason);
+  });
+
+  it("refuses nesting deeper than 32 levels", () => {
+    let schema: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 40; i++) schema = { type: "array", items: schema, minItems: 1 };
+    expect(() => jsonFromSchema(schema)).toThrow(/nesting deeper than 32/);
   });
 });

@@ -1,3 +1,5 @@
+import { ReplySchemaError } from "../errors/reply-schema-error.js";
+
 /**
  * Builds a deterministic JSON value that satisfies a JSON Schema in the supported subset: type (or a list of
  * types), const, enum, properties, required, items, minItems/maxItems, minLength/maxLength,
@@ -20,6 +22,14 @@ const FORMAT_EXAMPLES: Record<string, string> = {
 };
 
 const MAX_DEPTH = 32;
+const MAX_VALUES = 10_000;
+const MAX_STRING = 100_000;
+
+interface Context {
+  seed: string;
+  /** Values generated so far, against MAX_VALUES. */
+  values: number;
+}
 
 function isSchema(value: unknown): value is Schema {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -43,11 +53,13 @@ function pickType(schema: Schema): string | undefined {
   return undefined;
 }
 
-function fitString(schema: Schema, seed: string): string {
+function fitString(schema: Schema, seed: string, path: string): string {
   const format = typeof schema.format === "string" ? FORMAT_EXAMPLES[schema.format] : undefined;
   let text = format ?? seed;
   const min = num(schema.minLength) ?? 0;
   const max = num(schema.maxLength);
+  if (min > MAX_STRING)
+    throw new ReplySchemaError({ path, reason: `minLength ${min} is above ${MAX_STRING}` });
   // Lengths count code points, as JSON Schema does.
   const points = Array.from(text);
   if (max !== undefined && points.length > max) text = points.slice(0, max).join("");
@@ -100,25 +112,34 @@ function fitNumber(schema: Schema, integer: boolean): number {
   return highExclusive ? high - 1 : high;
 }
 
-function generate(schema: unknown, seed: string, depth: number): unknown {
-  if (!isSchema(schema) || depth > MAX_DEPTH) return null;
+function generate(schema: unknown, ctx: Context, depth: number, path: string): unknown {
+  if (depth > MAX_DEPTH)
+    throw new ReplySchemaError({ path, reason: `nesting deeper than ${MAX_DEPTH} levels` });
+  if (++ctx.values > MAX_VALUES) {
+    throw new ReplySchemaError({ path, reason: `the reply would hold more than ${MAX_VALUES} values` });
+  }
+  if (!isSchema(schema)) return null;
+  const seed = ctx.seed;
+  const at = (suffix: string) => (path === "" ? suffix : `${path}.${suffix}`);
   if ("const" in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   for (const key of ["anyOf", "oneOf"] as const) {
     const branches = schema[key];
-    if (Array.isArray(branches) && branches.length > 0) return generate(branches[0], seed, depth + 1);
+    if (Array.isArray(branches) && branches.length > 0)
+      return generate(branches[0], ctx, depth + 1, at(`${key}[0]`));
   }
   if (Array.isArray(schema.allOf) && schema.allOf.length > 0) {
     return generate(
       Object.assign({}, ...schema.allOf.filter(isSchema), schema, { allOf: undefined }),
-      seed,
+      ctx,
       depth,
+      path,
     );
   }
 
   switch (pickType(schema)) {
     case "string":
-      return fitString(schema, seed);
+      return fitString(schema, seed, path);
     case "integer":
       return fitNumber(schema, true);
     case "number":
@@ -133,18 +154,22 @@ function generate(schema: unknown, seed: string, depth: number): unknown {
       const count = Math.max(minItems, maxItems === 0 ? 0 : Math.min(1, maxItems ?? 1));
       const items = schema.items;
       if (Array.isArray(schema.prefixItems)) {
-        const prefix = schema.prefixItems.map((item) => generate(item, seed, depth + 1));
-        while (prefix.length < count) prefix.push(generate(items, seed, depth + 1));
+        const prefix = schema.prefixItems.map((item, i) =>
+          generate(item, ctx, depth + 1, at(`prefixItems[${i}]`)),
+        );
+        while (prefix.length < count) prefix.push(generate(items, ctx, depth + 1, at("items")));
         return prefix;
       }
       const out: unknown[] = [];
-      for (let i = 0; i < count; i++) out.push(generate(items ?? {}, seed, depth + 1));
+      for (let i = 0; i < count; i++) out.push(generate(items ?? {}, ctx, depth + 1, at("items")));
       return out;
     }
     case "object": {
       const out: Record<string, unknown> = {};
       const properties = isSchema(schema.properties) ? schema.properties : {};
-      for (const [name, sub] of Object.entries(properties)) out[name] = generate(sub, seed, depth + 1);
+      for (const [name, sub] of Object.entries(properties)) {
+        out[name] = generate(sub, ctx, depth + 1, at(`properties.${name}`));
+      }
       if (Array.isArray(schema.required)) {
         for (const name of schema.required) {
           if (typeof name === "string" && !(name in out)) out[name] = null;
@@ -157,7 +182,10 @@ function generate(schema: unknown, seed: string, depth: number): unknown {
   }
 }
 
-/** A JSON value satisfying `schema`; string fields carry `seed` (the echo text) fitted to their length limits. */
+/**
+ * A JSON value satisfying `schema`; string fields carry `seed` (the echo text) fitted to their length limits.
+ * Throws ReplySchemaError when the value would be unreasonably large or deep.
+ */
 export function jsonFromSchema(schema: unknown, seed = "echo"): unknown {
-  return generate(schema, seed, 0);
+  return generate(schema, { seed, values: 0 }, 0, "");
 }
