@@ -92,17 +92,17 @@ export function jsonErrorOffset(source: string): number {
         fail(i);
       }
     }
-    if (char === '"') return string();
-    if (char === "t") return literal("true");
-    if (char === "f") return literal("false");
-    if (char === "n") return literal("null");
-    if (char === "-" || (char !== undefined && char >= "0" && char <= "9")) return number();
-    fail(i);
+    if (char === '"') string();
+    else if (char === "t") literal("true");
+    else if (char === "f") literal("false");
+    else if (char === "n") literal("null");
+    else if (char === "-" || (char !== undefined && char >= "0" && char <= "9")) number();
+    else fail(i);
   };
   try {
     value();
     space();
-    return i < source.length ? i : source.length;
+    return Math.min(i, source.length);
   } catch (error) {
     if (error instanceof ScanStop) return Math.min(error.at, source.length);
     throw error;
