@@ -51,11 +51,28 @@ describe("createMemoryNonceStore", () => {
     expect(store.evictedUnexpired).toBe(1);
   });
 
-  it("stays bounded under many inserts", async () => {
+  it("keeps a nonce re-remembered after expiry when its stale queue entry leaves", async () => {
+    const c = clock();
+    const store = createMemoryNonceStore({ now: c.now });
+    await store.remember("k", "long", 100);
+    await store.remember("k", "n1", 1);
+    c.advance(2_000);
+    // n1 expired but sits behind "long" in expiry order; remembering it again must start a fresh TTL.
+    expect(await store.remember("k", "n1", 600)).toBe(true);
+    c.advance(100_000);
+    // "long" and n1's first entry expire now and are swept; n1's second entry must survive.
+    expect(await store.remember("k", "n2", 600)).toBe(true);
+    expect(await store.remember("k", "n1", 600)).toBe(false);
+    expect(store.size).toBe(2);
+  });
+
+  it("stays bounded under many inserts, dropping the oldest live entries", async () => {
     const store = createMemoryNonceStore({ maxEntries: 100 });
-    for (let i = 0; i < 1_000; i++) await store.remember("k", `n${i}`, 600);
+    for (let i = 0; i < 5_000; i++) await store.remember("k", `n${i}`, 600);
     expect(store.size).toBe(100);
-    expect(await store.remember("k", "n999", 600)).toBe(false);
+    expect(store.evictedUnexpired).toBe(4_900);
+    expect(await store.remember("k", "n4900", 600)).toBe(false);
+    expect(await store.remember("k", "n4899", 600)).toBe(true);
     store.clear();
     expect(store.size).toBe(0);
   });

@@ -27,10 +27,12 @@ export interface MemoryNonceStoreOptions {
 export const DEFAULT_MAX_NONCE_ENTRIES = 100_000;
 
 /**
- * A single-process nonce store. Entries live in insertion order, which is expiry order when every caller uses
- * the same TTL, so expired entries are swept from the front in amortised O(1) without timers. When full it
- * first sweeps everything expired, then drops the oldest entry (counted in `evictedUnexpired`). Only requests
- * with a valid signature reach the store, so filling it requires a valid credential.
+ * A single-process nonce store: a Map for lookups plus an insertion-ordered queue for expiry. With one TTL for every
+ * caller (what verifyRequest does) insertion order is expiry order, so expired entries leave from the queue's front
+ * in amortised O(1) without timers. (A Map alone used as a queue degrades: V8 leaves deleted slots at its front
+ * until the next rehash, so reaching the oldest entry gets slower and slower.) When full, the store sweeps every
+ * expired entry at most once per `maxEntries` inserts, else drops the oldest entry (counted in `evictedUnexpired`).
+ * Only requests with a valid signature reach the store, so filling it requires a valid credential.
  */
 export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): MemoryNonceStore {
   const { maxEntries = DEFAULT_MAX_NONCE_ENTRIES, now = Date.now } = options;
@@ -42,19 +44,25 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     });
   }
   const expiries = new Map<string, number>();
+  // Queue entries whose Map value no longer matches (swept, or re-remembered after expiry) are skipped when popped.
+  let queue: Array<{ key: string; expiresAt: number }> = [];
+  let head = 0;
   let evictedUnexpired = 0;
+  let insertsSinceFullSweep = 0;
 
-  function sweepFront(at: number): void {
-    for (const [key, expiresAt] of expiries) {
-      if (expiresAt > at) return;
-      expiries.delete(key);
+  /** Pops the queue front; returns whether it removed a live Map entry. */
+  function popFront(): { removed: boolean; expiresAt: number } {
+    const entry = queue[head]!;
+    queue[head] = undefined as never;
+    head += 1;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
     }
-  }
-
-  function sweepAll(at: number): void {
-    for (const [key, expiresAt] of expiries) {
-      if (expiresAt <= at) expiries.delete(key);
-    }
+    const current = expiries.get(entry.key);
+    if (current !== entry.expiresAt) return { removed: false, expiresAt: entry.expiresAt };
+    expiries.delete(entry.key);
+    return { removed: true, expiresAt: entry.expiresAt };
   }
 
   return {
@@ -62,19 +70,25 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
       const at = now();
       // "\u0000" cannot appear in a key id or a base64url nonce, so the composite key is unambiguous.
       const key = `${keyId}\u0000${nonce}`;
-      sweepFront(at);
+      while (head < queue.length && queue[head]!.expiresAt <= at) popFront();
       const seen = expiries.get(key);
       if (seen !== undefined && seen > at) return false;
-      expiries.delete(key);
-      if (expiries.size >= maxEntries) {
-        sweepAll(at);
-        while (expiries.size >= maxEntries) {
-          const oldest = expiries.keys().next().value as string;
-          expiries.delete(oldest);
-          evictedUnexpired += 1;
+      if (seen === undefined && expiries.size >= maxEntries) {
+        if (insertsSinceFullSweep >= maxEntries) {
+          for (const [candidate, expiresAt] of expiries) {
+            if (expiresAt <= at) expiries.delete(candidate);
+          }
+          insertsSinceFullSweep = 0;
+        }
+        while (expiries.size >= maxEntries && head < queue.length) {
+          const { removed, expiresAt } = popFront();
+          if (removed && expiresAt > at) evictedUnexpired += 1;
         }
       }
-      expiries.set(key, at + ttlSeconds * 1000);
+      const expiresAt = at + ttlSeconds * 1000;
+      expiries.set(key, expiresAt);
+      queue.push({ key, expiresAt });
+      insertsSinceFullSweep += 1;
       return true;
     },
     get size() {
@@ -85,6 +99,8 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     },
     clear() {
       expiries.clear();
+      queue = [];
+      head = 0;
     },
   };
 }
