@@ -7,7 +7,14 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { z } from "zod";
-import { checkRegistry, createFileSystemStore, findPartialReferences, type Registry } from "../src/index.js";
+import {
+  checkRegistry,
+  createBundle,
+  createFileSystemStore,
+  findPartialReferences,
+  loadRegistryFromBundle,
+  type Registry,
+} from "../src/index.js";
 import { CATALOG_PATH, renderCatalog } from "./template-catalog.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -194,5 +201,22 @@ describe("bundled templates/", () => {
     const typo = YAML.parse(await readFile(path.join(TEMPLATES_DIR, allVersions()[0]!.source.path), "utf8"));
     typo.descripton = typo.description;
     expect(validate.safeParse(typo).success).toBe(false);
+  });
+
+  it("survives a bundle round trip (JSON) with identical versions, hashes, labels, partials and resolution", () => {
+    const bundle = JSON.parse(JSON.stringify(createBundle(registry)));
+    const reloaded = loadRegistryFromBundle(bundle);
+    const fingerprint = (r: Registry) =>
+      [...r.templates()].map((v) => `${v.id}@${v.version} ${v.status} ${v.hash}`);
+    expect(fingerprint(reloaded)).toEqual(fingerprint(registry));
+    for (const id of registry.ids()) expect(reloaded.labels(id)).toEqual(registry.labels(id));
+    expect([...reloaded.partials]).toEqual([...registry.partials]);
+    for (const ref of [
+      "support/summarize-ticket@production",
+      "support/summarize-ticket@^1",
+      "knowledge/rag-answer",
+    ]) {
+      expect(reloaded.resolve(ref).hash).toBe(registry.resolve(ref).hash);
+    }
   });
 });
