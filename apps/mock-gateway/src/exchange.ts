@@ -9,8 +9,9 @@ export class Exchange {
   #closed = false;
   readonly #onClose = new Set<() => void>();
 
-  constructor(res: ServerResponse) {
+  constructor(res: ServerResponse, onClose?: () => void) {
     this.res = res;
+    if (onClose) this.#onClose.add(onClose);
     res.once("close", () => this.#finish());
   }
 
