@@ -17,6 +17,9 @@ import { createRegistryHolder, type RegistryHolder } from "../src/logic/registry
 /** Every log line written by every app built by this harness in this test file; the secret-scan test reads it. */
 export const capturedLogLines: string[] = [];
 
+/** Every full signature the harness sent; none may show up in a log line. */
+export const sentSignatures: string[] = [];
+
 export const SECRETS = {
   main: "main-secret-0123456789abcdef-XYZ",
   rotatedOld: "old-rotated-secret-abcdef012345",
@@ -124,6 +127,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
         timestamp: options.timestamp,
         nonce: options.nonce,
       });
+      sentSignatures.push(headers["X-Promptreg-Signature"].slice(3));
       const sent = options.sendBody ?? body;
       return fetch(url + (options.sendPath ?? path), {
         method,

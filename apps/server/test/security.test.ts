@@ -1,6 +1,6 @@
 import { createNonce } from "@promptreg/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRETS, startTestServer, type TestServer } from "./harness.js";
+import { capturedLogLines, SECRETS, sentSignatures, startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -116,6 +116,15 @@ describe("rate limits", () => {
 });
 
 describe("HTTP hygiene", () => {
+  it("serves /healthz, /readyz and /openapi.json without a signature", async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ checks: { registry: "loading", gateway: "not_configured" } });
+    const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string };
+    expect(openapi.openapi).toBe("3.1.0");
+  });
+
   it("sets helmet headers and a request id, and never shows a stack", async () => {
     const response = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "trace-123" } });
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
@@ -126,5 +135,26 @@ describe("HTTP hygiene", () => {
     expect(notFound.status).toBe(404);
     expect(body).not.toMatch(/at .*\.ts:\d+/);
     expect(JSON.parse(body)).toMatchObject({ error: { type: "not_found", code: "route_not_found" } });
+  });
+});
+
+describe("logs", () => {
+  it("log every request with id, route, status, truncated key id and no secrets", async () => {
+    await server.signed("/v1/stats");
+    const lines = capturedLogLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const request = lines.find(
+      (line) => line.msg === "request" && line.route === "/v1/stats" && line.status === 200,
+    );
+    expect(request).toMatchObject({
+      requestId: expect.any(String),
+      latencyMs: expect.any(Number),
+      keyId: "app-main",
+    });
+    const failure = lines.find((line) => line.errorCode === "signature_mismatch");
+    expect(failure).toMatchObject({ status: 401, errorOrigin: "caller" });
+    const all = capturedLogLines.join("");
+    for (const secret of Object.values(SECRETS)) expect(all).not.toContain(secret);
+    expect(sentSignatures.length).toBeGreaterThan(10);
+    for (const signature of sentSignatures) expect(all).not.toContain(signature);
   });
 });

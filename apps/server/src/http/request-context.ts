@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { truncateSecret } from "../config.js";
 import { ServerError } from "../errors/server-error.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
@@ -105,7 +104,8 @@ export function requestContext({
         route: state.route,
         status,
         latencyMs: Math.round(latencyMs * 10) / 10,
-        keyId: state.client ? truncateSecret(state.client.keyId) : undefined,
+        // Key ids are identifiers, not secrets, but long ones are cut like everything else credential-shaped.
+        keyId: state.client ? shortKeyId(state.client.keyId) : undefined,
         templateRef: state.templateRef,
         template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
         errorCode: state.error?.code,
@@ -116,4 +116,8 @@ export function requestContext({
     });
     next();
   };
+}
+
+function shortKeyId(keyId: string): string {
+  return keyId.length <= 8 ? keyId : `${keyId.slice(0, 8)}…`;
 }

@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from "express";
 import type { ServerMetrics } from "../http/metrics.js";
+import { buildOpenApiDocument } from "../http/openapi.js";
 import { requestState } from "../http/request-state.js";
 import { computeStats } from "../logic/compute-stats.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
@@ -41,6 +42,11 @@ export function operationsRouter({
       checks,
       templates: loaded ? { versions: loaded.versionCount, loadedAt: loaded.loadedAt.toISOString() } : null,
     });
+  });
+  const openapi = buildOpenApiDocument();
+  router.get("/openapi.json", (_req: Request, res: Response) => {
+    requestState(res).route = "/openapi.json";
+    res.json(openapi);
   });
   router.get("/metrics", async (_req: Request, res: Response) => {
     requestState(res).route = "/metrics";

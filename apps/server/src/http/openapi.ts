@@ -1,0 +1,255 @@
+import { z } from "zod";
+import { facadeRequestSchema } from "../routes/facade.js";
+import {
+  errorResponseSchema,
+  listTemplatesQuerySchema,
+  renderRequestSchema,
+  renderResponseSchema,
+  runRequestSchema,
+  runResponseSchema,
+  templateDetailSchema,
+  templateListSchema,
+  templateVersionSchema,
+} from "./schemas.js";
+
+type JsonObject = Record<string, unknown>;
+
+const json = (schema: z.ZodType, io: "input" | "output" = "output"): JsonObject =>
+  z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonObject;
+
+function errorResponses(codes: Record<number, string>): JsonObject {
+  return Object.fromEntries(
+    Object.entries(codes).map(([status, description]) => [
+      status,
+      { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+    ]),
+  );
+}
+
+const COMMON_ERRORS = {
+  401: "Signature missing or invalid (code says why: missing_headers, unknown_key, stale_timestamp, replayed_nonce, signature_mismatch).",
+  413: "Body over the size limit.",
+  429: "Client rate limit exceeded; see Retry-After.",
+};
+
+function queryParameters(schema: z.ZodObject): JsonObject[] {
+  const properties = (json(schema, "input").properties ?? {}) as Record<string, JsonObject>;
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: false,
+    description: property.description,
+    schema: property,
+  }));
+}
+
+/**
+ * OpenAPI 3.1 assembled from the zod schemas the routes validate with, so the document cannot drift from the
+ * code. JSON Schema 2020-12 is OpenAPI 3.1's schema dialect, which `z.toJSONSchema` emits.
+ */
+export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string } = {}): JsonObject {
+  const signed = [{ promptregSignature: [] }];
+  const templateIdParameter = {
+    name: "id",
+    in: "path",
+    required: true,
+    description:
+      "Template id; its slashes are part of the path (e.g. support/summarize-ticket), not encoded.",
+    schema: { type: "string" },
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "promptreg service",
+      version,
+      description:
+        "Renders and runs versioned prompt templates by reference. Every /v1 request is signed with HMAC-SHA256 " +
+        "(headers X-Promptreg-Key, X-Promptreg-Timestamp, X-Promptreg-Nonce, X-Promptreg-Signature; see docs/security.md).",
+    },
+    components: {
+      securitySchemes: {
+        promptregSignature: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Promptreg-Signature",
+          description:
+            "v1=<hex HMAC-SHA256> over method, path and query, timestamp, nonce and body hash; with X-Promptreg-Key, X-Promptreg-Timestamp and X-Promptreg-Nonce.",
+        },
+      },
+      schemas: {
+        Error: json(errorResponseSchema),
+        RenderRequest: json(renderRequestSchema, "input"),
+        RenderResponse: json(renderResponseSchema),
+        RunRequest: json(runRequestSchema, "input"),
+        RunResponse: json(runResponseSchema),
+        TemplateList: json(templateListSchema),
+        TemplateDetail: json(templateDetailSchema),
+        TemplateVersion: json(templateVersionSchema),
+        ChatCompletionRequest: json(facadeRequestSchema, "input"),
+      },
+    },
+    paths: {
+      "/healthz": { get: { summary: "Liveness", responses: { 200: { description: "The process is up." } } } },
+      "/readyz": {
+        get: {
+          summary: "Readiness: registry loaded, gateway configured, not draining",
+          responses: {
+            200: { description: "Ready." },
+            503: { description: "Not ready; body lists the checks." },
+          },
+        },
+      },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics",
+          responses: { 200: { description: "Text exposition format." } },
+        },
+      },
+      "/openapi.json": {
+        get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1." } } },
+      },
+      "/v1/templates": {
+        get: {
+          summary: "List templates (filter by tag, owner, status, prefix; cursor-paginated)",
+          security: signed,
+          parameters: queryParameters(listTemplatesQuerySchema),
+          responses: {
+            200: {
+              description: "A page of templates.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateList" } } },
+            },
+            ...errorResponses({ 400: "Bad query parameter.", ...COMMON_ERRORS }),
+          },
+        },
+      },
+      "/v1/templates/{id}": {
+        get: {
+          summary: "One template: versions, labels and the current definition",
+          security: signed,
+          parameters: [templateIdParameter],
+          responses: {
+            200: {
+              description: "The template.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateDetail" } } },
+            },
+            ...errorResponses({
+              403: "Client not allowed to use this template.",
+              404: "Unknown id.",
+              ...COMMON_ERRORS,
+            }),
+          },
+        },
+      },
+      "/v1/templates/{id}/versions/{version}": {
+        get: {
+          summary: "One exact version: messages, input and output JSON Schemas, examples",
+          security: signed,
+          parameters: [
+            templateIdParameter,
+            { name: "version", in: "path", required: true, schema: { type: "string" } },
+          ],
+          responses: {
+            200: {
+              description: "The version.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateVersion" } } },
+            },
+            ...errorResponses({
+              403: "Client not allowed.",
+              404: "Unknown id or version.",
+              ...COMMON_ERRORS,
+            }),
+          },
+        },
+      },
+      "/v1/render": {
+        post: {
+          summary: "Render a template reference with an input",
+          security: signed,
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/RenderRequest" } } },
+          },
+          responses: {
+            200: {
+              description: "Rendered messages.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/RenderResponse" } } },
+            },
+            ...errorResponses({
+              400: "Malformed body or reference.",
+              403: "Client not allowed.",
+              404: "Unknown id, version or label.",
+              422: "Input fails the template's input schema; details.issues lists every failing path.",
+              ...COMMON_ERRORS,
+            }),
+          },
+        },
+      },
+      "/v1/run": {
+        post: {
+          summary: "Render and call the model; validated output. stream: true answers Server-Sent Events",
+          description:
+            "SSE events: `delta` {text}, `repair` {attempt, reason}, `final` (same body as the JSON response), `error` (the error shape). " +
+            "Errors before the first token are ordinary JSON errors.",
+          security: signed,
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/RunRequest" } } },
+          },
+          responses: {
+            200: {
+              description: "Run result, or an event stream when stream is true.",
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/RunResponse" } },
+                "text/event-stream": { schema: { type: "string" } },
+              },
+            },
+            ...errorResponses({
+              400: "Malformed body or reference.",
+              403: "Client not allowed.",
+              404: "Unknown id, version or label.",
+              422: "Input fails the template's input schema.",
+              502: "Gateway failure, or output still invalid after repair (code output_invalid).",
+              503: "Gateway unavailable or rate limited; see Retry-After.",
+              504: "Gateway or request timeout.",
+              ...COMMON_ERRORS,
+            }),
+          },
+        },
+      },
+      "/v1/chat/completions": {
+        post: {
+          summary:
+            "OpenAI-compatible facade: model = template:<ref>, input in `input` or metadata.promptreg_input",
+          security: signed,
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/ChatCompletionRequest" } },
+            },
+          },
+          responses: {
+            200: {
+              description:
+                "An OpenAI chat.completion (or chat.completion.chunk stream) with a `promptreg` extension.",
+            },
+            ...errorResponses({
+              400: "Bad request.",
+              404: "Unknown template.",
+              422: "Invalid input.",
+              502: "Upstream failure.",
+              ...COMMON_ERRORS,
+            }),
+          },
+        },
+      },
+      "/v1/stats": {
+        get: {
+          summary:
+            "Dashboard summary: latency percentiles, error rates (1 and 5 min), tokens and cost by template, provider mix",
+          security: signed,
+          responses: { 200: { description: "Stats." }, ...errorResponses(COMMON_ERRORS) },
+        },
+      },
+    },
+  };
+}

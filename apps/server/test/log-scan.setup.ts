@@ -1,0 +1,13 @@
+import { afterAll, expect } from "vitest";
+import { capturedLogLines, GATEWAY_TEST_KEY, SECRETS, sentSignatures } from "./harness.js";
+
+/**
+ * The whole API suite logs through the harness, so this one hook sees every line: no client secret, gateway key or
+ * full request signature may appear in any of them (truncated forms are fine).
+ */
+afterAll(() => {
+  const log = capturedLogLines.join("");
+  const forbidden = [...Object.values(SECRETS), GATEWAY_TEST_KEY, ...sentSignatures];
+  const leaked = forbidden.filter((secret) => log.includes(secret));
+  expect(leaked, "secrets found in log lines").toEqual([]);
+});
