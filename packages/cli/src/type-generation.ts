@@ -9,6 +9,7 @@ import { compile, type JSONSchema } from "json-schema-to-typescript";
  */
 export async function generateTemplateTypes(registry: Registry): Promise<string> {
   const names = new TypeNames();
+  const idNames = new Map<string, string>();
   const declarations: string[] = [];
   const entries = new Map<string, string>();
   const versionEntry = new Map<TemplateVersion, string>();
@@ -19,7 +20,12 @@ export async function generateTemplateTypes(registry: Registry): Promise<string>
     registry.versions(id).flatMap((version) => registry.get(id, version) ?? []),
   );
   for (const version of versions) {
-    const base = names.claim(`${pascalCase(version.id)}V${versionSuffix(version.version)}`);
+    let idName = idNames.get(version.id);
+    if (idName === undefined) {
+      idName = names.claim(pascalCase(version.id));
+      idNames.set(version.id, idName);
+    }
+    const base = names.claim(`${idName}V${versionSuffix(version.version)}`);
     const inputName = `${base}Input`;
     declarations.push(await compileSchema(version.inputSchema, inputName));
     let outputName = "string";
@@ -126,7 +132,7 @@ function versionSuffix(version: string): string {
     .join("_");
 }
 
-/** Hands out unique type names: `a-b/c` and `a/b-c` both give `ABC`, the second becomes `ABC2`. */
+/** Hands out unique names: ids `a-b/c` and `a/b-c` both read `ABC`; the second becomes `ABC2`. */
 class TypeNames {
   readonly #used = new Set<string>();
 
