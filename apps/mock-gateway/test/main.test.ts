@@ -48,6 +48,15 @@ describe("mock-gateway CLI", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const res = await fetch(`${url}/models`);
     expect(res.status).toBe(200);
+    // --fault-rate 1: every unscripted chat request gets one of the default faults (a status or a reset).
+    const faulted = await fetch(`${url}/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "a/b", messages: [{ role: "user", content: "hi" }] }),
+    }).then(
+      (response) => response.status,
+      () => "reset",
+    );
+    expect(faulted).not.toBe(200);
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
   }, 30_000);

@@ -79,6 +79,8 @@ describe("plain chat completions", () => {
     ).json()) as Completion;
     const { prompt_tokens: p, completion_tokens: c } = withHeader.usage;
     expect(withHeader.usage.cost).toBeCloseTo(p * 0.000001 + c * 0.000002, 12);
+    const upper = (await (await chat(gateway, { headers: { "x-mock-cost": "ON" } })).json()) as Completion;
+    expect(upper.usage.cost).toBe(withHeader.usage.cost);
     const always = await startGateway({ cost: true });
     const fromOption = (await (await chat(always)).json()) as Completion;
     expect(fromOption.usage.cost).toBeGreaterThan(0);

@@ -76,6 +76,44 @@ describe("parseFaultSteps", () => {
     expect(() => parseFaultStep(text)).toThrow(reason);
   });
 
+  it("parses any well-formed list into the steps it was built from", () => {
+    const n = fc.integer({ min: 0, max: 5000 });
+    const step = fc.oneof(
+      fc
+        .constantFrom("ok", "reset", "malformed", "cache-hit")
+        .map((kind) => ({ text: kind, expected: { kind } })),
+      fc.constantFrom(400, 401, 403, 404, 408, 409, 422, 500, 502, 504).map((status) => ({
+        text: String(status),
+        expected: { kind: "status", status },
+      })),
+      fc.tuple(fc.constantFrom(429, 503), n).map(([status, seconds]) => ({
+        text: `${status}:s=${seconds}`,
+        expected: { kind: "status", status, retryAfter: { kind: "seconds", seconds } },
+      })),
+      fc
+        .tuple(fc.constantFrom("delay", "drip"), n)
+        .map(([kind, ms]) => ({ text: `${kind}:ms=${ms}`, expected: { kind, ms } })),
+      fc
+        .tuple(fc.constantFrom("stall", "cut", "inband-error"), fc.integer({ min: 0, max: 50 }))
+        .map(([kind, after]) => ({
+          text: `${kind}:after=${after}`,
+          expected: { kind, after },
+        })),
+      fc
+        .tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), fc.stringMatching(/^[a-z]{1,5}\/[a-z0-9.-]{1,8}$/))
+        .map(([provider, model]) => ({
+          text: `failover:provider=${provider};model=${model}`,
+          expected: { kind: "failover", provider, model },
+        })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        const parsed = parseFaultSteps(steps.map((s) => s.text).join(","));
+        expect(parsed).toEqual(steps.map((s) => ({ ...s.expected, text: s.text })));
+      }),
+    );
+  });
+
   it("never throws anything but InvalidFaultStepError on arbitrary input", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (text) => {
