@@ -1,6 +1,9 @@
 // Renders every example of every version shipped in templates/ through the real registry and renderer, and checks
 // the output schemas against realistic model replies. Registry-only checks of the same tree live in
 // packages/registry/test/bundled-templates.test.ts.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type JsonSchema,
@@ -9,7 +12,8 @@ import {
   type TemplateVersion,
 } from "@promptreg/registry";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseFencedBlocks } from "../../registry/test/markdown-blocks.js";
 import { createRenderer, lintRegistry, lintTemplate, type Renderer } from "../src/index.js";
 
 const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates", import.meta.url));
@@ -355,5 +359,66 @@ describe("bundled output schemas", () => {
   it("returns the trimmed text for templates without an output schema", () => {
     const parsed = renderer.parseOutput("localization/translate@1.0.0", "  Teammitglieder einladen \n");
     expect(parsed).toEqual({ ok: true, value: "Teammitglieder einladen" });
+  });
+});
+
+// The complete example of docs/template-format.md is loaded by the registry's doc test; here it must also render
+// and lint cleanly, since newcomers copy it. (The markdown parser is shared with that test.)
+describe("docs/template-format.md complete example", () => {
+  let docDir: string;
+  let docRegistry: Registry;
+  beforeAll(async () => {
+    const markdown = await readFile(
+      fileURLToPath(new URL("../../../docs/template-format.md", import.meta.url)),
+      "utf8",
+    );
+    const base = parseFencedBlocks(markdown).filter(
+      (b) => b.attributes.file && !b.attributes["expect-error"] && !b.attributes.case && !b.attributes.hash,
+    );
+    docDir = await mkdtemp(path.join(tmpdir(), "promptreg-doc-render-"));
+    for (const block of base) {
+      const target = path.join(docDir, ...block.attributes.file!.split("/"));
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, block.content, "utf8");
+    }
+    docRegistry = await loadRegistryFromDir(path.join(docDir, "templates"));
+  });
+  afterAll(async () => {
+    await rm(docDir, { recursive: true, force: true });
+  });
+
+  it("renders every example and passes lintRegistry", () => {
+    const docRenderer = createRenderer({ registry: docRegistry });
+    const versions = [...docRegistry.templates()];
+    expect(versions.length).toBeGreaterThanOrEqual(4);
+    for (const version of versions) {
+      for (const example of version.examples) {
+        expect(() => docRenderer.render(refOf(version), example.input), refOf(version)).not.toThrow();
+      }
+    }
+    expect(lintRegistry(docRegistry)).toEqual([]);
+  });
+
+  it("behaves as the doc says: no HTML escaping, guarded optionals, defaults, 1-based numbering, partials", () => {
+    const docRenderer = createRenderer({ registry: docRegistry });
+    const plain = docRenderer.render("demo/greeting@1.0.0", { name: "O'Brien & Sons" });
+    expect(plain.messages).toEqual([
+      { role: "user", content: "Write a one-line welcome message for O'Brien & Sons." },
+    ]);
+    const guarded = docRenderer.render("demo/greeting@1.1.0", { name: "Ada" });
+    expect(guarded.messages[1]!.content).toBe("Welcome Ada, who just joined the free plan.");
+    expect(guarded.messages[0]!.content).toContain('Sign off as "The Acme team".');
+    const withCompany = docRenderer.render("demo/greeting@1.1.0", {
+      name: "Grace",
+      plan: "pro",
+      company: "Northwind",
+    });
+    expect(withCompany.messages[1]!.content).toBe(
+      "Welcome Grace from Northwind, who just joined the pro plan.",
+    );
+    const team = docRenderer.render("demo/greeting@next", { names: ["Ada", "Grace"] });
+    expect(team.messages[0]!.content).toBe(
+      "Welcome these new team members in one message:\n1. Ada\n2. Grace\n",
+    );
   });
 });
