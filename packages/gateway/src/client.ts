@@ -156,8 +156,7 @@ class GatewayClientImpl implements GatewayClient {
   chatStream(request: ChatRequest, options: ChatOptions = {}): ChatStream {
     const consumer = new AbortController();
     const channel = new DeltaChannel(() => consumer.abort());
-    const signal = options.signal ? anySignal(options.signal, consumer.signal) : consumer.signal;
-    const result = this.run(request, { ...options, signal }, channel).then(
+    const result = this.run(request, options, channel, consumer.signal).then(
       (value) => {
         channel.end();
         return value;
@@ -202,7 +201,12 @@ class GatewayClientImpl implements GatewayClient {
     return breaker;
   }
 
-  private async run(request: ChatRequest, options: ChatOptions, channel: DeltaChannel | undefined) {
+  private async run(
+    request: ChatRequest,
+    options: ChatOptions,
+    channel: DeltaChannel | undefined,
+    consumerSignal?: AbortSignal,
+  ) {
     const stream = channel !== undefined;
     validateRequest(request, options);
     const config = this.config;
@@ -216,10 +220,16 @@ class GatewayClientImpl implements GatewayClient {
     const callerSignal = options.signal;
     const onCallerAbort = () =>
       controller.abort({ kind: "caller", reason: callerSignal?.reason } satisfies AbortCause);
+    const onConsumerAbort = () =>
+      controller.abort({
+        kind: "caller",
+        reason: new Error("the stream consumer stopped iterating"),
+      } satisfies AbortCause);
     if (callerSignal) {
       if (callerSignal.aborted) onCallerAbort();
       else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
     }
+    consumerSignal?.addEventListener("abort", onConsumerAbort, { once: true });
     const ctx: CallContext = {
       request,
       stream,
@@ -293,6 +303,7 @@ class GatewayClientImpl implements GatewayClient {
     } finally {
       clearTimeout(deadlineTimer);
       callerSignal?.removeEventListener("abort", onCallerAbort);
+      consumerSignal?.removeEventListener("abort", onConsumerAbort);
       if (slotHeld) this.bulkhead?.release();
     }
   }
@@ -975,17 +986,4 @@ function validateRequest(request: ChatRequest, options: ChatOptions): void {
       fix: "Pass e.g. { deadlineMs: 30000 } or leave it out for timeouts.deadlineMs.",
     });
   }
-}
-
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  const onA = () => controller.abort(a.reason);
-  const onB = () => controller.abort(b.reason);
-  if (a.aborted) onA();
-  else if (b.aborted) onB();
-  else {
-    a.addEventListener("abort", onA, { once: true });
-    b.addEventListener("abort", onB, { once: true });
-  }
-  return controller.signal;
 }

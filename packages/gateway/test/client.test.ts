@@ -230,6 +230,26 @@ describe("createGatewayClient against the mock gateway", () => {
     expect(AbortedError.isInstance(error)).toBe(true);
   });
 
+  it("ends a stream with AbortedError when the caller's signal fires mid-stream, and on stream.abort()", async () => {
+    h = await startHarness();
+    const controller = new AbortController();
+    const request = { model: "openai/gpt-4o-mini", messages: MESSAGES };
+    const headers = { "x-mock-faults": "drip:ms=30" };
+    const stream = h.client.chatStream(request, { signal: controller.signal, headers });
+    const seen: string[] = [];
+    const iteration = (async () => {
+      for await (const delta of stream) {
+        seen.push(delta.text);
+        controller.abort(new Error("user left"));
+      }
+    })();
+    await expect(iteration).rejects.toSatisfy((e: unknown) => AbortedError.isInstance(e));
+    expect(seen).toHaveLength(1);
+    const second = h.client.chatStream(request, { headers });
+    second.abort();
+    await expect(second.result).rejects.toSatisfy((e: unknown) => AbortedError.isInstance(e));
+  });
+
   it("never retries a stream once a token reached the caller, and hands over the partial text", async () => {
     h = await startHarness();
     const outcome = await call(h, { stream: true, faults: "cut:after=3,ok" });

@@ -1,0 +1,278 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { formatRatio, markdownTable, summarize, writeBenchmarkSection } from "@promptreg/bench-kit";
+import OpenAI from "openai";
+import { createGatewayClient } from "../src/index.js";
+
+/**
+ * Per-request cost of the gateway client against raw fetch (the floor) and the official openai SDK (v6), all three
+ * calling the same mock gateway running in a child process. Variants are interleaved in rounds, in a rotating order,
+ * so drift on this shared box hits them alike. Three passes give the spread.
+ */
+const KEY = "sk-bench-0123456789abcdef";
+const PASSES = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const BATCH = { 1: 40, 32: 320 } as const;
+const WARMUP = 150;
+const BODY = {
+  model: "openai/gpt-4o-mini",
+  messages: [{ role: "user" as const, content: "say hello to the benchmark" }],
+};
+
+type Variant = "fetch" | "client" | "openai";
+type Mode = "plain" | "stream";
+const VARIANTS: Variant[] = ["fetch", "client", "openai"];
+
+async function startMock(): Promise<{ url: string; stop: () => void }> {
+  const child = fork(fileURLToPath(new URL("./mock-process.ts", import.meta.url)), {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_KEY: KEY },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { url: string }).url));
+    child.once("exit", (code) => reject(new Error(`mock process exited with ${code}`)));
+  });
+  return { url, stop: () => child.disconnect() };
+}
+
+/** One request of a variant; resolves with [time to first content chunk (streams) or response, total] in ms. */
+function makeCallers(url: string) {
+  const client = createGatewayClient({ baseUrl: url, apiKey: KEY });
+  const sdk = new OpenAI({ baseURL: url, apiKey: KEY, maxRetries: 0 });
+  const decoder = new TextDecoder();
+  const calls: Record<Variant, Record<Mode, () => Promise<[number, number]>>> = {
+    fetch: {
+      plain: async () => {
+        const t0 = performance.now();
+        const response = await fetch(`${url}/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+          body: JSON.stringify(BODY),
+        });
+        const json = (await response.json()) as { choices: { message: { content: string } }[] };
+        if (!json.choices[0]?.message.content) throw new Error("empty");
+        const t = performance.now() - t0;
+        return [t, t];
+      },
+      stream: async () => {
+        const t0 = performance.now();
+        const response = await fetch(`${url}/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+          body: JSON.stringify({ ...BODY, stream: true }),
+        });
+        let first = 0;
+        let text = "";
+        for await (const chunk of response.body!) {
+          text += decoder.decode(chunk, { stream: true });
+          if (!first && text.includes('"content"')) first = performance.now() - t0;
+        }
+        if (!text.includes("[DONE]")) throw new Error("no [DONE]");
+        return [first, performance.now() - t0];
+      },
+    },
+    client: {
+      plain: async () => {
+        const t0 = performance.now();
+        const result = await client.chat(BODY);
+        if (!result.text) throw new Error("empty");
+        const t = performance.now() - t0;
+        return [t, t];
+      },
+      stream: async () => {
+        const t0 = performance.now();
+        const stream = client.chatStream(BODY);
+        let first = 0;
+        for await (const _delta of stream) if (!first) first = performance.now() - t0;
+        await stream.result;
+        return [first, performance.now() - t0];
+      },
+    },
+    openai: {
+      plain: async () => {
+        const t0 = performance.now();
+        const completion = await sdk.chat.completions.create(BODY);
+        if (!completion.choices[0]?.message.content) throw new Error("empty");
+        const t = performance.now() - t0;
+        return [t, t];
+      },
+      stream: async () => {
+        const t0 = performance.now();
+        const stream = await sdk.chat.completions.create({
+          ...BODY,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        let first = 0;
+        for await (const chunk of stream)
+          if (!first && chunk.choices[0]?.delta.content) first = performance.now() - t0;
+        return [first, performance.now() - t0];
+      },
+    },
+  };
+  return calls;
+}
+
+/** Runs `count` calls with `concurrency` workers; returns per-call first/total samples and ms of wall time per call. */
+async function batch(call: () => Promise<[number, number]>, count: number, concurrency: number) {
+  const firsts: number[] = [];
+  const totals: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const [first, total] = await call();
+        firsts.push(first);
+        totals.push(total);
+      }
+    }),
+  );
+  return { firsts, totals, perCall: (performance.now() - t0) / count };
+}
+
+interface Cell {
+  /** Median over rounds of the wall time per call (throughput view). */
+  perCall: number;
+  /** Per-request latency samples (ms) and time to first chunk samples. */
+  totals: number[];
+  firsts: number[];
+}
+
+async function pass(calls: ReturnType<typeof makeCallers>) {
+  const cells = new Map<string, { perCall: number[]; totals: number[]; firsts: number[] }>();
+  const key = (v: Variant, m: Mode, c: number) => `${v}/${m}/${c}`;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of ["plain", "stream"] as const) {
+      for (const concurrency of [1, 32] as const) {
+        // Rotate the order each round so no variant always runs first (or right after GC).
+        const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
+        for (const variant of order) {
+          globalThis.gc?.();
+          const r = await batch(calls[variant][mode], BATCH[concurrency], concurrency);
+          const cell = cells.get(key(variant, mode, concurrency)) ?? { perCall: [], totals: [], firsts: [] };
+          cell.perCall.push(r.perCall);
+          cell.totals.push(...r.totals);
+          cell.firsts.push(...r.firsts);
+          cells.set(key(variant, mode, concurrency), cell);
+        }
+      }
+    }
+  }
+  const out = new Map<string, Cell>();
+  for (const [k, c] of cells)
+    out.set(k, { perCall: summarize(c.perCall).median, totals: c.totals, firsts: c.firsts });
+  return { get: (v: Variant, m: Mode, c: number) => out.get(key(v, m, c))! };
+}
+
+const mock = await startMock();
+try {
+  const calls = makeCallers(mock.url);
+  for (const variant of VARIANTS) {
+    for (const mode of ["plain", "stream"] as const) await batch(calls[variant][mode], WARMUP, 8);
+  }
+  const passes: Awaited<ReturnType<typeof pass>>[] = [];
+  for (let p = 0; p < PASSES; p++) {
+    passes.push(await pass(calls));
+    console.log(`pass ${p + 1}/${PASSES} done`);
+  }
+
+  // metric(pass, variant) for each row; the table shows pass-1..3 spread of the client/fetch and openai/fetch ratios.
+  const rows: (string | number)[][] = [];
+  const verdicts: string[] = [];
+  const fmt = (ms: number) => ms.toFixed(3);
+  const spread = (values: number[]) => {
+    const s = [...values].sort((a, b) => a - b);
+    return `${formatRatio(s[1]!)} (${formatRatio(s[0]!)}–${formatRatio(s[2]!)})`;
+  };
+  const measures: {
+    label: string;
+    mode: Mode;
+    c: 1 | 32;
+    pick: (cell: Cell) => { median: number; p99: number };
+  }[] = [
+    { label: "plain, c=1, latency", mode: "plain", c: 1, pick: (cell) => summarize(cell.totals) },
+    {
+      label: "plain, c=32, wall ms per call",
+      mode: "plain",
+      c: 32,
+      pick: (cell) => ({ median: cell.perCall, p99: summarize(cell.totals).p99 }),
+    },
+    {
+      label: "stream, c=1, time to first chunk",
+      mode: "stream",
+      c: 1,
+      pick: (cell) => summarize(cell.firsts),
+    },
+    { label: "stream, c=1, full stream", mode: "stream", c: 1, pick: (cell) => summarize(cell.totals) },
+    {
+      label: "stream, c=32, wall ms per call",
+      mode: "stream",
+      c: 32,
+      pick: (cell) => ({ median: cell.perCall, p99: summarize(cell.totals).p99 }),
+    },
+    {
+      label: "stream, c=32, time to first chunk",
+      mode: "stream",
+      c: 32,
+      pick: (cell) => summarize(cell.firsts),
+    },
+  ];
+  for (const m of measures) {
+    const per = (v: Variant) => passes.map((p) => m.pick(p.get(v, m.mode, m.c)));
+    const fetchStats = per("fetch");
+    const clientStats = per("client");
+    const sdkStats = per("openai");
+    const clientRatios = clientStats.map((s, i) => s.median / fetchStats[i]!.median);
+    const sdkRatios = sdkStats.map((s, i) => s.median / fetchStats[i]!.median);
+    const mid = (xs: { median: number; p99: number }[], k: "median" | "p99") =>
+      summarize(xs.map((x) => x[k])).median;
+    rows.push([
+      m.label,
+      `${fmt(mid(fetchStats, "median"))} / ${fmt(mid(fetchStats, "p99"))}`,
+      `${fmt(mid(clientStats, "median"))} / ${fmt(mid(clientStats, "p99"))}`,
+      `${fmt(mid(sdkStats, "median"))} / ${fmt(mid(sdkStats, "p99"))}`,
+      spread(clientRatios),
+      spread(sdkRatios),
+    ]);
+    const clientMid = summarize(clientRatios).median;
+    const sdkMid = summarize(sdkRatios).median;
+    verdicts.push(
+      `- ${m.label}: client ${formatRatio(clientMid)} of raw fetch (target ≤ 1.10x: ${clientMid <= 1.1 ? "met" : "missed"}), ` +
+        `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}).`,
+    );
+  }
+  const table = markdownTable(
+    [
+      "measure",
+      "raw fetch median / p99 (ms)",
+      "gateway client",
+      "openai SDK v6",
+      "client ÷ fetch (min–max of 3)",
+      "SDK ÷ fetch",
+    ],
+    rows,
+  );
+  const markdown = `Per-request cost of \`@promptreg/gateway\` (default policies: retries, budget, breaker, bulkhead, deadlines
+armed; no event sinks) against raw \`fetch\` with \`JSON.stringify\` / \`response.json()\` (the floor) and the official
+\`openai\` SDK v6 (\`maxRetries: 0\`), all against the same mock gateway in a child process. Each pass runs ${ROUNDS} rounds;
+a round runs every variant once per cell (${BATCH[1]} calls at concurrency 1, ${BATCH[32]} at concurrency 32) in a rotating
+order. Latency cells show the median / p99 of all calls (median over the ${PASSES} passes); "wall ms per call" is the batch
+wall time divided by its calls (throughput view). Ratios are medians with the min–max over the ${PASSES} passes.
+
+${table}
+
+${verdicts.join("\n")}
+
+Run: \`pnpm bench -- gateway\` (or \`node --import tsx --expose-gc bench/client.bench.ts\` in packages/gateway).`;
+  console.log(markdown);
+  writeBenchmarkSection({
+    id: "gateway-client",
+    title: "Gateway client overhead (vs raw fetch and the openai SDK)",
+    markdown,
+  });
+} finally {
+  mock.stop();
+}
