@@ -60,6 +60,8 @@ export function createApp(deps: AppDeps): Express {
     repairAttempts: deps.config.outputRepairAttempts,
     requestTimeoutMs: deps.config.requestTimeoutMs,
     errorMappers,
+    onRepair: ({ templateId, outcome }: { templateId: string; outcome: "attempt" | "exhausted" }) =>
+      metrics.outputRepairs.inc({ template: templateId, outcome }),
   };
 
   const app = express();

@@ -51,6 +51,8 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Called once the template is rendered (the route records the resolved version for logs). */
   onRendered?: (rendered: RenderOutput) => void;
+  /** Called for each re-ask (`attempt`) and when the attempts are used up (`exhausted`); feeds a metric. */
+  onRepair?: (event: { templateId: string; outcome: "attempt" | "exhausted" }) => void;
   now?: () => number;
 }
 
@@ -173,6 +175,7 @@ async function* runTemplateEvents(options: RunOptions & { stream: boolean }): As
   let messages = request.messages;
   while (!verdict.ok && repairs < repairAttempts) {
     repairs++;
+    options.onRepair?.({ templateId: rendered.ref.id, outcome: "attempt" });
     yield { type: "repair", attempt: repairs, reason: verdict.reason };
     messages = repairMessages({ ...request, messages }, result.text, verdict.problem);
     result = await gateway.chat({ ...request, messages }, callOptions);
@@ -180,6 +183,7 @@ async function* runTemplateEvents(options: RunOptions & { stream: boolean }): As
     verdict = check(renderer, rendered, result.text);
   }
   if (!verdict.ok) {
+    options.onRepair?.({ templateId: rendered.ref.id, outcome: "exhausted" });
     throw new OutputInvalidError({
       templateId: rendered.ref.id,
       version: rendered.ref.version,

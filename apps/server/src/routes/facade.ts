@@ -107,6 +107,7 @@ export function facadeRouter(options: RenderRunOptions): Router {
       signal: state.abort.signal,
       deadlineMs: remainingMs(res, options.requestTimeoutMs),
       onRendered: (rendered: Parameters<typeof recordRendered>[1]) => recordRendered(res, rendered),
+      onRepair: options.onRepair,
     };
     const id = `chatcmpl-${state.requestId}`;
     const created = Math.floor(Date.now() / 1000);

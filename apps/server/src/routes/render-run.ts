@@ -23,6 +23,7 @@ export interface RenderRunOptions {
   repairAttempts: number;
   requestTimeoutMs: number;
   errorMappers: ErrorMapper[];
+  onRepair?: (event: { templateId: string; outcome: "attempt" | "exhausted" }) => void;
 }
 
 export function renderRunRouter(options: RenderRunOptions): Router {
@@ -61,6 +62,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
       signal: state.abort.signal,
       deadlineMs: remainingMs(res, options.requestTimeoutMs),
       onRendered: (rendered: Parameters<typeof recordRendered>[1]) => recordRendered(res, rendered),
+      onRepair: options.onRepair,
     };
     if (!body.stream) {
       const result = await runTemplate(runOptions);
