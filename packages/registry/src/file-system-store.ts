@@ -21,8 +21,20 @@ export function createFileSystemStore(
   const root = nodePath.resolve(dir);
   let realRoot: Promise<string> | undefined;
   const getRealRoot = () => {
-    realRoot ??= realpath(root);
-    return realRoot;
+    realRoot ??= realpath(root).then(async (real) => {
+      if (!(await stat(real)).isDirectory()) throw new Error("not a directory");
+      return real;
+    });
+    return realRoot.catch((cause: unknown) => {
+      realRoot = undefined;
+      throw new StoreError({
+        code: "root_not_found",
+        path: root,
+        message:
+          "the template directory does not exist or is not a directory; pass the folder that holds <id>/<version>.yaml files (usually templates/)",
+        cause,
+      });
+    });
   };
 
   async function resolveSafely(path: string): Promise<string> {

@@ -229,3 +229,56 @@ describe("subset properties", () => {
     );
   });
 });
+
+describe("compact property shorthand", () => {
+  it("expands types, arrays, enums, nullable and optional markers", () => {
+    const { schema, issues } = normalizeSchema(
+      {
+        type: "object",
+        properties: {
+          ticket: "string",
+          "note?": "string",
+          tags: "string[]",
+          "tier?": "free|pro|enterprise",
+          reason: "string|null",
+          count: { type: "integer" },
+        },
+        required: ["count"],
+      },
+      { root: "input" },
+    );
+    expect(issues).toEqual([]);
+    expect(schema).toEqual({
+      type: "object",
+      properties: {
+        ticket: { type: "string" },
+        note: { type: "string" },
+        tags: { type: "array", items: { type: "string" } },
+        tier: { type: "string", enum: ["free", "pro", "enterprise"] },
+        reason: { type: ["string", "null"] },
+        count: { type: "integer" },
+      },
+      required: ["count", "ticket", "tags", "reason"],
+      additionalProperties: false,
+    });
+    const compiled = compileSchema(schema);
+    expect(compiled.safeParse({ ticket: "t", tags: [], reason: null, count: 1 }).success).toBe(true);
+    expect(compiled.safeParse({ tags: [], reason: null, count: 1 }).success).toBe(false);
+    // normalising the expanded form again changes nothing (bundles rely on this)
+    expect(normalizeSchema(schema, { root: "input" }).schema).toEqual(schema);
+  });
+
+  it("reports bad shorthand with a suggestion", () => {
+    const { issues } = normalizeSchema(
+      { type: "object", properties: { a: "strng", b: "string|pro", "c?": "x", c: "string" } },
+      { root: "input" },
+    );
+    expect(issues.map((i) => `${i.code}@${i.path.join(".")}`)).toEqual([
+      "schema_bad_shorthand@properties.a",
+      "schema_bad_shorthand@properties.b",
+      "schema_bad_shorthand@properties.c?",
+      "schema_bad_value@properties.c",
+    ]);
+    expect(issues[0]!.message).toContain('Did you mean "string"?');
+  });
+});

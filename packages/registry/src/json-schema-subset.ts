@@ -217,6 +217,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       );
     } else out.const = raw.const;
   }
+  const shorthandRequired: string[] = [];
   if (keywordFits("properties")) {
     if (!isPlainObject(raw.properties)) {
       issue(
@@ -226,8 +227,23 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       );
     } else {
       const properties: Record<string, JsonSchema> = {};
-      for (const [name, child] of Object.entries(raw.properties)) {
-        properties[name] = normalize(child, [...path, "properties", name], issues);
+      for (const [key, child] of Object.entries(raw.properties)) {
+        const optional = key.endsWith("?");
+        const name = optional ? key.slice(0, -1) : key;
+        const at = [...path, "properties", key];
+        if (name.length === 0 || Object.hasOwn(properties, name)) {
+          issue(
+            at,
+            "schema_bad_value",
+            `Property "${key}" at ${where(path)} is empty or declared twice (with and without "?").`,
+            true,
+          );
+          continue;
+        }
+        if (typeof child === "string") {
+          properties[name] = expandShorthand(child, at, issues);
+          if (!optional) shorthandRequired.push(name);
+        } else properties[name] = normalize(child, at, issues);
       }
       out.properties = properties;
     }
@@ -241,7 +257,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
         `required at ${where(path)} must be a list of property names.`,
       );
     } else {
-      const known = isPlainObject(raw.properties) ? Object.keys(raw.properties) : [];
+      const known = Object.keys((out.properties as Record<string, unknown> | undefined) ?? {});
       required.forEach((name, index) => {
         if (!known.includes(name)) {
           issue(
@@ -260,6 +276,10 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       }
       out.required = [...required];
     }
+  }
+  if (shorthandRequired.length > 0) {
+    const explicit = Array.isArray(out.required) ? (out.required as string[]) : [];
+    out.required = [...explicit, ...shorthandRequired.filter((name) => !explicit.includes(name))];
   }
   if (keywordFits("additionalProperties") && typeof raw.additionalProperties !== "boolean") {
     issue(
@@ -335,6 +355,44 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
   }
   if (raw.default !== undefined) out.default = raw.default;
   return out;
+}
+
+const SHORTHAND_EXAMPLES = 'string, integer, string[], "free|pro|enterprise" or string|null';
+
+/**
+ * Compact property shorthand (inside `properties` only):
+ *   ticket: string          -> { type: string }, and "ticket" is required
+ *   note?: string           -> { type: string }, optional (a "?" after the name means not required)
+ *   tags: string[]          -> { type: array, items: { type: string } }
+ *   tier: "free|pro"        -> { type: string, enum: [free, pro] }   (alternatives that are not type names)
+ *   reason: string|null     -> { type: [string, "null"] }            (alternatives that are all type names)
+ */
+function expandShorthand(text: string, path: PathSegment[], issues: SchemaIssue[]): JsonSchema {
+  const source = text.trim();
+  if (source.endsWith("[]")) {
+    return { type: "array", items: expandShorthand(source.slice(0, -2), path, issues) };
+  }
+  const parts = source.split("|").map((part) => part.trim());
+  const isType = (part: string) => (SCHEMA_TYPES as readonly string[]).includes(part);
+  if (parts.length > 0 && parts.every(isType) && new Set(parts).size === parts.length) {
+    const type = parts.length === 1 ? parts[0]! : parts;
+    return type === "object" ? { type, properties: {}, additionalProperties: false } : { type };
+  }
+  if (
+    parts.length > 1 &&
+    parts.every((part) => part.length > 0 && !isType(part)) &&
+    new Set(parts).size === parts.length
+  ) {
+    return { type: "string", enum: parts };
+  }
+  issues.push({
+    path,
+    code: "schema_bad_shorthand",
+    message: `"${text}" is not a valid property shorthand: use ${SHORTHAND_EXAMPLES}, or a full schema such as { type: string }.${
+      parts.length === 1 ? didYouMean(parts[0]!, SCHEMA_TYPES) : ""
+    }`,
+  });
+  return {};
 }
 
 /**

@@ -197,6 +197,22 @@ describe("checkRegistry problems", () => {
     expect(only(problems, "schema_keyword_type_mismatch")).toMatchObject({ line: 13 });
   });
 
+  it("accepts the compact property shorthand and positions its errors", async () => {
+    const text = templateText().replace("    name: { type: string }", "    name: string\n    note?: strng");
+    const { problems } = await check({ "demo/hello/1.0.0.yaml": text });
+    expect(only(problems, "schema_bad_shorthand")).toMatchObject({ line: 12, column: 12 });
+    const ok = await check({
+      "demo/hello/1.0.0.yaml": templateText().replace(
+        "    name: { type: string }",
+        "    name: string\n    note?: string",
+      ),
+    });
+    expect(ok.problems).toEqual([]);
+    const version = ok.registry!.resolve("demo/hello");
+    expect(version.inputSchema.properties).toEqual({ name: { type: "string" }, note: { type: "string" } });
+    expect(version.input.safeParse({ name: "a" }).success).toBe(true);
+  });
+
   it("requires the input schema to be an object", async () => {
     const text = templateText()
       .replace("  type: object", "  type: string")
@@ -389,5 +405,14 @@ describe("resolution errors", () => {
     });
     expect(registry.tryResolve("greet@9.9.9")).toBeUndefined();
     expect(() => registry.tryResolve("Bad!")).toThrow(/Invalid template reference/);
+  });
+});
+
+describe("missing template directory", () => {
+  it("throws a StoreError naming the directory", async () => {
+    const missing = path.join(tmpdir(), "promptreg-definitely-missing-dir");
+    const error = await loadRegistryFromDir(missing).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "root_not_found", path: missing });
+    expect((error as Error).message).toContain(missing);
   });
 });

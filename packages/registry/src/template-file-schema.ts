@@ -52,7 +52,19 @@ export const jsonSchemaSubsetSchema: z.ZodType<SubsetSchema> = z.lazy(() =>
   z
     .strictObject({
       type: z.union([z.enum(SCHEMA_TYPES), z.array(z.enum(SCHEMA_TYPES)).min(1)]).optional(),
-      properties: z.record(z.string(), jsonSchemaSubsetSchema).optional(),
+      properties: z
+        .record(
+          z.string(),
+          z.union([
+            jsonSchemaSubsetSchema,
+            z
+              .string()
+              .describe(
+                'Shorthand: string, integer, string[], "a|b" (enum) or string|null; a "?" after the name makes it optional.',
+              ),
+          ]),
+        )
+        .optional(),
       required: z.array(z.string()).optional(),
       additionalProperties: z
         .boolean()

@@ -2,7 +2,12 @@ import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.store-error");
 
-export type StoreErrorCode = "unsafe_path" | "file_too_large" | "file_not_found" | "store_read_failed";
+export type StoreErrorCode =
+  | "unsafe_path"
+  | "file_too_large"
+  | "file_not_found"
+  | "store_read_failed"
+  | "root_not_found";
 
 /** A template store refused or failed to read a file. `path` is relative to the store root. */
 export class StoreError extends RegistryError {
