@@ -24,9 +24,22 @@ export interface SignRequestOptions {
   nonce?: string;
 }
 
+const NONCE_BYTES = 16;
+// One randomBytes call per 256 nonces: a CSPRNG call costs about as much as the whole HMAC, and slicing a pooled
+// buffer is still fresh, never-reused CSPRNG output.
+const POOL_BYTES = NONCE_BYTES * 256;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 /** Creates a fresh nonce: 16 random bytes, unpadded base64url (22 characters). */
 export function createNonce(): string {
-  return randomBytes(16).toString("base64url");
+  if (poolOffset + NONCE_BYTES > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const nonce = pool.subarray(poolOffset, poolOffset + NONCE_BYTES).toString("base64url");
+  poolOffset += NONCE_BYTES;
+  return nonce;
 }
 
 /** Produces the four X-Promptreg-* headers for one request. Each call needs its own nonce: never reuse headers. */
