@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { parseChatRequest, readBody } from "./chat-request.js";
 import { InvalidFaultStepError } from "./errors/invalid-fault-step-error.js";
 import { InvalidRequestError } from "./errors/invalid-request-error.js";
+import { ListenError } from "./errors/listen-error.js";
 import { ReplySchemaError } from "./errors/reply-schema-error.js";
 import { Exchange } from "./exchange.js";
 import { FaultSelector, type MockGatewayStats } from "./faults/fault-selector.js";
@@ -179,8 +180,17 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
     }
     checkAuth(req, expectedKey);
     if (isChat) return chat(req, exchange, generationId);
-    const id =
-      path.length > "/v1/models/".length ? decodeURIComponent(path.slice("/v1/models/".length)) : undefined;
+    const raw = path.length > "/v1/models/".length ? path.slice("/v1/models/".length) : undefined;
+    let id: string | undefined;
+    try {
+      id = raw === undefined ? undefined : decodeURIComponent(raw);
+    } catch {
+      throw new InvalidRequestError({
+        status: 400,
+        param: null,
+        message: `Model id "${raw}" in the path is not valid percent-encoding; encode it with encodeURIComponent.`,
+      });
+    }
     models(exchange, id);
   }
 
@@ -208,9 +218,10 @@ export async function createMockGateway(options: MockGatewayOptions = {}): Promi
   const { host, port } = resolveOptions(options);
   const server = createServer({ keepAliveTimeout: 5_000 }, handler);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (cause: Error) => reject(new ListenError({ host, port, cause }));
+    server.once("error", onError);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve();
     });
   });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMockGatewayHandler } from "../src/index.js";
+import { createMockGateway, createMockGatewayHandler, ListenError } from "../src/index.js";
 import { chat, readFramesThenListen, sseData, startGateway } from "./helpers.js";
 
 const servers: Server[] = [];
@@ -63,5 +63,21 @@ describe("latencyMs", () => {
     const frames = sseData(await (await chat(gateway, { stream: true })).text());
     // Lower bounds only (timers never fire early by more than a millisecond).
     expect(performance.now() - started).toBeGreaterThanOrEqual(50 + (frames.length - 1) * 12);
+  });
+});
+
+describe("createMockGateway start-up errors", () => {
+  it("a port in use is a ListenError that says how to fix it", async () => {
+    const first = await startGateway();
+    const error = await createMockGateway({ port: first.port }).catch((e: unknown) => e);
+    expect(ListenError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: "listen_failed", systemCode: "EADDRINUSE", port: first.port });
+    expect((error as Error).message).toMatch(/in use: pick another port/);
+  });
+
+  it("a malformed model id in the path is a 400", async () => {
+    const gateway = await startGateway();
+    const res = await fetch(`${gateway.url}/models/%E0%A4%A`);
+    expect(res.status).toBe(400);
   });
 });

@@ -6,7 +6,8 @@ export type MockGatewayErrorCode =
   | "invalid_options"
   | "invalid_request"
   | "invalid_reply_schema"
-  | "invalid_cli_argument";
+  | "invalid_cli_argument"
+  | "listen_failed";
 
 /** Base class of every error the mock gateway throws; callers branch on `code`, never on the message. */
 export class MockGatewayError extends Error {
