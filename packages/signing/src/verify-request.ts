@@ -72,7 +72,7 @@ type HeaderRead = { value: string } | { problem: "missing" | "duplicate" };
 
 function readHeader(headers: HeadersInput, canonicalName: string): HeaderRead {
   const lower = canonicalName.toLowerCase();
-  if (typeof (headers as Headers).get === "function" && headers instanceof Headers) {
+  if (headers instanceof Headers) {
     const value = headers.get(lower);
     return value === null ? { problem: "missing" } : { value };
   }
