@@ -1,0 +1,74 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeTempDir } from "../src/__fixtures__/run-cli.js";
+import { copyValidTree, templateYaml, writeTree } from "../src/__fixtures__/trees.js";
+
+// Runs the real binary the way `pnpm promptreg` does: from the repository root, through tsx.
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const bin = path.join(repoRoot, "packages/cli/src/bin.ts");
+
+function promptreg(
+  args: string[],
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+let temp: { dir: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+describe("promptreg binary", () => {
+  it("validate exits 0 on a valid tree and prints the summary on stdout", async () => {
+    await copyValidTree(path.join(temp.dir, "t"));
+    const run = await promptreg(["validate", "--dir", path.join(temp.dir, "t")]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("2 templates, 4 versions, 0 errors, 0 warnings\n");
+    expect(run.code).toBe(0);
+  });
+
+  it("validate exits 1 on a broken tree", async () => {
+    await writeTree(path.join(temp.dir, "t"), {
+      "x/y/1.0.0.yaml": templateYaml({ id: "x/y", version: "1.0.0", extra: "surprise: true\n" }),
+    });
+    const run = await promptreg(["validate", "--dir", path.join(temp.dir, "t")]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/x\/y\/1\.0\.0\.yaml:20:1: error: .*surprise/);
+  });
+
+  it("exits 2 on an unknown command", async () => {
+    const run = await promptreg(["publish"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "publish"');
+    expect(run.stdout).toBe("");
+  });
+
+  it("render reads --input - from a real stdin pipe", async () => {
+    await copyValidTree(path.join(temp.dir, "t"));
+    const run = await promptreg(
+      ["render", "greeting/hello@1.0.0", "--input", "-", "--dir", path.join(temp.dir, "t")],
+      JSON.stringify({ name: "Ada" }),
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("--- user ---\nGreet Ada.\n");
+  });
+}, 60_000);
