@@ -161,12 +161,13 @@ describe("connection faults (plain)", () => {
     expect(await res.json()).toMatchObject({ object: "chat.completion" });
   });
 
-  it("drip and ok on a plain request are normal replies", async () => {
+  it("ok, drip and inband-error on a plain request are normal replies", async () => {
     const gateway = await startGateway();
-    for (const step of ["ok", "drip:ms=5"]) {
+    for (const step of ["ok", "drip:ms=5", "inband-error:after=1"]) {
       const res = await chat(gateway, faults(step, step));
       expect(res.status).toBe(200);
       expect(res.headers.get("x-mock-step")).toBe(step);
+      expect(await res.json()).toMatchObject({ object: "chat.completion", choices: [{ finish_reason: "stop" }] });
     }
   });
 });
