@@ -31,6 +31,7 @@ const envSchema = z.object({
   PROMPTREG_OUTPUT_REPAIR_ATTEMPTS: z.coerce.number().int().min(0).max(3).default(1),
   PROMPTREG_STATS_CAPACITY: positiveInt(10_000),
   PROMPTREG_LOG_BODIES: booleanish.default(false),
+  PROMPTREG_SIMULATED_GATEWAY_SCENARIO: z.string().min(1).optional(),
   GATEWAY_BASE_URL: z.url().default("https://api.phaseo.app/v1"),
   GATEWAY_API_KEY: z.string().min(1).optional(),
   GATEWAY_API_KEY_FILE: z.string().min(1).optional(),
@@ -61,6 +62,8 @@ export interface ServerConfig {
     /** Unset: a simulated gateway is started in-process. */
     apiKey?: string;
     apiKeyFile?: string;
+    /** Scenario file (faults, latency) for the simulated gateway; see docs/mock-gateway.md. */
+    simulatedScenario?: string;
   };
 }
 
@@ -138,7 +141,14 @@ export function loadConfig({
     outputRepairAttempts: e.PROMPTREG_OUTPUT_REPAIR_ATTEMPTS,
     statsCapacity: e.PROMPTREG_STATS_CAPACITY,
     logBodies: e.PROMPTREG_LOG_BODIES,
-    gateway: { baseUrl: e.GATEWAY_BASE_URL, apiKey: e.GATEWAY_API_KEY, apiKeyFile: e.GATEWAY_API_KEY_FILE },
+    gateway: {
+      baseUrl: e.GATEWAY_BASE_URL,
+      apiKey: e.GATEWAY_API_KEY,
+      apiKeyFile: e.GATEWAY_API_KEY_FILE,
+      simulatedScenario: e.PROMPTREG_SIMULATED_GATEWAY_SCENARIO
+        ? path.resolve(repoRoot, e.PROMPTREG_SIMULATED_GATEWAY_SCENARIO)
+        : undefined,
+    },
   };
 }
 

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const publicUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  let publicUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
   const service = await createService({ config, logger, publicUrl });
 
   const first = await service.registry.reload();
@@ -48,6 +48,11 @@ async function main(): Promise<void> {
   server.headersTimeout = 15_000;
   server.requestTimeout = config.requestTimeoutMs + 5_000;
   server.keepAliveTimeout = 5_000;
+  const bound = server.address();
+  if (bound && typeof bound === "object" && bound.port !== config.port) {
+    publicUrl = publicUrl.replace(/:\d+$/, `:${bound.port}`);
+  }
+  await service.announce(publicUrl);
 
   if (service.gatewayMode === "simulated") {
     logger.warn("simulated gateway: set GATEWAY_API_KEY to call AI Stats");

@@ -26,6 +26,8 @@ export interface Service {
   gatewayMode: "configured" | "simulated";
   /** Set when no client keys are configured outside production. */
   devClient?: DevClient;
+  /** Records the address actually bound (port 0 picks one) in the dev-client file. */
+  announce(publicUrl: string): Promise<void>;
   /** Stops the file watcher and the in-process simulated gateway. */
   close(): Promise<void>;
 }
@@ -80,7 +82,9 @@ export async function createService({
   let mock: MockGateway | undefined;
   let baseUrl = config.gateway.baseUrl;
   if (!config.gateway.apiKey && !config.gateway.apiKeyFile) {
-    mock = await createMockGateway({});
+    mock = await createMockGateway(
+      config.gateway.simulatedScenario ? { scenarioFile: config.gateway.simulatedScenario } : {},
+    );
     baseUrl = mock.url;
   }
   const gateway: GatewayPort = createGatewayClient({
@@ -157,6 +161,9 @@ export async function createService({
     lifecycle,
     gatewayMode: mock ? "simulated" : "configured",
     devClient,
+    announce: async (url) => {
+      if (devClient) await loadOrCreateDevClient({ file: devClient.file, baseUrl: url });
+    },
     close: async () => {
       watcher?.close();
       await mock?.close();
