@@ -102,9 +102,9 @@ const ROWS: Row[] = [
     both: failure(ConnectionError, 3, [50, 100], (e) => expect((e as ConnectionError).phase).toBe("connect")),
   },
   { faults: "delay:ms=20", both: success(1, []) },
-  { faults: "delay:ms=3000,ok", both: success(2, [50]) },
+  { faults: "delay:ms=8000,ok", both: success(2, [50]) },
   {
-    faults: "delay:ms=3000,delay:ms=3000,delay:ms=3000",
+    faults: "delay:ms=8000,delay:ms=8000,delay:ms=8000",
     both: failure(TimeoutError, 3, [50, 100], (e) => expect((e as TimeoutError).deadline).toBe("attempt")),
   },
   {
@@ -163,7 +163,8 @@ beforeAll(async () => {
   h = await startHarness({
     client: {
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000 },
-      timeouts: { attemptMs: 250, idleMs: 250, deadlineMs: 60_000 },
+      // Generous next to the mock's normal latency, since this box is shared; delay/stall faults exceed them.
+      timeouts: { attemptMs: 2_000, idleMs: 2_000, deadlineMs: 60_000 },
       circuitBreaker: false,
       retryBudget: false,
     },
@@ -182,26 +183,31 @@ const cases = ROWS.flatMap((row) =>
 );
 
 describe("fault matrix (real mock gateway)", () => {
-  it.each(cases)("$faults ($mode)", async ({ faults, mode, expected }) => {
-    h.sleeps.length = 0;
-    const outcome = await call(h, { stream: mode === "stream", faults });
-    if (expected.ok) {
-      if (!outcome.ok) throw outcome.error;
-      expect(outcome.result.metadata.attempts).toBe(expected.attempts);
-      if (typeof expected.sleeps === "function") expected.sleeps(h.sleeps);
-      else expect(h.sleeps).toEqual(expected.sleeps);
-      expect(outcome.result.text).toMatch(/^Echo: please echo/);
-      if (mode === "stream") expect(outcome.deltas.join("")).toBe(outcome.result.text);
-      expected.check?.(outcome.result);
-    } else {
-      expect(outcome.ok).toBe(false);
-      const error = outcome.ok ? undefined : outcome.error;
-      expect(expected.error.isInstance(error), String(error)).toBe(true);
-      const gatewayError = error as GatewayError;
-      expect(gatewayError.attempts).toBe(expected.attempts);
-      expect(gatewayError.requestId).toBeTruthy();
-      if (expected.sleeps) expect(h.sleeps).toEqual(expected.sleeps);
-      expected.check?.(gatewayError);
-    }
-  });
+  // Each case has its own client (and so its own recorded sleeps), so cases run concurrently on the one mock.
+  it.concurrent.each(cases)(
+    "$faults ($mode)",
+    async ({ faults, mode, expected }) => {
+      const own = h.fork();
+      const outcome = await call(own, { stream: mode === "stream", faults });
+      if (expected.ok) {
+        if (!outcome.ok) throw outcome.error;
+        expect(outcome.result.metadata.attempts).toBe(expected.attempts);
+        if (typeof expected.sleeps === "function") expected.sleeps(own.sleeps);
+        else expect(own.sleeps).toEqual(expected.sleeps);
+        expect(outcome.result.text).toMatch(/^Echo: please echo/);
+        if (mode === "stream") expect(outcome.deltas.join("")).toBe(outcome.result.text);
+        expected.check?.(outcome.result);
+      } else {
+        expect(outcome.ok).toBe(false);
+        const error = outcome.ok ? undefined : outcome.error;
+        expect(expected.error.isInstance(error), String(error)).toBe(true);
+        const gatewayError = error as GatewayError;
+        expect(gatewayError.attempts).toBe(expected.attempts);
+        expect(gatewayError.requestId).toBeTruthy();
+        if (expected.sleeps) expect(own.sleeps).toEqual(expected.sleeps);
+        expected.check?.(gatewayError);
+      }
+    },
+    30_000,
+  );
 });

@@ -19,6 +19,8 @@ export interface Harness {
   /** Everything a key could leak into: events, errors (inspected with causes), results. */
   captured: string[];
   capture(value: unknown): void;
+  /** A new client (own sleeps and events) on the same mock, sharing `captured`; for concurrent tests. */
+  fork(client?: Partial<GatewayClientOptions>): Harness;
   close(): Promise<void>;
 }
 
@@ -32,8 +34,6 @@ export async function startHarness({
   realSleep?: boolean;
 } = {}): Promise<Harness> {
   const mock = await createMockGateway({ apiKey: KEY, ...mockOptions });
-  const events: GatewayEvent[] = [];
-  const sleeps: number[] = [];
   const captured: string[] = [];
   const capture = (value: unknown) => {
     captured.push(inspect(value, { depth: 8, showHidden: true }));
@@ -44,24 +44,30 @@ export async function startHarness({
     }
     if (value instanceof Error) captured.push(value.message, String(value.stack));
   };
-  const options: GatewayClientOptions = {
-    baseUrl: mock.url,
-    apiKey: KEY,
-    random: () => 0.5,
-    events: (event) => {
-      events.push(event);
-      capture(event);
-    },
-    ...clientOptions,
-  };
-  if (!realSleep && clientOptions.sleep === undefined) {
-    options.sleep = async (ms) => {
-      sleeps.push(ms);
+  const build = (overrides: Partial<GatewayClientOptions>): Harness => {
+    const events: GatewayEvent[] = [];
+    const sleeps: number[] = [];
+    const options: GatewayClientOptions = {
+      baseUrl: mock.url,
+      apiKey: KEY,
+      random: () => 0.5,
+      events: (event) => {
+        events.push(event);
+        capture(event);
+      },
+      ...clientOptions,
+      ...overrides,
     };
-  }
-  const client = createGatewayClient(options);
-  capture(client);
-  return { mock, client, events, sleeps, captured, capture, close: () => mock.close() };
+    if (!realSleep && options.sleep === undefined) {
+      options.sleep = async (ms) => {
+        sleeps.push(ms);
+      };
+    }
+    const client = createGatewayClient(options);
+    capture(client);
+    return { mock, client, events, sleeps, captured, capture, fork: build, close: () => mock.close() };
+  };
+  return build({});
 }
 
 /** Runs a plain or streamed call; returns the result or the error, and records both for the key check. */

@@ -39,7 +39,7 @@ beforeAll(async () => {
   h = await startHarness({
     client: {
       retry: { maxAttempts: 2 },
-      timeouts: { attemptMs: 200, idleMs: 200 },
+      timeouts: { attemptMs: 1_500, idleMs: 1_500 },
       circuitBreaker: { consecutiveFailures: 2 },
       retryBudget: { ratio: 0, minRetries: 20 },
     },
@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe("key hygiene", () => {
-  it("keeps the full key out of every log line, event, error and result", async () => {
+  it("keeps the full key out of every log line, event, error and result", { timeout: 60_000 }, async () => {
     const faults = [
       "ok",
       "500,500",
@@ -80,7 +80,7 @@ describe("key hygiene", () => {
       "401",
       "403",
       "reset,reset",
-      "delay:ms=1000,delay:ms=1000",
+      "delay:ms=5000,delay:ms=5000",
       "stall:after=1",
       "cut:after=1",
       "malformed",
