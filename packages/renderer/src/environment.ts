@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import Handlebars, { type HelperOptions } from "handlebars";
 import { BUILTIN_BLOCK_HELPERS, BUILTIN_HELPERS, type HelperSpec } from "./helpers.js";
 
 /** A custom helper: positional arguments, then Handlebars' options object last. */
@@ -23,17 +23,37 @@ export class MissingLookup extends Error {
 /** Arity of every helper a template may call, for compile-time checks and lints. */
 export type HelperArity = ReadonlyMap<string, { minArgs: number; maxArgs: number }>;
 
+/** Wraps whatever a message threw with the index of the message being rendered. */
+export class MessageFailure extends Error {
+  constructor(
+    readonly messageIndex: number,
+    override readonly cause: unknown,
+  ) {
+    super(`messages[${messageIndex}] failed`);
+    this.name = "MessageFailure";
+  }
+}
+
 export interface RenderEnvironment {
   /** Parses with whitespace control applied; `source` names the partial (or "" for a message). */
   parse(content: string, source: string): hbs.AST.Program;
   /** Compiles a parsed template eagerly (Handlebars' own `compile` would defer errors to the first render). */
   compile(ast: hbs.AST.Program): HandlebarsTemplateDelegate;
+  /**
+   * Compiles the messages of one version into a single template, so a render runs Handlebars once (its
+   * per-call setup is a fixed cost) while each message is still rendered from its own source, separately.
+   */
+  compileMessages(asts: hbs.AST.Program[]): HandlebarsTemplateDelegate;
+  /** Renders a template from `compileMessages` into one string per message. Throws `MessageFailure`. */
+  renderMessages(template: HandlebarsTemplateDelegate, data: unknown, count: number): string[];
   registerPartial(name: string, template: HandlebarsTemplateDelegate): void;
   readonly helpers: HelperArity;
   /** Number of templates compiled so far (messages and partials). */
   readonly compilations: number;
 }
 
+// Neither name can be written in a template: both contain a space, which Handlebars identifiers cannot.
+const MESSAGE_BLOCK = "promptreg message";
 // Not a valid Handlebars identifier (it contains spaces), so no template can call it, and not a function, so
 // Handlebars does not wrap it per render.
 const INTERNALS = "promptreg internals";
@@ -86,6 +106,7 @@ const lookups = {
 // here, narrowly. Handlebars documents subclassing JavaScriptCompiler to change how names are looked up.
 interface JsCompilerBase {
   options: Record<string, unknown>;
+  nameLookup(parent: unknown, name: string, type: string): unknown;
   source: { currentLocation?: { source?: string; start: { line: number; column: number } } };
   useBlockParams: boolean;
   popStack(): unknown;
@@ -141,6 +162,14 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
       this.push([target, rest.length === 1 ? ".n1(" : ".nn(", base, ",", path, ",", site, ",", prefix, ")"]);
     }
 
+    // Helpers are read from one table owned by the environment instead of Handlebars' per-render copy of
+    // `env.helpers` (which wraps every helper in a new closure on every render; with ~20 helpers that was
+    // half the cost of a hot render).
+    override nameLookup(parent: unknown, name: string, type: string): unknown {
+      if (type !== "helper") return super.nameLookup(parent, name, type);
+      return [`helpers[${JSON.stringify(INTERNALS)}].h[`, JSON.stringify(name), "]"];
+    }
+
     override lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void {
       this.useBlockParams = true;
       this.push(["blockParams[", String(blockParamId[0]), "][", String(blockParamId[1]), "]"]);
@@ -164,6 +193,12 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
   internals.Compiler = BlockParamAwareCompiler;
 }
 
+// Prototype access stays off (the Handlebars 4.6+ defaults, stated explicitly so an upgrade cannot flip them).
+const RUNTIME_OPTIONS = Object.freeze({
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+});
+
 const HELPER_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Every helper a template may call (built-ins plus the given custom names), with its arity. */
@@ -183,16 +218,21 @@ export function createEnvironment(
 ): RenderEnvironment {
   const hbs = Handlebars.create();
   installStrictCompilers(hbs);
-  // `log` would write template data to the console; prompts have no business logging.
-  hbs.unregisterHelper("log");
-  hbs.unregisterHelper("lookup");
-  const arity = new Map<string, { minArgs: number; maxArgs: number }>(Object.entries(BUILTIN_BLOCK_HELPERS));
-  const knownHelpers: Record<string, boolean> = { log: false };
-  for (const [name, helper] of Object.entries(BUILTIN_HELPERS) as [string, HelperSpec][]) {
-    hbs.registerHelper(name, helper.fn);
-    arity.set(name, { minArgs: helper.minArgs, maxArgs: helper.maxArgs });
-    knownHelpers[name] = true;
-  }
+  const builtins = hbs.helpers as Record<string, CustomHelper>;
+  const table: Record<string, CustomHelper> = Object.create(null);
+  table.if = builtins.if!;
+  table.each = builtins.each!;
+  table.with = builtins.with!;
+  // Handlebars' `unless` calls `instance.helpers.if`, which is no longer there.
+  table.unless = function unless(this: unknown, conditional: unknown, options: unknown) {
+    const { fn, inverse, hash } = options as { fn: unknown; inverse: unknown; hash: unknown };
+    return table.if!.call(this, conditional, { fn: inverse, inverse: fn, hash });
+  };
+  for (const [name, helper] of Object.entries(BUILTIN_HELPERS) as [string, HelperSpec][])
+    table[name] = helper.fn;
+  const arity = new Map<string, { minArgs: number; maxArgs: number }>(helperArity());
+  const knownHelpers: Record<string, boolean> = { log: false, lookup: true };
+  for (const name of arity.keys()) knownHelpers[name] = true;
   for (const [name, helper] of Object.entries(customHelpers)) {
     if (!HELPER_NAME.test(name) || arity.has(name) || name === "log") {
       throw new TypeError(
@@ -200,11 +240,29 @@ export function createEnvironment(
       );
     }
     if (typeof helper !== "function") throw new TypeError(`Helper "${name}" must be a function.`);
-    hbs.registerHelper(name, helper);
+    table[name] = helper;
     arity.set(name, { minArgs: 0, maxArgs: Number.POSITIVE_INFINITY });
     knownHelpers[name] = true;
   }
-  (hbs.helpers as Record<string, unknown>)[INTERNALS] = lookups;
+  // The block each message is wrapped in by compileMessages: renders its body into the current sink.
+  let sink: string[] | undefined;
+  table[MESSAGE_BLOCK] = function message(this: unknown, index: unknown, options: unknown) {
+    const i = index as number;
+    try {
+      // A program of a single mustache returns the value itself, not a string (Handlebars' "simple" path).
+      const out: unknown = (options as HelperOptions).fn(this);
+      sink![i] = typeof out === "string" ? out : out === null || out === undefined ? "" : String(out);
+    } catch (error) {
+      throw error instanceof MessageFailure ? error : new MessageFailure(i, error);
+    }
+    return "";
+  };
+  knownHelpers[MESSAGE_BLOCK] = true;
+  // Only the hooks Handlebars itself needs stay registered (and so are copied per render).
+  for (const name of Object.keys(hbs.helpers)) {
+    if (name !== "helperMissing" && name !== "blockHelperMissing") hbs.unregisterHelper(name);
+  }
+  (hbs.helpers as Record<string, unknown>)[INTERNALS] = { ...lookups, h: table };
 
   const compileOptions = {
     data: true,
@@ -230,6 +288,31 @@ export function createEnvironment(
         true,
       );
       return hbs.template(spec);
+    },
+    compileMessages(asts) {
+      const wrapper = hbs.parse(
+        asts.map((_, i) => `{{#promptreg_message ${i}}}{{/promptreg_message}}`).join(""),
+      );
+      wrapper.body.forEach((statement, i) => {
+        const block = statement as hbs.AST.BlockStatement;
+        const path = block.path as hbs.AST.PathExpression;
+        path.parts = [MESSAGE_BLOCK];
+        path.original = MESSAGE_BLOCK;
+        block.program = asts[i]!;
+      });
+      return this.compile(wrapper);
+    },
+    renderMessages(template, data, count) {
+      const previous = sink;
+      const out: string[] = new Array(count);
+      sink = out;
+      try {
+        template(data, RUNTIME_OPTIONS);
+      } finally {
+        // Restored, not cleared: a custom helper may render another template re-entrantly.
+        sink = previous;
+      }
+      return out;
     },
     registerPartial(name, template) {
       hbs.registerPartial(name, template);

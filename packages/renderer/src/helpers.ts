@@ -51,20 +51,9 @@ export const BUILTIN_BLOCK_HELPERS: Readonly<Record<string, { minArgs: number; m
   with: { minArgs: 1, maxArgs: 1 },
 };
 
-function split(args: unknown[]): { values: unknown[]; options: HelperOptions & { loc?: HelperLocation } } {
-  return {
-    values: args.slice(0, -1),
-    options: args[args.length - 1] as HelperOptions & { loc?: HelperLocation },
-  };
-}
+type Options = HelperOptions & { loc?: HelperLocation };
 
-function required(
-  name: string,
-  values: unknown[],
-  index: number,
-  options: { loc?: HelperLocation },
-): unknown {
-  const value = values[index];
+function required(name: string, value: unknown, index: number, options: Options): unknown {
   if (value === undefined) throw new HelperArgumentMissing(name, index, options.loc);
   return value;
 }
@@ -94,11 +83,6 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
 
-/** Unicode-aware so `truncate` never cuts a surrogate pair in half. */
-function codePoints(value: string): string[] {
-  return Array.from(value);
-}
-
 const spec = (minArgs: number, maxArgs: number, usage: string, fn: HelperFn): HelperSpec => ({
   fn,
   minArgs,
@@ -111,120 +95,141 @@ const spec = (minArgs: number, maxArgs: number, usage: string, fn: HelperFn): He
  * render as a silent empty string; the comparison helpers and `default` accept it, because guarding is
  * what they are for.
  */
+// Helpers take positional parameters (no rest arrays): they run per item inside `#each` on the hot path.
+// Arity is checked when a template compiles, so for fixed-arity helpers the options object is always in
+// the same position; helpers with an optional argument tell the two shapes apart by argument count.
+/**
+ * The built-in helpers. Value helpers refuse `undefined` (a missing optional value) so it can never
+ * render as a silent empty string; the comparison helpers and `default` accept it, because guarding is
+ * what they are for.
+ */
 export const BUILTIN_HELPERS: Readonly<Record<string, HelperSpec>> = {
-  json: spec(1, 2, "{{json value}} or {{json value 2}}: JSON.stringify, optional indent", (...args) => {
-    const { values, options } = split(args);
-    const value = required("json", values, 0, options);
-    const indent = values[1] === undefined ? undefined : integer("json", values[1], options);
+  json: spec(1, 2, "{{json value}} or {{json value 2}}: JSON.stringify, optional indent", function json(
+    value: unknown,
+    indentOrOptions: unknown,
+    maybeOptions?: unknown,
+  ) {
+    const hasIndent = arguments.length === 3;
+    const options = (hasIndent ? maybeOptions : indentOrOptions) as Options;
+    required("json", value, 0, options);
+    const indent = hasIndent
+      ? integer("json", required("json", indentOrOptions, 1, options), options)
+      : undefined;
     return JSON.stringify(value, null, indent);
-  }),
-  join: spec(1, 2, '{{join items ", "}}: joins an array of scalars (default separator ", ")', (...args) => {
-    const { values, options } = split(args);
-    const list = required("join", values, 0, options);
+  } as HelperFn),
+  join: spec(1, 2, '{{join items ", "}}: joins an array of scalars (default separator ", ")', function join(
+    list: unknown,
+    separatorOrOptions: unknown,
+    maybeOptions?: unknown,
+  ) {
+    const hasSeparator = arguments.length === 3;
+    const options = (hasSeparator ? maybeOptions : separatorOrOptions) as Options;
+    required("join", list, 0, options);
     if (!Array.isArray(list)) {
       throw new HelperArgumentInvalid("join", `expected an array, got ${describe(list)}`, options.loc);
     }
-    const separator = values[1] === undefined ? ", " : text("join", values[1], options);
-    return list.map((item) => text("join", item, options)).join(separator);
-  }),
-  eq: spec(2, 2, "{{#if (eq a b)}}: strict equality", (...args) => {
-    const { values } = split(args);
-    return values[0] === values[1];
-  }),
-  ne: spec(2, 2, "{{#if (ne a b)}}: strict inequality", (...args) => {
-    const { values } = split(args);
-    return values[0] !== values[1];
-  }),
-  and: spec(2, Number.POSITIVE_INFINITY, "{{#if (and a b)}}: true when every argument is truthy", (...args) =>
-    split(args).values.every(Boolean),
-  ),
-  or: spec(2, Number.POSITIVE_INFINITY, "{{#if (or a b)}}: true when any argument is truthy", (...args) =>
-    split(args).values.some(Boolean),
-  ),
-  not: spec(1, 1, "{{#if (not a)}}: negation", (...args) => !split(args).values[0]),
-  default: spec(
-    2,
-    2,
-    '{{default value "fallback"}}: fallback when value is undefined, null or ""',
-    (...args) => {
-      const { values } = split(args);
-      const value = values[0];
-      return value === undefined || value === null || value === "" ? values[1] : value;
-    },
-  ),
-  truncate: spec(2, 2, '{{truncate text 200}}: at most n characters, ending in "…" when cut', (...args) => {
-    const { values, options } = split(args);
-    const value = text("truncate", required("truncate", values, 0, options), options);
-    const limit = integer("truncate", required("truncate", values, 1, options), options);
-    const chars = codePoints(value);
-    if (chars.length <= limit) return value;
-    return limit === 0 ? "" : `${chars.slice(0, limit - 1).join("")}…`;
-  }),
-  upper: spec(1, 1, "{{upper text}}: upper case", (...args) => {
-    const { values, options } = split(args);
-    return text("upper", required("upper", values, 0, options), options).toUpperCase();
-  }),
-  lower: spec(1, 1, "{{lower text}}: lower case", (...args) => {
-    const { values, options } = split(args);
-    return text("lower", required("lower", values, 0, options), options).toLowerCase();
-  }),
-  trim: spec(1, 1, "{{trim text}}: strips surrounding whitespace", (...args) => {
-    const { values, options } = split(args);
-    return text("trim", required("trim", values, 0, options), options).trim();
-  }),
-  length: spec(
-    1,
-    1,
-    "{{length list}}: items of an array, characters of a string, keys of an object",
-    (...args) => {
-      const { values, options } = split(args);
-      const value = required("length", values, 0, options);
-      if (typeof value === "string") return codePoints(value).length;
-      if (Array.isArray(value)) return value.length;
-      if (value !== null && typeof value === "object") return Object.keys(value).length;
-      throw new HelperArgumentInvalid(
-        "length",
-        `expected a string, array or object, got ${describe(value)}`,
-        options.loc,
-      );
-    },
-  ),
-  add: spec(2, 2, "{{add @index 1}}: sum of two numbers (1-based numbering)", (...args) => {
-    const { values, options } = split(args);
-    const a = required("add", values, 0, options);
-    const b = required("add", values, 1, options);
-    if (typeof a !== "number" || typeof b !== "number") {
-      throw new HelperArgumentInvalid(
-        "add",
-        `expected two numbers, got ${describe(a)} and ${describe(b)}`,
-        options.loc,
-      );
+    const separator = hasSeparator
+      ? text("join", required("join", separatorOrOptions, 1, options), options)
+      : ", ";
+    let out = "";
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) out += separator;
+      out += text("join", list[i], options);
     }
-    return a + b;
+    return out;
+  } as HelperFn),
+  eq: spec(2, 2, "{{#if (eq a b)}}: strict equality", ((a: unknown, b: unknown) => a === b) as HelperFn),
+  ne: spec(2, 2, "{{#if (ne a b)}}: strict inequality", ((a: unknown, b: unknown) => a !== b) as HelperFn),
+  and: spec(
+    2,
+    Number.POSITIVE_INFINITY,
+    "{{#if (and a b)}}: true when every argument is truthy",
+    function and() {
+      for (let i = 0; i < arguments.length - 1; i++) if (!arguments[i]) return false;
+      return true;
+    },
+  ),
+  or: spec(2, Number.POSITIVE_INFINITY, "{{#if (or a b)}}: true when any argument is truthy", function or() {
+    for (let i = 0; i < arguments.length - 1; i++) if (arguments[i]) return true;
+    return false;
   }),
+  not: spec(1, 1, "{{#if (not a)}}: negation", ((a: unknown) => !a) as HelperFn),
+  default: spec(2, 2, '{{default value "fallback"}}: fallback when value is undefined, null or ""', ((
+    value: unknown,
+    fallback: unknown,
+  ) => (value === undefined || value === null || value === "" ? fallback : value)) as HelperFn),
+  truncate: spec(2, 2, '{{truncate text 200}}: at most n characters, ending in "…" when cut', ((
+    value: unknown,
+    limit: unknown,
+    options: Options,
+  ) => {
+    const whole = text("truncate", required("truncate", value, 0, options), options);
+    const n = integer("truncate", required("truncate", limit, 1, options), options);
+    // Cheap exit before splitting into code points: n UTF-16 units never hold more than n code points.
+    if (whole.length <= n) return whole;
+    const chars = Array.from(whole);
+    if (chars.length <= n) return whole;
+    return n === 0 ? "" : `${chars.slice(0, n - 1).join("")}…`;
+  }) as HelperFn),
+  upper: spec(1, 1, "{{upper text}}: upper case", ((value: unknown, options: Options) =>
+    text("upper", required("upper", value, 0, options), options).toUpperCase()) as HelperFn),
+  lower: spec(1, 1, "{{lower text}}: lower case", ((value: unknown, options: Options) =>
+    text("lower", required("lower", value, 0, options), options).toLowerCase()) as HelperFn),
+  trim: spec(1, 1, "{{trim text}}: strips surrounding whitespace", ((value: unknown, options: Options) =>
+    text("trim", required("trim", value, 0, options), options).trim()) as HelperFn),
+  length: spec(1, 1, "{{length list}}: items of an array, characters of a string, keys of an object", ((
+    value: unknown,
+    options: Options,
+  ) => {
+    required("length", value, 0, options);
+    if (typeof value === "string") return Array.from(value).length;
+    if (Array.isArray(value)) return value.length;
+    if (value !== null && typeof value === "object") return Object.keys(value).length;
+    throw new HelperArgumentInvalid(
+      "length",
+      `expected a string, array or object, got ${describe(value)}`,
+      options.loc,
+    );
+  }) as HelperFn),
+  add: spec(2, 2, "{{add @index 1}}: sum of two numbers (1-based numbering)", ((
+    a: unknown,
+    b: unknown,
+    options: Options,
+  ) => {
+    if (typeof a === "number" && typeof b === "number") return a + b;
+    required("add", a, 0, options);
+    required("add", b, 1, options);
+    throw new HelperArgumentInvalid(
+      "add",
+      `expected two numbers, got ${describe(a)} and ${describe(b)}`,
+      options.loc,
+    );
+  }) as HelperFn),
   // Replaces Handlebars' `lookup`, which reads through its own prototype checks and logs a warning
   // to the console when it blocks one; this one reads own properties only.
-  lookup: spec(2, 2, "{{lookup scores name}}: the property (or index) named by a value", (...args) => {
-    const { values } = split(args);
-    const [target, key] = values;
+  lookup: spec(2, 2, "{{lookup scores name}}: the property (or index) named by a value", ((
+    target: unknown,
+    key: unknown,
+  ) => {
     if (target === null || (typeof target !== "object" && typeof target !== "string")) return undefined;
     if (typeof key !== "string" && typeof key !== "number") return undefined;
     const name = String(key);
     return Object.hasOwn(target as object, name) ? (target as Record<string, unknown>)[name] : undefined;
-  }),
+  }) as HelperFn),
   indent: spec(
     1,
     2,
     "{{indent text 4}}: prefixes every non-empty line with n spaces (default 2)",
-    (...args) => {
-      const { values, options } = split(args);
-      const value = text("indent", required("indent", values, 0, options), options);
-      const width = values[1] === undefined ? 2 : integer("indent", values[1], options);
+    function indent(value: unknown, widthOrOptions: unknown, maybeOptions?: unknown) {
+      const hasWidth = arguments.length === 3;
+      const options = (hasWidth ? maybeOptions : widthOrOptions) as Options;
+      const body = text("indent", required("indent", value, 0, options), options);
+      const width = hasWidth ? integer("indent", required("indent", widthOrOptions, 1, options), options) : 2;
       const pad = " ".repeat(width);
-      return value
+      return body
         .split("\n")
         .map((line) => (line === "" ? line : pad + line))
         .join("\n");
-    },
+    } as HelperFn,
   ),
 };

@@ -2,6 +2,7 @@ import type { JsonSchema, Registry, Role, TemplateRef, TemplateVersion } from "@
 import {
   type CustomHelper,
   createEnvironment,
+  MessageFailure,
   MissingLookup,
   type RenderEnvironment,
 } from "./environment.js";
@@ -32,7 +33,10 @@ export interface RenderResult {
 }
 
 export interface RendererOptions {
-  /** Only `resolve` and `partials` are used. The registry must be immutable: compiled partials are kept. */
+  /**
+   * Only `resolve` and `partials` are used. The registry must be immutable (as loaded registries are):
+   * compiled partials and the version each reference string resolved to are kept.
+   */
   registry: Pick<Registry, "resolve" | "partials">;
   /** Extra helpers, by name. Names of built-in helpers cannot be reused. */
   helpers?: Readonly<Record<string, CustomHelper>>;
@@ -67,26 +71,33 @@ export interface Renderer {
 
 interface CompiledMessage {
   role: Role;
-  template: HandlebarsTemplateDelegate;
   ast: hbs.AST.Program;
 }
 
-type CompiledVersion = { ok: true; messages: CompiledMessage[] } | { ok: false; error: RenderError };
+type CompiledVersion =
+  | { ok: true; messages: CompiledMessage[]; template: HandlebarsTemplateDelegate }
+  | { ok: false; error: RenderError };
 
 interface CompiledPartial {
   ast: hbs.AST.Program;
 }
 
-// Prototype access stays off (the Handlebars 4.6+ defaults, stated explicitly so an upgrade cannot flip them).
-const RUNTIME_OPTIONS = Object.freeze({
-  allowProtoPropertiesByDefault: false,
-  allowProtoMethodsByDefault: false,
-});
-
 export function createRenderer({ registry, helpers, cacheSize = 1000 }: RendererOptions): Renderer {
   const environment = createEnvironment(helpers);
   const cache = new LruCache<string, CompiledVersion>(cacheSize);
   const partials = new Map<string, CompiledPartial>();
+  // Resolving a reference string parses it and may run semver matching; an immutable registry always
+  // answers the same, so each string is resolved once.
+  const resolvedRefs = new LruCache<string, TemplateVersion>(cacheSize);
+  const resolve = (ref: string | TemplateRef): TemplateVersion => {
+    if (typeof ref !== "string") return registry.resolve(ref);
+    let version = resolvedRefs.get(ref);
+    if (version === undefined) {
+      version = registry.resolve(ref);
+      resolvedRefs.set(ref, version);
+    }
+    return version;
+  };
   let cacheHits = 0;
   let cacheMisses = 0;
 
@@ -99,7 +110,7 @@ export function createRenderer({ registry, helpers, cacheSize = 1000 }: Renderer
     cacheMisses++;
     let compiled: CompiledVersion;
     try {
-      compiled = { ok: true, messages: compileVersion({ version, environment, registry, partials }) };
+      compiled = { ok: true, ...compileVersion({ version, environment, registry, partials }) };
     } catch (error) {
       if (!RenderError.isInstance(error)) throw error;
       // A broken template stays broken: remember the error instead of recompiling on every request.
@@ -111,7 +122,7 @@ export function createRenderer({ registry, helpers, cacheSize = 1000 }: Renderer
 
   return {
     render(ref, input) {
-      return renderVersion(registry.resolve(ref), input);
+      return renderVersion(resolve(ref), input);
     },
     renderVersion(version, input) {
       return renderVersion(version, input);
@@ -121,7 +132,7 @@ export function createRenderer({ registry, helpers, cacheSize = 1000 }: Renderer
       if (!compiled.ok) throw compiled.error;
     },
     parseOutput(ref, text) {
-      return validateOutput(registry.resolve(ref), text);
+      return validateOutput(resolve(ref), text);
     },
     stats() {
       return { compilations: environment.compilations, cacheHits, cacheMisses, cachedVersions: cache.size };
@@ -139,17 +150,19 @@ export function createRenderer({ registry, helpers, cacheSize = 1000 }: Renderer
         issues: toIssues(parsed.error.issues),
       });
     }
-    const data = parsed.data;
-    const messages: RenderedMessage[] = new Array(compiled.messages.length);
-    for (let index = 0; index < compiled.messages.length; index++) {
-      const message = compiled.messages[index]!;
-      let content: string;
-      try {
-        content = message.template(data, RUNTIME_OPTIONS);
-      } catch (error) {
-        throw translateRuntimeError({ error, version, messageIndex: index, message, partials });
-      }
-      messages[index] = { role: message.role, content };
+    const count = compiled.messages.length;
+    let contents: string[];
+    try {
+      contents = environment.renderMessages(compiled.template, parsed.data, count);
+    } catch (failure) {
+      const messageIndex = failure instanceof MessageFailure ? failure.messageIndex : 0;
+      const error = failure instanceof MessageFailure ? failure.cause : failure;
+      const message = compiled.messages[messageIndex]!;
+      throw translateRuntimeError({ error, version, messageIndex, message, partials });
+    }
+    const messages: RenderedMessage[] = new Array(count);
+    for (let index = 0; index < count; index++) {
+      messages[index] = { role: compiled.messages[index]!.role, content: contents[index]! };
     }
     const result: RenderResult = {
       ref: { id: version.id, version: version.version, hash: version.hash },
@@ -168,23 +181,41 @@ function compileVersion(options: {
   environment: RenderEnvironment;
   registry: Pick<Registry, "partials">;
   partials: Map<string, CompiledPartial>;
-}): CompiledMessage[] {
+}): { messages: CompiledMessage[]; template: HandlebarsTemplateDelegate } {
   const { version, environment, registry, partials } = options;
-  return version.messages.map((message, messageIndex) => {
+  const messages = version.messages.map((message, messageIndex) => {
     const site = { version, messageIndex };
     const ast = parseSource({ environment, content: message.content, source: "", site });
-    failOnFindings(
-      checkTemplate(ast, { helpers: environment.helpers, hasPartial: (n) => registry.partials.has(n) }),
-      {
-        ...site,
-        environment,
-      },
-    );
+    const findings = checkTemplate(ast, {
+      helpers: environment.helpers,
+      hasPartial: (name) => registry.partials.has(name),
+    });
+    failOnFindings(findings, { ...site, environment });
     for (const name of usedPartials(ast)) {
       ensurePartial({ name, stack: [], environment, registry, partials, site });
     }
-    return { role: message.role, ast, template: compileAst(environment, ast, site, undefined) };
+    return { role: message.role, ast };
   });
+  let template: HandlebarsTemplateDelegate;
+  try {
+    template = environment.compileMessages(messages.map((message) => message.ast));
+  } catch {
+    // Attribute the failure to a message: compile them one by one (only ever on this error path).
+    messages.forEach((message, messageIndex) => {
+      compileAst(environment, message.ast, { version, messageIndex }, undefined);
+    });
+    throw compileError(
+      { version, messageIndex: 0 },
+      {
+        reason: "syntax",
+        line: 1,
+        column: 1,
+        detail: "the messages could not be compiled together",
+        hint: "Report this as a bug in promptreg.",
+      },
+    );
+  }
+  return { messages, template };
 }
 
 interface Site {
