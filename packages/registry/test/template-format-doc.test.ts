@@ -1,7 +1,7 @@
 // Runs the examples of docs/template-format.md against the real loader, so the spec cannot drift from the code.
 // The conventions (file=, case=, expect-error=, at=, `text resolve` blocks) are described at the end of that document.
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -85,6 +85,25 @@ describe("docs/template-format.md", () => {
     for (const block of fileBlocks) {
       expect(block.content.length, `empty block at doc line ${block.line}`).toBeGreaterThan(0);
     }
+  });
+
+  it("documents only problem codes the loader really emits", () => {
+    // The "Problem codes" table must not drift: each code in it appears as a string literal in the registry source.
+    const doc = readFileSync(DOC_PATH, "utf8");
+    const table = doc.slice(doc.indexOf("### Problem codes"), doc.indexOf("## How this document is tested"));
+    const documented = [...table.matchAll(/^\| `([a-z_]+)`/gm)].map((match) => match[1]!);
+    expect(documented.length).toBeGreaterThanOrEqual(30);
+    const srcDir = fileURLToPath(new URL("../src/", import.meta.url));
+    const source = readdirSync(srcDir, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+      .map((file) => readFileSync(path.join(srcDir, file), "utf8"))
+      .join("\n");
+    const unknown = documented.filter((code) => !source.includes(`"${code}"`));
+    expect(unknown, "codes in docs/template-format.md that packages/registry/src never emits").toEqual([]);
+    // And every code the failing examples expect is in the table.
+    const expected = fileBlocks.flatMap((block) => block.attributes["expect-error"]?.split(",") ?? []);
+    expect(expected.filter((code) => !documented.includes(code))).toEqual([]);
   });
 
   describe("the complete example tree", () => {
