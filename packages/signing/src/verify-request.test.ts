@@ -153,6 +153,32 @@ describe("verifyRequest", () => {
     );
   });
 
+  it("gives the right reason for any single-byte change of the timestamp or nonce header (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("X-Promptreg-Timestamp", "X-Promptreg-Nonce"),
+        fc.nat(),
+        fc.nat(),
+        async (name, index, delta) => {
+          const { headers } = request();
+          const changed = mutate(headers[name]!, index, delta);
+          const result = await verify({ headers: { ...headers, [name]: changed } });
+          let expected: string;
+          if (name === "X-Promptreg-Timestamp") {
+            if (!/^[0-9]{1,12}$/.test(changed)) expected = "missing_headers";
+            else if (Math.abs(Number(changed) - NOW_S) > 300) expected = "stale_timestamp";
+            else expected = "signature_mismatch";
+          } else {
+            expected = /^[A-Za-z0-9_-]{22,128}$/.test(changed) ? "signature_mismatch" : "missing_headers";
+          }
+          // A well-formed but different value is caught by the HMAC, which blames the signature header.
+          const header = expected === "signature_mismatch" ? "X-Promptreg-Signature" : name;
+          expect(result).toMatchObject({ ok: false, reason: expected, header });
+        },
+      ),
+    );
+  });
+
   it("rejects timestamps outside the window as stale, in either direction (property)", async () => {
     await fc.assert(
       fc.asyncProperty(
