@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFaultSteps } from "../src/index.js";
+import { resolveOptions } from "../src/options.js";
 import { gatewayErrorBody } from "../src/reply/error-body.js";
 
 // docs/mock-gateway.md is the user-facing contract; these tests execute its tables so docs and code cannot drift.
@@ -69,5 +70,13 @@ describe("docs/mock-gateway.md", () => {
       expect(error.reason).toBe(code(reason!));
       expect(error.failed_providers).toEqual(code(failed!) === "[]" ? [] : ["p"]);
     }
+  });
+
+  it("every option in the options table is a real option, and an unknown one is rejected", () => {
+    const names = tableAfter("## Options").map(([name]) => code(name!));
+    expect(names).toContain("faultRate");
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect(() => resolveOptions({ [name]: undefined })).not.toThrow();
+    expect(() => resolveOptions({ faultRat: 0.1 } as never)).toThrow(/faultRat/);
   });
 });

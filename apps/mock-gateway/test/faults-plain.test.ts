@@ -167,7 +167,10 @@ describe("connection faults (plain)", () => {
       const res = await chat(gateway, faults(step, step));
       expect(res.status).toBe(200);
       expect(res.headers.get("x-mock-step")).toBe(step);
-      expect(await res.json()).toMatchObject({ object: "chat.completion", choices: [{ finish_reason: "stop" }] });
+      expect(await res.json()).toMatchObject({
+        object: "chat.completion",
+        choices: [{ finish_reason: "stop" }],
+      });
     }
   });
 });
