@@ -24,3 +24,4 @@ export {
   type ValidationReport,
   validateTemplates,
 } from "./validation-report.js";
+export { formatVersionDetails, versionDetails } from "./version-details.js";

@@ -4,6 +4,7 @@ import { runBuild } from "./commands/build.js";
 import { runList } from "./commands/list.js";
 import { runNew } from "./commands/new.js";
 import { runRender } from "./commands/render.js";
+import { runShow } from "./commands/show.js";
 import { runValidate } from "./commands/validate.js";
 import { CliError } from "./errors/cli-error.js";
 import { UsageError } from "./errors/usage-error.js";
@@ -16,6 +17,7 @@ const commands: Record<CommandName, Command> = {
   validate: runValidate,
   list: runList,
   render: runRender,
+  show: runShow,
   new: runNew,
   build: runBuild,
 };

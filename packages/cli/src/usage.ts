@@ -25,6 +25,13 @@ Renders a template reference (id, id@1.2.0, id@^1, id@production) to chat messag
   --example <name>  use one of the version's examples as the input
   --json            print the full render result as JSON
   --dir <path>      template root (default: templates)`,
+  show: `Usage: promptreg show <ref> [--json] [--dir templates]
+
+Shows what a reference resolves to: version, status, hash, owners, model, changelog,
+the input and output JSON Schemas, and the names of the examples.
+
+  --json         print the version (without compiled schemas) as JSON
+  --dir <path>   template root (default: templates)`,
   new: `Usage: promptreg new <id> [--dir templates] [--owner you@example.com]
 
 Scaffolds <dir>/<id>/1.0.0.yaml: a valid draft template to edit. Never overwrites.
@@ -48,6 +55,7 @@ Commands:
   validate   check templates, labels and partials; lint variables against schemas
   list       list templates with their versions and labels
   render     render a template reference to chat messages
+  show       show a version's metadata, input and output schemas
   new        scaffold a new template
   build      write bundle.json and TypeScript types
 
