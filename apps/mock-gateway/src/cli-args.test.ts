@@ -10,6 +10,7 @@ describe("parseCliArgs", () => {
       scenario: undefined,
       faultRate: undefined,
       seed: undefined,
+      faultKinds: undefined,
       help: false,
     });
     expect(
@@ -26,6 +27,7 @@ describe("parseCliArgs", () => {
         "9",
       ]),
     ).toMatchObject({ port: 0, host: "::1", scenario: "s.yaml", faultRate: 0.1, seed: 9 });
+    expect(parseCliArgs(["--fault-kinds", "500,reset"]).faultKinds).toBe("500,reset");
   });
 
   it("drops the `--` that `pnpm start -- --port 4010` passes through", () => {

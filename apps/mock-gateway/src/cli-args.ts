@@ -7,6 +7,8 @@ export interface CliArgs {
   scenario: string | undefined;
   faultRate: number | undefined;
   seed: number | undefined;
+  /** Comma-separated steps, validated later with the other options. */
+  faultKinds: string | undefined;
   help: boolean;
 }
 
@@ -37,6 +39,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         scenario: { type: "string" },
         "fault-rate": { type: "string" },
         seed: { type: "string" },
+        "fault-kinds": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -57,6 +60,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     scenario: text("scenario"),
     faultRate: number("--fault-rate", text("fault-rate"), (n) => n >= 0 && n <= 1, "a number from 0 to 1"),
     seed: number("--seed", text("seed"), isInteger, "an integer"),
+    faultKinds: text("fault-kinds"),
     help: values.help === true,
   };
 }

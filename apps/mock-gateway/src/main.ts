@@ -1,5 +1,6 @@
 import { parseCliArgs } from "./cli-args.js";
 import { MockGatewayError } from "./errors/mock-gateway-error.js";
+import { parseFaultSteps } from "./faults/parse-fault-steps.js";
 import { loadScenarioFile, type Scenario } from "./scenario.js";
 import { createMockGateway } from "./server.js";
 
@@ -10,6 +11,7 @@ const USAGE = `mock-gateway: OpenAI-compatible simulated gateway with fault inje
   --scenario FILE    YAML or JSON scenario (rules, seed, faultRate, faultKinds, providers, latencyMs, cost)
   --fault-rate R     probability 0..1 of a random fault on requests without a script
   --seed N           seed of the random faults (default 1)
+  --fault-kinds LIST steps random faults pick from (default 500,502,503,429:s=0,reset)
 `;
 
 async function main(): Promise<void> {
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  // Checked here so a bad flag is reported as the flag, not as part of the scenario file.
+  if (args.faultKinds !== undefined) parseFaultSteps(args.faultKinds, { origin: "--fault-kinds flag" });
   const scenario: Scenario = args.scenario === undefined ? {} : await loadScenarioFile(args.scenario);
   const gateway = await createMockGateway({
     ...scenario,
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
     port: args.port,
     ...(args.faultRate === undefined ? {} : { faultRate: args.faultRate }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),
+    ...(args.faultKinds === undefined ? {} : { faultKinds: args.faultKinds }),
   });
   process.stdout.write(`mock gateway listening on ${gateway.url}\n`);
   const stop = (signal: string) => {

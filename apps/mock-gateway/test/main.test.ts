@@ -87,6 +87,21 @@ describe("mock-gateway CLI", () => {
     expect(run.output().stderr).toMatch(/Invalid mock gateway scenario .*bad\.yaml:\n {2}- faultRate:/);
   }, 30_000);
 
+  it("--fault-kinds picks what random faults serve, and a bad list names the flag", async () => {
+    const run = start(["--port", "0", "--fault-rate", "1", "--fault-kinds", "418x"]);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toMatch(/step 1 "418x" in the --fault-kinds flag/);
+    const good = start(["--port", "0", "--fault-rate", "1", "--fault-kinds", "504"]);
+    const url = await good.url;
+    const res = await fetch(`${url}/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "a/b", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(504);
+    good.child.kill("SIGTERM");
+    expect(await good.exited).toBe(0);
+  }, 30_000);
+
   it("rejects an unknown flag with exit code 2", async () => {
     const run = start(["--prot", "1"]);
     expect(await run.exited).toBe(2);

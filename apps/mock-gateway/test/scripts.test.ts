@@ -198,3 +198,18 @@ describe("seeded probabilistic faults", () => {
     expect(await statuses(run, 3)).toEqual([200, 200, 200]);
   });
 });
+
+describe("script cache", () => {
+  it("a cached script still counts per key and a bad script is rejected every time", async () => {
+    const gateway = await startGateway();
+    const run = (key: string) => () =>
+      chat(gateway, { headers: { "x-mock-faults": "500,ok", "x-mock-key": key } });
+    expect(await statuses(run("c1"), 2)).toEqual([500, 200]);
+    expect(await statuses(run("c2"), 2)).toEqual([500, 200]);
+    for (let i = 0; i < 2; i++) {
+      const bad = await chat(gateway, { headers: { "x-mock-faults": "500,nope" } });
+      expect(bad.status).toBe(400);
+      await bad.arrayBuffer();
+    }
+  });
+});

@@ -13,7 +13,7 @@ export class InvalidCliArgumentError extends MockGatewayError {
       code: "invalid_cli_argument",
       message:
         `mock-gateway: ${options.argument} ${options.problem}. ` +
-        "Usage: mock-gateway [--port N] [--host 127.0.0.1] [--scenario file.yaml|json] [--fault-rate 0..1] [--seed N]",
+        "Usage: mock-gateway [--port N] [--host 127.0.0.1] [--scenario file.yaml|json] [--fault-rate 0..1] [--seed N] [--fault-kinds 500,reset]",
     });
     this.name = "InvalidCliArgumentError";
     this.argument = options.argument;

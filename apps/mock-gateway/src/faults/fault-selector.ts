@@ -5,6 +5,7 @@ import { type FaultStep, OK_STEP, stepLabel } from "./fault-step.js";
 import { parseFaultSteps } from "./parse-fault-steps.js";
 
 export const MODEL_FAULTS_PREFIX = "mock/faults=";
+const SCRIPT_CACHE_SIZE = 1000;
 
 /** Counters returned by `stats()`. */
 export interface MockGatewayStats {
@@ -40,6 +41,7 @@ export class FaultSelector {
   readonly #config: GatewayConfig;
   #prng: Prng;
   #counts = new Map<string, number>();
+  #scripts = new Map<string, FaultStep[]>();
   #faults = new Map<string, number>();
   #faultsTotal = 0;
   requests = 0;
@@ -57,14 +59,14 @@ export class FaultSelector {
 
     const faultHeader = header(headers["x-mock-faults"]);
     if (faultHeader !== undefined && faultHeader.trim() !== "") {
-      script = parseFaultSteps(faultHeader, { origin: "x-mock-faults header" });
+      script = this.#parse(faultHeader, "x-mock-faults header");
       source = "header";
     }
     if (model.startsWith(MODEL_FAULTS_PREFIX)) {
       servedModel = "mock/echo";
       if (script === undefined) {
         const list = model.slice(MODEL_FAULTS_PREFIX.length).replaceAll("+", ",");
-        script = parseFaultSteps(list, { origin: `model name "${model}"` });
+        script = this.#parse(list, `model name "${model}"`);
         source = "model";
       }
     }
@@ -103,6 +105,20 @@ export class FaultSelector {
       this.#faultsTotal++;
     }
     return { step, attempt, key, servedModel, source };
+  }
+
+  /**
+   * Clients resend the same script on every retry, so parsed scripts are cached by text (steps are never
+   * mutated). Errors are not cached: they carry the origin and are rare.
+   */
+  #parse(list: string, origin: string): FaultStep[] {
+    const cacheKey = `${origin}\u0000${list}`;
+    const cached = this.#scripts.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const steps = parseFaultSteps(list, { origin });
+    if (this.#scripts.size >= SCRIPT_CACHE_SIZE) this.#scripts.clear();
+    this.#scripts.set(cacheKey, steps);
+    return steps;
   }
 
   #rate(value: string | string[] | undefined): number {
