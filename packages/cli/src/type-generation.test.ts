@@ -1,9 +1,11 @@
 import path from "node:path";
 import { loadRegistryFromDir } from "@promptreg/registry";
+import fc from "fast-check";
+import { compile } from "json-schema-to-typescript";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir } from "./__fixtures__/run-cli.js";
 import { templateYaml, validTree, writeTree } from "./__fixtures__/trees.js";
-import { generateTemplateTypes } from "./type-generation.js";
+import { generateTemplateTypes, idTypeName, versionTypeSuffix } from "./type-generation.js";
 
 let temp: { dir: string; cleanup: () => Promise<void> };
 beforeEach(async () => {
@@ -86,6 +88,29 @@ describe("generateTemplateTypes", () => {
     expect(source).not.toContain("Body");
     expect(source).toMatch(
       /export interface DocPageV1_0_0Input \{\n {2}text: string;\n {2}title\?: string;\n\}/,
+    );
+  });
+});
+
+describe("type names", () => {
+  const segment = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,12}$/);
+  const id = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segments) => segments.join("/"));
+  const identifier = fc.stringMatching(/^[0-9A-Za-z-]{1,8}$/).filter((part) => !/^0[0-9]/.test(part));
+  const version = fc
+    .tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.array(identifier, { maxLength: 2 }))
+    .map(
+      ([major, minor, patch, pre]) =>
+        `${major}.${minor}.${patch}${pre.length > 0 ? `-${pre.join(".")}` : ""}`,
+    );
+
+  it("are emitted unchanged by json-schema-to-typescript for any valid id and version", async () => {
+    await fc.assert(
+      fc.asyncProperty(id, version, async (templateId, templateVersion) => {
+        const name = `${idTypeName(templateId)}${versionTypeSuffix(templateVersion)}Input`;
+        const source = await compile({ type: "object" }, name, { bannerComment: "", format: false });
+        expect(source).toContain(`export interface ${name} `);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -22,10 +22,10 @@ export async function generateTemplateTypes(registry: Registry): Promise<string>
   for (const version of versions) {
     let idName = idNames.get(version.id);
     if (idName === undefined) {
-      idName = names.claim(pascalCase(version.id));
+      idName = names.claim(idTypeName(version.id));
       idNames.set(version.id, idName);
     }
-    const base = names.claim(`${idName}V${versionSuffix(version.version)}`);
+    const base = names.claim(`${idName}${versionTypeSuffix(version.version)}`);
     const inputName = `${base}Input`;
     declarations.push(await compileSchema(version.inputSchema, inputName));
     let outputName = "string";
@@ -123,8 +123,18 @@ function pascalCase(text: string): string {
     .join("");
 }
 
-/** `1.2.0` -> `1_2_0`, `2.0.0-rc.1` -> `2_0_0_Rc_1`. */
-function versionSuffix(version: string): string {
+/** `support/summarize-ticket` -> `SupportSummarizeTicket`; `3d/render` -> `T3DRender` (identifiers cannot start with a digit). */
+export function idTypeName(id: string): string {
+  const name = pascalCase(id);
+  return /^[0-9]/.test(name) ? `T${name}` : name;
+}
+
+/** `1.2.0` -> `V1_2_0`, `2.0.0-rc.1` -> `V2_0_0_Rc_1`. */
+export function versionTypeSuffix(version: string): string {
+  return "V".concat(versionParts(version));
+}
+
+function versionParts(version: string): string {
   return version
     .split(/[^A-Za-z0-9]+/)
     .filter((part) => part.length > 0)
@@ -137,7 +147,7 @@ class TypeNames {
   readonly #used = new Set<string>();
 
   claim(wanted: string): string {
-    let name = /^[0-9]/.test(wanted) ? `T${wanted}` : wanted;
+    let name = wanted;
     for (let suffix = 2; this.#used.has(name); suffix++) name = `${wanted}${suffix}`;
     this.#used.add(name);
     return name;
