@@ -301,6 +301,61 @@ describe("partials", () => {
   });
 });
 
+describe("several messages", () => {
+  it("attributes a missing variable to the message it is in, and renders messages independently", () => {
+    const version = makeVersion({
+      messages: [
+        { role: "system", content: "{{a}}" },
+        { role: "user", content: "{{b}}" },
+        { role: "assistant", content: "ok" },
+        { role: "user", content: "line\n{{c}}" },
+      ],
+      input: z.object({ a: z.string(), b: z.string(), c: z.string().optional() }),
+    });
+    const renderer = createRenderer({ registry: fakeRegistry([version]) });
+    const error = thrown(() => renderer.render("test/template", { a: "1", b: "2" }));
+    expect(error).toMatchObject({ messageIndex: 3, variable: "c", line: 2, column: 3 });
+    expect(
+      renderer.render("test/template", { a: "1", b: "2", c: "3" }).messages.map((m) => m.content),
+    ).toEqual(["1", "2", "ok", "line\n3"]);
+  });
+
+  it("keeps inline partials inside the message that defines them", () => {
+    const version = makeVersion({
+      messages: [
+        { role: "system", content: '{{#*inline "p"}}x{{/inline}}{{> p}}' },
+        { role: "user", content: "{{> p}}" },
+      ],
+    });
+    const error = thrown(() =>
+      createRenderer({ registry: fakeRegistry([version]) }).render("test/template", {}),
+    );
+    expect(error).toMatchObject({ reason: "missing_partial", messageIndex: 1 });
+  });
+
+  it("survives a custom helper that renders another template while rendering", () => {
+    const inner = makeVersion({
+      id: "t/inner",
+      messages: [{ role: "user", content: "[{{v}}]" }],
+      input: z.object({ v: z.string() }),
+    });
+    const outer = makeVersion({
+      id: "t/outer",
+      messages: [
+        { role: "system", content: "{{nested v}}" },
+        { role: "user", content: "after {{v}}" },
+      ],
+      input: z.object({ v: z.string() }),
+    });
+    const registry = fakeRegistry([inner, outer]);
+    const renderer: ReturnType<typeof createRenderer> = createRenderer({
+      registry,
+      helpers: { nested: (value) => renderer.render("t/inner", { v: value }).messages[0]!.content },
+    });
+    expect(renderer.render("t/outer", { v: "z" }).messages.map((m) => m.content)).toEqual(["[z]", "after z"]);
+  });
+});
+
 describe("custom helpers", () => {
   it("registers user helpers and reports their failures as RenderError", () => {
     const version = makeVersion({
