@@ -1,4 +1,4 @@
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import helmet from "helmet";
 import type { ServerConfig } from "./config.js";
 import { authenticateRequest } from "./http/authenticate-request.js";
@@ -38,6 +38,11 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
   /** The gateway client; `undefined` until one is configured (run answers 503, /readyz is not ready). */
   gateway?: GatewayPort | (() => GatewayPort | undefined);
+  /**
+   * Routers mounted after the built-in ones, behind the same middleware (request context, helmet, body limit,
+   * signature check, rate limit, JSON parsing). The benchmark's same-stack baseline uses this.
+   */
+  extraRouters?: Router[];
   /** Extra converters for errors of other packages; the registry, renderer and gateway ones are built in. */
   errorMappers?: ErrorMapper[];
   now?: () => number;
@@ -95,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(statsRouter({ stats, now }));
   app.use(renderRunRouter(runOptions));
   app.use(facadeRouter(runOptions));
+  for (const router of deps.extraRouters ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler({ convert: createErrorConverter(errorMappers), logger }));
   return app;

@@ -1,0 +1,287 @@
+// Benchmarks the service against baselines measured in the same run (see docs/benchmarks.md, section "server"):
+//  1. signed POST /v1/render vs the same Express app answering a precomputed JSON of the same size;
+//  2. POST /v1/run through the mock gateway vs calling the mock directly;
+//  3. time to first streamed byte through the service vs direct.
+// The service and the mock each run in their own child process; autocannon signs every request (fresh nonce).
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { formatRatio, markdownTable, summarize, writeBenchmarkSection } from "@promptreg/bench-kit";
+import { signRequest } from "@promptreg/signing";
+import autocannon from "autocannon";
+
+const SECRET = "bench-secret-0123456789abcdefghij";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION ?? 4);
+const CONNECTIONS = 16;
+const RENDER_BODY = JSON.stringify({
+  ref: "support/summarize@production",
+  input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
+});
+const RUN_BODY = JSON.stringify({ ref: "support/greet", input: { name: "Ada" } });
+
+function startChild(
+  args: string[],
+  env: Record<string, string>,
+  ready: (line: string) => string | undefined,
+) {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      const url = ready(line);
+      if (url) resolve({ child, url });
+    });
+    child.once("exit", (code) => reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+function signedRequest(path: string, body: string) {
+  return {
+    method: "POST" as const,
+    path,
+    body,
+    setupRequest: (request: Record<string, unknown>) => ({
+      ...request,
+      headers: {
+        "content-type": "application/json",
+        ...signRequest({ keyId: "bench", secret: SECRET, method: "POST", pathAndQuery: path, body }),
+      },
+    }),
+  };
+}
+
+async function load(
+  url: string,
+  request:
+    | ReturnType<typeof signedRequest>
+    | { method: "POST"; path: string; body: string; headers: Record<string, string> },
+) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [request as autocannon.Request],
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${request.path}: ${bad} failed requests out of ${result.requests.total}`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function ttfb(
+  url: string,
+  path: string,
+  body: string,
+  signed: boolean,
+  samples = 150,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples + 10; i++) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (signed)
+      Object.assign(
+        headers,
+        signRequest({ keyId: "bench", secret: SECRET, method: "POST", pathAndQuery: path, body }),
+      );
+    const started = process.hrtime.bigint();
+    const response = await fetch(url + path, { method: "POST", headers, body });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    while (!(await reader.read()).done) {
+      // drain so the connection is reused
+    }
+    if (i >= 10) out.push(elapsed); // first 10 are warm-up
+  }
+  return out;
+}
+
+const mock = await startChild(
+  ["../mock-gateway/src/main.ts", "--port", "0"],
+  {},
+  (line) => /listening on (\S+)/.exec(line)?.[1],
+);
+const mockRoot = mock.url.replace(/\/v1$/, "");
+const baselineSize = await (async () => {
+  // Size of a real render answer, so the baseline sends the same number of bytes.
+  const probe = await startChild(
+    ["bench/serve.ts"],
+    { MOCK_URL: mock.url, BENCH_SECRET: SECRET, BASELINE_BODY: "{}" },
+    (line) => (line.startsWith("{") ? (JSON.parse(line) as { url: string }).url : undefined),
+  );
+  const headers = signRequest({
+    keyId: "bench",
+    secret: SECRET,
+    method: "POST",
+    pathAndQuery: "/v1/render",
+    body: RENDER_BODY,
+  });
+  const text = await (
+    await fetch(`${probe.url}/v1/render`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: RENDER_BODY,
+    })
+  ).text();
+  probe.child.kill("SIGTERM");
+  return text;
+})();
+const service = await startChild(
+  ["bench/serve.ts"],
+  { MOCK_URL: mock.url, BENCH_SECRET: SECRET, BASELINE_BODY: baselineSize },
+  (line) => (line.startsWith("{") ? (JSON.parse(line) as { url: string }).url : undefined),
+);
+
+const directRun = JSON.stringify({
+  model: "openai/gpt-4o-mini",
+  messages: [{ role: "user", content: "Say hello to Ada." }],
+});
+const directStream = JSON.stringify({
+  model: "openai/gpt-4o-mini",
+  stream: true,
+  messages: [{ role: "user", content: "Say hello to Ada." }],
+});
+const serviceStream = JSON.stringify({ ref: "support/greet", input: { name: "Ada" }, stream: true });
+
+type Row = {
+  sameStack: Awaited<ReturnType<typeof load>>;
+  render: Awaited<ReturnType<typeof load>>;
+  staticJson: Awaited<ReturnType<typeof load>>;
+  run: Awaited<ReturnType<typeof load>>;
+  mockDirect: Awaited<ReturnType<typeof load>>;
+  ttfbService: number;
+  ttfbDirect: number;
+  ttfbServiceP99: number;
+  ttfbDirectP99: number;
+};
+const rounds: Row[] = [];
+// Warm-up both paths once so JIT and connection pools are settled before measuring.
+await load(service.url, signedRequest("/v1/render", RENDER_BODY));
+for (let round = 0; round < ROUNDS; round++) {
+  const staticJson = await load(service.url, {
+    method: "POST",
+    path: "/bench/static",
+    body: RENDER_BODY,
+    headers: { "content-type": "application/json" },
+  });
+  const render = await load(service.url, signedRequest("/v1/render", RENDER_BODY));
+  const sameStack = await load(service.url, signedRequest("/v1/bench-static", RENDER_BODY));
+  const mockDirect = await load(mockRoot, {
+    method: "POST",
+    path: "/v1/chat/completions",
+    body: directRun,
+    headers: { "content-type": "application/json" },
+  });
+  const run = await load(service.url, signedRequest("/v1/run", RUN_BODY));
+  const direct = summarize(await ttfb(mockRoot, "/v1/chat/completions", directStream, false));
+  const through = summarize(await ttfb(service.url, "/v1/run", serviceStream, true));
+  rounds.push({
+    sameStack,
+    render,
+    staticJson,
+    run,
+    mockDirect,
+    ttfbService: through.median,
+    ttfbDirect: direct.median,
+    ttfbServiceP99: through.p99,
+    ttfbDirectP99: direct.p99,
+  });
+  console.log(`round ${round + 1}:`, JSON.stringify(rounds.at(-1)));
+}
+service.child.kill("SIGTERM");
+mock.child.kill("SIGTERM");
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const spread = (values: number[]) => `${fmt(Math.min(...values), 2)}–${fmt(Math.max(...values), 2)}`;
+const med = (values: number[]) => summarize(values).median;
+const renderRatio = rounds.map((r) => r.render.rps / r.sameStack.rps);
+const renderP99 = rounds.map((r) => r.render.p99 / Math.max(r.sameStack.p99, 1));
+const bareRatio = rounds.map((r) => r.render.rps / r.staticJson.rps);
+const runRatio = rounds.map((r) => r.run.rps / r.mockDirect.rps);
+const ttfbRatio = rounds.map((r) => r.ttfbService / r.ttfbDirect);
+
+const table = markdownTable(
+  ["measurement", "service", "baseline", "ratio (median of rounds)", "spread over rounds", "target"],
+  [
+    [
+      "signed POST /v1/render vs same-stack static JSON, req/s",
+      fmt(med(rounds.map((r) => r.render.rps))),
+      fmt(med(rounds.map((r) => r.sameStack.rps))),
+      formatRatio(med(renderRatio)),
+      spread(renderRatio),
+      ">= 0.80x",
+    ],
+    [
+      "signed POST /v1/render vs same-stack static JSON, p99 ms",
+      fmt(med(rounds.map((r) => r.render.p99))),
+      fmt(med(rounds.map((r) => r.sameStack.p99))),
+      formatRatio(med(renderP99)),
+      spread(renderP99),
+      "<= 2.00x",
+    ],
+    [
+      "signed POST /v1/render vs bare Express static JSON (no middleware), req/s",
+      fmt(med(rounds.map((r) => r.render.rps))),
+      fmt(med(rounds.map((r) => r.staticJson.rps))),
+      formatRatio(med(bareRatio)),
+      spread(bareRatio),
+      "(whole-stack cost)",
+    ],
+    [
+      "POST /v1/run via mock, req/s",
+      fmt(med(rounds.map((r) => r.run.rps))),
+      fmt(med(rounds.map((r) => r.mockDirect.rps))),
+      formatRatio(med(runRatio)),
+      spread(runRatio),
+      "(overhead)",
+    ],
+    [
+      "POST /v1/run via mock, p99 ms",
+      fmt(med(rounds.map((r) => r.run.p99))),
+      fmt(med(rounds.map((r) => r.mockDirect.p99))),
+      formatRatio(med(rounds.map((r) => r.run.p99 / Math.max(r.mockDirect.p99, 1)))),
+      "",
+      "",
+    ],
+    [
+      "stream time to first byte, median ms",
+      fmt(med(rounds.map((r) => r.ttfbService)), 2),
+      fmt(med(rounds.map((r) => r.ttfbDirect)), 2),
+      formatRatio(med(ttfbRatio)),
+      spread(ttfbRatio),
+      "(overhead)",
+    ],
+    [
+      "stream time to first byte, p99 ms",
+      fmt(med(rounds.map((r) => r.ttfbServiceP99)), 2),
+      fmt(med(rounds.map((r) => r.ttfbDirectP99)), 2),
+      "",
+      "",
+      "",
+    ],
+  ],
+);
+const markdown = `Autocannon, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${ROUNDS} rounds; the service and the mock gateway each run in
+their own child process (NODE_ENV=production, logging silent), so the load generator does not share their event loop.
+Every service request is signed by autocannon's \`setupRequest\` hook with a fresh nonce, so the numbers include HMAC
+verification, the nonce store, rate limiting, JSON parsing, input validation and rendering.
+
+- **render vs same-stack static JSON** (the target): the same app answers a signed \`POST /v1/bench-static\` with a precomputed
+  body of the same size (${baselineSize.length} bytes) behind every middleware (request id, helmet, body limit, signature check,
+  nonce, rate limit, JSON parsing); the difference is resolving, validating the input, rendering and serialising.
+- **render vs bare Express**: the same process answers \`POST /bench/static\` on an Express instance with no middleware at all:
+  the cost of the whole service stack, security included.
+- **run vs mock direct**: \`/v1/run\` (sign, render, gateway client, mock, output validation) vs posting the equivalent chat request
+  straight to the mock: the service's overhead on a model call whose upstream answers instantly (real models take 100x longer).
+- **time to first byte**: sequential streamed requests (150 per round after 10 warm-up), first body byte; the service only sends
+  its 200 after the first delta arrives (so errors before the first token are plain JSON errors).
+
+${table}
+
+Targets: render >= 0.80x the static throughput: ${med(renderRatio) >= 0.8 ? "met" : "**missed**"}; render p99 <= 2.00x: ${med(renderP99) <= 2 ? "met" : "**missed**"}.
+The box is a shared 2-core machine with other engineers' jobs running; read the ratios and their spread, not absolute numbers.
+`;
+writeBenchmarkSection({ id: "server", title: "Service: render, run and streaming overhead", markdown });
+console.log(markdown);
