@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir, runCli } from "./__fixtures__/run-cli.js";
 
@@ -60,5 +62,12 @@ describe("main", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Template directory "nope" does not exist');
     expect(run.stderr).toContain("--dir");
+  });
+
+  it("exits 1 when --dir is a file, not a directory", async () => {
+    await writeFile(path.join(temp.dir, "file.txt"), "");
+    const run = await runCli(["list", "--dir", "file.txt"], { cwd: temp.dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Template directory "file.txt" is not a directory');
   });
 });

@@ -11,7 +11,7 @@ export async function runBuild(argv: string[], io: CliIo): Promise<number> {
     flags: { dir: { type: "string" }, out: { type: "string" } },
     maxPositionals: 0,
   });
-  const registry = await loadTemplates({ cwd: io.cwd, dir: values.dir });
+  const { registry } = await loadTemplates({ cwd: io.cwd, dir: values.dir });
   const outDir = path.resolve(io.cwd, values.out ?? defaultOutDir);
   const written = await writeBuildOutput({ registry, outDir });
   const versions = [...registry.templates()].length;

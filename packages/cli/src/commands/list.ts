@@ -27,7 +27,7 @@ export async function runList(argv: string[], io: CliIo): Promise<number> {
       message: `promptreg list: --status must be one of ${statuses.join(", ")}; got "${status}".`,
     });
   }
-  const registry = await loadTemplates({ cwd: io.cwd, dir: values.dir });
+  const { registry } = await loadTemplates({ cwd: io.cwd, dir: values.dir });
   const summaries = registry.list({
     ...(values.tag === undefined ? {} : { tag: values.tag }),
     ...(values.owner === undefined ? {} : { owner: values.owner }),

@@ -32,7 +32,7 @@ export async function runRender(argv: string[], io: CliIo): Promise<number> {
     values.input === undefined
       ? undefined
       : await readInputJson({ source: values.input, cwd: io.cwd, stdin: io.stdin });
-  const registry = await loadTemplates({ cwd: io.cwd, dir: values.dir });
+  const { registry } = await loadTemplates({ cwd: io.cwd, dir: values.dir });
   const version = registry.resolve(reference);
   const input = fileInput ?? (values.example === undefined ? {} : exampleInput(version, values.example));
   const renderer = createRenderer({ registry });

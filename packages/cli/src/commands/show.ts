@@ -2,7 +2,7 @@ import path from "node:path";
 import { parseCommandArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { loadTemplates } from "../load-templates.js";
-import { displayPath, resolveTemplateDir } from "../template-dir.js";
+import { displayPath } from "../template-dir.js";
 import { formatVersionDetails, versionDetails } from "../version-details.js";
 
 export async function runShow(argv: string[], io: CliIo): Promise<number> {
@@ -14,8 +14,7 @@ export async function runShow(argv: string[], io: CliIo): Promise<number> {
     minPositionals: 1,
     positionalNames: ["ref"],
   });
-  const root = await resolveTemplateDir({ cwd: io.cwd, dir: values.dir });
-  const registry = await loadTemplates({ cwd: io.cwd, dir: values.dir });
+  const { registry, root } = await loadTemplates({ cwd: io.cwd, dir: values.dir });
   const version = registry.resolve(positionals[0]!);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(versionDetails(version), null, 2)}\n`);
