@@ -1,4 +1,5 @@
 import { fork } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { formatRatio, markdownTable, summarize, writeBenchmarkSection } from "@promptreg/bench-kit";
 import OpenAI from "openai";
@@ -11,7 +12,7 @@ import { createGatewayClient } from "../src/index.js";
  */
 const KEY = "sk-bench-0123456789abcdef";
 const PASSES = 3;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const BATCH = { 1: 40, 32: 320 } as const;
 const WARMUP = 150;
 const BODY = {
@@ -41,13 +42,21 @@ function makeCallers(url: string) {
   const client = createGatewayClient({ baseUrl: url, apiKey: KEY });
   const sdk = new OpenAI({ baseURL: url, apiKey: KEY, maxRetries: 0 });
   const decoder = new TextDecoder();
+  const rawHeaders = (accept: string) => ({
+    authorization: `Bearer ${KEY}`,
+    "content-type": "application/json",
+    accept,
+    "idempotency-key": randomUUID(),
+  });
   const calls: Record<Variant, Record<Mode, () => Promise<[number, number]>>> = {
+    // The floor: what any caller must do at least. Same headers as the client (the mock does a little work per
+    // Idempotency-Key, which is not client overhead), same body, and for streams a minimal SSE split + JSON.parse.
     fetch: {
       plain: async () => {
         const t0 = performance.now();
         const response = await fetch(`${url}/chat/completions`, {
           method: "POST",
-          headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+          headers: rawHeaders("application/json"),
           body: JSON.stringify(BODY),
         });
         const json = (await response.json()) as { choices: { message: { content: string } }[] };
@@ -59,16 +68,31 @@ function makeCallers(url: string) {
         const t0 = performance.now();
         const response = await fetch(`${url}/chat/completions`, {
           method: "POST",
-          headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-          body: JSON.stringify({ ...BODY, stream: true }),
+          headers: rawHeaders("text/event-stream"),
+          body: JSON.stringify({ ...BODY, stream: true, stream_options: { include_usage: true } }),
         });
         let first = 0;
+        let buffer = "";
         let text = "";
+        let sawDone = false;
         for await (const chunk of response.body!) {
-          text += decoder.decode(chunk, { stream: true });
-          if (!first && text.includes('"content"')) first = performance.now() - t0;
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+            const data = buffer.slice(6, end);
+            buffer = buffer.slice(end + 2);
+            if (data === "[DONE]") {
+              sawDone = true;
+              continue;
+            }
+            const frame = JSON.parse(data) as { choices: { delta?: { content?: string } }[] };
+            const content = frame.choices[0]?.delta?.content;
+            if (content) {
+              if (!first) first = performance.now() - t0;
+              text += content;
+            }
+          }
         }
-        if (!text.includes("[DONE]")) throw new Error("no [DONE]");
+        if (!sawDone || !text) throw new Error("incomplete stream");
         return [first, performance.now() - t0];
       },
     },
@@ -256,7 +280,8 @@ try {
     rows,
   );
   const markdown = `Per-request cost of \`@promptreg/gateway\` (default policies: retries, budget, breaker, bulkhead, deadlines
-armed; no event sinks) against raw \`fetch\` with \`JSON.stringify\` / \`response.json()\` (the floor) and the official
+armed; no event sinks) against raw \`fetch\` (the floor: the same headers including \`Idempotency-Key\`, \`JSON.stringify\` /
+\`response.json()\`, for streams a minimal SSE split and \`JSON.parse\` per frame) and the official
 \`openai\` SDK v6 (\`maxRetries: 0\`), all against the same mock gateway in a child process. Each pass runs ${ROUNDS} rounds;
 a round runs every variant once per cell (${BATCH[1]} calls at concurrency 1, ${BATCH[32]} at concurrency 32) in a rotating
 order. Latency cells show the median / p99 of all calls (median over the ${PASSES} passes); "wall ms per call" is the batch

@@ -675,6 +675,7 @@ class GatewayClientImpl implements GatewayClient {
     let bodyProvider: string | undefined;
     let bodyId: string | undefined;
     let cacheHit = false;
+    let toolCalls: ToolCallDraft[] | undefined;
     const parser = createParser({
       onEvent: (event) => {
         if (done || fault) return;
@@ -724,6 +725,10 @@ class GatewayClientImpl implements GatewayClient {
             }
             channel.push(delta.content);
           }
+          if (isObject(delta) && Array.isArray(delta.tool_calls)) {
+            toolCalls ??= [];
+            mergeToolCallDeltas(toolCalls, delta.tool_calls);
+          }
           const finish = str(choice.finish_reason);
           if (finish) finishReason = finish;
         }
@@ -731,25 +736,34 @@ class GatewayClientImpl implements GatewayClient {
     });
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
+    let released = false;
     try {
       for (;;) {
-        const { value, done: ended } = await reader.read();
-        if (ended) break;
+        const chunk = await reader.read();
+        if (chunk.done) {
+          released = true;
+          break;
+        }
         idleTimer.refresh();
-        parser.feed(decoder.decode(value, { stream: true }));
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
         if (fault) throw fault;
-        if (done) break;
+        if (done) {
+          // The answer is complete: return now, and read the tail of the body in the background instead of
+          // cancelling it, since a cancelled body costs the keep-alive connection the next call would reuse.
+          drainInBackground(reader);
+          released = true;
+          break;
+        }
       }
-      parser.feed(decoder.decode());
+      if (!done) parser.feed(decoder.decode());
       if (fault) throw fault;
     } finally {
-      // After [DONE] (or a fault) the rest of the body is not needed; free the connection.
-      reader.cancel().catch(() => {});
+      if (!released) reader.cancel().catch(() => {});
     }
     if (!done && finishReason === undefined) throw new StreamFault("cut", "the response ended early");
     return {
       text: progress.text,
-      toolCalls: undefined,
+      toolCalls: toolCalls?.filter(Boolean).map(finishToolCall),
       finishReason,
       rawUsage: progress.rawUsage,
       servedModel,
@@ -986,4 +1000,46 @@ function validateRequest(request: ChatRequest, options: ChatOptions): void {
       fix: "Pass e.g. { deadlineMs: 30000 } or leave it out for timeouts.deadlineMs.",
     });
   }
+}
+
+interface ToolCallDraft {
+  id: string | undefined;
+  type: string;
+  name: string;
+  arguments: string;
+}
+
+/** Streamed tool calls arrive as fragments keyed by `index`: the id and name once, the arguments in pieces. */
+function mergeToolCallDeltas(drafts: ToolCallDraft[], fragments: unknown[]): void {
+  for (const [position, fragment] of fragments.entries()) {
+    if (!isObject(fragment)) continue;
+    const index =
+      typeof fragment.index === "number" && fragment.index >= 0 && fragment.index < 128
+        ? fragment.index
+        : position;
+    const draft = (drafts[index] ??= { id: undefined, type: "function", name: "", arguments: "" });
+    draft.id = str(fragment.id) ?? draft.id;
+    draft.type = str(fragment.type) ?? draft.type;
+    const fn = fragment.function;
+    if (isObject(fn)) {
+      draft.name += str(fn.name) ?? "";
+      draft.arguments += str(fn.arguments) ?? "";
+    }
+  }
+}
+
+function finishToolCall(draft: ToolCallDraft): Record<string, unknown> {
+  return { id: draft.id, type: draft.type, function: { name: draft.name, arguments: draft.arguments } };
+}
+
+/** Reads a finished stream's tail (usually just the chunked-encoding terminator); gives up after a second. */
+function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  const timer = setTimeout(() => {
+    reader.cancel().catch(() => {});
+  }, 1_000);
+  timer.unref();
+  const pump = (): Promise<void> => reader.read().then((chunk) => (chunk.done ? undefined : pump()));
+  pump()
+    .catch(() => {})
+    .finally(() => clearTimeout(timer));
 }
