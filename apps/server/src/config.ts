@@ -37,6 +37,9 @@ const envSchema = z.object({
   GATEWAY_API_KEY_FILE: z.string().min(1).optional(),
 });
 
+/** Every variable name the service reads; docs/operations.md documents each (a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface ServerConfig {
   nodeEnv: "development" | "production" | "test";
   port: number;

@@ -93,3 +93,21 @@ describe("deploy/grafana/promptreg-dashboard.json", () => {
     expect(text).toMatch(/promptreg_http_errors_total\{origin="caller",code="input_invalid"\} 1/);
   });
 });
+
+describe("docker-compose.yml and docs/operations.md", () => {
+  it("compose sets only variables the service reads, and the docs table lists every variable", async () => {
+    const { CONFIG_VARIABLES } = await import("../src/config.js");
+    const compose = parse(await readFile(new URL("docker-compose.yml", ROOT), "utf8")) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const known = new Set(CONFIG_VARIABLES);
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const variable of Object.keys(service.environment ?? {})) {
+        expect(known.has(variable), `${name} sets unknown variable ${variable}`).toBe(true);
+      }
+    }
+    const operations = await readFile(new URL("docs/operations.md", ROOT), "utf8");
+    for (const variable of CONFIG_VARIABLES)
+      expect(operations, `docs/operations.md lacks ${variable}`).toContain(`\`${variable}\``);
+  });
+});
