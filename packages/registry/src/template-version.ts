@@ -177,10 +177,10 @@ export function buildTemplateVersion({
   }
 
   if (problems.length > 0 || !parsed.success) return { problems };
-  const file_: TemplateFile = parsed.data;
+  const data: TemplateFile = parsed.data;
   const input = compileSchema(schemas.input!);
   const output = schemas.output ? compileSchema(schemas.output) : undefined;
-  const examples = (file_.examples ?? []).map((example) => ({
+  const examples = (data.examples ?? []).map((example) => ({
     name: example.name,
     ...(example.description === undefined ? {} : { description: example.description }),
     input: example.input,
@@ -207,19 +207,19 @@ export function buildTemplateVersion({
   if (problems.length > 0) return { problems };
 
   const definition: TemplateDefinition = {
-    id: file_.id,
-    version: file_.version,
-    description: file_.description,
-    owners: file_.owners,
-    tags: file_.tags ?? [],
-    status: file_.status ?? "draft",
-    changelog: file_.changelog,
+    id: data.id,
+    version: data.version,
+    description: data.description,
+    owners: data.owners,
+    tags: data.tags ?? [],
+    status: data.status ?? "draft",
+    changelog: data.changelog,
     model: {
-      name: file_.model.name,
-      params: file_.model.params ?? {},
-      fallbacks: file_.model.fallbacks ?? [],
+      name: data.model.name,
+      params: data.model.params ?? {},
+      fallbacks: data.model.fallbacks ?? [],
     },
-    messages: file_.messages ?? [{ role: "user", content: file_.prompt! }],
+    messages: data.messages ?? [{ role: "user", content: data.prompt! }],
     inputSchema: schemas.input!,
     ...(schemas.output ? { outputSchema: schemas.output } : {}),
     examples,

@@ -64,7 +64,11 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems: Problem[] = [];
-  for (const error of [...document.errors, ...document.warnings]) {
+  const findings = [
+    ...document.errors.map((error) => ({ error, severity: "error" as const })),
+    ...document.warnings.map((error) => ({ error, severity: "warning" as const })),
+  ];
+  for (const { error, severity } of findings) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const duplicate = error.code === "DUPLICATE_KEY";
     problems.push({
@@ -74,8 +78,9 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
       code: duplicate ? "yaml_duplicate_key" : "yaml_syntax",
       message: duplicate
         ? "Duplicate key in a YAML mapping: each key may appear once; remove or rename the repeated one."
-        : `YAML ${document.errors.includes(error as never) ? "syntax error" : "warning"}: ${error.message.split("\n")[0]} (${error.code}). Check indentation and quote values that contain ": " or start with "{", "[", "*", "&" or "!".`,
-      severity: document.errors.includes(error as never) ? "error" : "warning",
+        : `YAML ${severity === "error" ? "syntax error" : "warning"}: ${error.message.split("\n")[0]} (${error.code}). ` +
+          'Check indentation and quote values that contain ": " or start with "{", "[", "*", "&" or "!".',
+      severity,
     });
   }
   if (problems.some((problem) => problem.severity === "error")) return { ok: false, problems };
