@@ -1017,7 +1017,11 @@ function mergeToolCallDeltas(drafts: ToolCallDraft[], fragments: unknown[]): voi
       typeof fragment.index === "number" && fragment.index >= 0 && fragment.index < 128
         ? fragment.index
         : position;
-    const draft = (drafts[index] ??= { id: undefined, type: "function", name: "", arguments: "" });
+    let draft = drafts[index];
+    if (!draft) {
+      draft = { id: undefined, type: "function", name: "", arguments: "" };
+      drafts[index] = draft;
+    }
     draft.id = str(fragment.id) ?? draft.id;
     draft.type = str(fragment.type) ?? draft.type;
     const fn = fragment.function;
