@@ -110,6 +110,7 @@ interface JsCompilerBase {
   source: { currentLocation?: { source?: string; start: { line: number; column: number } } };
   useBlockParams: boolean;
   popStack(): unknown;
+  aliasable(expression: string): unknown;
   push(code: unknown): void;
   resolvePath(type: string, parts: string[], start: number, falsy?: boolean, strict?: boolean): void;
   lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void;
@@ -148,7 +149,8 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
         this.push(base);
         return;
       }
-      const target = `helpers[${JSON.stringify(INTERNALS)}]`;
+      // `aliasable` hoists the expression into a local variable at the top of the compiled function.
+      const target = this.aliasable(`helpers[${JSON.stringify(INTERNALS)}]`);
       const path = rest.length === 1 ? JSON.stringify(rest[0]) : JSON.stringify(rest);
       if (!strict) {
         this.push([target, rest.length === 1 ? ".g1(" : ".gn(", base, ",", path, ")"]);
@@ -167,7 +169,7 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
     // half the cost of a hot render).
     override nameLookup(parent: unknown, name: string, type: string): unknown {
       if (type !== "helper") return super.nameLookup(parent, name, type);
-      return [`helpers[${JSON.stringify(INTERNALS)}].h[`, JSON.stringify(name), "]"];
+      return [this.aliasable(`helpers[${JSON.stringify(INTERNALS)}].h`), "[", JSON.stringify(name), "]"];
     }
 
     override lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void {

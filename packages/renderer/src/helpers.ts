@@ -97,7 +97,8 @@ const spec = (minArgs: number, maxArgs: number, usage: string, fn: HelperFn): He
  */
 // Helpers take positional parameters (no rest arrays): they run per item inside `#each` on the hot path.
 // Arity is checked when a template compiles, so for fixed-arity helpers the options object is always in
-// the same position; helpers with an optional argument tell the two shapes apart by argument count.
+// the same position; helpers with an optional argument tell the two shapes apart by whether a third
+// argument (the options object, which Handlebars always passes) is present.
 /**
  * The built-in helpers. Value helpers refuse `undefined` (a missing optional value) so it can never
  * render as a silent empty string; the comparison helpers and `default` accept it, because guarding is
@@ -109,7 +110,7 @@ export const BUILTIN_HELPERS: Readonly<Record<string, HelperSpec>> = {
     indentOrOptions: unknown,
     maybeOptions?: unknown,
   ) {
-    const hasIndent = arguments.length === 3;
+    const hasIndent = maybeOptions !== undefined;
     const options = (hasIndent ? maybeOptions : indentOrOptions) as Options;
     required("json", value, 0, options);
     const indent = hasIndent
@@ -122,7 +123,7 @@ export const BUILTIN_HELPERS: Readonly<Record<string, HelperSpec>> = {
     separatorOrOptions: unknown,
     maybeOptions?: unknown,
   ) {
-    const hasSeparator = arguments.length === 3;
+    const hasSeparator = maybeOptions !== undefined;
     const options = (hasSeparator ? maybeOptions : separatorOrOptions) as Options;
     required("join", list, 0, options);
     if (!Array.isArray(list)) {
@@ -144,13 +145,13 @@ export const BUILTIN_HELPERS: Readonly<Record<string, HelperSpec>> = {
     2,
     Number.POSITIVE_INFINITY,
     "{{#if (and a b)}}: true when every argument is truthy",
-    function and() {
-      for (let i = 0; i < arguments.length - 1; i++) if (!arguments[i]) return false;
+    (...args) => {
+      for (let i = 0; i < args.length - 1; i++) if (!args[i]) return false;
       return true;
     },
   ),
-  or: spec(2, Number.POSITIVE_INFINITY, "{{#if (or a b)}}: true when any argument is truthy", function or() {
-    for (let i = 0; i < arguments.length - 1; i++) if (arguments[i]) return true;
+  or: spec(2, Number.POSITIVE_INFINITY, "{{#if (or a b)}}: true when any argument is truthy", (...args) => {
+    for (let i = 0; i < args.length - 1; i++) if (args[i]) return true;
     return false;
   }),
   not: spec(1, 1, "{{#if (not a)}}: negation", ((a: unknown) => !a) as HelperFn),
@@ -221,7 +222,7 @@ export const BUILTIN_HELPERS: Readonly<Record<string, HelperSpec>> = {
     2,
     "{{indent text 4}}: prefixes every non-empty line with n spaces (default 2)",
     function indent(value: unknown, widthOrOptions: unknown, maybeOptions?: unknown) {
-      const hasWidth = arguments.length === 3;
+      const hasWidth = maybeOptions !== undefined;
       const options = (hasWidth ? maybeOptions : widthOrOptions) as Options;
       const body = text("indent", required("indent", value, 0, options), options);
       const width = hasWidth ? integer("indent", required("indent", widthOrOptions, 1, options), options) : 2;

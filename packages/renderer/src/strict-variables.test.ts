@@ -34,10 +34,10 @@ describe("strict variables (property)", () => {
           );
           const version = makeVersion({ messages: [{ role: "user", content }], input: schema });
           const renderer = createRenderer({ registry: fakeRegistry([version]) });
-          const firstMissing = FIELDS.find((field, i) => uses[i] === "bare" && values[i] === undefined);
+          const firstMissing = FIELDS.find((_field, i) => uses[i] === "bare" && values[i] === undefined);
           if (firstMissing === undefined) {
             const text = renderer.render("test/template", input).messages[0]!.content;
-            FIELDS.forEach((field, i) => {
+            FIELDS.forEach((_field, i) => {
               if (uses[i] !== "unused" && values[i] !== undefined) expect(text).toContain(values[i]);
             });
           } else {
