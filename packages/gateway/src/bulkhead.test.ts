@@ -35,4 +35,16 @@ describe("Bulkhead", () => {
     await next;
     expect(b.inFlight).toBe(1);
   });
+
+  it("tryAcquire takes a free slot but never jumps the queue", async () => {
+    const b = new Bulkhead({ maxConcurrent: 1, maxQueue: 1 });
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(false);
+    const waiting = b.acquire()!;
+    b.release(); // the slot goes to the waiter, not to a later tryAcquire
+    await waiting;
+    expect(b.tryAcquire()).toBe(false);
+    b.release();
+    expect(b.tryAcquire()).toBe(true);
+  });
 });

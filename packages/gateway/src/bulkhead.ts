@@ -32,6 +32,15 @@ export class Bulkhead {
     return this.waiting;
   }
 
+  /** Takes a slot if one is free and nobody is queued; true when held (call `release` once afterwards). */
+  tryAcquire(): boolean {
+    if (this.active < this.options.maxConcurrent && this.queued === 0) {
+      this.active++;
+      return true;
+    }
+    return false;
+  }
+
   /** Resolves when a slot is held; call `release` exactly once afterwards. `signal` abandons the wait. */
   acquire(signal?: AbortSignal): Promise<void> | undefined {
     if (this.active < this.options.maxConcurrent && this.queued === 0) {

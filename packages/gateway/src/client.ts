@@ -68,7 +68,12 @@ interface CallContext {
   startedAt: number;
   deadlineAt: number;
   deadlineMs: number;
-  signal: AbortSignal;
+  /** Why the call was stopped (deadline, caller); set once. */
+  abortCause: AbortCause | undefined;
+  /** The running attempt's controller, aborted together with the call. */
+  attemptController: AbortController | undefined;
+  /** Created only when something must wait on the call (bulkhead queue, backoff sleep): most calls never need it. */
+  waitController: AbortController | undefined;
   attempts: number;
   upstreamRequestId: string | undefined;
   channel: DeltaChannel | undefined;
@@ -154,9 +159,9 @@ class GatewayClientImpl implements GatewayClient {
   }
 
   chatStream(request: ChatRequest, options: ChatOptions = {}): ChatStream {
-    const consumer = new AbortController();
-    const channel = new DeltaChannel(() => consumer.abort());
-    const result = this.run(request, options, channel, consumer.signal).then(
+    const stopper: { stop?: () => void } = {};
+    const channel = new DeltaChannel(() => stopper.stop?.());
+    const result = this.run(request, options, channel, stopper).then(
       (value) => {
         channel.end();
         return value;
@@ -171,7 +176,7 @@ class GatewayClientImpl implements GatewayClient {
     result.catch(() => {});
     return {
       result,
-      abort: () => consumer.abort(),
+      abort: () => stopper.stop?.(),
       [Symbol.asyncIterator]: () => channel[Symbol.asyncIterator](),
     };
   }
@@ -205,31 +210,13 @@ class GatewayClientImpl implements GatewayClient {
     request: ChatRequest,
     options: ChatOptions,
     channel: DeltaChannel | undefined,
-    consumerSignal?: AbortSignal,
+    stopper?: { stop?: () => void },
   ) {
     const stream = channel !== undefined;
     validateRequest(request, options);
     const config = this.config;
     const deadlineMs = options.deadlineMs ?? config.timeouts.deadlineMs;
     const startedAt = config.now();
-    const controller = new AbortController();
-    const deadlineTimer = setTimeout(
-      () => controller.abort({ kind: "overall", ms: deadlineMs } satisfies AbortCause),
-      deadlineMs,
-    );
-    const callerSignal = options.signal;
-    const onCallerAbort = () =>
-      controller.abort({ kind: "caller", reason: callerSignal?.reason } satisfies AbortCause);
-    const onConsumerAbort = () =>
-      controller.abort({
-        kind: "caller",
-        reason: new Error("the stream consumer stopped iterating"),
-      } satisfies AbortCause);
-    if (callerSignal) {
-      if (callerSignal.aborted) onCallerAbort();
-      else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
-    }
-    consumerSignal?.addEventListener("abort", onConsumerAbort, { once: true });
     const ctx: CallContext = {
       request,
       stream,
@@ -239,12 +226,25 @@ class GatewayClientImpl implements GatewayClient {
       startedAt,
       deadlineAt: startedAt + deadlineMs,
       deadlineMs,
-      signal: controller.signal,
+      abortCause: undefined,
+      attemptController: undefined,
+      waitController: undefined,
       attempts: 0,
       upstreamRequestId: undefined,
       channel,
       firstChunkAt: undefined,
     };
+    const deadlineTimer = setTimeout(() => abortCall(ctx, { kind: "overall", ms: deadlineMs }), deadlineMs);
+    const callerSignal = options.signal;
+    const onCallerAbort = () => abortCall(ctx, { kind: "caller", reason: callerSignal?.reason });
+    if (callerSignal) {
+      if (callerSignal.aborted) onCallerAbort();
+      else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
+    }
+    if (stopper) {
+      stopper.stop = () =>
+        abortCall(ctx, { kind: "caller", reason: new Error("the stream consumer stopped iterating") });
+    }
     if (config.sinks.length) {
       this.emit({
         type: "request_start",
@@ -257,7 +257,7 @@ class GatewayClientImpl implements GatewayClient {
     let slotHeld = false;
     try {
       if (this.bulkhead) {
-        const wait = this.bulkhead.acquire(controller.signal);
+        const wait = this.bulkhead.tryAcquire() ? undefined : this.bulkhead.acquire(waitSignal(ctx));
         if (wait) {
           try {
             await wait;
@@ -303,7 +303,7 @@ class GatewayClientImpl implements GatewayClient {
     } finally {
       clearTimeout(deadlineTimer);
       callerSignal?.removeEventListener("abort", onCallerAbort);
-      consumerSignal?.removeEventListener("abort", onConsumerAbort);
+      if (stopper) stopper.stop = undefined;
       if (slotHeld) this.bulkhead?.release();
     }
   }
@@ -318,7 +318,7 @@ class GatewayClientImpl implements GatewayClient {
   }
 
   private abortError(ctx: CallContext, model: string): GatewayError {
-    const cause = ctx.signal.reason as AbortCause | undefined;
+    const cause = ctx.abortCause;
     if (cause?.kind === "overall")
       return new TimeoutError({ deadline: "overall", timeoutMs: cause.ms, model });
     return new AbortedError({ model, cause: cause?.kind === "caller" ? cause.reason : undefined });
@@ -350,8 +350,8 @@ class GatewayClientImpl implements GatewayClient {
       const breaker = this.breakerFor(model);
       const body = this.serialize(ctx, model);
       for (let attemptOnModel = 1; ; attemptOnModel++) {
-        if (ctx.signal.aborted)
-          throw lastError && ctx.signal.reason?.kind === "overall" ? lastError : this.abortError(ctx, model);
+        if (ctx.abortCause)
+          throw lastError && ctx.abortCause.kind === "overall" ? lastError : this.abortError(ctx, model);
         const admission = breaker?.admit();
         if (admission && !admission.allowed) {
           openCircuits.push({ model, retryInMs: admission.retryInMs });
@@ -429,9 +429,12 @@ class GatewayClientImpl implements GatewayClient {
         }
         if (delayMs > 0) {
           try {
-            await config.sleep(delayMs, ctx.signal);
+            await config.sleep(delayMs, waitSignal(ctx));
           } catch {
-            throw ctx.signal.reason?.kind === "overall" ? error : this.abortError(ctx, model);
+            // (A cast: TypeScript keeps the narrowing from the check above across the await.)
+            throw (ctx.abortCause as AbortCause | undefined)?.kind === "overall"
+              ? error
+              : this.abortError(ctx, model);
           }
         }
       }
@@ -493,9 +496,8 @@ class GatewayClientImpl implements GatewayClient {
     }
     const attemptController = new AbortController();
     const attemptSignal = attemptController.signal;
-    const forward = () => attemptController.abort(ctx.signal.reason);
-    if (ctx.signal.aborted) forward();
-    else ctx.signal.addEventListener("abort", forward, { once: true });
+    if (ctx.abortCause) attemptController.abort(ctx.abortCause);
+    ctx.attemptController = attemptController;
     const headerTimer = setTimeout(
       () => attemptController.abort({ kind: "attempt", ms: config.timeouts.attemptMs } satisfies AbortCause),
       config.timeouts.attemptMs,
@@ -599,7 +601,7 @@ class GatewayClientImpl implements GatewayClient {
     } finally {
       clearTimeout(headerTimer);
       if (idleTimer) clearTimeout(idleTimer);
-      ctx.signal.removeEventListener("abort", forward);
+      ctx.attemptController = undefined;
     }
   }
 
@@ -869,6 +871,23 @@ class GatewayClientImpl implements GatewayClient {
     }
     return reason;
   }
+}
+
+/** Stops the call once: the running attempt and any wait (bulkhead queue, backoff) end with `cause`. */
+function abortCall(ctx: CallContext, cause: AbortCause): void {
+  if (ctx.abortCause) return;
+  ctx.abortCause = cause;
+  ctx.attemptController?.abort(cause);
+  ctx.waitController?.abort(cause);
+}
+
+/** An AbortSignal for waits, created on first use so that calls that never wait never pay for it. */
+function waitSignal(ctx: CallContext): AbortSignal {
+  if (!ctx.waitController) {
+    ctx.waitController = new AbortController();
+    if (ctx.abortCause) ctx.waitController.abort(ctx.abortCause);
+  }
+  return ctx.waitController.signal;
 }
 
 /** A stream fault found while parsing; classified into IncompleteStreamError by the attempt. */

@@ -2,14 +2,14 @@ import { GatewayError, hasMarker } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.invalid-config-error");
 
-/** `createGatewayClient` (or a call's options) got a value it cannot use. `path` names the option. */
+/** `createGatewayClient`, a call's options or the request itself hold a value the client cannot use. `path` names it. */
 export class InvalidConfigError extends GatewayError {
   protected readonly [marker] = true;
   readonly path: string;
 
   constructor(options: { path: string; problem: string; fix: string }) {
     super({
-      message: `Invalid gateway client option "${options.path}": ${options.problem}. ${options.fix}`,
+      message: `Invalid gateway client ${options.path.startsWith("request") ? "request field" : "option"} "${options.path}": ${options.problem}. ${options.fix}`,
       code: "invalid_config",
       origin: "caller",
       retryable: false,
