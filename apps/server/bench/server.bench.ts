@@ -11,7 +11,7 @@ import autocannon from "autocannon";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION = Number(process.env.BENCH_DURATION ?? 4);
+const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 16;
 const RENDER_BODY = JSON.stringify({
   ref: "support/summarize@production",
@@ -145,12 +145,33 @@ const directStream = JSON.stringify({
 });
 const serviceStream = JSON.stringify({ ref: "support/greet", input: { name: "Ada" }, stream: true });
 
+type Load = Awaited<ReturnType<typeof load>>;
+type Request = Parameters<typeof load>[1];
+
+/**
+ * A and B measured as A, B, B, A (each slice DURATION/2 s) and combined per side, so drift in the shared box's load
+ * hits both sides equally. Returns request-weighted throughput and the worse p99 of each side's slices.
+ */
+async function abba(url: string, a: Request, b: Request, urlB = url): Promise<{ a: Load; b: Load }> {
+  const slices = { a: [] as Load[], b: [] as Load[] };
+  for (const side of ["a", "b", "b", "a"] as const) {
+    slices[side].push(await load(side === "a" ? url : urlB, side === "a" ? a : b));
+  }
+  const combine = (list: Load[]): Load => ({
+    rps: list.reduce((sum, x) => sum + x.rps, 0) / list.length,
+    p50: list.reduce((sum, x) => sum + x.p50, 0) / list.length,
+    p99: Math.max(...list.map((x) => x.p99)),
+  });
+  return { a: combine(slices.a), b: combine(slices.b) };
+}
+
 type Row = {
-  sameStack: Awaited<ReturnType<typeof load>>;
-  render: Awaited<ReturnType<typeof load>>;
-  staticJson: Awaited<ReturnType<typeof load>>;
-  run: Awaited<ReturnType<typeof load>>;
-  mockDirect: Awaited<ReturnType<typeof load>>;
+  render: Load;
+  sameStack: Load;
+  renderBare: Load;
+  staticJson: Load;
+  run: Load;
+  mockDirect: Load;
   ttfbService: number;
   ttfbDirect: number;
   ttfbServiceP99: number;
@@ -159,30 +180,43 @@ type Row = {
 const rounds: Row[] = [];
 // Warm-up both paths once so JIT and connection pools are settled before measuring.
 await load(service.url, signedRequest("/v1/render", RENDER_BODY));
+await load(service.url, signedRequest("/v1/run", RUN_BODY));
+const plain = (path: string, body: string): Request => ({
+  method: "POST",
+  path,
+  body,
+  headers: { "content-type": "application/json" },
+});
 for (let round = 0; round < ROUNDS; round++) {
-  const staticJson = await load(service.url, {
-    method: "POST",
-    path: "/bench/static",
-    body: RENDER_BODY,
-    headers: { "content-type": "application/json" },
-  });
-  const render = await load(service.url, signedRequest("/v1/render", RENDER_BODY));
-  const sameStack = await load(service.url, signedRequest("/v1/bench-static", RENDER_BODY));
-  const mockDirect = await load(mockRoot, {
-    method: "POST",
-    path: "/v1/chat/completions",
-    body: directRun,
-    headers: { "content-type": "application/json" },
-  });
-  const run = await load(service.url, signedRequest("/v1/run", RUN_BODY));
-  const direct = summarize(await ttfb(mockRoot, "/v1/chat/completions", directStream, false));
-  const through = summarize(await ttfb(service.url, "/v1/run", serviceStream, true));
+  const same = await abba(
+    service.url,
+    signedRequest("/v1/render", RENDER_BODY),
+    signedRequest("/v1/bench-static", RENDER_BODY),
+  );
+  const bare = await abba(
+    service.url,
+    signedRequest("/v1/render", RENDER_BODY),
+    plain("/bench/static", RENDER_BODY),
+  );
+  const run = await abba(
+    service.url,
+    signedRequest("/v1/run", RUN_BODY),
+    plain("/v1/chat/completions", directRun),
+    mockRoot,
+  );
+  const direct1 = await ttfb(mockRoot, "/v1/chat/completions", directStream, false, 75);
+  const through1 = await ttfb(service.url, "/v1/run", serviceStream, true, 75);
+  const through2 = await ttfb(service.url, "/v1/run", serviceStream, true, 75);
+  const direct2 = await ttfb(mockRoot, "/v1/chat/completions", directStream, false, 75);
+  const direct = summarize([...direct1, ...direct2]);
+  const through = summarize([...through1, ...through2]);
   rounds.push({
-    sameStack,
-    render,
-    staticJson,
-    run,
-    mockDirect,
+    render: same.a,
+    sameStack: same.b,
+    renderBare: bare.a,
+    staticJson: bare.b,
+    run: run.a,
+    mockDirect: run.b,
     ttfbService: through.median,
     ttfbDirect: direct.median,
     ttfbServiceP99: through.p99,
@@ -198,7 +232,7 @@ const spread = (values: number[]) => `${fmt(Math.min(...values), 2)}–${fmt(Mat
 const med = (values: number[]) => summarize(values).median;
 const renderRatio = rounds.map((r) => r.render.rps / r.sameStack.rps);
 const renderP99 = rounds.map((r) => r.render.p99 / Math.max(r.sameStack.p99, 1));
-const bareRatio = rounds.map((r) => r.render.rps / r.staticJson.rps);
+const bareRatio = rounds.map((r) => r.renderBare.rps / r.staticJson.rps);
 const runRatio = rounds.map((r) => r.run.rps / r.mockDirect.rps);
 const ttfbRatio = rounds.map((r) => r.ttfbService / r.ttfbDirect);
 
@@ -263,7 +297,8 @@ const table = markdownTable(
     ],
   ],
 );
-const markdown = `Autocannon, ${CONNECTIONS} connections, ${DURATION} s per measurement, ${ROUNDS} rounds; the service and the mock gateway each run in
+const markdown = `Autocannon, ${CONNECTIONS} connections; each comparison is measured A, B, B, A in ${DURATION} s slices (so load drift
+on the shared box hits both sides alike), ${ROUNDS} rounds; the service and the mock gateway each run in
 their own child process (NODE_ENV=production, logging silent), so the load generator does not share their event loop.
 Every service request is signed by autocannon's \`setupRequest\` hook with a fresh nonce, so the numbers include HMAC
 verification, the nonce store, rate limiting, JSON parsing, input validation and rendering.
@@ -275,7 +310,7 @@ verification, the nonce store, rate limiting, JSON parsing, input validation and
   the cost of the whole service stack, security included.
 - **run vs mock direct**: \`/v1/run\` (sign, render, gateway client, mock, output validation) vs posting the equivalent chat request
   straight to the mock: the service's overhead on a model call whose upstream answers instantly (real models take 100x longer).
-- **time to first byte**: sequential streamed requests (150 per round after 10 warm-up), first body byte; the service only sends
+- **time to first byte**: sequential streamed requests (2 x 75 per side per round, interleaved direct, service, service, direct), first body byte; the service only sends
   its 200 after the first delta arrives (so errors before the first token are plain JSON errors).
 
 ${table}

@@ -23,7 +23,8 @@ import { templatesRouter } from "./routes/templates.js";
 export type AppConfig = Pick<
   ServerConfig,
   "bodyLimitBytes" | "requestTimeoutMs" | "rateLimitPerMinute" | "outputRepairAttempts" | "statsCapacity"
->;
+> &
+  Partial<Pick<ServerConfig, "logBodies">>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -72,7 +73,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use(requestContext({ logger, metrics, stats, timeoutMs: deps.config.requestTimeoutMs, now }));
+  app.use(
+    requestContext({
+      logger,
+      metrics,
+      stats,
+      timeoutMs: deps.config.requestTimeoutMs,
+      logBodies: deps.config.logBodies,
+      now,
+    }),
+  );
   app.use(helmet());
   app.use(
     operationsRouter({

@@ -148,3 +148,33 @@ describe("POST /v1/run", () => {
     expect(metrics).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/v1\/run"/);
   });
 });
+
+describe("request timeout", () => {
+  it("cancels a run that exceeds the request budget with 504", async () => {
+    const registry = await fixtureRegistry();
+    const slow = await startTestServer({
+      registry,
+      config: {
+        bodyLimitBytes: 4096,
+        requestTimeoutMs: 300,
+        rateLimitPerMinute: 1000,
+        outputRepairAttempts: 1,
+        statsCapacity: 100,
+      },
+      gateway: testGateway({
+        baseUrl: mock.url,
+        headers: { "x-mock-faults": "delay:ms=3000" },
+        maxAttempts: 1,
+      }),
+    });
+    try {
+      const response = await slow.signed("/v1/run", {
+        body: { ref: "support/greet", input: { name: "Ada" } },
+      });
+      expect(response.status).toBe(504);
+      expect(((await response.json()) as ErrorJson).error.type).toBe("timeout");
+    } finally {
+      await slow.close();
+    }
+  });
+});

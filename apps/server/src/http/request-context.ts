@@ -32,12 +32,15 @@ export function requestContext({
   metrics,
   stats,
   timeoutMs,
+  logBodies = false,
   now = Date.now,
 }: {
   logger: Logger;
   metrics: ServerMetrics;
   stats: StatsStore;
   timeoutMs: number;
+  /** Adds the request body (first 2 KiB) to the log line; off by default, for debugging only. */
+  logBodies?: boolean;
   now?: () => number;
 }) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -110,6 +113,9 @@ export function requestContext({
         template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
         errorCode: state.error?.code,
         errorOrigin: status >= 400 ? errorOrigin : undefined,
+        ...(logBodies && state.rawBody.length > 0
+          ? { requestBody: state.rawBody.subarray(0, 2048).toString("utf8") }
+          : {}),
       };
       if (status >= 500 && state.error?.origin === "server") logger.error(line, "request failed");
       else logger.info(line, "request");
