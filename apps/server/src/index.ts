@@ -1,1 +1,64 @@
-export {};
+// Public API of @promptreg/server: the app factory and the pieces needed to embed or extend it. Anything not
+// named here is private.
+
+export { type AppConfig, type AppDeps, createApp } from "./app.js";
+export { CONFIG_VARIABLES, loadConfig, type ServerConfig, truncateSecret } from "./config.js";
+export { AuthenticationError, type AuthFailureReason } from "./errors/authentication-error.js";
+export { ConfigError, type ConfigIssue } from "./errors/config-error.js";
+export { NotReadyError } from "./errors/not-ready-error.js";
+export { OutputInvalidError } from "./errors/output-invalid-error.js";
+export { RateLimitedError } from "./errors/rate-limited-error.js";
+export { type RequestIssue, RequestValidationError } from "./errors/request-validation-error.js";
+export { RouteNotFoundError } from "./errors/route-not-found-error.js";
+export { ERROR_TYPES, type ErrorOrigin, type ErrorType, ServerError } from "./errors/server-error.js";
+export { TemplateAccessDeniedError } from "./errors/template-access-denied-error.js";
+export { createLogger, type Logger } from "./http/logger.js";
+export { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
+export { buildOpenApiDocument } from "./http/openapi.js";
+export { type ErrorBody, errorBody } from "./http/send-error.js";
+export type { ErrorMapper } from "./http/to-server-error.js";
+export {
+  type AuthDecision,
+  authenticate,
+  createSignatureVerifier,
+  type RequestVerifier,
+  type VerifyInput,
+  type VerifyOutcome,
+} from "./logic/authenticate.js";
+export {
+  computeStats,
+  type StatsSummary,
+  type TemplateStats,
+  type WindowStats,
+} from "./logic/compute-stats.js";
+export {
+  type AuthenticatedClient,
+  type CredentialSet,
+  canUseTemplate,
+  createCredentialSet,
+} from "./logic/credentials.js";
+export type { ParseOutputResult, RendererPort, RenderOutput } from "./logic/ports.js";
+export {
+  createMemoryRateLimitStore,
+  type RateLimitDecision,
+  type RateLimitStore,
+} from "./logic/rate-limit-store.js";
+export {
+  createRegistryHolder,
+  type LoadedRegistry,
+  type RegistryHolder,
+  type ReloadOutcome,
+} from "./logic/registry-holder.js";
+export {
+  buildChatRequest,
+  type GatewayPort,
+  type RunEvent,
+  type RunOptions,
+  type RunResult,
+  type RunUsage,
+  runTemplate,
+  streamTemplate,
+} from "./logic/run-template.js";
+export { createRingStatsStore, type RequestSample, type StatsStore } from "./logic/stats-store.js";
+export type { Lifecycle } from "./routes/operations.js";
+export { createService, type Service } from "./service.js";
