@@ -293,7 +293,7 @@ const table = markdownTable(
     ],
     [
       "signed POST /v1/render vs bare Express static JSON (no middleware), req/s",
-      fmt(med(rounds.map((r) => r.render.rps))),
+      fmt(med(rounds.map((r) => r.renderBare.rps))),
       fmt(med(rounds.map((r) => r.staticJson.rps))),
       formatRatio(med(bareRatio)),
       spread(bareRatio),
@@ -354,7 +354,7 @@ ${table}
 In-process, the render handler's own work (body schema, resolve, input validation, render, serialise) costs
 ${fmt(summarize(micro.ours).median, 1)} µs median / ${fmt(summarize(micro.ours).p99, 1)} µs p99 per request, against ${fmt(summarize(micro.floor).median, 1)} µs / ${fmt(summarize(micro.floor).p99, 1)} µs for
 parsing and serialising the same bytes: next to the ~1 ms an HTTP round trip costs here, the HTTP ratios above are
-mostly network-stack noise, which is why their spread is wide. The run and stream overheads are dominated by the
+mostly the cost of the HTTP and middleware stack, and they move with the load other jobs put on the box. The run and stream overheads are dominated by the
 service's own outbound HTTP call to the mock (Node's fetch; see the gateway-client section), not by promptreg logic.
 
 Targets: render >= 0.80x the static throughput: ${med(renderRatio) >= 0.8 ? "met" : "**missed**"}; render p99 <= 2.00x: ${med(renderP99) <= 2 ? "met" : "**missed**"}.

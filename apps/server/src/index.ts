@@ -4,10 +4,12 @@
 export { type AppConfig, type AppDeps, createApp } from "./app.js";
 export { CONFIG_VARIABLES, loadConfig, type ServerConfig, truncateSecret } from "./config.js";
 export { AuthenticationError, type AuthFailureReason } from "./errors/authentication-error.js";
+export { ClientClosedError } from "./errors/client-closed-error.js";
 export { ConfigError, type ConfigIssue } from "./errors/config-error.js";
 export { NotReadyError } from "./errors/not-ready-error.js";
 export { OutputInvalidError } from "./errors/output-invalid-error.js";
 export { RateLimitedError } from "./errors/rate-limited-error.js";
+export { RequestTimeoutError } from "./errors/request-timeout-error.js";
 export { type RequestIssue, RequestValidationError } from "./errors/request-validation-error.js";
 export { RouteNotFoundError } from "./errors/route-not-found-error.js";
 export { ERROR_TYPES, type ErrorOrigin, type ErrorType, ServerError } from "./errors/server-error.js";

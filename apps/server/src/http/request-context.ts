@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { ServerError } from "../errors/server-error.js";
+import { ClientClosedError } from "../errors/client-closed-error.js";
+import { RequestTimeoutError } from "../errors/request-timeout-error.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -9,19 +10,6 @@ import { sendError } from "./send-error.js";
 
 const EMPTY = Buffer.alloc(0);
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-export class RequestTimeoutError extends ServerError {
-  constructor({ timeoutMs }: { timeoutMs: number }) {
-    super({
-      type: "timeout",
-      code: "request_timeout",
-      message: `The request did not finish within ${timeoutMs} ms (PROMPTREG_REQUEST_TIMEOUT_MS) and was cancelled, including its gateway call.`,
-      origin: "upstream",
-      details: { timeoutMs },
-    });
-    this.name = "RequestTimeoutError";
-  }
-}
 
 /**
  * Gives each request an id, a cancellation signal (client disconnect or timeout) and, once the response is done,
@@ -68,14 +56,7 @@ export function requestContext({
       clearTimeout(timer);
       metrics.inflight.dec();
       if (!res.writableFinished && !state.abort.signal.aborted) {
-        state.abort.abort(
-          new ServerError({
-            type: "invalid_request",
-            status: 499,
-            code: "client_closed",
-            message: "client closed the connection",
-          }),
-        );
+        state.abort.abort(new ClientClosedError());
       }
       const latencyMs = performance.now() - state.startedAt;
       const status = res.writableFinished ? res.statusCode : 499;
