@@ -158,3 +158,15 @@ describe("logs", () => {
     for (const signature of sentSignatures) expect(all).not.toContain(signature);
   });
 });
+
+describe("PROMPTREG_AUTH=off (development only)", () => {
+  it("accepts unsigned requests as the anonymous client", async () => {
+    const open = await startTestServer({ verifier: undefined });
+    try {
+      const response = await fetch(`${open.url}/v1/stats`);
+      expect(response.status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});
