@@ -110,13 +110,6 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-async function sample(fn: () => Promise<unknown> | unknown): Promise<number[]> {
-  await fn(); // warm-up: JIT and the OS file cache
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await time(fn));
-  return samples;
-}
-
 const { root, dir, files } = await generateTree();
 try {
   const texts = await Promise.all(files.map((file) => readFile(file, "utf8")));
@@ -135,15 +128,32 @@ try {
     },
     load: () => loadRegistryFromDir(root),
   };
-  const rounds: Record<keyof typeof cases, ReturnType<typeof summarize>[]> = {
+  type CaseName = keyof typeof cases;
+  const names = Object.keys(cases) as CaseName[];
+  const rounds: Record<CaseName, ReturnType<typeof summarize>[]> = {
     yamlParse: [],
     readAndParse: [],
     load: [],
   };
+  // Cases are interleaved (rotating order) inside each iteration, so every ratio compares runs that shared the
+  // same background load; timing one case for seconds and then the next made the ratios meaningless here.
+  const ratioSamples: { loadVsParse: number[]; loadVsRead: number[] }[] = [];
+  for (const name of names) await cases[name]();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of Object.entries(cases) as [keyof typeof cases, () => unknown][]) {
-      rounds[name].push(summarize(await sample(fn)));
+    const samples: Record<CaseName, number[]> = { yamlParse: [], readAndParse: [], load: [] };
+    const paired = { loadVsParse: [] as number[], loadVsRead: [] as number[] };
+    for (let run = 0; run < RUNS; run++) {
+      const timings = {} as Record<CaseName, number>;
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(run + k) % names.length]!;
+        timings[name] = await time(cases[name]);
+        samples[name].push(timings[name]);
+      }
+      paired.loadVsParse.push(timings.load / timings.yamlParse);
+      paired.loadVsRead.push(timings.load / timings.readAndParse);
     }
+    for (const name of names) rounds[name].push(summarize(samples[name]));
+    ratioSamples.push(paired);
   }
 
   const medians = (name: keyof typeof cases) => rounds[name].map((s) => s.median);
@@ -180,8 +190,8 @@ try {
   );
   const loadVsRead = mid(medians("load")) / mid(medians("readAndParse"));
   // Ratios within each round are steadier than absolute times on a shared box: both sides saw the same load.
-  const ratios = (name: keyof typeof cases, base: keyof typeof cases) =>
-    rounds[name].map((s, index) => s.median / rounds[base][index]!.median);
+  const ratios = (key: "loadVsParse" | "loadVsRead") =>
+    ratioSamples.map((round) => summarize(round[key]).median);
   const ratioRange = (values: number[]) =>
     `${formatRatio(mid(values))} (rounds: ${values.map(formatRatio).join(", ")})`;
   const markdown = `Loads a generated tree of ${IDS} ids x ${VERSIONS} versions (${(bytes / 1024).toFixed(0)} KiB of YAML, ~${Math.round(
@@ -196,13 +206,14 @@ ${table}
 validation with zod, JSON Schema subset validation and compilation to zod (once per version), example validation, partial
 resolution, SHA-256 content hashes and indexing: **${formatRatio(loadVsRead)}** the cost of reading and parsing alone.
 
-| ratio, per round | median (each round) |
+| paired ratio (same iteration) | median of round medians (each round) |
 | --- | --- |
-| \`loadRegistryFromDir\` / \`YAML.parse\` | ${ratioRange(ratios("load", "yamlParse"))} |
-| \`loadRegistryFromDir\` / (read + \`YAML.parse\`) | ${ratioRange(ratios("load", "readAndParse"))} |
+| \`loadRegistryFromDir\` / \`YAML.parse\` | ${ratioRange(ratios("loadVsParse"))} |
+| \`loadRegistryFromDir\` / (read + \`YAML.parse\`) | ${ratioRange(ratios("loadVsRead"))} |
 
 Absolute times on this box swing by 2x or more between rounds (other engineers' test runs share the 2 cores);
-the per-round ratios are the number to compare across changes.
+the paired ratios (each iteration runs all three cases back to back, in rotating order) are the number to compare
+across changes.
 Reproduce: \`pnpm bench -- registry\` (or \`node --import tsx --expose-gc bench/load.bench.ts\` in packages/registry).`;
   console.log(markdown);
   writeBenchmarkSection({
