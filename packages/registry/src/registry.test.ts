@@ -78,6 +78,10 @@ describe("createRegistry resolution", () => {
     expect(registry.resolve("t@^1").version).toBe("1.0.0");
     expect(registry.resolve("t@latest").version).toBe("1.0.0");
     expect(registry.resolve({ id: "t", selector: { kind: "exact", value: "1.0.0" } }).version).toBe("1.0.0");
+    const bogus = { id: "t", selector: { kind: "newest" } } as unknown as Parameters<
+      typeof registry.resolve
+    >[0];
+    expect(() => registry.resolve(bogus)).toThrow(/unknown selector kind "newest"/);
   });
 
   it("lists summaries with filters and returns defensive copies", () => {

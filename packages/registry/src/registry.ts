@@ -1,4 +1,5 @@
 import semver from "semver";
+import { InvalidReferenceError } from "./errors/invalid-reference-error.js";
 import { TemplateNotFoundError } from "./errors/template-not-found-error.js";
 import { formatReference, toReference } from "./reference.js";
 import { closestMatches } from "./suggest.js";
@@ -137,6 +138,13 @@ export function createRegistry({
         if (!entry.latest) throw notFound("version", "no published, non-prerelease version");
         return entry.byVersion.get(entry.latest)!;
       }
+      default:
+        // Only reachable with a hand-built TemplateRef (e.g. from untyped JSON).
+        throw new InvalidReferenceError({
+          reference: `${ref.id}@?`,
+          position: ref.id.length + 1,
+          reason: `unknown selector kind ${JSON.stringify((selector as { kind?: unknown }).kind)}; use parseReference to build references`,
+        });
     }
   };
 
