@@ -16,7 +16,7 @@ import type { RegistryHolder } from "./logic/registry-holder.js";
 import type { GatewayPort } from "./logic/run-template.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
 import { facadeRouter } from "./routes/facade.js";
-import { type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
+import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
 import { renderRunRouter } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
 
@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createServerMetrics();
   const stats = deps.stats ?? createRingStatsStore({ capacity: deps.config.statsCapacity });
   const rateLimits = deps.rateLimits ?? createMemoryRateLimitStore();
-  const lifecycle = deps.lifecycle ?? { draining: false };
+  const lifecycle = deps.lifecycle ?? createLifecycle();
   const now = deps.now ?? Date.now;
   const gateway =
     typeof deps.gateway === "function" ? deps.gateway : () => deps.gateway as GatewayPort | undefined;
@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
     repairAttempts: deps.config.outputRepairAttempts,
     requestTimeoutMs: deps.config.requestTimeoutMs,
     errorMappers,
+    lifecycle,
     onRepair: ({ templateId, outcome }: { templateId: string; outcome: "attempt" | "exhausted" }) =>
       metrics.outputRepairs.inc({ template: templateId, outcome }),
   };
@@ -84,6 +85,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(helmet());
+  app.use((_req, res, next) => {
+    // While draining, answer but ask keep-alive clients to reconnect (to a replica that is not shutting down).
+    if (lifecycle.draining) res.setHeader("Connection", "close");
+    next();
+  });
   app.use(
     operationsRouter({
       registry: deps.registry,

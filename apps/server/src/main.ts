@@ -93,7 +93,11 @@ async function main(): Promise<void> {
       "draining: no new connections, finishing in-flight requests",
     );
     const forced = setTimeout(() => {
-      logger.warn("drain timeout reached; closing remaining connections");
+      logger.warn(
+        { openStreams: service.lifecycle.openStreams.size },
+        "drain timeout reached; closing remaining connections",
+      );
+      for (const close of service.lifecycle.openStreams) close();
       server.closeAllConnections();
     }, config.drainTimeoutMs);
     forced.unref();

@@ -1,7 +1,7 @@
 import { type FSWatcher, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createGatewayClient, createPrometheusTelemetry, fileApiKeyProvider } from "@promptreg/gateway";
-import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import { createMockGateway, loadScenarioFile, type MockGateway } from "@promptreg/mock-gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
@@ -16,7 +16,7 @@ import { type DevClient, loadOrCreateDevClient } from "./logic/dev-client.js";
 import { describeLoadFailure } from "./logic/problems.js";
 import { createRegistryHolder, type RegistryHolder } from "./logic/registry-holder.js";
 import type { GatewayPort } from "./logic/run-template.js";
-import type { Lifecycle } from "./routes/operations.js";
+import { createLifecycle, type Lifecycle } from "./routes/operations.js";
 
 export interface Service {
   app: Express;
@@ -58,7 +58,7 @@ export async function createService({
   publicUrl: string;
 }): Promise<Service> {
   const metrics = createServerMetrics();
-  const lifecycle: Lifecycle = { draining: false };
+  const lifecycle: Lifecycle = createLifecycle();
 
   let keys = await loadClientKeys(config);
   let devClient: DevClient | undefined;
@@ -82,8 +82,9 @@ export async function createService({
   let mock: MockGateway | undefined;
   let baseUrl = config.gateway.baseUrl;
   if (!config.gateway.apiKey && !config.gateway.apiKeyFile) {
+    const scenario = config.gateway.simulatedScenario;
     mock = await createMockGateway(
-      config.gateway.simulatedScenario ? { scenarioFile: config.gateway.simulatedScenario } : {},
+      scenario ? { ...(await loadScenarioFile(scenario)), scenarioFile: scenario } : {},
     );
     baseUrl = mock.url;
   }

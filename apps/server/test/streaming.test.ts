@@ -1,14 +1,20 @@
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createLifecycle, type Lifecycle } from "../src/routes/operations.js";
 import { fixtureRegistry, startTestServer, type TestServer, testGateway } from "./harness.js";
 import { parseSse, readUntil } from "./sse.js";
 
 let mock: MockGateway;
 const servers: TestServer[] = [];
-async function serverWith(headers: Record<string, string> = {}, fetchImpl?: typeof fetch) {
+async function serverWith(
+  headers: Record<string, string> = {},
+  fetchImpl?: typeof fetch,
+  lifecycle?: Lifecycle,
+) {
   const registry = await fixtureRegistry();
   const server = await startTestServer({
     registry,
+    ...(lifecycle ? { lifecycle } : {}),
     gateway: testGateway({ baseUrl: mock.url, headers, fetch: fetchImpl, maxAttempts: fetchImpl ? 1 : 2 }),
   });
   servers.push(server);
@@ -89,5 +95,20 @@ describe("POST /v1/run with stream: true", () => {
     expect(upstreamSignals[0]?.aborted).toBe(false);
     controller.abort();
     await vi.waitFor(() => expect(upstreamSignals[0]?.aborted).toBe(true), { timeout: 5000 });
+  });
+
+  it("ends open streams with a typed shutting_down error when the drain timeout closes them", async () => {
+    const lifecycle = createLifecycle();
+    const server = await serverWith({ "x-mock-faults": "stall:after=1" }, undefined, lifecycle);
+    const response = await server.signed("/v1/run", {
+      body: { ref: "support/greet", input: { name: "Ada" }, stream: true },
+    });
+    let text = await readUntil(response, (sofar) => sofar.includes("event: delta"));
+    expect(lifecycle.openStreams.size).toBe(1);
+    for (const close of lifecycle.openStreams) close();
+    text += await readUntil(response, () => false);
+    const last = parseSse(text).at(-1) as { event: string; data: { error: { code: string } } };
+    expect(last, text).toMatchObject({ event: "error", data: { error: { code: "shutting_down" } } });
+    await vi.waitFor(() => expect(lifecycle.openStreams.size).toBe(0));
   });
 });

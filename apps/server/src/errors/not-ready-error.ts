@@ -6,11 +6,23 @@ const marker = Symbol.for("promptreg.server.NotReadyError");
 export class NotReadyError extends ServerError {
   readonly [marker] = true;
 
-  constructor({ what, retryAfterSeconds = 1 }: { what: string; retryAfterSeconds?: number }) {
+  constructor({
+    what,
+    retryAfterSeconds = 1,
+    code = "not_ready",
+  }: {
+    what: string;
+    retryAfterSeconds?: number;
+    /** `not_ready` while starting, `shutting_down` while draining. */
+    code?: "not_ready" | "shutting_down";
+  }) {
     super({
       type: "unavailable",
-      code: "not_ready",
-      message: `Service not ready: ${what}. Retry shortly; GET /readyz reports readiness.`,
+      code,
+      message:
+        code === "shutting_down"
+          ? `Service unavailable: ${what}.`
+          : `Service not ready: ${what}. Retry shortly; GET /readyz reports readiness.`,
       retryAfterSeconds,
       origin: "server",
       details: { what },

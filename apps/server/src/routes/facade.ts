@@ -7,7 +7,7 @@ import { errorBody } from "../http/send-error.js";
 import { openSse } from "../http/sse.js";
 import { createErrorConverter } from "../http/to-server-error.js";
 import { type RunResult, runTemplate, streamTemplate } from "../logic/run-template.js";
-import type { RenderRunOptions } from "./render-run.js";
+import { type RenderRunOptions, shutdownCloser } from "./render-run.js";
 import {
   authorizeRef,
   recordRendered,
@@ -137,6 +137,7 @@ export function facadeRouter(options: RenderRunOptions): Router {
     const events = streamTemplate(runOptions);
     const first = await events.next();
     const sse = openSse(res);
+    const stop = shutdownCloser({ sse, state, lifecycle: options.lifecycle, event: null });
     let model = body.model;
     const chunk = (
       delta: Record<string, unknown>,
@@ -180,6 +181,7 @@ export function facadeRouter(options: RenderRunOptions): Router {
       // OpenAI SDKs raise an APIError when a chunk carries `error`, so the failure reaches the caller.
       sse.send(undefined, errorBody(error, state.requestId));
     } finally {
+      stop();
       if (!sse.open) await events.return(undefined);
       sse.end();
     }

@@ -9,6 +9,15 @@ import type { StatsStore } from "../logic/stats-store.js";
 export interface Lifecycle {
   /** True once SIGTERM arrived: /readyz answers 503 so load balancers stop sending traffic. */
   draining: boolean;
+  /**
+   * Closers of the event streams in progress. When the drain timeout ends them, each sends a typed `error` event
+   * (`shutting_down`) first, so a client never sees a silent clean end.
+   */
+  readonly openStreams: Set<() => void>;
+}
+
+export function createLifecycle(): Lifecycle {
+  return { draining: false, openStreams: new Set() };
 }
 
 /** Liveness, readiness and Prometheus: unauthenticated, for the platform rather than client apps. */

@@ -1,12 +1,14 @@
 import { type Request, type Response, Router } from "express";
+import { NotReadyError } from "../errors/not-ready-error.js";
 import { parseRequest } from "../http/parse-request.js";
-import { requestState } from "../http/request-state.js";
+import { type RequestState, requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
 import { errorBody } from "../http/send-error.js";
 import { openSse } from "../http/sse.js";
 import { createErrorConverter, type ErrorMapper } from "../http/to-server-error.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
 import { type GatewayPort, runTemplate, streamTemplate } from "../logic/run-template.js";
+import type { Lifecycle } from "./operations.js";
 import {
   authorizeRef,
   recordRendered,
@@ -24,6 +26,7 @@ export interface RenderRunOptions {
   requestTimeoutMs: number;
   errorMappers: ErrorMapper[];
   onRepair?: (event: { templateId: string; outcome: "attempt" | "exhausted" }) => void;
+  lifecycle?: Lifecycle;
 }
 
 export function renderRunRouter(options: RenderRunOptions): Router {
@@ -76,6 +79,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     // token still get a normal JSON error with the right status.
     const first = await events.next();
     const sse = openSse(res);
+    const stop = shutdownCloser({ sse, state, lifecycle: options.lifecycle });
     try {
       let next = first;
       while (!next.done) {
@@ -97,10 +101,43 @@ export function renderRunRouter(options: RenderRunOptions): Router {
       state.error = error;
       sse.send("error", errorBody(error, state.requestId));
     } finally {
+      stop();
       if (!sse.open) await events.return(undefined);
       sse.end();
     }
   });
 
   return router;
+}
+
+/**
+ * Registers the stream with the lifecycle so the drain timeout can end it with a typed `error` event; returns the
+ * unregister function.
+ */
+export function shutdownCloser({
+  sse,
+  state,
+  lifecycle,
+  event = "error",
+}: {
+  sse: { send(event: string | undefined, data: unknown): void; end(): void };
+  state: RequestState;
+  lifecycle: Lifecycle | undefined;
+  /** `null` for the OpenAI facade, whose frames carry no event name. */
+  event?: string | null;
+}): () => void {
+  if (!lifecycle) return () => {};
+  const close = () => {
+    const error = new NotReadyError({
+      what: "it is shutting down; retry the call, another instance will take it",
+      code: "shutting_down",
+    });
+    state.error = error;
+    sse.send(event ?? undefined, errorBody(error, state.requestId));
+    sse.end();
+    // The response is finished, so the disconnect hook will not fire: cancel the upstream call here.
+    state.abort.abort(error);
+  };
+  lifecycle.openStreams.add(close);
+  return () => lifecycle.openStreams.delete(close);
 }
