@@ -289,9 +289,21 @@ describe("checkRegistry problems", () => {
       "_partials/b.hbs": "B {{#> a}}x{{/a}}",
     });
     const missing = only(problems, "missing_partial");
-    expect(missing).toMatchObject({ file: "demo/hello/1.0.0.yaml", line: 15 });
+    expect(missing).toMatchObject({ file: "demo/hello/1.0.0.yaml", line: 15, column: 14 });
     expect(missing.message).toContain('Did you mean "tone"?');
     expect(only(problems, "partial_cycle").message).toContain("a -> b -> a");
+  });
+
+  it("points at the partial reference inside a block literal", async () => {
+    const body = [
+      "messages:",
+      "  - role: system",
+      "    content: |",
+      "      First line.",
+      "      Then {{> nope}} here.",
+    ].join("\n");
+    const { problems } = await check({ "demo/hello/1.0.0.yaml": templateText({ body }) });
+    expect(only(problems, "missing_partial")).toMatchObject({ line: 17, column: 12 });
   });
 
   it("reports every problem across several files in one run", async () => {

@@ -3,14 +3,19 @@
 // (`{{> (expr)}}`) and `@partial-block` are not static references and are skipped.
 const PARTIAL_REFERENCE = /\{\{~?\s*#?>\s*(?:"([^"]+)"|'([^']+)'|([^\s}~()"']+))/g;
 
-/** Names of the partials a Handlebars source references, in order of first use, without duplicates. */
-export function findPartialReferences(source: string): string[] {
-  const names = new Set<string>();
+/** Every static partial reference of a Handlebars source with the offset of its `{{`, in source order. */
+export function findPartialUses(source: string): { name: string; index: number }[] {
+  const uses: { name: string; index: number }[] = [];
   for (const match of source.matchAll(PARTIAL_REFERENCE)) {
     const name = match[1] ?? match[2] ?? match[3];
-    if (name && !name.startsWith("@")) names.add(name);
+    if (name && !name.startsWith("@")) uses.push({ name, index: match.index });
   }
-  return [...names];
+  return uses;
+}
+
+/** Names of the partials a Handlebars source references, in order of first use, without duplicates. */
+export function findPartialReferences(source: string): string[] {
+  return [...new Set(findPartialUses(source).map((use) => use.name))];
 }
 
 /** Every cycle among partials (each reported once, as the list of names from its smallest member). */

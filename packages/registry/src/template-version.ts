@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { contentHash } from "./content-hash.js";
 import { isStrictSemver } from "./ids.js";
 import { compileSchema, normalizeSchema } from "./json-schema-subset.js";
-import { findPartialReferences, partialClosure } from "./partials.js";
+import { findPartialUses, partialClosure } from "./partials.js";
 import { didYouMean } from "./suggest.js";
 import {
   exampleSchema,
@@ -164,14 +164,18 @@ export function buildTemplateVersion({
   } else if (typeof raw.prompt === "string") sources.push({ path: ["prompt"], text: raw.prompt });
   const used = new Set<string>();
   for (const source of sources) {
-    for (const name of findPartialReferences(source.text)) {
+    for (const { name, index } of findPartialUses(source.text)) {
       used.add(name);
       if (!partials.sources.has(name)) {
-        report(
-          source.path,
-          "missing_partial",
-          `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
-        );
+        const { line, column } = locator.locate(source.path, { within: index });
+        problems.push({
+          file,
+          line,
+          column,
+          code: "missing_partial",
+          message: `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
+          severity: "error",
+        });
       }
     }
   }

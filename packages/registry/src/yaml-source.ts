@@ -1,4 +1,4 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from "yaml";
 import type { Problem } from "./types.js";
 
 /** Aliases allowed per file; far above what a template needs, far below what an alias bomb needs. */
@@ -8,7 +8,14 @@ export type PathSegment = string | number;
 
 /** Maps a path inside the parsed value back to a 1-based line and column of the YAML source. */
 export interface SourceLocator {
-  locate(path: readonly PathSegment[], options?: { key?: boolean }): { line: number; column: number };
+  /**
+   * `within`: a character offset inside the string value at `path`; for block literals (`|`) the position of
+   * that character is returned, otherwise the start of the value (on the same line for one-line values).
+   */
+  locate(
+    path: readonly PathSegment[],
+    options?: { key?: boolean; within?: number },
+  ): { line: number; column: number };
 }
 
 /** For definitions that do not come from YAML (bundles): every position is 1:1. */
@@ -33,13 +40,13 @@ function nodeChild(node: unknown, segment: PathSegment): { key?: Node; value?: u
   return undefined;
 }
 
-function createLocator(document: Document, lineCounter: LineCounter): SourceLocator {
+function createLocator(document: Document, lineCounter: LineCounter, text: string): SourceLocator {
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   return {
-    locate(path, { key = false } = {}) {
+    locate(path, { key = false, within } = {}) {
       // Walk as deep as the path exists in the source; a missing key points at its parent object.
       let node: unknown = document.contents;
       let keyNode: Node | undefined;
@@ -51,7 +58,20 @@ function createLocator(document: Document, lineCounter: LineCounter): SourceLoca
       }
       const target = key && keyNode ? keyNode : (node as Node | null | undefined);
       const offset = target?.range?.[0] ?? keyNode?.range?.[0] ?? document.contents?.range?.[0] ?? 0;
-      return position(offset);
+      const start = position(offset);
+      if (within === undefined || key || !isScalar(target) || typeof target.value !== "string") return start;
+      const before = target.value.slice(0, within);
+      const lineIndex = before.split("\n").length - 1;
+      if (target.type === Scalar.BLOCK_LITERAL) {
+        // Content starts on the line after the `|` header, indented like the first content line.
+        const firstLine = lineCounter.lineStarts[start.line] ?? offset;
+        const contentStart = lineCounter.lineStarts[start.line + lineIndex];
+        if (contentStart === undefined) return start;
+        const indent = text.slice(firstLine).match(/^ */)?.[0].length ?? 0;
+        const column = before.length - (before.lastIndexOf("\n") + 1);
+        return { line: start.line + 1 + lineIndex, column: indent + column + 1 };
+      }
+      return start;
     },
   };
 }
@@ -105,5 +125,5 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
       ],
     };
   }
-  return { ok: true, value, locator: createLocator(document, lineCounter), problems };
+  return { ok: true, value, locator: createLocator(document, lineCounter, text), problems };
 }
