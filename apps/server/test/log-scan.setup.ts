@@ -10,4 +10,7 @@ afterAll(() => {
   const forbidden = [...Object.values(SECRETS), GATEWAY_TEST_KEY, ...sentSignatures];
   const leaked = forbidden.filter((secret) => log.includes(secret));
   expect(leaked, "secrets found in log lines").toEqual([]);
+  // Signatures made by other signers in the suite (the client SDK, the OpenAI SDK's signing fetch) are not in the
+  // list above; no 64-hex-digit value (a full HMAC-SHA256) may be logged at all.
+  expect(log.match(/[0-9a-f]{64}/g) ?? [], "full-length hex digests found in log lines").toEqual([]);
 });
