@@ -50,6 +50,7 @@ describe("normalizeSchema", () => {
           i: { type: "string", minLength: 5, maxLength: 2 },
           j: {},
           k: { type: "string", additionalProperties: false },
+          l: { type: "string", const: 1 },
         },
         required: ["a", "zz"],
       }),
@@ -64,6 +65,7 @@ describe("normalizeSchema", () => {
       "schema_bad_value@properties.i.minLength",
       "schema_missing_type@properties.j",
       "schema_keyword_type_mismatch@properties.k.additionalProperties",
+      "schema_bad_value@properties.l.const",
       "schema_required_unknown@required.1",
     ]);
     // defaults are checked once the structure is valid

@@ -215,6 +215,12 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
         "schema_bad_value",
         `const at ${where(path)} must be a string, number, boolean or null.`,
       );
+    } else if (types.length > 0 && !types.some((t) => fitsType(raw.const as Primitive, t))) {
+      issue(
+        [...path, "const"],
+        "schema_bad_value",
+        `const ${JSON.stringify(raw.const)} at ${where(path)} does not match type ${types.join(", ")}.`,
+      );
     } else out.const = raw.const;
   }
   const shorthandRequired: string[] = [];
