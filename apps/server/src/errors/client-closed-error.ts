@@ -6,8 +6,9 @@ const marker = Symbol.for("promptreg.server.ClientClosedError");
 export class ClientClosedError extends ServerError {
   readonly [marker] = true;
 
-  constructor() {
+  constructor(options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super({
+      ...options,
       type: "invalid_request",
       status: 499,
       code: "client_closed",

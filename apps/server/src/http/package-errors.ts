@@ -1,10 +1,12 @@
 import {
+  AbortedError,
   AuthError,
   BadRequestError,
   CircuitOpenError,
   ConcurrencyLimitError,
   GatewayError,
   IncompleteStreamError,
+  InvalidConfigError,
   RateLimitError,
   RetryBudgetExceededError,
   TimeoutError,
@@ -12,6 +14,7 @@ import {
 } from "@promptreg/gateway";
 import { InvalidReferenceError, TemplateNotFoundError } from "@promptreg/registry";
 import { InputValidationError, MissingVariableError, RenderError } from "@promptreg/renderer";
+import { ClientClosedError } from "../errors/client-closed-error.js";
 import { ServerError } from "../errors/server-error.js";
 import type { ErrorMapper } from "./to-server-error.js";
 
@@ -88,6 +91,8 @@ const seconds = (ms: number | undefined) =>
  */
 function gatewayError(error: unknown): ServerError | undefined {
   if (!GatewayError.isInstance(error)) return undefined;
+  if (AbortedError.isInstance(error)) return abortedError(error);
+  if (InvalidConfigError.isInstance(error)) return invalidConfigError(error);
   const details = {
     gatewayCode: error.code,
     gatewayOrigin: error.origin,
@@ -149,6 +154,43 @@ function gatewayError(error: unknown): ServerError | undefined {
     });
   }
   return new ServerError({ ...base, type: "upstream_error", code: "upstream_error", message: error.message });
+}
+
+/**
+ * The gateway call was cancelled by its AbortSignal. The signal's reason (the error's `cause`) says why: a request
+ * timeout or a shutdown is already a `ServerError` and wins; anything else means the caller went away. That is
+ * logged and counted as `client_closed` (499, caller origin): never a 5xx, never an upstream error.
+ */
+function abortedError(error: AbortedError): ServerError {
+  if (ServerError.isInstance(error.cause)) return error.cause;
+  return new ClientClosedError({ cause: error, details: { gatewayCode: error.code, model: error.model } });
+}
+
+/**
+ * The gateway client refused a value before sending anything. A `request.*` field (model, messages, fallbacks, or
+ * a template param such as `fallbacks` that lands in the request) is a 422 naming the field: nothing reached the
+ * gateway and retrying the same call cannot help. Any other path (`options.*`, client config) is this service's
+ * own bug: a 500 with the field in the log.
+ */
+function invalidConfigError(error: InvalidConfigError): ServerError {
+  if (error.path === "request" || error.path.startsWith("request.")) {
+    const field = error.path.slice("request.".length) || "request";
+    return new ServerError({
+      type: "validation_error",
+      code: "invalid_gateway_request",
+      message: `The model request built for this call has an invalid field "${field}" and was not sent: ${error.message} The template's model settings (name, params, fallbacks) produce this field; ask its owners to fix it or pick another version.`,
+      details: { field, gatewayCode: error.code },
+      cause: error,
+    });
+  }
+  return new ServerError({
+    type: "internal_error",
+    code: "internal_error",
+    origin: "server",
+    message:
+      "Internal error. It has been logged with this request id; report the id to the service operator.",
+    cause: error,
+  });
 }
 
 export const packageErrorMappers: ErrorMapper[] = [registryError, rendererError, gatewayError];

@@ -56,7 +56,10 @@ export function requestContext({
       clearTimeout(timer);
       metrics.inflight.dec();
       if (!res.writableFinished && !state.abort.signal.aborted) {
-        state.abort.abort(new ClientClosedError());
+        // Recorded now: the handler's own catch runs later, after this line is logged and counted.
+        const error = new ClientClosedError();
+        state.error ??= error;
+        state.abort.abort(error);
       }
       const latencyMs = performance.now() - state.startedAt;
       const status = res.writableFinished ? res.statusCode : 499;
