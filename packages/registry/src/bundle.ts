@@ -54,7 +54,8 @@ const bundleSchema = z.strictObject({
 });
 
 function definitionOf(version: TemplateVersion): TemplateDefinition {
-  const { input: _input, output: _output, ...definition } = version;
+  // Bundles carry no source positions: they are rebuilt from definitions, not from YAML.
+  const { input: _input, output: _output, sourceMap: _sourceMap, ...definition } = version;
   return structuredClone(definition) as TemplateDefinition;
 }
 

@@ -21,6 +21,7 @@ export {
 export { LIMITS } from "./limits.js";
 export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } from "./load.js";
 export { findPartialReferences } from "./partials.js";
+export { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 export { formatReference, parseReference } from "./reference.js";
 export { createRegistry } from "./registry.js";
 export {
@@ -39,15 +40,18 @@ export {
 export type {
   JsonSchema,
   ListFilter,
+  MessageSourcePosition,
   ModelSpec,
   Problem,
   Registry,
   Role,
+  SourcePosition,
   TemplateDefinition,
   TemplateExample,
   TemplateId,
   TemplateMessage,
   TemplateRef,
+  TemplateSourceMap,
   TemplateStatus,
   TemplateSummary,
   TemplateVersion,

@@ -24,6 +24,7 @@
  * Anything else (e.g. $ref, oneOf, nullable, patternProperties) is an error naming the keyword and its path.
  */
 import { z } from "zod";
+import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { didYouMean } from "./suggest.js";
 import type { JsonSchema } from "./types.js";
 import type { PathSegment } from "./yaml-source.js";
@@ -77,7 +78,7 @@ export interface SchemaIssue {
   path: PathSegment[];
   /** True when the issue is about a key itself (unknown keyword) rather than its value. */
   key?: boolean;
-  code: string;
+  code: ProblemCode;
   message: string;
 }
 
@@ -111,12 +112,12 @@ function where(path: readonly PathSegment[]): string {
 }
 
 function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): JsonSchema {
-  const issue = (at: PathSegment[], code: string, message: string, key = false) =>
+  const issue = (at: PathSegment[], code: ProblemCode, message: string, key = false) =>
     issues.push({ path: at, code, message, key });
   if (!isPlainObject(raw)) {
     issue(
       path,
-      "schema_not_object",
+      PROBLEM_CODES.SCHEMA_NOT_OBJECT,
       `The schema at ${where(path)} must be a mapping such as { type: string }.`,
     );
     return {};
@@ -126,7 +127,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (!(SCHEMA_KEYWORDS as readonly string[]).includes(keyword)) {
       issue(
         [...path, keyword],
-        "schema_unknown_keyword",
+        PROBLEM_CODES.SCHEMA_UNKNOWN_KEYWORD,
         `"${keyword}" at ${where(path)} is not part of the supported JSON Schema subset.${didYouMean(keyword, SCHEMA_KEYWORDS)}` +
           (keyword === "nullable" ? ' For a nullable value use type: [string, "null"].' : "") +
           ` Supported: ${SCHEMA_KEYWORDS.join(", ")}.`,
@@ -141,13 +142,13 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (list.length === 0 || bad !== undefined) {
       issue(
         [...path, "type"],
-        "schema_bad_type",
+        PROBLEM_CODES.SCHEMA_BAD_TYPE,
         `type at ${where(path)} must be one of ${SCHEMA_TYPES.join(", ")} (or a list of them), got ${JSON.stringify(
           bad ?? raw.type,
         )}.${typeof bad === "string" ? didYouMean(bad, SCHEMA_TYPES) : ""}`,
       );
     } else if (new Set(list).size !== list.length) {
-      issue([...path, "type"], "schema_bad_type", `type at ${where(path)} lists a type twice.`);
+      issue([...path, "type"], PROBLEM_CODES.SCHEMA_BAD_TYPE, `type at ${where(path)} lists a type twice.`);
     } else {
       types = list as SchemaType[];
       out.type = Array.isArray(raw.type) ? [...types] : types[0];
@@ -155,7 +156,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
   } else if (raw.enum === undefined && raw.const === undefined) {
     issue(
       path,
-      "schema_missing_type",
+      PROBLEM_CODES.SCHEMA_MISSING_TYPE,
       `The schema at ${where(path)} has no "type"; add one (${SCHEMA_TYPES.join(", ")}) or use enum/const.`,
     );
   }
@@ -165,7 +166,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (types.length > 0 && !types.some((type) => needs.includes(type))) {
       issue(
         [...path, keyword],
-        "schema_keyword_type_mismatch",
+        PROBLEM_CODES.SCHEMA_KEYWORD_TYPE_MISMATCH,
         `"${keyword}" at ${where(path)} only applies to type ${needs.join(" or ")}, but the type is ${types.join(", ")}.`,
         true,
       );
@@ -174,7 +175,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (types.length === 0) {
       issue(
         [...path, keyword],
-        "schema_keyword_type_mismatch",
+        PROBLEM_CODES.SCHEMA_KEYWORD_TYPE_MISMATCH,
         `"${keyword}" at ${where(path)} needs an explicit type: ${needs.join(" or ")}.`,
         true,
       );
@@ -185,14 +186,18 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
   for (const keyword of ["title", "description"] as const) {
     if (raw[keyword] === undefined) continue;
     if (typeof raw[keyword] !== "string") {
-      issue([...path, keyword], "schema_bad_value", `${keyword} at ${where(path)} must be a string.`);
+      issue(
+        [...path, keyword],
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
+        `${keyword} at ${where(path)} must be a string.`,
+      );
     } else out[keyword] = raw[keyword];
   }
   if (raw.enum !== undefined) {
     if (!Array.isArray(raw.enum) || raw.enum.length === 0 || !raw.enum.every(isPrimitive)) {
       issue(
         [...path, "enum"],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `enum at ${where(path)} must be a non-empty list of strings, numbers, booleans or null.`,
       );
     } else {
@@ -202,7 +207,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       if (misfit !== -1) {
         issue(
           [...path, "enum", misfit],
-          "schema_bad_value",
+          PROBLEM_CODES.SCHEMA_BAD_VALUE,
           `enum value ${JSON.stringify(raw.enum[misfit])} at ${where(path)} does not match type ${types.join(", ")}.`,
         );
       } else out.enum = [...raw.enum];
@@ -212,13 +217,13 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (!isPrimitive(raw.const)) {
       issue(
         [...path, "const"],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `const at ${where(path)} must be a string, number, boolean or null.`,
       );
     } else if (types.length > 0 && !types.some((t) => fitsType(raw.const as Primitive, t))) {
       issue(
         [...path, "const"],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `const ${JSON.stringify(raw.const)} at ${where(path)} does not match type ${types.join(", ")}.`,
       );
     } else out.const = raw.const;
@@ -228,7 +233,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (!isPlainObject(raw.properties)) {
       issue(
         [...path, "properties"],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `properties at ${where(path)} must be a mapping name -> schema.`,
       );
     } else {
@@ -240,7 +245,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
         if (name.length === 0 || Object.hasOwn(properties, name)) {
           issue(
             at,
-            "schema_bad_value",
+            PROBLEM_CODES.SCHEMA_BAD_VALUE,
             `Property "${key}" at ${where(path)} is empty or declared twice (with and without "?").`,
             true,
           );
@@ -259,7 +264,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (!Array.isArray(required) || !required.every((name) => typeof name === "string")) {
       issue(
         [...path, "required"],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `required at ${where(path)} must be a list of property names.`,
       );
     } else {
@@ -268,7 +273,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
         if (!known.includes(name)) {
           issue(
             [...path, "required", index],
-            "schema_required_unknown",
+            PROBLEM_CODES.SCHEMA_REQUIRED_UNKNOWN,
             `required names "${name}" at ${where(path)}, which is not in properties.${didYouMean(name, known)}`,
           );
         }
@@ -276,7 +281,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       if (new Set(required).size !== required.length) {
         issue(
           [...path, "required"],
-          "schema_bad_value",
+          PROBLEM_CODES.SCHEMA_BAD_VALUE,
           `required at ${where(path)} lists a property twice.`,
         );
       }
@@ -290,7 +295,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
   if (keywordFits("additionalProperties") && typeof raw.additionalProperties !== "boolean") {
     issue(
       [...path, "additionalProperties"],
-      "schema_bad_value",
+      PROBLEM_CODES.SCHEMA_BAD_VALUE,
       `additionalProperties at ${where(path)} must be true or false (schemas are not supported here).`,
     );
   }
@@ -306,7 +311,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
       issue(
         [...path, keyword],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `${keyword} at ${where(path)} must be a non-negative integer.`,
       );
     } else out[keyword] = value;
@@ -314,7 +319,11 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
   for (const keyword of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const) {
     if (!keywordFits(keyword)) continue;
     if (typeof raw[keyword] !== "number" || !Number.isFinite(raw[keyword])) {
-      issue([...path, keyword], "schema_bad_value", `${keyword} at ${where(path)} must be a number.`);
+      issue(
+        [...path, keyword],
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
+        `${keyword} at ${where(path)} must be a number.`,
+      );
     } else out[keyword] = raw[keyword];
   }
   for (const [low, high] of [
@@ -327,14 +336,18 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (typeof lo === "number" && typeof hi === "number" && lo > hi) {
       issue(
         [...path, low],
-        "schema_bad_value",
+        PROBLEM_CODES.SCHEMA_BAD_VALUE,
         `${low} (${lo}) is greater than ${high} (${hi}) at ${where(path)}.`,
       );
     }
   }
   if (keywordFits("pattern")) {
     if (typeof raw.pattern !== "string") {
-      issue([...path, "pattern"], "schema_bad_pattern", `pattern at ${where(path)} must be a string.`);
+      issue(
+        [...path, "pattern"],
+        PROBLEM_CODES.SCHEMA_BAD_PATTERN,
+        `pattern at ${where(path)} must be a string.`,
+      );
     } else {
       try {
         new RegExp(raw.pattern, "u");
@@ -342,7 +355,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       } catch (error) {
         issue(
           [...path, "pattern"],
-          "schema_bad_pattern",
+          PROBLEM_CODES.SCHEMA_BAD_PATTERN,
           `pattern at ${where(path)} is not a valid regular expression: ${(error as Error).message}. Escape special characters such as ( [ { with a backslash.`,
         );
       }
@@ -352,7 +365,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     if (!(STRING_FORMATS as readonly unknown[]).includes(raw.format)) {
       issue(
         [...path, "format"],
-        "schema_bad_format",
+        PROBLEM_CODES.SCHEMA_BAD_FORMAT,
         `format at ${where(path)} must be one of ${STRING_FORMATS.join(", ")}, got ${JSON.stringify(raw.format)}.${
           typeof raw.format === "string" ? didYouMean(raw.format, STRING_FORMATS) : ""
         }`,
@@ -393,7 +406,7 @@ function expandShorthand(text: string, path: PathSegment[], issues: SchemaIssue[
   }
   issues.push({
     path,
-    code: "schema_bad_shorthand",
+    code: PROBLEM_CODES.SCHEMA_BAD_SHORTHAND,
     message: `"${text}" is not a valid property shorthand: use ${SHORTHAND_EXAMPLES}, or a full schema such as { type: string }.${
       parts.length === 1 ? didYouMean(parts[0]!, SCHEMA_TYPES) : ""
     }`,
@@ -418,7 +431,7 @@ export function normalizeSchema(
   if (root === "input" && isPlainObject(raw) && raw.type !== "object") {
     issues.push({
       path: ["type"],
-      code: "schema_input_not_object",
+      code: PROBLEM_CODES.SCHEMA_INPUT_NOT_OBJECT,
       message:
         "The input schema must have type: object at its root (the template variables are its properties).",
     });
@@ -436,7 +449,7 @@ function checkDefaults(schema: JsonSchema, path: PathSegment[]): SchemaIssue[] {
     if (!result.success) {
       found.push({
         path: [...path, "default"],
-        code: "schema_bad_default",
+        code: PROBLEM_CODES.SCHEMA_BAD_DEFAULT,
         message: `default ${JSON.stringify(schema.default)} at ${where(path)} does not match its own schema: ${
           result.error.issues[0]?.message ?? "invalid"
         }.`,

@@ -4,6 +4,7 @@ import { createFileSystemStore } from "./file-system-store.js";
 import { checkTemplateId, isLabelName, isStrictSemver } from "./ids.js";
 import { LIMITS } from "./limits.js";
 import { findPartialCycles, findPartialReferences } from "./partials.js";
+import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { createRegistry } from "./registry.js";
 import type { StoredFile, TemplateStore } from "./store.js";
 import { closestMatches } from "./suggest.js";
@@ -22,7 +23,7 @@ export interface CheckResult {
 
 function problemAt(
   file: string,
-  code: string,
+  code: ProblemCode,
   message: string,
   severity: Problem["severity"] = "error",
 ): Problem {
@@ -48,7 +49,11 @@ async function mapLimited<T, R>(
 
 function describeReadError(file: string, error: unknown): Problem {
   if (StoreError.isInstance(error)) {
-    const code = error.code === "file_too_large" ? "file_too_large" : error.code;
+    // A file that vanished between list and read, or a broken store, is one kind of problem for the tree.
+    const code: ProblemCode =
+      error.code === "file_too_large" || error.code === "unsafe_path"
+        ? error.code
+        : PROBLEM_CODES.STORE_READ_FAILED;
     const fix =
       error.code === "file_too_large"
         ? ` Split it up or move shared text into a partial (limit ${LIMITS.maxFileBytes} bytes).`
@@ -57,7 +62,7 @@ function describeReadError(file: string, error: unknown): Problem {
   }
   return problemAt(
     file,
-    "store_read_failed",
+    PROBLEM_CODES.STORE_READ_FAILED,
     `Could not read the file: ${error instanceof Error ? error.message : String(error)}`,
   );
 }
@@ -72,7 +77,7 @@ function templatePath(file: StoredFile, problems: Problem[]): { id: string; name
     problems.push(
       problemAt(
         file.path,
-        "invalid_id",
+        PROBLEM_CODES.INVALID_ID,
         `The directory path "${id}" is not a valid template id: ${idProblem.reason} (at character ${idProblem.position + 1}).`,
       ),
     );
@@ -92,7 +97,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     problems.push(
       problemAt(
         ".",
-        "too_many_files",
+        PROBLEM_CODES.TOO_MANY_FILES,
         `The template tree has more than ${LIMITS.maxFiles} files; nothing was loaded. Remove unrelated files or split the tree.`,
       ),
     );
@@ -108,7 +113,11 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         break;
       case "unsafe":
         problems.push(
-          problemAt(file.path, "unsafe_path", `Refused to read this path: ${file.reason ?? "unsafe"}.`),
+          problemAt(
+            file.path,
+            PROBLEM_CODES.UNSAFE_PATH,
+            `Refused to read this path: ${file.reason ?? "unsafe"}.`,
+          ),
         );
         break;
       case "other":
@@ -116,12 +125,12 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
           file.path.endsWith(".yml")
             ? problemAt(
                 file.path,
-                "wrong_extension",
+                PROBLEM_CODES.WRONG_EXTENSION,
                 'Template files end in ".yaml", not ".yml"; rename the file.',
               )
             : problemAt(
                 file.path,
-                "ignored_file",
+                PROBLEM_CODES.IGNORED_FILE,
                 "Not a template (<id>/<version>.yaml), labels file (<id>/labels.yaml) or partial (_partials/**/*.hbs); it is ignored. Move it under a top-level _ or . directory to silence this.",
                 "warning",
               ),
@@ -143,7 +152,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
           problems.push(
             problemAt(
               file.path,
-              "invalid_version_file",
+              PROBLEM_CODES.INVALID_VERSION_FILE,
               `File name "${at.name}" is not <version>.yaml with a strict semver version (e.g. 1.2.0.yaml, 2.0.0-rc.1.yaml).`,
             ),
           );
@@ -163,7 +172,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         problems.push(
           problemAt(
             file.path,
-            "file_too_large",
+            PROBLEM_CODES.FILE_TOO_LARGE,
             `File is ${file.size} bytes, over the ${LIMITS.maxFileBytes}-byte limit. Split it up or move shared text into a partial.`,
           ),
         );
@@ -192,7 +201,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         problems.push(
           problemAt(
             file.path,
-            "missing_partial",
+            PROBLEM_CODES.MISSING_PARTIAL,
             `Partial "${name}" includes "${used}", which is not defined: create _partials/${used}.hbs.`,
           ),
         );
@@ -203,7 +212,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     problems.push(
       problemAt(
         `_partials/${cycle[0]}.hbs`,
-        "partial_cycle",
+        PROBLEM_CODES.PARTIAL_CYCLE,
         `Partials include each other in a cycle: ${[...cycle, cycle[0]].join(" -> ")}. Break the cycle; Handlebars would recurse forever.`,
       ),
     );
@@ -242,7 +251,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
       problems.push(
         problemAt(
           file.path,
-          "labels_without_template",
+          PROBLEM_CODES.LABELS_WITHOUT_TEMPLATE,
           `labels.yaml for "${id}", but there is no ${id}/<version>.yaml.`,
         ),
       );
@@ -251,7 +260,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     const yaml = parseYamlSource({ text, file: file.path });
     problems.push(...yaml.problems);
     if (!yaml.ok) continue;
-    const report = (path: string[], code: string, message: string, key = false) => {
+    const report = (path: string[], code: ProblemCode, message: string, key = false) => {
       const { line, column } = yaml.locator.locate(path, { key });
       problems.push({ file: file.path, line, column, code, message, severity: "error" });
     };
@@ -259,7 +268,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     if (typeof yaml.value !== "object" || Array.isArray(yaml.value)) {
       report(
         [],
-        "labels_not_mapping",
+        PROBLEM_CODES.LABELS_NOT_MAPPING,
         "labels.yaml must be a mapping of label: version, e.g. production: 1.2.0.",
       );
       continue;
@@ -269,28 +278,28 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
       if (label === "latest") {
         report(
           [label],
-          "reserved_label",
+          PROBLEM_CODES.RESERVED_LABEL,
           '"latest" is reserved (it always means the highest published version); choose another label name.',
           true,
         );
       } else if (!isLabelName(label)) {
         report(
           [label],
-          "invalid_label",
+          PROBLEM_CODES.INVALID_LABEL,
           `Label "${label}" is not a valid name: use [a-z][a-z0-9-]* (e.g. production, staging).`,
           true,
         );
       } else if (typeof target !== "string" || !isStrictSemver(target)) {
         report(
           [label],
-          "invalid_label_target",
+          PROBLEM_CODES.INVALID_LABEL_TARGET,
           `Label "${label}" must point at an exact version such as 1.2.0 (quote it if YAML reads it as a number), got ${JSON.stringify(target)}.`,
         );
       } else if (!versions.has(target)) {
         const available = [...versions].sort();
         report(
           [label],
-          "label_missing_version",
+          PROBLEM_CODES.LABEL_MISSING_VERSION,
           `Label "${label}" points at ${id}@${target}, which does not exist. Available: ${available.join(", ")}.${
             closestMatches(target, available, 1).length
               ? ` Did you mean ${closestMatches(target, available, 1)[0]}?`

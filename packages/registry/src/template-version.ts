@@ -3,6 +3,7 @@ import { contentHash } from "./content-hash.js";
 import { isStrictSemver } from "./ids.js";
 import { compileSchema, normalizeSchema } from "./json-schema-subset.js";
 import { findPartialUses, partialClosure } from "./partials.js";
+import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { didYouMean } from "./suggest.js";
 import {
   exampleSchema,
@@ -12,8 +13,15 @@ import {
   type TemplateFile,
   templateFileSchema,
 } from "./template-file-schema.js";
-import type { JsonSchema, Problem, TemplateDefinition, TemplateVersion } from "./types.js";
-import type { PathSegment, SourceLocator } from "./yaml-source.js";
+import type {
+  JsonSchema,
+  Problem,
+  SourcePosition,
+  TemplateDefinition,
+  TemplateSourceMap,
+  TemplateVersion,
+} from "./types.js";
+import { noLocator, type PathSegment, type SourceLocator } from "./yaml-source.js";
 
 /** Keys allowed at each nested position of a template file, for "did you mean" on unknown keys. */
 function knownKeysAt(path: readonly PathSegment[]): string[] {
@@ -66,14 +74,14 @@ export function buildTemplateVersion({
   partials: PartialIndex;
 }): { version?: TemplateVersion; problems: Problem[] } {
   const problems: Problem[] = [];
-  const report = (path: readonly PathSegment[], code: string, message: string, key = false) => {
+  const report = (path: readonly PathSegment[], code: ProblemCode, message: string, key = false) => {
     const { line, column } = locator.locate(path, { key });
     problems.push({ file, line, column, code, message, severity: "error" });
   };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     report(
       [],
-      "template_not_mapping",
+      PROBLEM_CODES.TEMPLATE_NOT_MAPPING,
       "A template file must be a YAML mapping with id, version, description, ... at the top level.",
     );
     return { problems };
@@ -88,7 +96,7 @@ export function buildTemplateVersion({
         for (const key of issue.keys) {
           report(
             [...path, key],
-            "unknown_key",
+            PROBLEM_CODES.UNKNOWN_KEY,
             `Unknown key "${key}"${path.length ? ` in ${dotted(path)}` : ""}.${didYouMean(key, knownKeysAt(path))} Allowed: ${knownKeysAt(path).join(", ")}.`,
             true,
           );
@@ -98,7 +106,7 @@ export function buildTemplateVersion({
       const missing = issue.code === "invalid_type" && valueAt(value, path) === undefined;
       report(
         path,
-        missing ? "missing_key" : "invalid_value",
+        missing ? PROBLEM_CODES.MISSING_KEY : PROBLEM_CODES.INVALID_VALUE,
         missing ? `Missing required key "${dotted(path)}".` : `${dotted(path) || "file"}: ${issue.message}.`,
       );
     }
@@ -107,7 +115,7 @@ export function buildTemplateVersion({
   if (typeof raw.id === "string" && expected && raw.id !== expected.id) {
     report(
       ["id"],
-      "id_mismatch",
+      PROBLEM_CODES.ID_MISMATCH,
       `id "${raw.id}" does not match the file's path, which implies "${expected.id}". Make them equal (move the file or fix the id).`,
     );
   }
@@ -115,13 +123,13 @@ export function buildTemplateVersion({
     if (!isStrictSemver(raw.version)) {
       report(
         ["version"],
-        "invalid_semver",
+        PROBLEM_CODES.INVALID_SEMVER,
         `version "${raw.version}" is not strict semver (MAJOR.MINOR.PATCH, optional -prerelease; no "v" prefix, no +build).`,
       );
     } else if (expected && raw.version !== expected.version) {
       report(
         ["version"],
-        "version_mismatch",
+        PROBLEM_CODES.VERSION_MISMATCH,
         `version "${raw.version}" does not match the file name, which implies "${expected.version}". Rename the file or fix the version.`,
       );
     }
@@ -129,12 +137,16 @@ export function buildTemplateVersion({
   if (raw.messages !== undefined && raw.prompt !== undefined) {
     report(
       ["prompt"],
-      "messages_and_prompt",
+      PROBLEM_CODES.MESSAGES_AND_PROMPT,
       "Give either messages or prompt, not both (prompt is shorthand for one user message).",
       true,
     );
   } else if (raw.messages === undefined && raw.prompt === undefined) {
-    report([], "missing_messages", "The template has neither messages nor prompt; add one of them.");
+    report(
+      [],
+      PROBLEM_CODES.MISSING_MESSAGES,
+      "The template has neither messages nor prompt; add one of them.",
+    );
   }
 
   const schemas: { input?: JsonSchema; output?: JsonSchema } = {};
@@ -143,7 +155,7 @@ export function buildTemplateVersion({
       if (which === "input")
         report(
           [],
-          "missing_key",
+          PROBLEM_CODES.MISSING_KEY,
           'Missing required key "input" (use { type: object, properties: {} } for a template without variables).',
         );
       continue;
@@ -172,12 +184,32 @@ export function buildTemplateVersion({
           file,
           line,
           column,
-          code: "missing_partial",
+          code: PROBLEM_CODES.MISSING_PARTIAL,
           message: `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
           severity: "error",
         });
       }
     }
+  }
+
+  // Example names identify examples in lint output, CLI runs and test reports: each must be unique.
+  if (Array.isArray(raw.examples)) {
+    const firstIndex = new Map<string, number>();
+    raw.examples.forEach((example, index) => {
+      const name = (example as { name?: unknown } | null)?.name;
+      if (typeof name !== "string") return;
+      const first = firstIndex.get(name);
+      if (first === undefined) {
+        firstIndex.set(name, index);
+        return;
+      }
+      const { line } = locator.locate(["examples", first, "name"]);
+      report(
+        ["examples", index, "name"],
+        PROBLEM_CODES.DUPLICATE_EXAMPLE_NAME,
+        `Example name "${name}" is used twice (examples[${first}], line ${line}, and examples[${index}]). Give each example of a version its own name.`,
+      );
+    });
   }
 
   if (problems.length > 0 || !parsed.success) return { problems };
@@ -199,7 +231,7 @@ export function buildTemplateVersion({
         const full = key === undefined ? path : [...path, key];
         report(
           ["examples", index, "input", ...full],
-          "example_invalid",
+          PROBLEM_CODES.EXAMPLE_INVALID,
           `Example "${example.name}" does not match the input schema at "${full.length ? dotted(full) : "<root>"}": ${issue.message}${
             key === undefined ? "" : ` ("${key}" is not declared in input.properties)`
           }.`,
@@ -236,7 +268,43 @@ export function buildTemplateVersion({
     template: hashed,
     partials: Object.fromEntries(closure.map((name) => [name, partials.sources.get(name)!])),
   });
-  return { version: { ...definition, input, ...(output ? { output } : {}) }, problems };
+  const sourceMap = locator === noLocator ? undefined : buildSourceMap({ raw, locator, definition });
+  return {
+    version: { ...definition, input, ...(output ? { output } : {}), ...(sourceMap ? { sourceMap } : {}) },
+    problems,
+  };
+}
+
+/** Positions of messages, input properties and examples, for linters that only see the normalised version. */
+function buildSourceMap({
+  raw,
+  locator,
+  definition,
+}: {
+  raw: Record<string, unknown>;
+  locator: SourceLocator;
+  definition: TemplateDefinition;
+}): TemplateSourceMap {
+  const messagePaths: PathSegment[][] = Array.isArray(raw.messages)
+    ? raw.messages.map((_, index) => ["messages", index, "content"])
+    : [["prompt"]];
+  const messages = messagePaths.map(
+    (path) => locator.locateText(path) ?? { ...locator.locate(path), block: false },
+  );
+  const inputProperties: Record<string, SourcePosition> = {};
+  const declared = (definition.inputSchema.properties ?? {}) as Record<string, unknown>;
+  const rawProperties = (raw.input as { properties?: unknown } | undefined)?.properties;
+  if (rawProperties && typeof rawProperties === "object") {
+    for (const key of Object.keys(rawProperties)) {
+      // The shorthand `note?: string` declares the optional property "note".
+      const name = key.endsWith("?") ? key.slice(0, -1) : key;
+      if (Object.hasOwn(declared, name) && !Object.hasOwn(inputProperties, name)) {
+        inputProperties[name] = locator.locate(["input", "properties", key], { key: true });
+      }
+    }
+  }
+  const examples = definition.examples.map((_, index) => locator.locate(["examples", index]));
+  return { messages, inputProperties, examples };
 }
 
 /** A `TemplateDefinition` written back in file form (what a bundle's template becomes when it is re-validated). */

@@ -55,6 +55,36 @@ export interface TemplateVersion {
   /** `sha256:<hex>` of the canonical definition plus the partials it uses. */
   hash: string;
   source: { path: string };
+  /**
+   * Where the pieces linters report on sit in the source file. Present for versions loaded from YAML;
+   * absent for versions rebuilt from a bundle (which keeps no positions). Not part of the content hash.
+   */
+  sourceMap?: TemplateSourceMap;
+}
+
+/** A 1-based line and column in a template file. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** Where one message's `content` (or `prompt`) value sits in the YAML file. */
+export interface MessageSourcePosition extends SourcePosition {
+  /**
+   * `true` when the value is a `|` block literal: its text then appears verbatim, line for line, from `line`
+   * on, each line starting at `column`. Otherwise (plain, quoted or folded scalar) only the value's start is known.
+   */
+  block: boolean;
+}
+
+/** Source positions of a template version, by the path of the piece in the normalised definition. */
+export interface TemplateSourceMap {
+  /** One per entry of `messages` (a `prompt:` file has one, pointing at the prompt value). */
+  messages: MessageSourcePosition[];
+  /** Each top-level input property's key in `input.properties`. */
+  inputProperties: Record<string, SourcePosition>;
+  /** One per entry of `examples`: the start of the example item. */
+  examples: SourcePosition[];
 }
 
 /** What a reference selects within one template id. */

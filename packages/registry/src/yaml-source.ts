@@ -1,5 +1,6 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from "yaml";
-import type { Problem } from "./types.js";
+import { PROBLEM_CODES } from "./problem-codes.js";
+import type { MessageSourcePosition, Problem } from "./types.js";
 
 /** Aliases allowed per file; far above what a template needs, far below what an alias bomb needs. */
 export const MAX_ALIAS_COUNT = 100;
@@ -16,10 +17,18 @@ export interface SourceLocator {
     path: readonly PathSegment[],
     options?: { key?: boolean; within?: number },
   ): { line: number; column: number };
+  /**
+   * Where the text of the string value at `path` starts; for a `|` block literal, the first content line and
+   * its indentation (so line N of the text is at `line + N - 1`). Undefined when the locator has no positions.
+   */
+  locateText(path: readonly PathSegment[]): MessageSourcePosition | undefined;
 }
 
 /** For definitions that do not come from YAML (bundles): every position is 1:1. */
-export const noLocator: SourceLocator = { locate: () => ({ line: 1, column: 1 }) };
+export const noLocator: SourceLocator = {
+  locate: () => ({ line: 1, column: 1 }),
+  locateText: () => undefined,
+};
 
 export type ParsedYaml =
   | { ok: true; value: unknown; locator: SourceLocator; problems: Problem[] }
@@ -45,17 +54,37 @@ function createLocator(document: Document, lineCounter: LineCounter, text: strin
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  return {
-    locate(path, { key = false, within } = {}) {
-      // Walk as deep as the path exists in the source; a missing key points at its parent object.
-      let node: unknown = document.contents;
-      let keyNode: Node | undefined;
-      for (const segment of path) {
-        const child = nodeChild(node, segment);
-        if (!child) break;
-        keyNode = child.key;
-        node = child.value;
+  // Walk as deep as the path exists in the source; a missing key points at its parent object.
+  const walk = (path: readonly PathSegment[]) => {
+    let node: unknown = document.contents;
+    let keyNode: Node | undefined;
+    let complete = true;
+    for (const segment of path) {
+      const child = nodeChild(node, segment);
+      if (!child) {
+        complete = false;
+        break;
       }
+      keyNode = child.key;
+      node = child.value;
+    }
+    return { node, keyNode, complete };
+  };
+  return {
+    locateText(path) {
+      const { node, complete } = walk(path);
+      if (!complete || !isScalar(node) || !node.range) return undefined;
+      const start = position(node.range[0]);
+      if (node.type !== Scalar.BLOCK_LITERAL) return { ...start, block: false };
+      // The header (`|`, `|-`, `|+`) is on start.line; the text starts on the next line. Its indentation is
+      // that of the first non-blank content line (leading blank lines are part of the text, line for line).
+      const contentStart = lineCounter.lineStarts[start.line];
+      if (contentStart === undefined) return { ...start, block: false };
+      const indent = text.slice(contentStart).match(/^(?:[ \t]*\r?\n)*( *)/)?.[1]?.length ?? 0;
+      return { line: start.line + 1, column: indent + 1, block: true };
+    },
+    locate(path, { key = false, within } = {}) {
+      const { node, keyNode } = walk(path);
       const target = key && keyNode ? keyNode : (node as Node | null | undefined);
       const offset = target?.range?.[0] ?? keyNode?.range?.[0] ?? document.contents?.range?.[0] ?? 0;
       const start = position(offset);
@@ -95,7 +124,7 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
       file,
       line,
       column: col,
-      code: duplicate ? "yaml_duplicate_key" : "yaml_syntax",
+      code: duplicate ? PROBLEM_CODES.YAML_DUPLICATE_KEY : PROBLEM_CODES.YAML_SYNTAX,
       message: duplicate
         ? "Duplicate key in a YAML mapping: each key may appear once; remove or rename the repeated one."
         : `YAML ${severity === "error" ? "syntax error" : "warning"}: ${error.message.split("\n")[0]} (${error.code}). ` +
@@ -116,7 +145,7 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
           file,
           line: 1,
           column: 1,
-          code: "yaml_alias_limit",
+          code: PROBLEM_CODES.YAML_ALIAS_LIMIT,
           message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses, or a resource-exhaustion pattern): ${
             error instanceof Error ? error.message : String(error)
           }. Write the values out instead of using anchors and aliases.`,
