@@ -1,7 +1,12 @@
 import { SIGNATURE_HEADERS, signRequest } from "@promptreg/signing";
 import { InvalidClientOptionsError } from "./errors/invalid-client-options-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
-import { isRenderResponse, isRunResponse } from "./response-shapes.js";
+import {
+  isRenderResponse,
+  isRunResponse,
+  isTemplateDetails,
+  isTemplateVersionDetails,
+} from "./response-shapes.js";
 import { readRunEvents } from "./run-events.js";
 import { createTransport } from "./transport.js";
 import type {
@@ -12,8 +17,15 @@ import type {
   RenderResponse,
   RunResponse,
   StreamEvent,
+  TemplateDetails,
   TemplateMapShape,
+  TemplateVersionDetails,
 } from "./types.js";
+
+/** Template ids contain slashes, which stay path separators; each segment is percent-encoded. */
+function templatePath(id: string): string {
+  return id.split("/").map(encodeURIComponent).join("/");
+}
 
 export const CLIENT_DEFAULTS = {
   timeoutMs: 60_000,
@@ -118,11 +130,11 @@ export function createClient<TMap extends TemplateMapShape<TMap> = AnyTemplateMa
     random: Math.random,
   });
 
-  function unexpected(path: string, expected: string): InvalidResponseError {
+  function unexpected(path: string, expected: string, method = "POST"): InvalidResponseError {
     return new InvalidResponseError({
       type: "invalid_response",
       code: "unexpected_shape",
-      message: `POST ${path} answered JSON that is not a ${expected}. Is baseUrl pointing at the promptreg service?`,
+      message: `${method} ${path} answered JSON that is not a ${expected}. Is baseUrl pointing at the promptreg service?`,
     });
   }
 
@@ -163,6 +175,20 @@ export function createClient<TMap extends TemplateMapShape<TMap> = AnyTemplateMa
           }
         },
       };
+    },
+
+    async getTemplate(id, callOptions?: CallOptions): Promise<TemplateDetails> {
+      const path = `/v1/templates/${templatePath(id)}`;
+      const value = await transport.getJson({ path, signal: callOptions?.signal });
+      if (!isTemplateDetails(value)) throw unexpected(path, "template description", "GET");
+      return value;
+    },
+
+    async getTemplateVersion(id, version, callOptions?: CallOptions): Promise<TemplateVersionDetails> {
+      const path = `/v1/templates/${templatePath(id)}/versions/${encodeURIComponent(version)}`;
+      const value = await transport.getJson({ path, signal: callOptions?.signal });
+      if (!isTemplateVersionDetails(value)) throw unexpected(path, "template version", "GET");
+      return value;
     },
   };
 }

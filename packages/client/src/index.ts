@@ -29,10 +29,13 @@ export type {
   RetryOptions,
   RunResponse,
   StreamEvent,
+  TemplateDetails,
   TemplateEntry,
+  TemplateExampleView,
   TemplateInputOf,
   TemplateMapShape,
   TemplateOutputOf,
   TemplateRefOf,
+  TemplateVersionDetails,
   Usage,
 } from "./types.js";

@@ -1,4 +1,4 @@
-import type { RenderResponse, RunResponse } from "./types.js";
+import type { RenderResponse, RunResponse, TemplateDetails, TemplateVersionDetails } from "./types.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -21,5 +21,21 @@ export function isRenderResponse(value: unknown): value is RenderResponse {
 export function isRunResponse(value: unknown): value is RunResponse {
   return (
     isRecord(value) && isResolvedRef(value.ref) && typeof value.text === "string" && isRecord(value.usage)
+  );
+}
+
+export function isTemplateVersionDetails(value: unknown): value is TemplateVersionDetails {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    typeof value.version === "string" &&
+    Array.isArray(value.examples) &&
+    isRecord(value.inputSchema)
+  );
+}
+
+export function isTemplateDetails(value: unknown): value is TemplateDetails {
+  return (
+    isRecord(value) && typeof value.id === "string" && Array.isArray(value.versions) && isRecord(value.labels)
   );
 }

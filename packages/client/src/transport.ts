@@ -93,16 +93,17 @@ function attemptController(callerSignal: AbortSignal | undefined, timeoutMs: num
 
 export function createTransport(config: TransportConfig) {
   async function attemptLoop(options: {
+    method: "GET" | "POST";
     path: string;
     body: unknown;
     signal: AbortSignal | undefined;
     stream: boolean;
   }): Promise<{ response: Response; attempt: ReturnType<typeof attemptController> }> {
-    const { path, signal, stream } = options;
-    const what = `POST ${path}`;
+    const { method, path, signal, stream } = options;
+    const what = `${method} ${path}`;
     const url = urlFor(config.baseUrl, path);
     const pathAndQuery = `${url.pathname}${url.search}`;
-    const bodyText = JSON.stringify(options.body);
+    const bodyText = method === "GET" ? "" : JSON.stringify(options.body);
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw abortError(signal, what);
       const attempt = attemptController(signal, config.timeoutMs);
@@ -110,21 +111,21 @@ export function createTransport(config: TransportConfig) {
       const signed = signRequest({
         keyId: config.keyId,
         secret: config.secret,
-        method: "POST",
+        method,
         pathAndQuery,
         body: bodyText,
       });
       let response: Response;
       try {
         response = await config.fetch(url, {
-          method: "POST",
+          method,
           headers: {
             ...config.headers,
-            "content-type": "application/json",
+            ...(method === "GET" ? {} : { "content-type": "application/json" }),
             accept: stream ? "text/event-stream" : "application/json",
             ...signed,
           },
-          body: bodyText,
+          body: method === "GET" ? undefined : bodyText,
           signal: attempt.signal,
         });
       } catch (error) {
@@ -164,39 +165,46 @@ export function createTransport(config: TransportConfig) {
     }
   }
 
+  async function requestJson(options: {
+    method: "GET" | "POST";
+    path: string;
+    body: unknown;
+    signal: AbortSignal | undefined;
+  }): Promise<unknown> {
+    const what = `${options.method} ${options.path}`;
+    const { response, attempt } = await attemptLoop({ ...options, stream: false });
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw classifyFailure({ error, attempt, signal: options.signal, what, timeoutMs: config.timeoutMs });
+    } finally {
+      attempt.release();
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new InvalidResponseError({
+        type: "invalid_response",
+        code: "invalid_json",
+        message: `${what} answered HTTP ${response.status} with a body that is not JSON (${text.length} bytes). Is baseUrl pointing at the promptreg service?`,
+        status: response.status,
+        ...(response.headers.get("x-request-id") ? { requestId: response.headers.get("x-request-id")! } : {}),
+        cause: error,
+      });
+    }
+  }
+
   return {
     /** Sends a signed JSON POST (retrying 429/503) and returns the parsed JSON answer. */
-    async postJson(options: {
-      path: string;
-      body: unknown;
-      signal: AbortSignal | undefined;
-    }): Promise<unknown> {
-      const what = `POST ${options.path}`;
-      const { response, attempt } = await attemptLoop({ ...options, stream: false });
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        throw classifyFailure({ error, attempt, signal: options.signal, what, timeoutMs: config.timeoutMs });
-      } finally {
-        attempt.release();
-      }
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        throw new InvalidResponseError({
-          type: "invalid_response",
-          code: "invalid_json",
-          message: `${what} answered HTTP ${response.status} with a body that is not JSON (${text.length} bytes). Is baseUrl pointing at the promptreg service?`,
-          status: response.status,
-          ...(response.headers.get("x-request-id")
-            ? { requestId: response.headers.get("x-request-id")! }
-            : {}),
-          cause: error,
-        });
-      }
+    postJson(options: { path: string; body: unknown; signal: AbortSignal | undefined }): Promise<unknown> {
+      return requestJson({ ...options, method: "POST" });
     },
 
+    /** Sends a signed GET (retrying 429/503) and returns the parsed JSON answer. */
+    getJson(options: { path: string; signal: AbortSignal | undefined }): Promise<unknown> {
+      return requestJson({ ...options, method: "GET", body: undefined });
+    },
     /** Opens a signed SSE POST (retrying 429/503 before any event arrived). The timeout stops once headers arrive. */
     async openStream(options: {
       path: string;
@@ -204,7 +212,7 @@ export function createTransport(config: TransportConfig) {
       signal: AbortSignal | undefined;
     }): Promise<OpenStream> {
       const what = `POST ${options.path}`;
-      const { response, attempt } = await attemptLoop({ ...options, stream: true });
+      const { response, attempt } = await attemptLoop({ ...options, method: "POST", stream: true });
       attempt.stopTimer();
       const contentType = response.headers.get("content-type") ?? "";
       const requestId = response.headers.get("x-request-id") ?? undefined;

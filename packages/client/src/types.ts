@@ -70,6 +70,42 @@ export type StreamEvent<TOutput = unknown> =
   | { type: "repair"; attempt: number; reason: string }
   | ({ type: "final" } & RunResponse<TOutput>);
 
+/** One example input stored with a template version. */
+export interface TemplateExampleView {
+  name: string;
+  description?: string;
+  input: Record<string, unknown>;
+}
+
+/** `GET /v1/templates/{id}/versions/{version}`: a version's full definition (Handlebars sources, schemas, examples). */
+export interface TemplateVersionDetails {
+  id: string;
+  version: string;
+  description: string;
+  owners: string[];
+  tags: string[];
+  status: "draft" | "published" | "deprecated";
+  changelog: string;
+  model: { name: string; params: Record<string, unknown>; fallbacks: string[] };
+  messages: RenderedMessage[];
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown> | null;
+  examples: TemplateExampleView[];
+  hash: string;
+}
+
+/** `GET /v1/templates/{id}`: the template's versions and labels, and its current (latest published) definition. */
+export interface TemplateDetails {
+  id: string;
+  description: string;
+  tags: string[];
+  owners: string[];
+  versions: string[];
+  labels: Record<string, string>;
+  latest: string | null;
+  current: TemplateVersionDetails | null;
+}
+
 export interface CallOptions {
   /** Aborts the request (and, for streams, cancels the HTTP response). */
   signal?: AbortSignal;
@@ -132,4 +168,8 @@ export interface PromptregClient<TMap extends TemplateMapShape<TMap> = AnyTempla
     input: TemplateInputOf<TMap, K>,
     options?: CallOptions,
   ): AsyncIterable<StreamEvent<TemplateOutputOf<TMap, K>>>;
+  /** `GET /v1/templates/{id}`: versions, labels and the current definition of one template id (no version part). */
+  getTemplate(id: string, options?: CallOptions): Promise<TemplateDetails>;
+  /** `GET /v1/templates/{id}/versions/{version}`: one exact version's definition, including its examples. */
+  getTemplateVersion(id: string, version: string, options?: CallOptions): Promise<TemplateVersionDetails>;
 }

@@ -69,7 +69,7 @@ export async function startFakeService(handler: Handler = () => undefined): Prom
       pathAndQuery: req.url ?? "/",
       headers: req.headers,
       rawBody,
-      json: JSON.parse(rawBody.toString("utf8")) as Record<string, unknown>,
+      json: (rawBody.length === 0 ? {} : JSON.parse(rawBody.toString("utf8"))) as Record<string, unknown>,
       verify,
       clientGone,
     };
