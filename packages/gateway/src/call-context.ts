@@ -1,0 +1,58 @@
+import type { DeltaChannel } from "./deltas.js";
+import { AbortedError } from "./errors/aborted-error.js";
+import type { GatewayError } from "./errors/gateway-error.js";
+import { TimeoutError } from "./errors/timeout-error.js";
+import type { ChatRequest } from "./types.js";
+
+/** Why the call's or an attempt's AbortController fired. */
+export type AbortCause =
+  | { kind: "overall"; ms: number }
+  | { kind: "attempt"; ms: number }
+  | { kind: "idle"; ms: number }
+  | { kind: "caller"; reason: unknown };
+
+/** The state of one `chat` / `chatStream` call, shared by its fallback chain and its attempts. */
+export interface CallContext {
+  request: ChatRequest;
+  stream: boolean;
+  idempotencyKey: string;
+  labels: Record<string, string> | undefined;
+  headers: Record<string, string> | undefined;
+  startedAt: number;
+  deadlineAt: number;
+  deadlineMs: number;
+  /** Why the call was stopped (deadline, caller); set once. */
+  abortCause: AbortCause | undefined;
+  /** The running attempt's controller, aborted together with the call. */
+  attemptController: AbortController | undefined;
+  /** Created only when something must wait on the call (bulkhead queue, backoff sleep): most calls never need it. */
+  waitController: AbortController | undefined;
+  attempts: number;
+  upstreamRequestId: string | undefined;
+  channel: DeltaChannel | undefined;
+  firstChunkAt: number | undefined;
+}
+
+/** Stops the call once: the running attempt and any wait (bulkhead queue, backoff) end with `cause`. */
+export function abortCall(ctx: CallContext, cause: AbortCause): void {
+  if (ctx.abortCause) return;
+  ctx.abortCause = cause;
+  ctx.attemptController?.abort(cause);
+  ctx.waitController?.abort(cause);
+}
+
+/** An AbortSignal for waits, created on first use so that calls that never wait never pay for it. */
+export function waitSignal(ctx: CallContext): AbortSignal {
+  if (!ctx.waitController) {
+    ctx.waitController = new AbortController();
+    if (ctx.abortCause) ctx.waitController.abort(ctx.abortCause);
+  }
+  return ctx.waitController.signal;
+}
+
+/** The error for a call stopped by its overall deadline or by the caller. */
+export function abortError(ctx: CallContext, model: string): GatewayError {
+  const cause = ctx.abortCause;
+  if (cause?.kind === "overall") return new TimeoutError({ deadline: "overall", timeoutMs: cause.ms, model });
+  return new AbortedError({ model, cause: cause?.kind === "caller" ? cause.reason : undefined });
+}

@@ -1,0 +1,189 @@
+import { computeBackoffMs } from "./backoff.js";
+import { abortError, type CallContext, waitSignal } from "./call-context.js";
+import { serializeRequest } from "./chat-request.js";
+import { type AttemptSuccess, assembleResult } from "./chat-result.js";
+import { breakerFor, type ClientCore, emit, unexpectedError } from "./client-core.js";
+import { AuthError } from "./errors/auth-error.js";
+import { CircuitOpenError } from "./errors/circuit-open-error.js";
+import { ConnectionError } from "./errors/connection-error.js";
+import { GatewayError } from "./errors/gateway-error.js";
+import { IncompleteStreamError } from "./errors/incomplete-stream-error.js";
+import { RateLimitError } from "./errors/rate-limit-error.js";
+import { RetryBudgetExceededError } from "./errors/retry-budget-exceeded-error.js";
+import { TimeoutError } from "./errors/timeout-error.js";
+import { UpstreamError } from "./errors/upstream-error.js";
+import { runAttempt } from "./http-attempt.js";
+import type { ChatResult, RetryReason } from "./types.js";
+
+const reasonOf = (error: GatewayError): RetryReason => {
+  if (RateLimitError.isInstance(error)) return "rate_limited";
+  if (TimeoutError.isInstance(error)) return "timeout";
+  if (ConnectionError.isInstance(error)) return "connection";
+  if (IncompleteStreamError.isInstance(error)) return "incomplete_stream";
+  if (error.status === 408) return "timeout";
+  if (error.status === 409) return "conflict";
+  if (error.status !== undefined && error.status < 300) return "invalid_response";
+  return "server_error";
+};
+
+/** Failures that say the model is unhealthy. Rate limits and caller errors do not trip a breaker. */
+const countsAgainstCircuit = (error: GatewayError) =>
+  error.origin === "upstream" && !RateLimitError.isInstance(error) && error.status !== 409;
+
+/**
+ * The request's model, then each fallback in order: each model gets up to `retry.maxAttempts` attempts (skipped while
+ * its circuit is open), with backoff or Retry-After waits between them, all within the call's overall deadline and
+ * the client's retry budget.
+ */
+export async function runChain(core: ClientCore, ctx: CallContext): Promise<ChatResult> {
+  const { config, budget } = core;
+  const models = [ctx.request.model, ...(ctx.request.fallbacks ?? [])];
+  let lastError: GatewayError | undefined;
+  const openCircuits: { model: string; retryInMs: number }[] = [];
+  let keyRefreshed = false;
+
+  for (let index = 0; index < models.length; index++) {
+    const model = models[index]!;
+    if (index > 0) {
+      if (ctx.attempts > 0 && budget && !budget.tryRetry()) throw budgetError(core, ctx, model, lastError);
+      if (core.observed) {
+        emit(core, {
+          type: "fallback",
+          requestId: ctx.idempotencyKey,
+          from: models[index - 1]!,
+          to: model,
+          reason: lastError?.code ?? "unknown",
+          labels: ctx.labels,
+        });
+      }
+    }
+    const breaker = breakerFor(core, model);
+    const body = serializeRequest(ctx.request, {
+      model,
+      stream: ctx.stream,
+      streamUsage: config.streamUsage,
+    });
+    for (let attemptOnModel = 1; ; attemptOnModel++) {
+      if (ctx.abortCause)
+        throw lastError && ctx.abortCause.kind === "overall" ? lastError : abortError(ctx, model);
+      const admission = breaker?.admit();
+      if (admission && !admission.allowed) {
+        openCircuits.push({ model, retryInMs: admission.retryInMs });
+        lastError = new CircuitOpenError({ models: [model], retryInMs: admission.retryInMs, model });
+        break;
+      }
+      ctx.attempts++;
+      let error: GatewayError;
+      try {
+        const success: AttemptSuccess = await runAttempt(core, ctx, { model, body, attempt: ctx.attempts });
+        breaker?.recordSuccess();
+        return assembleResult(core, ctx, { attemptedModel: model, fallbackUsed: index > 0, success });
+      } catch (thrown) {
+        error = GatewayError.isInstance(thrown) ? thrown : unexpectedError(thrown, model);
+      }
+      if (breaker) {
+        if (countsAgainstCircuit(error)) breaker.recordFailure();
+        else breaker.releaseProbe();
+      }
+      lastError = error;
+      if (
+        AuthError.isInstance(error) &&
+        error.status === 401 &&
+        !keyRefreshed &&
+        config.keyProvider.invalidate
+      ) {
+        // A rotated key: read it again once and retry at once, without spending the retry budget.
+        keyRefreshed = true;
+        config.keyProvider.invalidate();
+        if (core.observed) {
+          emitRetryScheduled(core, ctx, {
+            model,
+            delayMs: 0,
+            reason: "auth_refresh",
+            delaySource: "key-refresh",
+          });
+        }
+        attemptOnModel--;
+        continue;
+      }
+      if (!error.retryable || ctx.channel?.delivered) throw error;
+      if (attemptOnModel >= config.retry.maxAttempts) break;
+
+      const hinted =
+        RateLimitError.isInstance(error) || UpstreamError.isInstance(error) ? error.retryAfterMs : undefined;
+      const delayMs =
+        hinted !== undefined
+          ? Math.min(hinted, config.retry.maxRetryAfterMs)
+          : computeBackoffMs({
+              retry: attemptOnModel,
+              baseDelayMs: config.retry.baseDelayMs,
+              maxDelayMs: config.retry.maxDelayMs,
+              random: config.random,
+            });
+      // Waits never stack past the deadline: a wait that would end after it is not started.
+      if (config.now() + delayMs >= ctx.deadlineAt) throw error;
+      if (budget && !budget.tryRetry()) throw budgetError(core, ctx, model, error);
+      if (core.observed) {
+        emitRetryScheduled(core, ctx, {
+          model,
+          delayMs,
+          reason: reasonOf(error),
+          delaySource: hinted !== undefined ? "retry-after" : "backoff",
+        });
+      }
+      if (delayMs > 0) {
+        try {
+          await config.sleep(delayMs, waitSignal(ctx));
+        } catch {
+          // (TypeScript keeps the narrowing of ctx.abortCause from the check above across the await.)
+          throw (ctx.abortCause as CallContext["abortCause"])?.kind === "overall"
+            ? error
+            : abortError(ctx, model);
+        }
+      }
+    }
+    if (lastError && !lastError.retryable) throw lastError;
+  }
+  if (openCircuits.length === models.length) {
+    throw new CircuitOpenError({
+      models: openCircuits.map((c) => c.model),
+      retryInMs: Math.min(...openCircuits.map((c) => c.retryInMs)),
+      model: ctx.request.model,
+    });
+  }
+  throw lastError ?? unexpectedError(new Error("no attempt was made"), ctx.request.model);
+}
+
+function emitRetryScheduled(
+  core: ClientCore,
+  ctx: CallContext,
+  retry: {
+    model: string;
+    delayMs: number;
+    reason: RetryReason;
+    delaySource: "retry-after" | "backoff" | "key-refresh";
+  },
+): void {
+  emit(core, {
+    type: "retry_scheduled",
+    requestId: ctx.idempotencyKey,
+    model: retry.model,
+    attempt: ctx.attempts,
+    delayMs: retry.delayMs,
+    reason: retry.reason,
+    delaySource: retry.delaySource,
+    labels: ctx.labels,
+  });
+}
+
+function budgetError(core: ClientCore, ctx: CallContext, model: string, cause: GatewayError | undefined) {
+  const budget = core.budget!;
+  return new RetryBudgetExceededError({
+    model,
+    ratio: budget.ratio,
+    windowMs: budget.windowMs,
+    cause,
+    status: cause?.status,
+    requestId: ctx.upstreamRequestId,
+  });
+}

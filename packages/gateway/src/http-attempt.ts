@@ -1,0 +1,247 @@
+import { redactKey } from "./api-key.js";
+import type { AbortCause, CallContext } from "./call-context.js";
+import type { AttemptSuccess } from "./chat-result.js";
+import { type ClientCore, emit } from "./client-core.js";
+import { parseCompletion } from "./completion-body.js";
+import { AbortedError } from "./errors/aborted-error.js";
+import { AuthError } from "./errors/auth-error.js";
+import { ConnectionError } from "./errors/connection-error.js";
+import { GatewayError } from "./errors/gateway-error.js";
+import { type IncompleteReason, IncompleteStreamError } from "./errors/incomplete-stream-error.js";
+import { TimeoutError } from "./errors/timeout-error.js";
+import type { GatewayErrorBody } from "./errors/upstream-error.js";
+import { parseRetryAfterMs } from "./retry-after.js";
+import { type ActivityWatch, readStream, StreamFault, type StreamProgress } from "./stream-reader.js";
+import { errorForStatus, isObject, parseErrorBody, parseUsage, scrubKey, str } from "./upstream-response.js";
+
+type Phase = "connect" | "body";
+
+/** One HTTP exchange. Resolves with the parsed answer or throws a typed, classified error. */
+export async function runAttempt(
+  core: ClientCore,
+  ctx: CallContext,
+  { model, body, attempt }: { model: string; body: string; attempt: number },
+): Promise<AttemptSuccess> {
+  const { config } = core;
+  const key = await readKey(core, model);
+  const attemptController = new AbortController();
+  const attemptSignal = attemptController.signal;
+  if (ctx.abortCause) attemptController.abort(ctx.abortCause);
+  ctx.attemptController = attemptController;
+  const headerTimer = setTimeout(
+    () => attemptController.abort({ kind: "attempt", ms: config.timeouts.attemptMs } satisfies AbortCause),
+    config.timeouts.attemptMs,
+  );
+  let idleTimer: NodeJS.Timeout | undefined;
+  const attemptStart = config.now();
+  if (core.observed) {
+    emit(core, {
+      type: "attempt_start",
+      requestId: ctx.idempotencyKey,
+      model,
+      attempt,
+      stream: ctx.stream,
+      labels: ctx.labels,
+    });
+  }
+  let status: number | undefined;
+  let phase: Phase = "connect";
+  // Stream progress, kept here so a failure can report the partial text and usage.
+  const progress: StreamProgress = { text: "", rawUsage: undefined };
+  try {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: ctx.stream ? "text/event-stream" : "application/json",
+      ...config.headers,
+      ...ctx.headers,
+      authorization: `Bearer ${key}`,
+      "idempotency-key": ctx.idempotencyKey,
+    };
+    let response: Response;
+    try {
+      response = await config.fetch(config.completionsUrl, {
+        method: "POST",
+        headers,
+        body,
+        signal: attemptSignal,
+      });
+    } finally {
+      clearTimeout(headerTimer);
+    }
+    phase = "body";
+    status = response.status;
+    const headersAt = config.now();
+    ctx.upstreamRequestId = response.headers.get("x-request-id") ?? ctx.upstreamRequestId;
+    idleTimer = setTimeout(
+      () => attemptController.abort({ kind: "idle", ms: config.timeouts.idleMs } satisfies AbortCause),
+      config.timeouts.idleMs,
+    );
+    if (!response.ok) {
+      const text = await readText(response, idleTimer, 64 * 1024);
+      throw errorForStatus({
+        status: response.status,
+        body: parseErrorBody(text, key),
+        model,
+        url: config.completionsUrl,
+        retryAfterMs: parseRetryAfterMs(response.headers, { nowMs: config.wallClock() }),
+        requestId: ctx.upstreamRequestId,
+        keyHint: redactKey(key),
+      });
+    }
+    const success = ctx.stream
+      ? await readStream(core, ctx, { model, response, idleTimer, progress, key })
+      : parseCompletion(await readText(response, idleTimer, Number.POSITIVE_INFINITY), {
+          model,
+          status: response.status,
+          key,
+        });
+    success.headers = response.headers;
+    success.headersAt = headersAt;
+    if (core.observed) emitAttemptEnd(core, ctx, { model, attempt, status, attemptStart, error: undefined });
+    return success;
+  } catch (thrown) {
+    const error = classifyFailure(core, ctx, thrown, { model, attemptSignal, phase, progress, key, status });
+    if (core.observed) emitAttemptEnd(core, ctx, { model, attempt, status, attemptStart, error });
+    throw error;
+  } finally {
+    clearTimeout(headerTimer);
+    if (idleTimer) clearTimeout(idleTimer);
+    ctx.attemptController = undefined;
+  }
+}
+
+function emitAttemptEnd(
+  core: ClientCore,
+  ctx: CallContext,
+  end: {
+    model: string;
+    attempt: number;
+    status: number | undefined;
+    attemptStart: number;
+    error: GatewayError | undefined;
+  },
+): void {
+  emit(core, {
+    type: "attempt_end",
+    requestId: ctx.idempotencyKey,
+    model: end.model,
+    attempt: end.attempt,
+    outcome: end.error ? "error" : "success",
+    status: end.status,
+    errorCode: end.error?.code,
+    durationMs: core.config.now() - end.attemptStart,
+    labels: ctx.labels,
+  });
+}
+
+async function readKey(core: ClientCore, model: string): Promise<string> {
+  try {
+    return await core.config.keyProvider.getKey();
+  } catch (error) {
+    if (GatewayError.isInstance(error)) throw error;
+    throw new AuthError({
+      message: `The apiKeyProvider failed to supply a key: ${error instanceof Error ? error.message : String(error)}. Check the secret store or file it reads.`,
+      model,
+      cause: error,
+    });
+  }
+}
+
+/** Turns whatever ended an attempt (abort, stream fault, network failure, typed error) into one GatewayError. */
+function classifyFailure(
+  core: ClientCore,
+  ctx: CallContext,
+  thrown: unknown,
+  {
+    model,
+    attemptSignal,
+    phase,
+    progress,
+    key,
+    status,
+  }: {
+    model: string;
+    attemptSignal: AbortSignal;
+    phase: Phase;
+    progress: StreamProgress;
+    key: string;
+    status: number | undefined;
+  },
+): GatewayError {
+  const delivered = ctx.channel?.delivered ?? false;
+  const incomplete = (
+    reason: IncompleteReason,
+    extra: { detail?: string; cause?: unknown; body?: GatewayErrorBody | undefined } = {},
+  ) =>
+    new IncompleteStreamError({
+      reason,
+      partialText: progress.text,
+      usage: parseUsage(progress.rawUsage),
+      retryable: !ctx.channel?.delivered,
+      model,
+      status,
+      ...extra,
+    });
+  if (attemptSignal.aborted) {
+    const cause = attemptSignal.reason as AbortCause;
+    if (cause.kind === "caller") return new AbortedError({ model, cause: cause.reason });
+    if (cause.kind === "attempt")
+      return new TimeoutError({ deadline: "attempt", timeoutMs: cause.ms, model });
+    if (ctx.stream && phase === "body" && (delivered || cause.kind === "idle")) {
+      return incomplete(cause.kind === "idle" ? "idle" : "deadline");
+    }
+    return new TimeoutError({ deadline: cause.kind, timeoutMs: cause.ms, model, status });
+  }
+  if (GatewayError.isInstance(thrown)) return thrown;
+  if (thrown instanceof StreamFault)
+    return incomplete(thrown.reason, { detail: thrown.detail, body: thrown.body });
+  const message = scrubKey(describeNetworkError(thrown), key);
+  if (ctx.stream && phase === "body") return incomplete("cut", { detail: message });
+  return new ConnectionError({
+    phase,
+    model,
+    status,
+    message: `Connection to ${core.config.completionsUrl} failed ${phase === "connect" ? "before any response byte" : "while reading the response body"} for model "${model}": ${message}. The client retries this; if it persists check the base URL, DNS and network.`,
+  });
+}
+
+function describeNetworkError(thrown: unknown): string {
+  if (!(thrown instanceof Error)) return String(thrown);
+  const cause = thrown.cause;
+  const code = isObject(cause) ? str(cause.code) : undefined;
+  const inner = cause instanceof Error ? cause.message : undefined;
+  return [
+    thrown.message,
+    inner && inner !== thrown.message ? inner : undefined,
+    code ? `(${code})` : undefined,
+  ]
+    .filter(Boolean)
+    .join(": ");
+}
+
+/** Reads a body to text, refreshing the idle timer on every chunk; stops at `limit` bytes. */
+async function readText(response: Response, idleTimer: ActivityWatch, limit: number): Promise<string> {
+  const body = response.body;
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      idleTimer.refresh();
+      chunks.push(value);
+      size += value.byteLength;
+      if (size >= limit) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1)
+    return Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
