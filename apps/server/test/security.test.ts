@@ -1,5 +1,5 @@
 import { createNonce } from "@promptreg/signing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { capturedLogLines, SECRETS, sentSignatures, startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
@@ -71,6 +71,20 @@ describe("request signing", () => {
     const oldSecret = await server.signed("/v1/stats", { keyId: "app-rotating", secret: SECRETS.rotatedOld });
     const newSecret = await server.signed("/v1/stats", { keyId: "app-rotating", secret: SECRETS.rotatedNew });
     expect([oldSecret.status, newSecret.status]).toEqual([200, 200]);
+    // The request log says which secret matched, so operators see when nobody uses the old one any more.
+    const secretIndexOf = async (response: Response) => {
+      const requestId = response.headers.get("x-request-id") ?? "";
+      let line: { secretIndex?: number } | undefined;
+      await vi.waitFor(() => {
+        line = capturedLogLines
+          .map((text) => JSON.parse(text) as { requestId?: string; msg: string; secretIndex?: number })
+          .find((entry) => entry.requestId === requestId && entry.msg === "request");
+        expect(line).toBeDefined();
+      });
+      return line?.secretIndex;
+    };
+    expect(await secretIndexOf(oldSecret)).toBe(1);
+    expect(await secretIndexOf(newSecret)).toBe(0);
   });
 
   it("counts signature failures by reason in /metrics", async () => {

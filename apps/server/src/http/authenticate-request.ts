@@ -38,6 +38,7 @@ export function authenticateRequest({
       });
     }
     state.client = decision.client;
+    state.secretIndex = decision.secretIndex;
     const limit = await rateLimits.take(decision.client.keyId, {
       requestsPerMinute: decision.client.requestsPerMinute,
     });

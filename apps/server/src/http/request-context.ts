@@ -93,6 +93,8 @@ export function requestContext({
         latencyMs: Math.round(latencyMs * 10) / 10,
         // Key ids are identifiers, not secrets, but long ones are cut like everything else credential-shaped.
         keyId: state.client ? shortKeyId(state.client.keyId) : undefined,
+        // Which secret of the key matched: during a rotation, old-secret traffic shows as secretIndex >= 1.
+        secretIndex: state.secretIndex,
         templateRef: state.templateRef,
         template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
         errorCode: state.error?.code,

@@ -12,6 +12,8 @@ export interface RequestState {
   route: string;
   rawBody: Buffer;
   client?: AuthenticatedClient;
+  /** Which of the client's secrets verified the signature (0 = first listed); undefined when auth is off. */
+  secretIndex?: number;
   templateRef?: string;
   template?: { id: string; version: string };
   upstream?: { provider?: string; promptTokens?: number; completionTokens?: number; costUsd?: number };

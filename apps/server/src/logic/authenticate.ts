@@ -12,14 +12,19 @@ export interface VerifyInput {
 }
 
 export type VerifyOutcome =
-  | { ok: true; keyId: string }
+  | {
+      ok: true;
+      keyId: string;
+      /** Which of the key's secrets matched (0 = the first, newest); logged so operators can finish a rotation. */
+      secretIndex?: number;
+    }
   | { ok: false; reason: AuthFailureReason; message?: string; header?: string };
 
 /** Checks a request's signature (production: `verifyRequest` from `@promptreg/signing`). */
 export type RequestVerifier = (input: VerifyInput) => Promise<VerifyOutcome>;
 
 export type AuthDecision =
-  | { ok: true; client: AuthenticatedClient }
+  | { ok: true; client: AuthenticatedClient; secretIndex?: number }
   | { ok: false; reason: AuthFailureReason; message?: string; header?: string };
 
 /** The client a request acts for when PROMPTREG_AUTH=off (development only). */
@@ -51,7 +56,7 @@ export async function authenticate({
   const client = credentials.client(outcome.keyId);
   // The verifier found secrets for this key, so the credential exists; a concurrent key removal is the only way here.
   if (!client) return { ok: false, reason: "unknown_key" };
-  return { ok: true, client };
+  return { ok: true, client, secretIndex: outcome.secretIndex };
 }
 
 /** The production verifier: the signing package's `verifyRequest` over this service's credentials and nonces. */
@@ -78,7 +83,7 @@ export function createSignatureVerifier({
       nonceTtlSeconds: windowSeconds === undefined ? undefined : Math.max(600, windowSeconds * 2),
       now,
     });
-    if (result.ok) return { ok: true, keyId: result.keyId };
+    if (result.ok) return { ok: true, keyId: result.keyId, secretIndex: result.secretIndex };
     return { ok: false, reason: result.reason, message: result.message, header: result.header };
   };
 }
