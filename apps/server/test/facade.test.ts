@@ -1,8 +1,8 @@
+import { createSigningFetch } from "@promptreg/client";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureRegistry, SECRETS, startTestServer, type TestServer, testGateway } from "./harness.js";
-import { createSigningFetch } from "./signing-fetch.js";
 
 let mock: MockGateway;
 let server: TestServer;
