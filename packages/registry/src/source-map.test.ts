@@ -43,8 +43,8 @@ describe("TemplateVersion.sourceMap", () => {
     const version = registry!.resolve("demo/map@1.0.0");
     expect(version.sourceMap).toEqual({
       messages: [
-        { line: 16, column: 7, block: true },
-        { line: 19, column: 14, block: false },
+        { line: 16, column: 7, verbatim: true },
+        { line: 19, column: 15, verbatim: true },
       ],
       inputProperties: { name: { line: 11, column: 5 }, note: { line: 12, column: 5 } },
       examples: [
@@ -54,10 +54,30 @@ describe("TemplateVersion.sourceMap", () => {
     });
   });
 
+  it("marks escaped, folded and multi-line flow scalars as not verbatim (their start only)", async () => {
+    const contents = [
+      '"say \\"{{name}}\\" {{note}}"',
+      ">\n      {{name}}\n      {{note}}",
+      "'{{name}}\n      {{note}}'",
+    ];
+    for (const content of contents) {
+      const text = [...header, "messages:", "  - role: user", `    content: ${content}`].join("\n");
+      const { registry, problems } = await checkRegistry({
+        store: createMemoryStore({ "demo/map/1.0.0.yaml": text }),
+      });
+      expect(problems).toEqual([]);
+      expect(registry!.resolve("demo/map").sourceMap?.messages).toEqual([
+        { line: 15, column: 14, verbatim: false },
+      ]);
+    }
+  });
+
   it("maps a prompt: file's single message to the prompt value", async () => {
     const text = [...header, "prompt: |-", "  Hi {{name}} {{note}}"].join("\n");
     const { registry } = await checkRegistry({ store: createMemoryStore({ "demo/map/1.0.0.yaml": text }) });
-    expect(registry!.resolve("demo/map").sourceMap?.messages).toEqual([{ line: 14, column: 3, block: true }]);
+    expect(registry!.resolve("demo/map").sourceMap?.messages).toEqual([
+      { line: 14, column: 3, verbatim: true },
+    ]);
   });
 
   it("is absent for versions rebuilt from a bundle, and not part of the content hash", async () => {

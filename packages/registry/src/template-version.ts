@@ -289,7 +289,7 @@ function buildSourceMap({
     ? raw.messages.map((_, index) => ["messages", index, "content"])
     : [["prompt"]];
   const messages = messagePaths.map(
-    (path) => locator.locateText(path) ?? { ...locator.locate(path), block: false },
+    (path) => locator.locateText(path) ?? { ...locator.locate(path), verbatim: false },
   );
   const inputProperties: Record<string, SourcePosition> = {};
   const declared = (definition.inputSchema.properties ?? {}) as Record<string, unknown>;

@@ -68,13 +68,15 @@ export interface SourcePosition {
   column: number;
 }
 
-/** Where one message's `content` (or `prompt`) value sits in the YAML file. */
+/** Where one message's `content` (or `prompt`) text sits in the YAML file. */
 export interface MessageSourcePosition extends SourcePosition {
   /**
-   * `true` when the value is a `|` block literal: its text then appears verbatim, line for line, from `line`
-   * on, each line starting at `column`. Otherwise (plain, quoted or folded scalar) only the value's start is known.
+   * `true` when the text appears in the file character for character from here: a `|` block literal (line N of
+   * the text is on file line `line + N - 1`, starting at `column`), or a one-line plain or quoted scalar without
+   * escapes (`column` is just inside the quote). Otherwise (folded, escaped or multi-line flow scalars) this is
+   * only where the value starts.
    */
-  block: boolean;
+  verbatim: boolean;
 }
 
 /** Source positions of a template version, by the path of the piece in the normalised definition. */

@@ -18,8 +18,8 @@ export interface SourceLocator {
     options?: { key?: boolean; within?: number },
   ): { line: number; column: number };
   /**
-   * Where the text of the string value at `path` starts; for a `|` block literal, the first content line and
-   * its indentation (so line N of the text is at `line + N - 1`). Undefined when the locator has no positions.
+   * Where the text of the string value at `path` starts (see `MessageSourcePosition.verbatim`); for a `|` block
+   * literal, the first content line and its indentation. Undefined when the locator has no positions.
    */
   locateText(path: readonly PathSegment[]): MessageSourcePosition | undefined;
 }
@@ -75,13 +75,24 @@ function createLocator(document: Document, lineCounter: LineCounter, text: strin
       const { node, complete } = walk(path);
       if (!complete || !isScalar(node) || !node.range) return undefined;
       const start = position(node.range[0]);
-      if (node.type !== Scalar.BLOCK_LITERAL) return { ...start, block: false };
+      if (node.type !== Scalar.BLOCK_LITERAL) {
+        const source = text.slice(node.range[0], node.range[1]);
+        const value = String(node.value);
+        if (value.includes("\n")) return { ...start, verbatim: false };
+        if (node.type === Scalar.PLAIN && source === value) return { ...start, verbatim: true };
+        const quote =
+          node.type === Scalar.QUOTE_DOUBLE ? '"' : node.type === Scalar.QUOTE_SINGLE ? "'" : undefined;
+        if (quote && source === `${quote}${value}${quote}`) {
+          return { line: start.line, column: start.column + 1, verbatim: true };
+        }
+        return { ...start, verbatim: false };
+      }
       // The header (`|`, `|-`, `|+`) is on start.line; the text starts on the next line. Its indentation is
       // that of the first non-blank content line (leading blank lines are part of the text, line for line).
       const contentStart = lineCounter.lineStarts[start.line];
-      if (contentStart === undefined) return { ...start, block: false };
+      if (contentStart === undefined) return { ...start, verbatim: false };
       const indent = text.slice(contentStart).match(/^(?:[ \t]*\r?\n)*( *)/)?.[1]?.length ?? 0;
-      return { line: start.line + 1, column: indent + 1, block: true };
+      return { line: start.line + 1, column: indent + 1, verbatim: true };
     },
     locate(path, { key = false, within } = {}) {
       const { node, keyNode } = walk(path);

@@ -1,9 +1,9 @@
-import type { JsonSchema, Problem, Registry, TemplateVersion } from "@promptreg/registry";
+import type { JsonSchema, Problem, Registry, SourcePosition, TemplateVersion } from "@promptreg/registry";
 import Handlebars from "handlebars";
 import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";
 import { TemplateCompileError } from "./errors/template-compile-error.js";
 import { UnknownHelperError } from "./errors/unknown-helper-error.js";
-import { createRenderer } from "./renderer.js";
+import { createRenderer, describeParseError } from "./renderer.js";
 import { isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
 import { closestName } from "./suggest.js";
 import { checkTemplate, classifyCall, FORBIDDEN_SEGMENTS, partialName, position } from "./template-checks.js";
@@ -34,6 +34,8 @@ interface Walk {
   messageIndex: number;
   /** Partial being walked, if any. */
   partial?: string;
+  /** Inside a partial: where the message includes the outermost partial (its problems point there in the file). */
+  includedAt?: { line: number; column: number };
   partialStack: string[];
   partials: ReadonlyMap<string, string>;
   parsedPartials: Map<string, hbs.AST.Program | Error>;
@@ -52,8 +54,9 @@ const DATA_VARIABLES = new Set(["index", "key", "first", "last"]);
  * Lints one template version: Handlebars syntax, unknown helpers and wrong helper arity, prototype reads,
  * missing or dynamic partials and partial cycles, variables used in messages (and the partials they include)
  * but absent from the input schema, `@index`-style variables outside `#each`, and input properties no
- * message uses (warning). File is `version.source.path`; the line and column inside the message are in
- * the message text, because the renderer does not see the YAML positions.
+ * message uses (warning). File is `version.source.path`; line and column point into that file through
+ * `version.sourceMap` (exact inside `|` block literals, the value's start otherwise, 1:1 without a source map),
+ * and the message text names the position inside the message as well.
  */
 export function lintTemplate(
   version: TemplateVersion,
@@ -86,7 +89,8 @@ export function lintTemplate(
       ast = Handlebars.parse(message.content);
     } catch (error) {
       allParsed = false;
-      report(walk, { line: 1, column: 1 }, "template_syntax", syntaxDetail(error), "error");
+      const { line, column } = describeParseError(error);
+      report(walk, { line, column }, "template_syntax", syntaxDetail(error), "error");
       return;
     }
     walkTemplate(walk, ast, [
@@ -99,8 +103,7 @@ export function lintTemplate(
       if (used.has(name)) continue;
       problems.push({
         file: version.source.path,
-        line: 1,
-        column: 1,
+        ...(version.sourceMap?.inputProperties[name] ?? UNKNOWN_POSITION),
         code: "unused_input",
         severity: "warning",
         message: `${version.id}@${version.version}: input property "${name}" is declared but no message uses it. Use it in a message or remove it from the input schema.`,
@@ -127,15 +130,14 @@ export function lintRegistry(
   });
   for (const version of registry.templates()) {
     problems.push(...lintTemplate(version, registry.partials, { helpers: helperNames }));
-    for (const example of version.examples) {
+    for (const [index, example] of version.examples.entries()) {
       try {
         renderer.renderVersion(version, example.input);
       } catch (error) {
         if (TemplateCompileError.isInstance(error) || UnknownHelperError.isInstance(error)) break;
         problems.push({
           file: version.source.path,
-          line: 1,
-          column: 1,
+          ...(version.sourceMap?.examples[index] ?? UNKNOWN_POSITION),
           code: "example_failed",
           severity: "error",
           message: `example "${example.name}" does not render: ${error instanceof Error ? error.message : String(error)}`,
@@ -160,6 +162,20 @@ function syntaxDetail(error: unknown): string {
   return `invalid Handlebars: ${raw.replace(/\s+/g, " ")}`;
 }
 
+/** Versions rebuilt from a bundle carry no source positions. */
+const UNKNOWN_POSITION: SourcePosition = Object.freeze({ line: 1, column: 1 });
+
+/**
+ * Maps a position inside message `messageIndex`'s Handlebars text to the YAML file: in a `|` block literal the
+ * text sits line for line from the recorded start; in any other scalar only the value's start is known.
+ */
+function filePosition(version: TemplateVersion, messageIndex: number, at: SourcePosition): SourcePosition {
+  const start = version.sourceMap?.messages[messageIndex];
+  if (!start) return UNKNOWN_POSITION;
+  if (!start.verbatim) return { line: start.line, column: start.column };
+  return { line: start.line + at.line - 1, column: start.column + at.column - 1 };
+}
+
 function where(walk: Walk, at: { line: number; column: number }): string {
   const inMessage = `messages[${walk.messageIndex}]`;
   return walk.partial
@@ -178,7 +194,8 @@ function report(
   // A partial included twice by one template reports its problems once.
   if (walk.seen.has(`${code}\u0000${message}`)) return;
   walk.seen.add(`${code}\u0000${message}`);
-  walk.problems.push({ file: walk.version.source.path, line: 1, column: 1, code, severity, message });
+  const inFile = filePosition(walk.version, walk.messageIndex, walk.includedAt ?? at);
+  walk.problems.push({ file: walk.version.source.path, ...inFile, code, severity, message });
 }
 
 function walkTemplate(walk: Walk, ast: hbs.AST.Program, frames: Frame[]): void {
@@ -444,6 +461,7 @@ function walkPartial(
   }
   const inner: Walk = {
     ...walk,
+    includedAt: walk.includedAt ?? position(node),
     partial: name,
     partialStack: [...walk.partialStack, name],
     inline: new Map(),

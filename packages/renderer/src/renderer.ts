@@ -312,7 +312,7 @@ function compileAst(
 }
 
 /** Handlebars reports positions two ways: `lineNumber`/`column` on its Exception, or "line N" plus a caret. */
-function describeParseError(error: unknown): { line: number; column: number; detail: string } {
+export function describeParseError(error: unknown): { line: number; column: number; detail: string } {
   const raw = error instanceof Error ? error.message : String(error);
   const withPosition = error as { lineNumber?: number; column?: number };
   if (typeof withPosition.lineNumber === "number") {
