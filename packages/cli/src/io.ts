@@ -13,10 +13,18 @@ export interface CliIo {
   /** Absolute directory that relative paths in arguments are resolved against. */
   cwd: string;
   stdin: AsyncIterable<string | Uint8Array>;
+  /** Environment variables (`call` reads PROMPTREG_URL, PROMPTREG_KEY_ID, PROMPTREG_SECRET); absent means none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export function createProcessIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), stdin: process.stdin };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    env: process.env,
+  };
 }
 
 /** Collects a whole stream as UTF-8 text (used for `--input -`). */

@@ -1,6 +1,7 @@
 import { RegistryError } from "@promptreg/registry";
 import { RenderError } from "@promptreg/renderer";
 import { runBuild } from "./commands/build.js";
+import { runCall } from "./commands/call.js";
 import { runList } from "./commands/list.js";
 import { runNew } from "./commands/new.js";
 import { runRender } from "./commands/render.js";
@@ -20,6 +21,7 @@ const commands: Record<CommandName, Command> = {
   show: runShow,
   new: runNew,
   build: runBuild,
+  call: runCall,
 };
 
 function isCommandName(name: string): name is CommandName {

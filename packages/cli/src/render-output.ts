@@ -1,10 +1,20 @@
-import type { RenderResult } from "@promptreg/renderer";
+/** What both a local render (renderer's RenderResult) and the service's render response carry. */
+export interface RenderedPrompt {
+  ref: { id: string; version: string; hash: string };
+  model: string;
+  params: Record<string, unknown>;
+  fallbacks?: readonly string[];
+  messages: readonly { role: string; content: string }[];
+}
 
 /** Human-readable rendering: one header line (ref, hash, model), the params, then each message under its role. */
-export function formatRenderResult(result: RenderResult): string {
+export function formatRenderResult(result: RenderedPrompt): string {
   const { ref } = result;
   const hash = ref.hash.length > 15 ? `${ref.hash.slice(0, 15)}…` : ref.hash;
-  const fallbacks = result.fallbacks.length > 0 ? `  fallbacks ${result.fallbacks.join(", ")}` : "";
+  const fallbacks =
+    result.fallbacks !== undefined && result.fallbacks.length > 0
+      ? `  fallbacks ${result.fallbacks.join(", ")}`
+      : "";
   const lines = [`${ref.id}@${ref.version}  ${hash}  model ${result.model}${fallbacks}`];
   if (Object.keys(result.params).length > 0) lines.push(`params ${JSON.stringify(result.params)}`);
   lines.push("");

@@ -45,6 +45,17 @@ Writes <out>/bundle.json (all templates, labels and partials, with hashes) and
 
   --out <path>   output directory (default: dist/promptreg)
   --dir <path>   template root (default: templates)`,
+  call: `Usage: promptreg call <render|run> <ref> [--input file.json | --input - | --example NAME] [--stream] [--url URL] [--json]
+
+Calls the running promptreg service with a signed request (the client SDK). Credential: PROMPTREG_KEY_ID +
+PROMPTREG_SECRET, else the development credential <repo root>/.promptreg/dev-client.json written by \`pnpm start\`.
+
+  --input <file>    JSON object with the template input; "-" reads it from stdin
+  --example <name>  use one of the version's examples (read from the service) as the input
+  --stream          run only: print the reply as it streams, then the output and usage
+  --url <url>       service URL (default: PROMPTREG_URL, else the URL in the credential file,
+                    else http://127.0.0.1:3000)
+  --json            print the service's JSON answer (with --stream: one JSON event per line)`,
 } as const;
 
 export type CommandName = keyof typeof commandUsage;
@@ -58,6 +69,7 @@ Commands:
   show       show a version's metadata, input and output schemas
   new        scaffold a new template
   build      write bundle.json and TypeScript types
+  call       render or run a template on the running service (signed)
 
 Run "promptreg <command> --help" for a command's flags.
 Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;

@@ -12,7 +12,10 @@ export interface CliRun {
 }
 
 /** Runs `main` in-process with buffers for stdout/stderr and an optional stdin text. */
-export async function runCli(argv: string[], options: { cwd: string; stdin?: string }): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; stdin?: string; env?: Record<string, string | undefined> },
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -20,6 +23,7 @@ export async function runCli(argv: string[], options: { cwd: string; stdin?: str
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
     stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
+    env: options.env ?? {},
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

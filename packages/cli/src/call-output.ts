@@ -1,0 +1,58 @@
+import type { RunResponse, StreamEvent } from "@promptreg/client";
+
+/** The one-block summary printed after a run (and after a stream's deltas): resolved ref, output, usage, cost. */
+export function formatRunSummary(result: RunResponse): string {
+  const { ref, usage } = result;
+  const served =
+    typeof result.metadata.servedModel === "string" ? `  model ${result.metadata.servedModel}` : "";
+  const provider =
+    typeof result.metadata.provider === "string" ? `  provider ${result.metadata.provider}` : "";
+  const output =
+    typeof result.output === "string"
+      ? result.output.replace(/\n+$/, "")
+      : JSON.stringify(result.output, null, 2);
+  const cost = result.cost === null ? "cost unknown" : `cost $${result.cost.toFixed(6)}`;
+  const repairs = result.repairs ? `  repairs ${result.repairs}` : "";
+  return [
+    `${ref.id}@${ref.version}${served}${provider}`,
+    "--- output ---",
+    output,
+    "--- usage ---",
+    `tokens ${usage.promptTokens} prompt + ${usage.completionTokens} completion = ${usage.totalTokens}  ${cost}  latency ${result.latencyMs} ms${repairs}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Prints stream events as they arrive: deltas verbatim, a note on stderr when the service re-asks the model, then
+ * the run summary. With `json`, one JSON object per line per event instead.
+ */
+export async function printStream(options: {
+  events: AsyncIterable<StreamEvent>;
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  json: boolean;
+}): Promise<RunResponse> {
+  const { events, stdout, stderr, json } = options;
+  let final: RunResponse | undefined;
+  let endsWithNewline = true;
+  for await (const event of events) {
+    if (json) stdout.write(`${JSON.stringify(event)}\n`);
+    if (event.type === "delta" && !json) {
+      stdout.write(event.text);
+      if (event.text.length > 0) endsWithNewline = event.text.endsWith("\n");
+    } else if (event.type === "repair" && !json) {
+      stderr.write(
+        `\n[promptreg] the reply failed the output schema (${event.reason}); the service re-asks the model (attempt ${event.attempt}); ignore the text above.\n`,
+      );
+      endsWithNewline = true;
+    } else if (event.type === "final") {
+      const { type: _type, ...result } = event;
+      final = result;
+    }
+  }
+  // The client throws IncompleteStreamError when no final event arrives, so `final` is set here.
+  if (final === undefined) throw new Error("stream ended without a final event");
+  if (!json) stdout.write(`${endsWithNewline ? "" : "\n"}\n${formatRunSummary(final)}`);
+  return final;
+}
