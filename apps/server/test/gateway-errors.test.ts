@@ -70,6 +70,22 @@ function logLinesFor(requestId: string) {
     .map((line) => JSON.parse(line) as { level: number; msg: string; status?: number; errorCode?: string });
 }
 
+/** The request's log line says 499 client_closed at info level, counted as a caller error and nothing else. */
+async function expectClientClosedLogged(server: TestServer, requestId: string) {
+  await vi.waitFor(() => expect(logLinesFor(requestId).some((l) => l.msg === "request")).toBe(true), {
+    timeout: 5000,
+  });
+  const lines = logLinesFor(requestId);
+  expect(lines.every((line) => line.level < 50)).toBe(true);
+  expect(lines.find((line) => line.msg === "request")).toMatchObject({
+    status: 499,
+    errorCode: "client_closed",
+  });
+  expect(await errorCount(server, { origin: "caller", code: "client_closed" })).toBe(1);
+  expect(await errorCount(server, { origin: "upstream" })).toBe(0);
+  expect(await errorCount(server, { origin: "server" })).toBe(0);
+}
+
 describe("gateway InvalidConfigError", () => {
   it("answers 422 naming the request field the gateway refused, plain and streaming", async () => {
     const server = await serve(testGateway({ baseUrl: mock.url }), dir);
@@ -111,17 +127,7 @@ describe("gateway AbortedError", () => {
     expect(response.status).toBe(499);
     const body = (await response.json()) as ErrorJson;
     expect(body.error).toMatchObject({ code: "client_closed", details: { gatewayCode: "aborted" } });
-    const requestId = response.headers.get("x-request-id") ?? "";
-    await vi.waitFor(() => expect(logLinesFor(requestId).some((l) => l.msg === "request")).toBe(true));
-    const lines = logLinesFor(requestId);
-    expect(lines.every((line) => line.level < 50)).toBe(true);
-    expect(lines.find((line) => line.msg === "request")).toMatchObject({
-      status: 499,
-      errorCode: "client_closed",
-    });
-    expect(await errorCount(server, { origin: "caller", code: "client_closed" })).toBe(1);
-    expect(await errorCount(server, { origin: "upstream" })).toBe(0);
-    expect(await errorCount(server, { origin: "server" })).toBe(0);
+    await expectClientClosedLogged(server, response.headers.get("x-request-id") ?? "");
   });
 
   it("a client that disconnects mid-run is logged and counted as client_closed, never as a 5xx", async () => {
@@ -139,16 +145,6 @@ describe("gateway AbortedError", () => {
     await vi.waitFor(() => expect(mock.stats().requests).toBeGreaterThan(before), { timeout: 5000 });
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await vi.waitFor(() => expect(logLinesFor(requestId).some((l) => l.msg === "request")).toBe(true), {
-      timeout: 5000,
-    });
-    const lines = logLinesFor(requestId);
-    expect(lines.every((line) => line.level < 50)).toBe(true);
-    expect(lines.find((line) => line.msg === "request")).toMatchObject({
-      status: 499,
-      errorCode: "client_closed",
-    });
-    expect(await errorCount(server, { origin: "caller", code: "client_closed" })).toBe(1);
-    expect(await errorCount(server, { origin: "upstream" })).toBe(0);
+    await expectClientClosedLogged(server, requestId);
   });
 });

@@ -4,7 +4,13 @@ import { createRenderer } from "@promptreg/renderer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OutputInvalidError } from "../errors/output-invalid-error.js";
 import type { RendererPort } from "./ports.js";
-import { buildChatRequest, type GatewayPort, runTemplate, streamTemplate } from "./run-template.js";
+import {
+  buildChatRequest,
+  type GatewayPort,
+  type RunOptions,
+  runTemplate,
+  streamTemplate,
+} from "./run-template.js";
 
 const FIXTURES = new URL("../../test/__fixtures__/templates/", import.meta.url).pathname;
 let renderer: RendererPort;
@@ -53,6 +59,11 @@ function scripted(replies: string[], costs: (number | undefined)[] = []) {
   return { gateway, requests };
 }
 
+/** Run options for the fixture summarize template (an output schema, so replies are validated and repaired). */
+function summarize(gateway: GatewayPort, repairAttempts = 1): RunOptions {
+  return { renderer, gateway, ref: "support/summarize@1.0.0", input: { ticket: "x" }, repairAttempts };
+}
+
 const good = JSON.stringify({ summary: "Invoice is wrong", sentiment: "negative" });
 
 describe("buildChatRequest", () => {
@@ -78,13 +89,7 @@ describe("buildChatRequest", () => {
 describe("runTemplate", () => {
   it("returns parsed output without repair when the first reply is valid", async () => {
     const { gateway, requests } = scripted([`Here you go:\n\`\`\`json\n${good}\n\`\`\``], [0.01]);
-    const run = await runTemplate({
-      renderer,
-      gateway,
-      ref: "support/summarize@1.0.0",
-      input: { ticket: "x" },
-      repairAttempts: 1,
-    });
+    const run = await runTemplate(summarize(gateway));
     expect(run.output).toEqual(JSON.parse(good));
     expect(run.repairs).toBe(0);
     expect(run.cost).toBe(0.01);
@@ -93,13 +98,7 @@ describe("runTemplate", () => {
 
   it("re-asks once with the validation errors, then sums usage and cost", async () => {
     const { gateway, requests } = scripted(['{"summary": ""}', good], [0.01, 0.02]);
-    const run = await runTemplate({
-      renderer,
-      gateway,
-      ref: "support/summarize@1.0.0",
-      input: { ticket: "x" },
-      repairAttempts: 1,
-    });
+    const run = await runTemplate(summarize(gateway));
     expect(run.repairs).toBe(1);
     expect(run.output).toEqual(JSON.parse(good));
     expect(run.usage).toEqual({ promptTokens: 20, completionTokens: 10, totalTokens: 30 });
@@ -111,13 +110,7 @@ describe("runTemplate", () => {
 
   it("throws OutputInvalidError after the bounded attempts, keeping the raw text", async () => {
     const { gateway, requests } = scripted(["no json here", "still none", "never"]);
-    const error = await runTemplate({
-      renderer,
-      gateway,
-      ref: "support/summarize@1.0.0",
-      input: { ticket: "x" },
-      repairAttempts: 1,
-    }).catch((e: unknown) => e);
+    const error = await runTemplate(summarize(gateway)).catch((e: unknown) => e);
     expect(OutputInvalidError.isInstance(error)).toBe(true);
     expect((error as OutputInvalidError).details).toMatchObject({
       attempts: 2,
@@ -130,15 +123,7 @@ describe("runTemplate", () => {
 
   it("does not repair when repairAttempts is 0, and reports unknown cost as null", async () => {
     const { gateway, requests } = scripted(["nope"]);
-    await expect(
-      runTemplate({
-        renderer,
-        gateway,
-        ref: "support/summarize@1.0.0",
-        input: { ticket: "x" },
-        repairAttempts: 0,
-      }),
-    ).rejects.toThrow(/did not match/);
+    await expect(runTemplate(summarize(gateway, 0))).rejects.toThrow(/did not match/);
     expect(requests).toHaveLength(1);
     const text = await runTemplate({
       renderer,
@@ -155,13 +140,7 @@ describe("streamTemplate", () => {
   it("yields the deltas of the first reply, a repair marker, then the validated final result", async () => {
     const { gateway } = scripted(["{bad json", good]);
     const events = [];
-    for await (const event of streamTemplate({
-      renderer,
-      gateway,
-      ref: "support/summarize@1.0.0",
-      input: { ticket: "x" },
-      repairAttempts: 1,
-    })) {
+    for await (const event of streamTemplate(summarize(gateway))) {
       events.push(event);
     }
     const kinds = events.map((event) => event.type);

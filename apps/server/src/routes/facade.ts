@@ -3,19 +3,10 @@ import { z } from "zod";
 import { RequestValidationError } from "../errors/request-validation-error.js";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
-import { errorBody } from "../http/send-error.js";
-import { openSse } from "../http/sse.js";
 import { createErrorConverter } from "../http/to-server-error.js";
-import { type RunResult, runTemplate, streamTemplate } from "../logic/run-template.js";
-import { type RenderRunOptions, shutdownCloser } from "./render-run.js";
-import {
-  authorizeRef,
-  recordRendered,
-  recordUpstream,
-  remainingMs,
-  renderContext,
-  requireGateway,
-} from "./run-context.js";
+import type { RunResult } from "../logic/run-template.js";
+import { authorizeRef } from "./run-context.js";
+import { type RenderRunOptions, runOnce, runOptionsFor, streamRun } from "./run-stream.js";
 
 const MODEL_PREFIX = "template:";
 
@@ -65,6 +56,10 @@ function facadeInput(body: z.output<typeof facadeRequestSchema>): Record<string,
   });
 }
 
+function exactModel(result: RunResult): string {
+  return `${MODEL_PREFIX}${result.ref.id}@${result.ref.version}`;
+}
+
 function content(result: RunResult): string {
   return typeof result.output === "string" ? result.output : JSON.stringify(result.output);
 }
@@ -98,28 +93,17 @@ export function facadeRouter(options: RenderRunOptions): Router {
     const body = parseRequest(facadeRequestSchema, req.body, "POST /v1/chat/completions");
     const ref = body.model.slice(MODEL_PREFIX.length);
     authorizeRef(res, ref);
-    const runOptions = {
-      renderer: renderContext(options.registry),
-      gateway: requireGateway(options.gateway()),
-      ref,
-      input: facadeInput(body),
-      repairAttempts: options.repairAttempts,
-      signal: state.abort.signal,
-      deadlineMs: remainingMs(res, options.requestTimeoutMs),
-      onRendered: (rendered: Parameters<typeof recordRendered>[1]) => recordRendered(res, rendered),
-      onRepair: options.onRepair,
-    };
+    const run = runOptionsFor(res, options, ref, facadeInput(body));
     const id = `chatcmpl-${state.requestId}`;
     const created = Math.floor(Date.now() / 1000);
 
     if (!body.stream) {
-      const result = await runTemplate(runOptions);
-      recordUpstream(res, result);
+      const result = await runOnce(res, run);
       res.json({
         id,
         object: "chat.completion",
         created,
-        model: `${MODEL_PREFIX}${result.ref.id}@${result.ref.version}`,
+        model: exactModel(result),
         choices: [
           {
             index: 0,
@@ -134,11 +118,8 @@ export function facadeRouter(options: RenderRunOptions): Router {
       return;
     }
 
-    const events = streamTemplate(runOptions);
-    const first = await events.next();
-    const sse = openSse(res);
-    const stop = shutdownCloser({ sse, state, lifecycle: options.lifecycle, event: null });
     let model = body.model;
+    let sentRole = false;
     const chunk = (
       delta: Record<string, unknown>,
       finish: string | null,
@@ -151,11 +132,12 @@ export function facadeRouter(options: RenderRunOptions): Router {
       choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
       ...extra,
     });
-    try {
-      let next = first;
-      let sentRole = false;
-      while (!next.done) {
-        const event = next.value;
+    await streamRun(res, run, {
+      lifecycle: options.lifecycle,
+      convert,
+      // OpenAI SDKs raise an APIError when a chunk carries `error`, so a failure reaches the caller.
+      errorEvent: undefined,
+      send: (sse, event) => {
         if (event.type === "delta") {
           sse.send(
             undefined,
@@ -163,28 +145,15 @@ export function facadeRouter(options: RenderRunOptions): Router {
           );
           sentRole = true;
         } else if (event.type === "final") {
-          recordUpstream(res, event.result);
-          model = `${MODEL_PREFIX}${event.result.ref.id}@${event.result.ref.version}`;
+          model = exactModel(event.result);
           sse.send(
             undefined,
             chunk({}, "stop", { usage: usage(event.result), promptreg: extension(event.result) }),
           );
           sse.sendRaw("[DONE]");
         }
-        if (!sse.open) break;
-        next = await events.next();
-      }
-    } catch (thrown) {
-      const reason = state.abort.signal.aborted ? state.abort.signal.reason : undefined;
-      const error = convert(reason ?? thrown);
-      state.error = error;
-      // OpenAI SDKs raise an APIError when a chunk carries `error`, so the failure reaches the caller.
-      sse.send(undefined, errorBody(error, state.requestId));
-    } finally {
-      stop();
-      if (!sse.open) await events.return(undefined);
-      sse.end();
-    }
+      },
+    });
   });
 
   return router;

@@ -1,0 +1,137 @@
+import type { Response } from "express";
+import { NotReadyError } from "../errors/not-ready-error.js";
+import type { ServerError } from "../errors/server-error.js";
+import { type RequestState, requestState } from "../http/request-state.js";
+import { errorBody } from "../http/send-error.js";
+import { openSse, type SseWriter } from "../http/sse.js";
+import type { ErrorMapper } from "../http/to-server-error.js";
+import type { RegistryHolder } from "../logic/registry-holder.js";
+import {
+  type GatewayPort,
+  type RunEvent,
+  type RunOptions,
+  type RunResult,
+  runTemplate,
+  streamTemplate,
+} from "../logic/run-template.js";
+import type { Lifecycle } from "./operations.js";
+import { recordRendered, recordUpstream, remainingMs, renderContext, requireGateway } from "./run-context.js";
+
+/** What `/v1/run` and the OpenAI facade share: where templates and the gateway come from, and the run limits. */
+export interface RenderRunOptions {
+  registry: RegistryHolder;
+  gateway: () => GatewayPort | undefined;
+  repairAttempts: number;
+  requestTimeoutMs: number;
+  errorMappers: ErrorMapper[];
+  onRepair?: (event: { templateId: string; outcome: "attempt" | "exhausted" }) => void;
+  lifecycle?: Lifecycle;
+}
+
+/** The run of one request: its template, input, cancellation signal and what is left of its time budget. */
+export function runOptionsFor(
+  res: Response,
+  options: RenderRunOptions,
+  ref: string,
+  input: unknown,
+): RunOptions {
+  const state = requestState(res);
+  return {
+    renderer: renderContext(options.registry),
+    gateway: requireGateway(options.gateway()),
+    ref,
+    input,
+    repairAttempts: options.repairAttempts,
+    signal: state.abort.signal,
+    deadlineMs: remainingMs(res, options.requestTimeoutMs),
+    onRendered: (rendered) => recordRendered(res, rendered),
+    onRepair: options.onRepair,
+  };
+}
+
+/** A plain (non-streamed) run whose provider, tokens and cost land in the request's log line and stats. */
+export async function runOnce(res: Response, run: RunOptions): Promise<RunResult> {
+  const result = await runTemplate(run);
+  recordUpstream(res, result);
+  return result;
+}
+
+/**
+ * Streams a run as Server-Sent Events. The first event is pulled before committing to a 200, so render errors,
+ * 404s and upstream failures before the first token still get a normal JSON error with the right status. After
+ * that the headers are gone: a failure becomes a typed error frame (never a silent clean end), a client that
+ * leaves stops the upstream call, and the drain timeout of a shutdown ends the stream with `shutting_down`.
+ */
+export async function streamRun(
+  res: Response,
+  run: RunOptions,
+  {
+    lifecycle,
+    convert,
+    errorEvent,
+    send,
+  }: {
+    lifecycle: Lifecycle | undefined;
+    convert: (error: unknown) => ServerError;
+    /** Event name of error frames; `undefined` for the OpenAI facade, whose frames carry no event name. */
+    errorEvent: string | undefined;
+    /** Writes one run event in the endpoint's own frame format (the final result is already recorded). */
+    send: (sse: SseWriter, event: RunEvent) => void;
+  },
+): Promise<void> {
+  const state = requestState(res);
+  const events = streamTemplate(run);
+  const first = await events.next();
+  const sse = openSse(res);
+  const stop = shutdownCloser({ sse, state, lifecycle, event: errorEvent });
+  try {
+    let next = first;
+    while (!next.done) {
+      if (next.value.type === "final") recordUpstream(res, next.value.result);
+      send(sse, next.value);
+      if (!sse.open) break;
+      next = await events.next();
+    }
+  } catch (thrown) {
+    // A cancelled stream surfaces as whatever the aborted call threw; the abort reason says what really happened.
+    const reason = state.abort.signal.aborted ? state.abort.signal.reason : undefined;
+    const error = convert(reason ?? thrown);
+    state.error = error;
+    sse.send(errorEvent, errorBody(error, state.requestId));
+  } finally {
+    stop();
+    if (!sse.open) await events.return(undefined);
+    sse.end();
+  }
+}
+
+/**
+ * Registers the stream with the lifecycle so the drain timeout can end it with a typed error frame; returns the
+ * unregister function.
+ */
+export function shutdownCloser({
+  sse,
+  state,
+  lifecycle,
+  event,
+}: {
+  sse: { send(event: string | undefined, data: unknown): void; end(): void };
+  state: RequestState;
+  lifecycle: Lifecycle | undefined;
+  event: string | undefined;
+}): () => void {
+  if (!lifecycle) return () => {};
+  const close = () => {
+    const error = new NotReadyError({
+      what: "it is shutting down; retry the call, another instance will take it",
+      code: "shutting_down",
+    });
+    state.error = error;
+    sse.send(event, errorBody(error, state.requestId));
+    sse.end();
+    // The response is finished, so the disconnect hook will not fire: cancel the upstream call here.
+    state.abort.abort(error);
+  };
+  lifecycle.openStreams.add(close);
+  return () => lifecycle.openStreams.delete(close);
+}
