@@ -1,24 +1,43 @@
-import { loadRegistryFromDir, type Registry, RegistryLoadError } from "@promptreg/registry";
+import { loadRegistryFromDir, type Registry, RegistryLoadError, StoreError } from "@promptreg/registry";
 import { TemplatesInvalidError } from "./errors/templates-invalid-error.js";
-import { resolveTemplateDir } from "./template-dir.js";
+import { storeFailure } from "./store-failure.js";
+import { defaultTemplateDir, resolveTemplateDir } from "./template-dir.js";
 import { relativeProblems } from "./validation-report.js";
 
 /**
- * Resolves `--dir` and loads the registry, turning load problems into a `TemplatesInvalidError` (exit 1).
- * Returns the absolute template root too, for showing file paths.
+ * Resolves `--dir` and loads the registry, turning load problems into a `TemplatesInvalidError` and store failures
+ * into a `TemplatesUnreadableError` (both exit 1). Returns the absolute template root too, for showing file paths.
+ * `load` is the registry loader (tests pass one to reach failures a pre-checked directory cannot produce).
  */
 export async function loadTemplates(options: {
   cwd: string;
   dir: string | undefined;
+  load?: (root: string) => Promise<Registry>;
 }): Promise<{ registry: Registry; root: string }> {
+  const { cwd, load = loadRegistryFromDir } = options;
   const root = await resolveTemplateDir(options);
   try {
-    return { registry: await loadRegistryFromDir(root), root };
+    return { registry: await load(root), root };
   } catch (error) {
-    if (!RegistryLoadError.isInstance(error)) throw error;
-    const problems = relativeProblems({ problems: error.problems, root, cwd: options.cwd }).filter(
+    throw templateLoadFailure({ error, root, cwd, dir: options.dir });
+  }
+}
+
+/** Maps what loading or checking a template tree threw to the CLI's errors; anything else is returned as is. */
+export function templateLoadFailure(options: {
+  error: unknown;
+  root: string;
+  cwd: string;
+  dir: string | undefined;
+}): unknown {
+  const { error, root, cwd } = options;
+  const dir = options.dir ?? defaultTemplateDir;
+  if (RegistryLoadError.isInstance(error)) {
+    const problems = relativeProblems({ problems: error.problems, root, cwd }).filter(
       (problem) => problem.severity === "error",
     );
-    throw new TemplatesInvalidError({ dir: options.dir ?? "templates", problems });
+    return new TemplatesInvalidError({ dir, problems });
   }
+  if (StoreError.isInstance(error)) return storeFailure({ error, root, cwd, dir });
+  return error;
 }

@@ -1,5 +1,7 @@
-import { checkRegistry, createFileSystemStore, type Problem } from "@promptreg/registry";
+import path from "node:path";
+import { checkRegistry, createFileSystemStore, type Problem, StoreError } from "@promptreg/registry";
 import { lintRegistry } from "@promptreg/renderer";
+import { storeFailure } from "./store-failure.js";
 import { displayPath } from "./template-dir.js";
 
 export interface ValidationReport {
@@ -15,10 +17,18 @@ export interface ValidationReport {
  * Checks a template tree: every load problem from the registry's `checkRegistry`, then (when the tree loaded)
  * the renderer's lints. Problems come back with `file` relative to `cwd`, sorted and de-duplicated.
  */
-export async function validateTemplates(options: { root: string; cwd: string }): Promise<ValidationReport> {
+export async function validateTemplates(options: {
+  root: string;
+  cwd: string;
+  /** `--dir` as typed, for messages. */
+  dir?: string;
+}): Promise<ValidationReport> {
   const { root, cwd } = options;
   const store = createFileSystemStore(root);
-  const { registry, problems } = await checkRegistry({ store });
+  const { registry, problems } = await checkRegistry({ store }).catch((error: unknown) => {
+    if (!StoreError.isInstance(error)) throw error;
+    throw storeFailure({ error, root, cwd, dir: options.dir ?? (path.relative(cwd, root) || ".") });
+  });
   if (registry !== undefined) {
     const versions = registry.ids().reduce((sum, id) => sum + registry.versions(id).length, 0);
     const lints = lintRegistry(registry);

@@ -12,7 +12,7 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   });
   const strict = values.strict === true;
   const root = await resolveTemplateDir({ cwd: io.cwd, dir: values.dir });
-  const report = await validateTemplates({ root, cwd: io.cwd });
+  const report = await validateTemplates({ root, cwd: io.cwd, dir: values.dir });
   const failed = reportFails(report, { strict });
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ ok: !failed, strict, ...report }, null, 2)}\n`);
