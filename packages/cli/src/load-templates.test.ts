@@ -1,29 +1,23 @@
 import path from "node:path";
 import { createFileSystemStore, LIMITS, loadRegistryFromDir, StoreError } from "@promptreg/registry";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "./__fixtures__/run-cli.js";
+import { describe, expect, it } from "vitest";
+import { useTempProject } from "./__fixtures__/temp-project.js";
 import { copyValidTree, writeTree } from "./__fixtures__/trees.js";
 import { TemplatesUnreadableError } from "./errors/templates-unreadable-error.js";
 import { loadTemplates } from "./load-templates.js";
 import { storeFailure } from "./store-failure.js";
 import { validateTemplates } from "./validation-report.js";
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject();
 
 describe("template store failures become clear CLI errors", () => {
   it("a root that vanished after --dir was checked is a TemplatesUnreadableError, not a crash", async () => {
-    await copyValidTree(path.join(temp.dir, "templates"));
+    await copyValidTree(path.join(project.dir, "templates"));
     const error = await loadTemplates({
-      cwd: temp.dir,
+      cwd: project.dir,
       dir: "templates",
       // The real loader on a directory that no longer exists: what a deleted or remounted tree produces.
-      load: () => loadRegistryFromDir(path.join(temp.dir, "gone")),
+      load: () => loadRegistryFromDir(path.join(project.dir, "gone")),
     }).catch((caught: unknown) => caught);
     expect(TemplatesUnreadableError.isInstance(error)).toBe(true);
     const unreadable = error as TemplatesUnreadableError;
@@ -38,8 +32,8 @@ describe("template store failures become clear CLI errors", () => {
 
   it("validate of a root that does not exist reports root_not_found with the directory as typed", async () => {
     const error = await validateTemplates({
-      root: path.join(temp.dir, "missing"),
-      cwd: temp.dir,
+      root: path.join(project.dir, "missing"),
+      cwd: project.dir,
       dir: "missing",
     }).catch((caught: unknown) => caught);
     expect(TemplatesUnreadableError.isInstance(error)).toBe(true);
@@ -47,13 +41,13 @@ describe("template store failures become clear CLI errors", () => {
   });
 
   it("an unsafe path names the file relative to the cwd and how to fix it", async () => {
-    await writeTree(path.join(temp.dir, "templates"), { "a/b/1.0.0.yaml": "id: a/b\n" });
-    const root = path.join(temp.dir, "templates");
+    await writeTree(path.join(project.dir, "templates"), { "a/b/1.0.0.yaml": "id: a/b\n" });
+    const root = path.join(project.dir, "templates");
     const error = await createFileSystemStore(root)
       .read("../secrets.yaml")
       .catch((caught: unknown) => caught);
     expect(StoreError.isInstance(error)).toBe(true);
-    const failure = storeFailure({ error: error as StoreError, root, cwd: temp.dir, dir: "templates" });
+    const failure = storeFailure({ error: error as StoreError, root, cwd: project.dir, dir: "templates" });
     expect(failure.storeCode).toBe("unsafe_path");
     expect(failure.path).toBe("secrets.yaml");
     expect(failure.message).toMatch(/^cannot read "secrets\.yaml" in template directory "templates": /);
@@ -62,12 +56,12 @@ describe("template store failures become clear CLI errors", () => {
   });
 
   it("an oversize file read directly names the file and the fix", async () => {
-    const root = path.join(temp.dir, "templates");
+    const root = path.join(project.dir, "templates");
     await writeTree(root, { "a/b/1.0.0.yaml": "x".repeat(LIMITS.maxFileBytes + 1) });
     const error = await createFileSystemStore(root)
       .read("a/b/1.0.0.yaml")
       .catch((caught: unknown) => caught);
-    const failure = storeFailure({ error: error as StoreError, root, cwd: temp.dir, dir: "templates" });
+    const failure = storeFailure({ error: error as StoreError, root, cwd: project.dir, dir: "templates" });
     expect(failure.path).toBe("templates/a/b/1.0.0.yaml");
     expect(failure.message).toContain("partial");
   });
@@ -82,7 +76,7 @@ describe("a missing --dir", () => {
     ["build", ["--out", "out"]],
     ["new", ["team/new-one"]],
   ])("%s exits 1 with how to fix it and no stack trace", async (command, args) => {
-    const run = await runCli([command, ...args, "--dir", "nope"], { cwd: temp.dir });
+    const run = await project.cli([command, ...args, "--dir", "nope"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain('Template directory "nope" does not exist');

@@ -1,25 +1,19 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "./__fixtures__/run-cli.js";
+import { describe, expect, it } from "vitest";
+import { useTempProject } from "./__fixtures__/temp-project.js";
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject();
 
 describe("main", () => {
   it("exits 2 with the command list when no command is given", async () => {
-    const run = await runCli([], { cwd: temp.dir });
+    const run = await project.cli([]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Usage: promptreg <command>");
   });
 
   it("exits 2 on an unknown command and suggests the closest one", async () => {
-    const run = await runCli(["vaildate"], { cwd: temp.dir });
+    const run = await project.cli(["vaildate"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "vaildate"');
     expect(run.stderr).toContain('Did you mean "validate"?');
@@ -27,46 +21,46 @@ describe("main", () => {
   });
 
   it("exits 2 on an unknown flag and prints that command's usage", async () => {
-    const run = await runCli(["validate", "--frobnicate"], { cwd: temp.dir });
+    const run = await project.cli(["validate", "--frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown flag "--frobnicate"');
     expect(run.stderr).toContain("Usage: promptreg validate");
   });
 
   it("exits 2 when a string flag has no value", async () => {
-    const run = await runCli(["validate", "--dir"], { cwd: temp.dir });
+    const run = await project.cli(["validate", "--dir"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--dir");
   });
 
   it("exits 2 on an unexpected positional argument", async () => {
-    const run = await runCli(["validate", "extra"], { cwd: temp.dir });
+    const run = await project.cli(["validate", "extra"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unexpected argument "extra"');
   });
 
   it("prints a command's usage on --help and exits 0", async () => {
-    const run = await runCli(["render", "--help"], { cwd: temp.dir });
+    const run = await project.cli(["render", "--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: promptreg render <ref>");
   });
 
   it("prints the top-level usage on --help and exits 0", async () => {
-    const run = await runCli(["--help"], { cwd: temp.dir });
+    const run = await project.cli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Commands:");
   });
 
   it("exits 1 with a how-to-fix message when the template directory is missing", async () => {
-    const run = await runCli(["validate", "--dir", "nope"], { cwd: temp.dir });
+    const run = await project.cli(["validate", "--dir", "nope"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Template directory "nope" does not exist');
     expect(run.stderr).toContain("--dir");
   });
 
   it("exits 1 when --dir is a file, not a directory", async () => {
-    await writeFile(path.join(temp.dir, "file.txt"), "");
-    const run = await runCli(["list", "--dir", "file.txt"], { cwd: temp.dir });
+    await writeFile(path.join(project.dir, "file.txt"), "");
+    const run = await project.cli(["list", "--dir", "file.txt"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Template directory "file.txt" is not a directory');
   });

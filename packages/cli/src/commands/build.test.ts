@@ -4,21 +4,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { loadRegistryFromBundle, loadRegistryFromDir } from "@promptreg/registry";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "../__fixtures__/run-cli.js";
-import { copyValidTree, templateYaml, writeTree } from "../__fixtures__/trees.js";
+import { describe, expect, it } from "vitest";
+import { useTempProject } from "../__fixtures__/temp-project.js";
+import { templateYaml, writeTree } from "../__fixtures__/trees.js";
 
 const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const run = promisify(execFile);
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-  await copyValidTree(path.join(temp.dir, "templates"));
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject({ validTree: true });
 
 /** Type-checks `files` (written into `dir` beside a strict NodeNext tsconfig) with the real tsc. */
 async function typecheck(
@@ -52,15 +45,15 @@ async function typecheck(
 
 describe("promptreg build", () => {
   it("writes a bundle that loads back into the same registry", async () => {
-    const result = await runCli(["build"], { cwd: temp.dir });
+    const result = await project.cli(["build"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       "Wrote dist/promptreg/bundle.json\nWrote dist/promptreg/templates.d.ts\n2 templates, 4 versions\n",
     );
-    const bundle = JSON.parse(await readFile(path.join(temp.dir, "dist/promptreg/bundle.json"), "utf8"));
+    const bundle = JSON.parse(await readFile(path.join(project.dir, "dist/promptreg/bundle.json"), "utf8"));
     const fromBundle = loadRegistryFromBundle(bundle);
-    const fromDir = await loadRegistryFromDir(path.join(temp.dir, "templates"));
+    const fromDir = await loadRegistryFromDir(path.join(project.dir, "templates"));
     expect(fromBundle.ids()).toEqual(fromDir.ids());
     for (const id of fromDir.ids()) {
       expect(fromBundle.versions(id)).toEqual(fromDir.versions(id));
@@ -73,15 +66,15 @@ describe("promptreg build", () => {
   });
 
   it("honours --out and --dir relative to the cwd", async () => {
-    const result = await runCli(["build", "--dir", "templates", "--out", "out/types"], { cwd: temp.dir });
+    const result = await project.cli(["build", "--dir", "templates", "--out", "out/types"]);
     expect(result.code).toBe(0);
-    const types = await readFile(path.join(temp.dir, "out/types/templates.d.ts"), "utf8");
+    const types = await readFile(path.join(project.dir, "out/types/templates.d.ts"), "utf8");
     expect(types).toContain("export interface TemplateMap");
   });
 
   it("generated types give callers a compile error for a wrong input", async () => {
-    expect((await runCli(["build", "--out", "gen"], { cwd: temp.dir })).code).toBe(0);
-    const generated = await readFile(path.join(temp.dir, "gen/templates.d.ts"), "utf8");
+    expect((await project.cli(["build", "--out", "gen"])).code).toBe(0);
+    const generated = await readFile(path.join(project.dir, "gen/templates.d.ts"), "utf8");
     const caller = `import type { TemplateMap, TemplateRefKey } from "./templates.js";
 
 declare function call<K extends keyof TemplateMap>(ref: K, input: TemplateMap[K]["input"]): TemplateMap[K]["output"];
@@ -109,7 +102,7 @@ export { priority, greeting, json, draft, major, keys };
 `;
     // One tsc run: caller.ts must be clean (an unused @ts-expect-error would be an error too), and the same wrong
     // call without the directive in wrong.ts must be a real compile error naming the bad value.
-    const result = await typecheck(path.join(temp.dir, "consumer"), {
+    const result = await typecheck(path.join(project.dir, "consumer"), {
       "templates.d.ts": generated,
       "caller.ts": caller,
       "wrong.ts": `import type { TemplateMap } from "./templates.js";
@@ -124,17 +117,17 @@ call("support/triage", { ticket: "x", channel: "fax" });
   }, 120_000);
 
   it("writes nothing and exits 1 when the templates have errors", async () => {
-    await writeTree(path.join(temp.dir, "templates"), {
+    await writeTree(path.join(project.dir, "templates"), {
       "bad/one/1.0.0.yaml": templateYaml({ id: "bad/one", version: "2.0.0" }),
     });
-    const result = await runCli(["build"], { cwd: temp.dir });
+    const result = await project.cli(["build"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("templates/bad/one/1.0.0.yaml:");
-    await expect(readFile(path.join(temp.dir, "dist/promptreg/bundle.json"))).rejects.toThrow();
+    await expect(readFile(path.join(project.dir, "dist/promptreg/bundle.json"))).rejects.toThrow();
   });
 
   it("rejects positional arguments (usage error)", async () => {
-    const result = await runCli(["build", "somewhere"], { cwd: temp.dir });
+    const result = await project.cli(["build", "somewhere"]);
     expect(result.code).toBe(2);
   });
 });

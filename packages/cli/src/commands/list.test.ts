@@ -1,20 +1,13 @@
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "../__fixtures__/run-cli.js";
-import { copyValidTree, templateYaml, writeTree } from "../__fixtures__/trees.js";
+import { describe, expect, it } from "vitest";
+import { useTempProject } from "../__fixtures__/temp-project.js";
+import { templateYaml, writeTree } from "../__fixtures__/trees.js";
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-  await copyValidTree(path.join(temp.dir, "templates"));
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject({ validTree: true });
 
 describe("promptreg list", () => {
   it("prints a table with latest, labels and versions", async () => {
-    const run = await runCli(["list"], { cwd: temp.dir });
+    const run = await project.cli(["list"]);
     expect(run.code).toBe(0);
     const [header, hello, triage] = run.stdout.trimEnd().split("\n");
     expect(header).toMatch(/^ID\s+LATEST\s+LABELS\s+VERSIONS\s+DESCRIPTION$/);
@@ -25,9 +18,7 @@ describe("promptreg list", () => {
   });
 
   it("filters by tag and owner, and prints JSON summaries", async () => {
-    const run = await runCli(["list", "--tag", "support", "--owner", "support@acme.example", "--json"], {
-      cwd: temp.dir,
-    });
+    const run = await project.cli(["list", "--tag", "support", "--owner", "support@acme.example", "--json"]);
     expect(run.code).toBe(0);
     const summaries = JSON.parse(run.stdout);
     expect(summaries.map((summary: { id: string }) => summary.id)).toEqual(["support/triage"]);
@@ -35,22 +26,22 @@ describe("promptreg list", () => {
   });
 
   it("says so when no template matches a filter", async () => {
-    const run = await runCli(["list", "--tag", "nothing-has-this"], { cwd: temp.dir });
+    const run = await project.cli(["list", "--tag", "nothing-has-this"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("No templates match.\n");
   });
 
   it("rejects an unknown --status as a usage error", async () => {
-    const run = await runCli(["list", "--status", "live"], { cwd: temp.dir });
+    const run = await project.cli(["list", "--status", "live"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--status must be one of draft, published, deprecated; got "live"');
   });
 
   it("exits 1 with positioned problems when the tree has errors", async () => {
-    await writeTree(path.join(temp.dir, "templates"), {
+    await writeTree(path.join(project.dir, "templates"), {
       "bad/one/1.0.0.yaml": templateYaml({ id: "bad/one", version: "1.0.0", extra: "colour: red\n" }),
     });
-    const run = await runCli(["list"], { cwd: temp.dir });
+    const run = await project.cli(["list"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("templates/bad/one/1.0.0.yaml:20:1: error:");

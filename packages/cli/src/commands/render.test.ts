@@ -1,23 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "../__fixtures__/run-cli.js";
-import { copyValidTree } from "../__fixtures__/trees.js";
+import { describe, expect, it } from "vitest";
+import { useTempProject } from "../__fixtures__/temp-project.js";
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-  await copyValidTree(path.join(temp.dir, "templates"));
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject({ validTree: true });
 
 describe("promptreg render", () => {
   it("renders an example with role headers, model and hash", async () => {
-    const run = await runCli(["render", "greeting/hello@1.1.0", "--example", "grace-formal"], {
-      cwd: temp.dir,
-    });
+    const run = await project.cli(["render", "greeting/hello@1.1.0", "--example", "grace-formal"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
@@ -28,21 +18,18 @@ describe("promptreg render", () => {
   });
 
   it("applies schema defaults and resolves labels", async () => {
-    await writeFile(path.join(temp.dir, "in.json"), JSON.stringify({ name: "Lin" }));
-    const run = await runCli(["render", "greeting/hello", "--input", "in.json"], { cwd: temp.dir });
+    await writeFile(path.join(project.dir, "in.json"), JSON.stringify({ name: "Lin" }));
+    const run = await project.cli(["render", "greeting/hello", "--input", "in.json"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("You write one short warm greeting.");
-    const label = await runCli(["render", "greeting/hello@production", "--input", "in.json"], {
-      cwd: temp.dir,
-    });
+    const label = await project.cli(["render", "greeting/hello@production", "--input", "in.json"]);
     expect(label.stdout.split("\n")[0]).toContain("greeting/hello@1.0.0");
     expect(label.stdout).toContain("fallbacks anthropic/claude-3-5-haiku");
     expect(label.stdout).toContain('params {"temperature":0.5}');
   });
 
   it("reads the input from stdin with --input -", async () => {
-    const run = await runCli(["render", "support/triage", "--input", "-", "--json"], {
-      cwd: temp.dir,
+    const run = await project.cli(["render", "support/triage", "--input", "-", "--json"], {
       stdin: JSON.stringify({ ticket: "Login fails {{constructor}}", channel: "chat" }),
     });
     expect(run.code).toBe(0);
@@ -62,8 +49,7 @@ describe("promptreg render", () => {
   });
 
   it("lists every failing input path and exits 1", async () => {
-    const run = await runCli(["render", "support/triage", "--input", "-"], {
-      cwd: temp.dir,
+    const run = await project.cli(["render", "support/triage", "--input", "-"], {
       stdin: JSON.stringify({ ticket: 42, channel: "fax" }),
     });
     expect(run.code).toBe(1);
@@ -74,31 +60,31 @@ describe("promptreg render", () => {
   });
 
   it("reports an empty input against required fields", async () => {
-    const run = await runCli(["render", "greeting/hello@1.0.0"], { cwd: temp.dir });
+    const run = await project.cli(["render", "greeting/hello@1.0.0"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/- name: /);
   });
 
   it("suggests close ids, labels and versions for unknown references", async () => {
-    const id = await runCli(["render", "greeting/helo"], { cwd: temp.dir });
+    const id = await project.cli(["render", "greeting/helo"]);
     expect(id.code).toBe(1);
     expect(id.stderr).toContain('Did you mean "greeting/hello"');
-    const label = await runCli(["render", "greeting/hello@prod"], { cwd: temp.dir });
+    const label = await project.cli(["render", "greeting/hello@prod"]);
     expect(label.code).toBe(1);
     expect(label.stderr).toContain("production");
-    const version = await runCli(["render", "greeting/hello@3.0.0"], { cwd: temp.dir });
+    const version = await project.cli(["render", "greeting/hello@3.0.0"]);
     expect(version.code).toBe(1);
     expect(version.stderr).toContain("1.0.0, 1.1.0, 2.0.0");
   });
 
   it("rejects an invalid reference with exit 1", async () => {
-    const run = await runCli(["render", "Greeting/Hello@@1"], { cwd: temp.dir });
+    const run = await project.cli(["render", "Greeting/Hello@@1"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Greeting/Hello@@1");
   });
 
   it("names an unknown example and lists the available ones", async () => {
-    const run = await runCli(["render", "greeting/hello@1.1.0", "--example", "bob"], { cwd: temp.dir });
+    const run = await project.cli(["render", "greeting/hello@1.1.0", "--example", "bob"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       'greeting/hello@1.1.0 has no example named "bob". Use one of: ada, grace-formal.',
@@ -106,26 +92,21 @@ describe("promptreg render", () => {
   });
 
   it("names a bad JSON input file with line and column", async () => {
-    await writeFile(path.join(temp.dir, "bad.json"), '{\n  "name": "Ada",\n}\n');
-    const run = await runCli(["render", "greeting/hello", "--input", "bad.json"], { cwd: temp.dir });
+    await writeFile(path.join(project.dir, "bad.json"), '{\n  "name": "Ada",\n}\n');
+    const run = await project.cli(["render", "greeting/hello", "--input", "bad.json"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("bad.json:3:1: input is not valid JSON");
   });
 
   it("rejects an input that is not an object", async () => {
-    const run = await runCli(["render", "greeting/hello", "--input", "-"], {
-      cwd: temp.dir,
-      stdin: "[1, 2]",
-    });
+    const run = await project.cli(["render", "greeting/hello", "--input", "-"], { stdin: "[1, 2]" });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("<stdin>: input must be a JSON object");
   });
 
   it("needs a reference, and takes --input or --example but not both (usage errors)", async () => {
-    expect((await runCli(["render"], { cwd: temp.dir })).code).toBe(2);
-    const both = await runCli(["render", "greeting/hello", "--input", "-", "--example", "ada"], {
-      cwd: temp.dir,
-    });
+    expect((await project.cli(["render"])).code).toBe(2);
+    const both = await project.cli(["render", "greeting/hello", "--input", "-", "--example", "ada"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("either --input or --example");
   });

@@ -1,20 +1,11 @@
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "../__fixtures__/run-cli.js";
-import { copyValidTree } from "../__fixtures__/trees.js";
+import { describe, expect, it } from "vitest";
+import { useTempProject } from "../__fixtures__/temp-project.js";
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-  await copyValidTree(path.join(temp.dir, "templates"));
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject({ validTree: true });
 
 describe("promptreg show", () => {
   it("shows the resolved version with its file, model, examples and schemas", async () => {
-    const run = await runCli(["show", "greeting/hello@production"], { cwd: temp.dir });
+    const run = await project.cli(["show", "greeting/hello@production"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
       /^greeting\/hello@1\.0\.0 {2}published {2}sha256:[0-9a-f]{64}\nGreets a person by name\.\n/,
@@ -27,7 +18,7 @@ describe("promptreg show", () => {
   });
 
   it("prints JSON without the compiled zod schemas", async () => {
-    const run = await runCli(["show", "greeting/hello", "--json"], { cwd: temp.dir });
+    const run = await project.cli(["show", "greeting/hello", "--json"]);
     expect(run.code).toBe(0);
     const details = JSON.parse(run.stdout);
     expect(details).toMatchObject({ id: "greeting/hello", version: "1.1.0", status: "published" });
@@ -37,7 +28,7 @@ describe("promptreg show", () => {
   });
 
   it("exits 1 with suggestions for an unknown reference", async () => {
-    const run = await runCli(["show", "greeting/hello@9"], { cwd: temp.dir });
+    const run = await project.cli(["show", "greeting/hello@9"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("1.0.0, 1.1.0, 2.0.0");
   });

@@ -1,27 +1,22 @@
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir, runCli } from "../__fixtures__/run-cli.js";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../__fixtures__/run-cli.js";
+import { useTempProject } from "../__fixtures__/temp-project.js";
 import { copyValidTree, realTemplates, templateYaml, writeTree } from "../__fixtures__/trees.js";
 
-let temp: { dir: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  temp = await makeTempDir();
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+const project = useTempProject();
 
 describe("promptreg validate", () => {
   it("exits 0 on a valid tree and prints the summary line", async () => {
-    await copyValidTree(path.join(temp.dir, "templates"));
-    const run = await runCli(["validate"], { cwd: temp.dir });
+    await copyValidTree(path.join(project.dir, "templates"));
+    const run = await project.cli(["validate"]);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("2 templates, 4 versions, 0 errors, 0 warnings\n");
     expect(run.code).toBe(0);
   });
 
   it("reports every problem of several broken files as path:line:col and exits 1", async () => {
-    await writeTree(path.join(temp.dir, "prompts"), {
+    await writeTree(path.join(project.dir, "prompts"), {
       "team/typo/1.0.0.yaml": templateYaml({
         id: "team/typo",
         version: "1.0.0",
@@ -32,7 +27,7 @@ describe("promptreg validate", () => {
       "team/labelled/labels.yaml": "production: 9.9.9\n",
       "team/fine/1.0.0.yaml": templateYaml({ id: "team/fine", version: "1.0.0" }),
     });
-    const run = await runCli(["validate", "--dir", "prompts"], { cwd: temp.dir });
+    const run = await project.cli(["validate", "--dir", "prompts"]);
     expect(run.code).toBe(1);
     const lines = run.stdout.trimEnd().split("\n");
     const summary = lines.pop();
@@ -57,10 +52,10 @@ describe("promptreg validate", () => {
   });
 
   it("paths are relative to the cwd, also when the tree is elsewhere", async () => {
-    await writeTree(path.join(temp.dir, "a", "templates"), {
+    await writeTree(path.join(project.dir, "a", "templates"), {
       "x/y/1.0.0.yaml": templateYaml({ id: "x/y", version: "1.0.0", extra: "bogus: 1\n" }),
     });
-    const cwd = path.join(temp.dir, "b");
+    const cwd = path.join(project.dir, "b");
     await writeTree(cwd, { keep: "" });
     const run = await runCli(["validate", "--dir", "../a/templates"], { cwd });
     expect(run.code).toBe(1);
@@ -68,10 +63,10 @@ describe("promptreg validate", () => {
   });
 
   it("--json prints a machine-readable report", async () => {
-    await writeTree(path.join(temp.dir, "templates"), {
+    await writeTree(path.join(project.dir, "templates"), {
       "x/y/1.0.0.yaml": templateYaml({ id: "x/y", version: "1.0.0", extra: "bogus: 1\n" }),
     });
-    const run = await runCli(["validate", "--json"], { cwd: temp.dir });
+    const run = await project.cli(["validate", "--json"]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({
@@ -95,14 +90,14 @@ describe("promptreg validate", () => {
       "    text: { type: string }\n",
       "    text: { type: string }\n    spare: { type: string }\n",
     );
-    await writeTree(path.join(temp.dir, "templates"), { "lint/unused/1.0.0.yaml": unused });
-    const lenient = await runCli(["validate"], { cwd: temp.dir });
+    await writeTree(path.join(project.dir, "templates"), { "lint/unused/1.0.0.yaml": unused });
+    const lenient = await project.cli(["validate"]);
     expect(lenient.stdout).toMatch(
       /^templates\/lint\/unused\/1\.0\.0\.yaml:\d+:\d+: warning: .*"spare".* \[unused_input\]\n/,
     );
     expect(lenient.stdout).toMatch(/1 template, 1 version, 0 errors, 1 warning\n$/);
     expect(lenient.code).toBe(0);
-    const strict = await runCli(["validate", "--strict", "--json"], { cwd: temp.dir });
+    const strict = await project.cli(["validate", "--strict", "--json"]);
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout)).toMatchObject({ ok: false, strict: true, errors: 0, warnings: 1 });
 
@@ -110,8 +105,8 @@ describe("promptreg validate", () => {
       'content: "{{text}}"',
       'content: "{{text}} {{ghost}}"',
     );
-    await writeTree(path.join(temp.dir, "templates"), { "lint/undeclared/1.0.0.yaml": undeclared });
-    const failing = await runCli(["validate"], { cwd: temp.dir });
+    await writeTree(path.join(project.dir, "templates"), { "lint/undeclared/1.0.0.yaml": undeclared });
+    const failing = await project.cli(["validate"]);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(
       /^templates\/lint\/undeclared\/1\.0\.0\.yaml:\d+:\d+: error: .*"ghost".*\[undeclared_variable\]$/m,
@@ -123,8 +118,8 @@ describe("promptreg validate", () => {
       'content: "{{text}}"',
       'content: "{{text}} {{> nowhere}}"',
     );
-    await writeTree(path.join(temp.dir, "templates"), { "p/q/1.0.0.yaml": withPartial });
-    const run = await runCli(["validate"], { cwd: temp.dir });
+    await writeTree(path.join(project.dir, "templates"), { "p/q/1.0.0.yaml": withPartial });
+    const run = await project.cli(["validate"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /^templates\/p\/q\/1\.0\.0\.yaml:16:\d+: error: .*"nowhere".*\[missing_partial\]$/m,
@@ -132,7 +127,7 @@ describe("promptreg validate", () => {
   });
 
   it("exits 0 on the repository's real templates/", async () => {
-    const run = await runCli(["validate", "--dir", realTemplates], { cwd: temp.dir });
+    const run = await project.cli(["validate", "--dir", realTemplates]);
     expect(run.stdout).toMatch(/\d+ templates, \d+ versions, 0 errors, \d+ warnings?\n$/);
     expect(run.code).toBe(0);
   });
