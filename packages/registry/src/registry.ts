@@ -1,7 +1,7 @@
 import semver from "semver";
 import { InvalidReferenceError } from "./errors/invalid-reference-error.js";
 import { TemplateNotFoundError } from "./errors/template-not-found-error.js";
-import { formatReference, toReference } from "./reference.js";
+import { formatReference, parseReference } from "./reference.js";
 import { closestMatches } from "./suggest.js";
 import type {
   ListFilter,
@@ -11,6 +11,12 @@ import type {
   TemplateSummary,
   TemplateVersion,
 } from "./types.js";
+
+/**
+ * Range references (`id@^1`) remembered after their first successful resolution. Bounded so a caller sending
+ * endless distinct ranges cannot grow memory; the oldest entry is evicted first.
+ */
+export const RESOLVE_CACHE_SIZE = 1024;
 
 interface TemplateEntry {
   /** Ascending semver order. */
@@ -104,8 +110,36 @@ export function createRegistry({
     return entry;
   };
 
+  // The registry never changes, so every exact, label and latest reference string can be answered by one
+  // lookup: index them now. Their canonical spellings are exactly what parseReference accepts for them.
+  const byReference = new Map<string, TemplateVersion>();
+  for (const [id, entry] of entries) {
+    for (const [version, found] of entry.byVersion) byReference.set(`${id}@${version}`, found);
+    for (const [label, version] of Object.entries(entry.labels)) {
+      byReference.set(`${id}@${label}`, entry.byVersion.get(version)!);
+    }
+    if (entry.latest !== undefined) {
+      const latest = entry.byVersion.get(entry.latest)!;
+      byReference.set(id, latest);
+      byReference.set(`${id}@latest`, latest);
+    }
+  }
+  const rangeCache = new Map<string, TemplateVersion>();
+
   const resolve = (input: string | TemplateRef): TemplateVersion => {
-    const ref = toReference(input);
+    if (typeof input === "string") {
+      const found = byReference.get(input) ?? rangeCache.get(input);
+      if (found) return found;
+      const resolved = resolveReference(parseReference(input));
+      // Only ranges get here with success (everything else was indexed above).
+      if (rangeCache.size >= RESOLVE_CACHE_SIZE) rangeCache.delete(rangeCache.keys().next().value!);
+      rangeCache.set(input, resolved);
+      return resolved;
+    }
+    return resolveReference(input);
+  };
+
+  const resolveReference = (ref: TemplateRef): TemplateVersion => {
     const entry = entryFor(ref);
     const notFound = (kind: "version" | "label", detail: string, suggestions = entry.versions) =>
       new TemplateNotFoundError({
