@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type FencedBlock, parseFencedBlocks } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkRegistry,
@@ -16,7 +17,6 @@ import {
   type Registry,
   TemplateNotFoundError,
 } from "../src/index.js";
-import { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
 
 const DOC_PATH = fileURLToPath(new URL("../../../docs/template-format.md", import.meta.url));
 const blocks = parseFencedBlocks(readFileSync(DOC_PATH, "utf8"));

@@ -11,9 +11,9 @@ import {
   type Registry,
   type TemplateVersion,
 } from "@promptreg/registry";
+import { parseFencedBlocks } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseFencedBlocks } from "../../registry/test/markdown-blocks.js";
 import { createRenderer, lintRegistry, lintTemplate, type Renderer } from "../src/index.js";
 
 const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates", import.meta.url));

@@ -1,0 +1,3 @@
+// The public API of @promptreg/test-kit (a private, test-only workspace package). Anything not named here is private.
+
+export { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
