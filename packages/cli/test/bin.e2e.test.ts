@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,10 +13,12 @@ const bin = path.join(repoRoot, "packages/cli/src/bin.ts");
 function promptreg(
   args: string[],
   stdin?: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
       cwd: repoRoot,
+      env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -70,5 +73,21 @@ describe("promptreg binary", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("--- user ---\nGreet Ada.\n");
+  });
+
+  it("call reads its credential and URL from the process environment; a stopped service exits 1 with the hint", async () => {
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const run = await promptreg(["call", "render", "greeting/hello", "--input", "-"], "{}", {
+      PROMPTREG_URL: `http://127.0.0.1:${port}`,
+      PROMPTREG_KEY_ID: "bin-test",
+      PROMPTREG_SECRET: "bin-test-secret-0123456789",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot reach the promptreg service at http://127.0.0.1:${port}`);
+    expect(run.stderr).toContain("start it with `pnpm start`");
+    expect(run.stderr).not.toContain("bin-test-secret");
   });
 }, 60_000);
