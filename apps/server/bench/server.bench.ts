@@ -360,5 +360,11 @@ service's own outbound HTTP call to the mock (Node's fetch; see the gateway-clie
 Targets: render >= 0.80x the static throughput: ${med(renderRatio) >= 0.8 ? "met" : "**missed**"}; render p99 <= 2.00x: ${med(renderP99) <= 2 ? "met" : "**missed**"}.
 The box is a shared 2-core machine with other engineers' jobs running; read the ratios and their spread, not absolute numbers.
 `;
-writeBenchmarkSection({ id: "server", title: "Service: render, run and streaming overhead", markdown });
+// BENCH_DOC_FILE=/tmp/x.md keeps exploratory (noisy) runs out of docs/benchmarks.md.
+writeBenchmarkSection({
+  id: "server",
+  title: "Service: render, run and streaming overhead",
+  markdown,
+  file: process.env.BENCH_DOC_FILE || undefined,
+});
 console.log(markdown);

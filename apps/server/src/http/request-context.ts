@@ -84,7 +84,10 @@ export function requestContext({
         completionTokens: state.upstream?.completionTokens,
         costUsd: state.upstream?.costUsd,
       });
-      const line = {
+      const failed = status >= 500 && state.error?.origin === "server";
+      // The line is only built when it will be written (a silent or warn-level logger skips the object entirely).
+      if (!logger.isLevelEnabled(failed ? "error" : "info")) return;
+      const line: Record<string, unknown> = {
         requestId: state.requestId,
         method: req.method,
         path: req.path,
@@ -99,11 +102,10 @@ export function requestContext({
         template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
         errorCode: state.error?.code,
         errorOrigin: status >= 400 ? errorOrigin : undefined,
-        ...(logBodies && state.rawBody.length > 0
-          ? { requestBody: state.rawBody.subarray(0, 2048).toString("utf8") }
-          : {}),
       };
-      if (status >= 500 && state.error?.origin === "server") logger.error(line, "request failed");
+      if (logBodies && state.rawBody.length > 0)
+        line.requestBody = state.rawBody.subarray(0, 2048).toString("utf8");
+      if (failed) logger.error(line, "request failed");
       else logger.info(line, "request");
     });
     next();

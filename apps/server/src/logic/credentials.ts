@@ -23,18 +23,25 @@ export function createCredentialSet({
   keys: ClientKeySet | undefined;
   defaultRequestsPerMinute: number;
 }): CredentialSet {
+  // One identity object per configured key, built on first use: every request of a client shares it instead of
+  // allocating an object and a closure per request. Bounded by the number of configured keys.
+  const clients = new Map<string, AuthenticatedClient>();
   return {
     size: keys?.clients.length ?? 0,
     lookupSecrets: (keyId) => keys?.lookupSecrets(keyId),
     client: (keyId) => {
+      const cached = clients.get(keyId);
+      if (cached) return cached;
       const entry = keys?.get(keyId);
       if (!entry) return undefined;
-      return {
+      const client: AuthenticatedClient = Object.freeze({
         keyId: entry.keyId,
         allowedTemplates: entry.allowedTemplates,
         requestsPerMinute: entry.rateLimit?.requestsPerMinute ?? defaultRequestsPerMinute,
-        allowsTemplate: (templateId) => entry.allowsTemplate(templateId),
-      };
+        allowsTemplate: (templateId: string) => entry.allowsTemplate(templateId),
+      });
+      clients.set(keyId, client);
+      return client;
     },
   };
 }
