@@ -293,11 +293,13 @@ ${verdicts.join("\n")}
 
 Run: \`pnpm bench -- gateway\` (or \`node --import tsx --expose-gc bench/client.bench.ts\` in packages/gateway).`;
   console.log(markdown);
-  writeBenchmarkSection({
-    id: "gateway-client",
-    title: "Gateway client overhead (vs raw fetch and the openai SDK)",
-    markdown,
-  });
+  // BENCH_NO_WRITE=1 prints the section without touching docs/benchmarks.md (exploratory runs on a noisy box).
+  if (process.env.BENCH_NO_WRITE !== "1")
+    writeBenchmarkSection({
+      id: "gateway-client",
+      title: "Gateway client overhead (vs raw fetch and the openai SDK)",
+      markdown,
+    });
 } finally {
   mock.stop();
 }

@@ -1,3 +1,4 @@
+import type { CallTimer } from "./call-timer.js";
 import type { DeltaChannel } from "./deltas.js";
 import { AbortedError } from "./errors/aborted-error.js";
 import type { GatewayError } from "./errors/gateway-error.js";
@@ -21,6 +22,8 @@ export interface CallContext {
   startedAt: number;
   deadlineAt: number;
   deadlineMs: number;
+  /** The call's one timer for the overall, attempt and idle deadlines; set right after the context is created. */
+  timer: CallTimer | undefined;
   /** Why the call was stopped (deadline, caller); set once. */
   abortCause: AbortCause | undefined;
   /** The running attempt's controller, aborted together with the call. */

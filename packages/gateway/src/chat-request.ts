@@ -41,11 +41,23 @@ export function validateRequest(request: ChatRequest, options: ChatOptions): voi
   }
 }
 
+const STREAM_USAGE = { include_usage: true };
+
 /** The wire body for one model of the chain: the request without `fallbacks`, with `stream` set to match the call. */
 export function serializeRequest(
   request: ChatRequest,
   { model, stream, streamUsage }: { model: string; stream: boolean; streamUsage: boolean },
 ): string {
+  // The common case, a plain call to the requested model without fallbacks, is the request as it is.
+  if (request.fallbacks === undefined && request.model === model) {
+    if (!stream) {
+      if (request.stream !== true) return JSON.stringify(request);
+    } else if (request.stream_options !== undefined || !streamUsage) {
+      return JSON.stringify({ ...request, stream: true });
+    } else {
+      return JSON.stringify({ ...request, stream: true, stream_options: STREAM_USAGE });
+    }
+  }
   const { fallbacks: _fallbacks, ...params } = request;
   const payload: Record<string, unknown> = { ...params, model };
   if (stream) {

@@ -15,6 +15,8 @@ export interface ClientCore {
   readonly failovers: FailoverTracker;
   /** True when any event sink is registered: callers skip building events nobody reads. */
   readonly observed: boolean;
+  /** True when the config adds no headers, so requests use one flat header object. */
+  readonly noExtraHeaders: boolean;
 }
 
 export function createClientCore(config: ResolvedConfig): ClientCore {
@@ -25,6 +27,7 @@ export function createClientCore(config: ResolvedConfig): ClientCore {
     breakers: new Map(),
     failovers: new FailoverTracker(),
     observed: config.sinks.length > 0,
+    noExtraHeaders: Object.keys(config.headers).length === 0,
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BulkheadFullError } from "./bulkhead.js";
 import { abortCall, abortError, type CallContext, waitSignal } from "./call-context.js";
+import { CallTimer } from "./call-timer.js";
 import { validateRequest } from "./chat-request.js";
 import type { CircuitState } from "./circuit-breaker.js";
 import { type ClientCore, createClientCore, emit, unexpectedError } from "./client-core.js";
@@ -110,6 +111,7 @@ async function runCall(
     startedAt,
     deadlineAt: startedAt + deadlineMs,
     deadlineMs,
+    timer: undefined,
     abortCause: undefined,
     attemptController: undefined,
     waitController: undefined,
@@ -118,7 +120,8 @@ async function runCall(
     channel,
     firstChunkAt: undefined,
   };
-  const deadlineTimer = setTimeout(() => abortCall(ctx, { kind: "overall", ms: deadlineMs }), deadlineMs);
+  const timer = new CallTimer(ctx, config.timeouts);
+  ctx.timer = timer;
   const callerSignal = options.signal;
   const onCallerAbort = () => abortCall(ctx, { kind: "caller", reason: callerSignal?.reason });
   if (callerSignal) {
@@ -165,7 +168,7 @@ async function runCall(
     if (core.observed) emitRequestEnd(core, ctx, { error });
     throw error;
   } finally {
-    clearTimeout(deadlineTimer);
+    timer.stop();
     callerSignal?.removeEventListener("abort", onCallerAbort);
     if (stopper) stopper.stop = undefined;
     if (slotHeld) bulkhead?.release();

@@ -37,20 +37,22 @@ const countsAgainstCircuit = (error: GatewayError) =>
  */
 export async function runChain(core: ClientCore, ctx: CallContext): Promise<ChatResult> {
   const { config, budget } = core;
-  const models = [ctx.request.model, ...(ctx.request.fallbacks ?? [])];
+  const { request } = ctx;
+  const fallbacks = request.fallbacks;
+  const modelCount = 1 + (fallbacks?.length ?? 0);
   let lastError: GatewayError | undefined;
-  const openCircuits: { model: string; retryInMs: number }[] = [];
+  let openCircuits: { model: string; retryInMs: number }[] | undefined;
   let keyRefreshed = false;
 
-  for (let index = 0; index < models.length; index++) {
-    const model = models[index]!;
+  for (let index = 0; index < modelCount; index++) {
+    const model = index === 0 ? request.model : fallbacks![index - 1]!;
     if (index > 0) {
       if (ctx.attempts > 0 && budget && !budget.tryRetry()) throw budgetError(core, ctx, model, lastError);
       if (core.observed) {
         emit(core, {
           type: "fallback",
           requestId: ctx.idempotencyKey,
-          from: models[index - 1]!,
+          from: index === 1 ? request.model : fallbacks![index - 2]!,
           to: model,
           reason: lastError?.code ?? "unknown",
           labels: ctx.labels,
@@ -58,7 +60,7 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
       }
     }
     const breaker = breakerFor(core, model);
-    const body = serializeRequest(ctx.request, {
+    const body = serializeRequest(request, {
       model,
       stream: ctx.stream,
       streamUsage: config.streamUsage,
@@ -68,6 +70,7 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
         throw lastError && ctx.abortCause.kind === "overall" ? lastError : abortError(ctx, model);
       const admission = breaker?.admit();
       if (admission && !admission.allowed) {
+        openCircuits ??= [];
         openCircuits.push({ model, retryInMs: admission.retryInMs });
         lastError = new CircuitOpenError({ models: [model], retryInMs: admission.retryInMs, model });
         break;
@@ -144,14 +147,14 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
     }
     if (lastError && !lastError.retryable) throw lastError;
   }
-  if (openCircuits.length === models.length) {
+  if (openCircuits !== undefined && openCircuits.length === modelCount) {
     throw new CircuitOpenError({
       models: openCircuits.map((c) => c.model),
       retryInMs: Math.min(...openCircuits.map((c) => c.retryInMs)),
-      model: ctx.request.model,
+      model: request.model,
     });
   }
-  throw lastError ?? unexpectedError(new Error("no attempt was made"), ctx.request.model);
+  throw lastError ?? unexpectedError(new Error("no attempt was made"), request.model);
 }
 
 function emitRetryScheduled(

@@ -23,16 +23,14 @@ export async function runAttempt(
   { model, body, attempt }: { model: string; body: string; attempt: number },
 ): Promise<AttemptSuccess> {
   const { config } = core;
-  const key = await readKey(core, model);
+  const pending = readKey(core, model);
+  const key = typeof pending === "string" ? pending : await pending;
+  const timer = ctx.timer!;
   const attemptController = new AbortController();
   const attemptSignal = attemptController.signal;
   if (ctx.abortCause) attemptController.abort(ctx.abortCause);
   ctx.attemptController = attemptController;
-  const headerTimer = setTimeout(
-    () => attemptController.abort({ kind: "attempt", ms: config.timeouts.attemptMs } satisfies AbortCause),
-    config.timeouts.attemptMs,
-  );
-  let idleTimer: NodeJS.Timeout | undefined;
+  timer.attemptStarted();
   const attemptStart = config.now();
   if (core.observed) {
     emit(core, {
@@ -47,37 +45,22 @@ export async function runAttempt(
   let status: number | undefined;
   let phase: Phase = "connect";
   // Stream progress, kept here so a failure can report the partial text and usage.
-  const progress: StreamProgress = { text: "", rawUsage: undefined };
+  const progress: StreamProgress | undefined = ctx.stream ? { text: "", rawUsage: undefined } : undefined;
   try {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: ctx.stream ? "text/event-stream" : "application/json",
-      ...config.headers,
-      ...ctx.headers,
-      authorization: `Bearer ${key}`,
-      "idempotency-key": ctx.idempotencyKey,
-    };
-    let response: Response;
-    try {
-      response = await config.fetch(config.completionsUrl, {
-        method: "POST",
-        headers,
-        body,
-        signal: attemptSignal,
-      });
-    } finally {
-      clearTimeout(headerTimer);
-    }
+    const headers = requestHeaders(core, ctx, key);
+    const response = await config.fetch(config.completionsUrl, {
+      method: "POST",
+      headers,
+      body,
+      signal: attemptSignal,
+    });
     phase = "body";
     status = response.status;
     const headersAt = config.now();
+    timer.headersReceived();
     ctx.upstreamRequestId = response.headers.get("x-request-id") ?? ctx.upstreamRequestId;
-    idleTimer = setTimeout(
-      () => attemptController.abort({ kind: "idle", ms: config.timeouts.idleMs } satisfies AbortCause),
-      config.timeouts.idleMs,
-    );
     if (!response.ok) {
-      const text = await readText(response, idleTimer, 64 * 1024);
+      const text = await readText(response, timer, 64 * 1024);
       throw errorForStatus({
         status: response.status,
         body: parseErrorBody(text, key),
@@ -89,8 +72,8 @@ export async function runAttempt(
       });
     }
     const success = ctx.stream
-      ? await readStream(core, ctx, { model, response, idleTimer, progress, key })
-      : parseCompletion(await readText(response, idleTimer, Number.POSITIVE_INFINITY), {
+      ? await readStream(core, ctx, { model, response, idleTimer: timer, progress: progress!, key })
+      : parseCompletion(await readText(response, timer, Number.POSITIVE_INFINITY), {
           model,
           status: response.status,
           key,
@@ -104,8 +87,7 @@ export async function runAttempt(
     if (core.observed) emitAttemptEnd(core, ctx, { model, attempt, status, attemptStart, error });
     throw error;
   } finally {
-    clearTimeout(headerTimer);
-    if (idleTimer) clearTimeout(idleTimer);
+    timer.attemptEnded();
     ctx.attemptController = undefined;
   }
 }
@@ -134,17 +116,45 @@ function emitAttemptEnd(
   });
 }
 
-async function readKey(core: ClientCore, model: string): Promise<string> {
-  try {
-    return await core.config.keyProvider.getKey();
-  } catch (error) {
-    if (GatewayError.isInstance(error)) throw error;
-    throw new AuthError({
-      message: `The apiKeyProvider failed to supply a key: ${error instanceof Error ? error.message : String(error)}. Check the secret store or file it reads.`,
-      model,
-      cause: error,
-    });
+/** The request headers; the common case (no extra headers configured or passed) builds one flat object. */
+function requestHeaders(core: ClientCore, ctx: CallContext, key: string): Record<string, string> {
+  const accept = ctx.stream ? "text/event-stream" : "application/json";
+  const extra = core.config.headers;
+  if (ctx.headers === undefined && core.noExtraHeaders) {
+    return {
+      "content-type": "application/json",
+      accept,
+      authorization: `Bearer ${key}`,
+      "idempotency-key": ctx.idempotencyKey,
+    };
   }
+  return {
+    "content-type": "application/json",
+    accept,
+    ...extra,
+    ...ctx.headers,
+    authorization: `Bearer ${key}`,
+    "idempotency-key": ctx.idempotencyKey,
+  };
+}
+
+/** The key; a provider that answers synchronously (a static key) costs no extra await. */
+function readKey(core: ClientCore, model: string): string | Promise<string> {
+  try {
+    const key = core.config.keyProvider.getKey();
+    return typeof key === "string" ? key : key.catch((error: unknown) => keyError(error, model));
+  } catch (error) {
+    return keyError(error, model);
+  }
+}
+
+function keyError(error: unknown, model: string): never {
+  if (GatewayError.isInstance(error)) throw error;
+  throw new AuthError({
+    message: `The apiKeyProvider failed to supply a key: ${error instanceof Error ? error.message : String(error)}. Check the secret store or file it reads.`,
+    model,
+    cause: error,
+  });
 }
 
 /** Turns whatever ended an attempt (abort, stream fault, network failure, typed error) into one GatewayError. */
@@ -163,7 +173,7 @@ function classifyFailure(
     model: string;
     attemptSignal: AbortSignal;
     phase: Phase;
-    progress: StreamProgress;
+    progress: StreamProgress | undefined;
     key: string;
     status: number | undefined;
   },
@@ -175,8 +185,8 @@ function classifyFailure(
   ) =>
     new IncompleteStreamError({
       reason,
-      partialText: progress.text,
-      usage: parseUsage(progress.rawUsage),
+      partialText: progress?.text ?? "",
+      usage: parseUsage(progress?.rawUsage),
       retryable: !ctx.channel?.delivered,
       model,
       status,
@@ -219,29 +229,32 @@ function describeNetworkError(thrown: unknown): string {
     .join(": ");
 }
 
-/** Reads a body to text, refreshing the idle timer on every chunk; stops at `limit` bytes. */
+/**
+ * Reads a body to text, telling the idle watch about every chunk; stops at `limit` bytes. The reader is not released:
+ * the body is finished or cancelled when this returns, and releasing costs time on every call.
+ */
 async function readText(response: Response, idleTimer: ActivityWatch, limit: number): Promise<string> {
   const body = response.body;
   if (!body) return "";
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  let first: Uint8Array | undefined;
+  let more: Uint8Array[] | undefined;
   let size = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      idleTimer.refresh();
-      chunks.push(value);
-      size += value.byteLength;
-      if (size >= limit) {
-        reader.cancel().catch(() => {});
-        break;
-      }
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    idleTimer.refresh();
+    if (first === undefined) first = value;
+    else if (more === undefined) more = [first, value];
+    else more.push(value);
+    size += value.byteLength;
+    if (size >= limit) {
+      reader.cancel().catch(() => {});
+      break;
     }
-  } finally {
-    reader.releaseLock();
   }
-  if (chunks.length === 1)
-    return Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength).toString("utf8");
-  return Buffer.concat(chunks).toString("utf8");
+  if (first === undefined) return "";
+  if (more === undefined)
+    return Buffer.from(first.buffer, first.byteOffset, first.byteLength).toString("utf8");
+  return Buffer.concat(more).toString("utf8");
 }

@@ -129,7 +129,7 @@ export async function readStream(
       if (done) {
         // The answer is complete: return now, and read the tail of the body in the background instead of
         // cancelling it, since a cancelled body costs the keep-alive connection the next call would reuse.
-        drainInBackground(reader);
+        void drainInBackground(reader);
         released = true;
         break;
       }
@@ -155,13 +155,20 @@ export async function readStream(
 }
 
 /** Reads a finished stream's tail (usually just the chunked-encoding terminator); gives up after a second. */
-function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>): void {
-  const timer = setTimeout(() => {
-    reader.cancel().catch(() => {});
-  }, 1_000);
+async function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const timer = setTimeout(cancelReader, 1_000, reader);
   timer.unref();
-  const pump = (): Promise<void> => reader.read().then((chunk) => (chunk.done ? undefined : pump()));
-  pump()
-    .catch(() => {})
-    .finally(() => clearTimeout(timer));
+  try {
+    for (;;) if ((await reader.read()).done) break;
+  } catch {
+    // A tail that fails to arrive costs only the connection.
+  } finally {
+    clearTimeout(timer);
+  }
 }
+
+function cancelReader(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  reader.cancel().catch(ignore);
+}
+
+function ignore(): void {}
