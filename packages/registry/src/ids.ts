@@ -5,6 +5,7 @@ export const MAX_ID_LENGTH = 128;
 
 const SEGMENT = /^[a-z0-9][a-z0-9-]*$/;
 const LABEL = /^[a-z][a-z0-9-]*$/;
+const FIRST_DIGIT = /^[0-9]/;
 
 /** Why `id` is not a valid template id, with the 0-based offset of the first bad character, or undefined when valid. */
 export function checkTemplateId(id: string): { position: number; reason: string } | undefined {
@@ -41,9 +42,11 @@ export function isTemplateId(id: string): boolean {
   return checkTemplateId(id) === undefined;
 }
 
-/** Strict semver (prereleases and build metadata allowed), no leading "v" or "=", written canonically. */
+/** Strict semver (prereleases allowed; no build metadata, no leading "v" or "="), written canonically. */
 export function isStrictSemver(version: string): boolean {
-  return semver.valid(version) === version;
+  // semver.valid throws and catches internally on anything that is not a version (~6 µs each); every strict
+  // version starts with a digit, so labels, ranges and "latest" are rejected before that.
+  return FIRST_DIGIT.test(version) && semver.valid(version) === version;
 }
 
 export function isLabelName(label: string): boolean {
