@@ -211,38 +211,21 @@ try {
     const s = [...values].sort((a, b) => a - b);
     return `${formatRatio(s[1]!)} (${formatRatio(s[0]!)}–${formatRatio(s[2]!)})`;
   };
+  const latency = (cell: Cell) => summarize(cell.totals);
+  const firstChunk = (cell: Cell) => summarize(cell.firsts);
+  const wallPerCall = (cell: Cell) => ({ median: cell.perCall, p99: summarize(cell.totals).p99 });
   const measures: {
     label: string;
     mode: Mode;
     c: 1 | 32;
     pick: (cell: Cell) => { median: number; p99: number };
   }[] = [
-    { label: "plain, c=1, latency", mode: "plain", c: 1, pick: (cell) => summarize(cell.totals) },
-    {
-      label: "plain, c=32, wall ms per call",
-      mode: "plain",
-      c: 32,
-      pick: (cell) => ({ median: cell.perCall, p99: summarize(cell.totals).p99 }),
-    },
-    {
-      label: "stream, c=1, time to first chunk",
-      mode: "stream",
-      c: 1,
-      pick: (cell) => summarize(cell.firsts),
-    },
-    { label: "stream, c=1, full stream", mode: "stream", c: 1, pick: (cell) => summarize(cell.totals) },
-    {
-      label: "stream, c=32, wall ms per call",
-      mode: "stream",
-      c: 32,
-      pick: (cell) => ({ median: cell.perCall, p99: summarize(cell.totals).p99 }),
-    },
-    {
-      label: "stream, c=32, time to first chunk",
-      mode: "stream",
-      c: 32,
-      pick: (cell) => summarize(cell.firsts),
-    },
+    { label: "plain, c=1, latency", mode: "plain", c: 1, pick: latency },
+    { label: "plain, c=32, wall ms per call", mode: "plain", c: 32, pick: wallPerCall },
+    { label: "stream, c=1, time to first chunk", mode: "stream", c: 1, pick: firstChunk },
+    { label: "stream, c=1, full stream", mode: "stream", c: 1, pick: latency },
+    { label: "stream, c=32, wall ms per call", mode: "stream", c: 32, pick: wallPerCall },
+    { label: "stream, c=32, time to first chunk", mode: "stream", c: 32, pick: firstChunk },
   ];
   for (const m of measures) {
     const per = (v: Variant) => passes.map((p) => m.pick(p.get(v, m.mode, m.c)));

@@ -36,6 +36,36 @@ export interface CallContext {
   firstChunkAt: number | undefined;
 }
 
+/** A fresh context; `stream` follows from whether a channel carries deltas to the caller. */
+export function createCallContext(init: {
+  request: ChatRequest;
+  channel: DeltaChannel | undefined;
+  idempotencyKey: string;
+  labels: Record<string, string> | undefined;
+  headers: Record<string, string> | undefined;
+  startedAt: number;
+  deadlineMs: number;
+}): CallContext {
+  return {
+    request: init.request,
+    stream: init.channel !== undefined,
+    idempotencyKey: init.idempotencyKey,
+    labels: init.labels,
+    headers: init.headers,
+    startedAt: init.startedAt,
+    deadlineAt: init.startedAt + init.deadlineMs,
+    deadlineMs: init.deadlineMs,
+    timer: undefined,
+    abortCause: undefined,
+    attemptController: undefined,
+    waitController: undefined,
+    attempts: 0,
+    upstreamRequestId: undefined,
+    channel: init.channel,
+    firstChunkAt: undefined,
+  };
+}
+
 /** Stops the call once: the running attempt and any wait (bulkhead queue, backoff) end with `cause`. */
 export function abortCall(ctx: CallContext, cause: AbortCause): void {
   if (ctx.abortCause) return;

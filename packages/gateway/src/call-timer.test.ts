@@ -1,26 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CallContext } from "./call-context.js";
+import { type CallContext, createCallContext } from "./call-context.js";
 import { CallTimer } from "./call-timer.js";
 
 function context(deadlineMs: number): CallContext {
-  return {
+  return createCallContext({
     request: { model: "m", messages: [{ role: "user", content: "hi" }] },
-    stream: false,
+    channel: undefined,
     idempotencyKey: "k",
     labels: undefined,
     headers: undefined,
     startedAt: 0,
-    deadlineAt: deadlineMs,
     deadlineMs,
-    timer: undefined,
-    abortCause: undefined,
-    attemptController: undefined,
-    waitController: undefined,
-    attempts: 0,
-    upstreamRequestId: undefined,
-    channel: undefined,
-    firstChunkAt: undefined,
-  };
+  });
 }
 
 /** Starts an attempt the way runAttempt does: a fresh controller on the context, then the timer. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { BulkheadFullError } from "./bulkhead.js";
-import { abortCall, abortError, type CallContext, waitSignal } from "./call-context.js";
+import { abortCall, abortError, type CallContext, createCallContext, waitSignal } from "./call-context.js";
 import { CallTimer } from "./call-timer.js";
 import { validateRequest } from "./chat-request.js";
 import type { CircuitState } from "./circuit-breaker.js";
@@ -102,24 +102,15 @@ async function runCall(
   const { config, bulkhead } = core;
   const deadlineMs = options.deadlineMs ?? config.timeouts.deadlineMs;
   const startedAt = config.now();
-  const ctx: CallContext = {
+  const ctx = createCallContext({
     request,
-    stream,
+    channel,
     idempotencyKey: options.idempotencyKey ?? randomUUID(),
     labels: options.telemetryLabels,
     headers: options.headers,
     startedAt,
-    deadlineAt: startedAt + deadlineMs,
     deadlineMs,
-    timer: undefined,
-    abortCause: undefined,
-    attemptController: undefined,
-    waitController: undefined,
-    attempts: 0,
-    upstreamRequestId: undefined,
-    channel,
-    firstChunkAt: undefined,
-  };
+  });
   const timer = new CallTimer(ctx, config.timeouts);
   ctx.timer = timer;
   const callerSignal = options.signal;
