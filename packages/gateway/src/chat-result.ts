@@ -2,6 +2,7 @@ import type { CallContext } from "./call-context.js";
 import { type ClientCore, emit } from "./client-core.js";
 import { providerPrefix } from "./failover-tracker.js";
 import { costFromPriceTable } from "./price-table.js";
+import type { HeaderLookup } from "./transport.js";
 import type { ChatResult, Cost, TokenUsage } from "./types.js";
 import { gatewayCost, parseUsage } from "./upstream-response.js";
 
@@ -14,7 +15,7 @@ export interface AttemptSuccess {
   servedModel: string | undefined;
   bodyProvider: string | undefined;
   bodyId: string | undefined;
-  headers: Headers;
+  headers: HeaderLookup;
   headersAt: number;
   bodyCacheHit: boolean;
 }

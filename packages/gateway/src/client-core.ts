@@ -4,6 +4,7 @@ import type { ResolvedConfig } from "./config.js";
 import { UpstreamError } from "./errors/upstream-error.js";
 import { FailoverTracker } from "./failover-tracker.js";
 import { RetryBudget } from "./retry-budget.js";
+import { createFetchTransport, createUndiciTransport, type Transport } from "./transport.js";
 import type { GatewayEvent } from "./types.js";
 
 /** What a client shares across its calls: the resolved config and the policies that keep state between calls. */
@@ -17,6 +18,8 @@ export interface ClientCore {
   readonly observed: boolean;
   /** True when the config adds no headers, so requests use one flat header object. */
   readonly noExtraHeaders: boolean;
+  /** Sends the requests: the injected fetch when there is one, else the client's own undici pool. */
+  readonly transport: Transport;
 }
 
 export function createClientCore(config: ResolvedConfig): ClientCore {
@@ -28,6 +31,9 @@ export function createClientCore(config: ResolvedConfig): ClientCore {
     failovers: new FailoverTracker(),
     observed: config.sinks.length > 0,
     noExtraHeaders: Object.keys(config.headers).length === 0,
+    transport: config.fetch
+      ? createFetchTransport(config.fetch, config.completionsUrl)
+      : createUndiciTransport(config.completionsUrl),
   };
 }
 

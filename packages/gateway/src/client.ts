@@ -20,6 +20,11 @@ export interface GatewayClient {
   /** Circuit state of one model ("closed" when breaking is disabled or the model was never called). */
   circuitState(model: string): CircuitState;
   readonly baseUrl: string;
+  /**
+   * Closes the client's keep-alive connections once calls in flight finish (a no-op with an injected fetch).
+   * Optional: idle pooled sockets do not keep the process alive.
+   */
+  close(): Promise<void>;
 }
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
@@ -45,6 +50,10 @@ class GatewayClientImpl implements GatewayClient {
 
   [Symbol.for("nodejs.util.inspect.custom")]() {
     return `GatewayClient { baseUrl: ${this.core.config.baseUrl} }`;
+  }
+
+  close(): Promise<void> {
+    return this.core.transport.close();
   }
 
   circuitState(model: string): CircuitState {

@@ -12,6 +12,7 @@ import { TimeoutError } from "./errors/timeout-error.js";
 import type { GatewayErrorBody } from "./errors/upstream-error.js";
 import { parseRetryAfterMs } from "./retry-after.js";
 import { type ActivityWatch, readStream, StreamFault, type StreamProgress } from "./stream-reader.js";
+import type { BodyReader } from "./transport.js";
 import { errorForStatus, isObject, parseErrorBody, parseUsage, scrubKey, str } from "./upstream-response.js";
 
 type Phase = "connect" | "body";
@@ -48,21 +49,16 @@ export async function runAttempt(
   const progress: StreamProgress | undefined = ctx.stream ? { text: "", rawUsage: undefined } : undefined;
   try {
     const headers = requestHeaders(core, ctx, key);
-    const response = await config.fetch(config.completionsUrl, {
-      method: "POST",
-      headers,
-      body,
-      signal: attemptSignal,
-    });
+    const response = await core.transport.send({ headers, body, signal: attemptSignal });
     phase = "body";
     status = response.status;
     const headersAt = config.now();
     timer.headersReceived();
     ctx.upstreamRequestId = response.headers.get("x-request-id") ?? ctx.upstreamRequestId;
-    if (!response.ok) {
-      const text = await readText(response, timer, 64 * 1024);
+    if (status < 200 || status > 299) {
+      const text = await readText(response.body, timer, 64 * 1024);
       throw errorForStatus({
-        status: response.status,
+        status,
         body: parseErrorBody(text, key),
         model,
         url: config.completionsUrl,
@@ -73,9 +69,9 @@ export async function runAttempt(
     }
     const success = ctx.stream
       ? await readStream(core, ctx, { model, response, idleTimer: timer, progress: progress!, key })
-      : parseCompletion(await readText(response, timer, Number.POSITIVE_INFINITY), {
+      : parseCompletion(await readText(response.body, timer, Number.POSITIVE_INFINITY), {
           model,
-          status: response.status,
+          status,
           key,
         });
     success.headers = response.headers;
@@ -218,7 +214,8 @@ function classifyFailure(
 function describeNetworkError(thrown: unknown): string {
   if (!(thrown instanceof Error)) return String(thrown);
   const cause = thrown.cause;
-  const code = isObject(cause) ? str(cause.code) : undefined;
+  // fetch wraps the socket error as `cause`; undici's request() throws it (or its own UND_ERR_* error) directly.
+  const code = (isObject(cause) ? str(cause.code) : undefined) ?? str((thrown as { code?: unknown }).code);
   const inner = cause instanceof Error ? cause.message : undefined;
   return [
     thrown.message,
@@ -233,23 +230,26 @@ function describeNetworkError(thrown: unknown): string {
  * Reads a body to text, telling the idle watch about every chunk; stops at `limit` bytes. The reader is not released:
  * the body is finished or cancelled when this returns, and releasing costs time on every call.
  */
-async function readText(response: Response, idleTimer: ActivityWatch, limit: number): Promise<string> {
-  const body = response.body;
+async function readText(
+  body: BodyReader | undefined,
+  idleTimer: ActivityWatch,
+  limit: number,
+): Promise<string> {
   if (!body) return "";
-  const reader = body.getReader();
   let first: Uint8Array | undefined;
   let more: Uint8Array[] | undefined;
   let size = 0;
   for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
+    const chunk = await body.read();
+    if (chunk.done) break;
+    const value = chunk.value;
     idleTimer.refresh();
     if (first === undefined) first = value;
     else if (more === undefined) more = [first, value];
     else more.push(value);
     size += value.byteLength;
     if (size >= limit) {
-      reader.cancel().catch(() => {});
+      body.cancel();
       break;
     }
   }

@@ -6,6 +6,7 @@ import { type ClientCore, emit } from "./client-core.js";
 import type { IncompleteReason } from "./errors/incomplete-stream-error.js";
 import type { GatewayErrorBody } from "./errors/upstream-error.js";
 import { finishToolCall, mergeToolCallDeltas, type ToolCallDraft } from "./tool-call-deltas.js";
+import type { BodyReader, UpstreamReply } from "./transport.js";
 import { isObject, parseErrorBody, scrubKey, str } from "./upstream-response.js";
 
 /** A stream fault found while parsing; classified into IncompleteStreamError by the attempt. */
@@ -44,7 +45,13 @@ export async function readStream(
     idleTimer,
     progress,
     key,
-  }: { model: string; response: Response; idleTimer: ActivityWatch; progress: StreamProgress; key: string },
+  }: {
+    model: string;
+    response: UpstreamReply;
+    idleTimer: ActivityWatch;
+    progress: StreamProgress;
+    key: string;
+  },
 ): Promise<AttemptSuccess> {
   const channel = ctx.channel!;
   const { config } = core;
@@ -114,7 +121,8 @@ export async function readStream(
       }
     },
   });
-  const reader = response.body!.getReader();
+  const reader = response.body;
+  if (!reader) throw new StreamFault("cut", "the response has no body");
   // StringDecoder, not TextDecoder: the same UTF-8 handling across chunk boundaries at a tenth of the set-up cost
   // (about 0.5 µs vs 4 µs per stream). TextDecoder also drops a leading byte order mark, so that is done by hand.
   const decoder = new StringDecoder("utf8");
@@ -146,7 +154,7 @@ export async function readStream(
     if (!done) parser.feed(decoder.end());
     if (fault) throw fault;
   } finally {
-    if (!released) reader.cancel().catch(() => {});
+    if (!released) reader.cancel();
   }
   if (!done && finishReason === undefined) throw new StreamFault("cut", "the response ended early");
   return {
@@ -164,7 +172,7 @@ export async function readStream(
 }
 
 /** Reads a finished stream's tail (usually just the chunked-encoding terminator); gives up after a second. */
-async function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+async function drainInBackground(reader: BodyReader): Promise<void> {
   const timer = setTimeout(cancelReader, 1_000, reader);
   timer.unref();
   try {
@@ -176,8 +184,6 @@ async function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>
   }
 }
 
-function cancelReader(reader: ReadableStreamDefaultReader<Uint8Array>): void {
-  reader.cancel().catch(ignore);
+function cancelReader(reader: BodyReader): void {
+  reader.cancel();
 }
-
-function ignore(): void {}

@@ -175,19 +175,22 @@ afterAll(async () => {
   for (const text of h.captured) expect(text).not.toContain(KEY);
 });
 
+// Every row runs on both transports: the default undici pool, and an injected fetch (the path tests and callers
+// that pass `fetch` take), so failure classification cannot drift between them.
+const TRANSPORTS = ["undici", "fetch"] as const;
 const cases = ROWS.flatMap((row) =>
   (["plain", "stream"] as const).flatMap((mode) => {
     const expected = row[mode] ?? row.both;
-    return expected ? [{ faults: row.faults, mode, expected }] : [];
+    return expected ? TRANSPORTS.map((transport) => ({ faults: row.faults, mode, transport, expected })) : [];
   }),
 );
 
 describe("fault matrix (real mock gateway)", () => {
   // Each case has its own client (and so its own recorded sleeps), so cases run concurrently on the one mock.
   it.concurrent.each(cases)(
-    "$faults ($mode)",
-    async ({ faults, mode, expected }) => {
-      const own = h.fork();
+    "$faults ($mode, $transport)",
+    async ({ faults, mode, transport, expected }) => {
+      const own = h.fork(transport === "fetch" ? { fetch: globalThis.fetch } : {});
       const outcome = await call(own, { stream: mode === "stream", faults });
       if (expected.ok) {
         if (!outcome.ok) throw outcome.error;

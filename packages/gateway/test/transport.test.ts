@@ -1,0 +1,71 @@
+import { once } from "node:events";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { AbortedError, createGatewayClient, type GatewayClient } from "../src/index.js";
+import { KEY, MESSAGES } from "./harness.js";
+
+/**
+ * The default (undici) transport's own obligations, against a bare node:http server: an abort destroys the socket
+ * instead of leaving it open, and `close()` ends the pooled keep-alive connection.
+ */
+let server: Server | undefined;
+let client: GatewayClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = client = undefined;
+});
+
+const frame = (content: string) =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+
+async function start(handler: (res: ServerResponse) => void): Promise<{ url: string; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => handler(res));
+  });
+  server.on("connection", (socket) => sockets.push(socket));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, sockets };
+}
+
+describe("undici transport", () => {
+  it("destroys the socket when a stream is aborted mid-body", async () => {
+    const { url, sockets } = await start((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(frame("first"));
+      // Never ends: only the client's abort can finish this exchange.
+    });
+    client = createGatewayClient({ baseUrl: url, apiKey: KEY });
+    const stream = client.chatStream({ model: "m", messages: MESSAGES });
+    for await (const delta of stream) {
+      expect(delta.text).toBe("first");
+      break;
+    }
+    await expect(stream.result).rejects.toSatisfy((e: unknown) => AbortedError.isInstance(e));
+    const socket = sockets[0]!;
+    if (!socket.destroyed) await once(socket, "close");
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it("reuses keep-alive connections across calls, and close() ends them", async () => {
+    const { url, sockets } = await start((res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ model: "m", choices: [{ index: 0, message: { content: "hi" } }] }));
+    });
+    client = createGatewayClient({ baseUrl: url, apiKey: KEY });
+    for (let i = 0; i < 10; i++)
+      expect((await client.chat({ model: "m", messages: MESSAGES })).text).toBe("hi");
+    // The pool may open a second connection while the first is finishing its response; it must not open one per call.
+    expect(sockets.length).toBeLessThan(10);
+    expect(sockets.some((socket) => !socket.destroyed)).toBe(true);
+    await client.close();
+    for (const socket of sockets) if (!socket.destroyed) await once(socket, "close");
+    expect(sockets.every((socket) => socket.destroyed)).toBe(true);
+  });
+});
