@@ -3,10 +3,12 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { formatRatio, markdownTable, summarize, writeBenchmarkSection } from "@promptreg/bench-kit";
 import OpenAI from "openai";
+import { Pool } from "undici";
 import { createGatewayClient } from "../src/index.js";
 
 /**
- * Per-request cost of the gateway client against raw fetch (the floor) and the official openai SDK (v6), all three
+ * Per-request cost of the gateway client against raw fetch (the floor), raw undici (its transport without the client)
+ * and the official openai SDK (v6), all
  * calling the same mock gateway running in a child process. Variants are interleaved in rounds, in a rotating order,
  * so drift on this shared box hits them alike. Three passes give the spread.
  */
@@ -20,9 +22,9 @@ const BODY = {
   messages: [{ role: "user" as const, content: "say hello to the benchmark" }],
 };
 
-type Variant = "fetch" | "client" | "openai";
+type Variant = "fetch" | "undici" | "client" | "openai";
 type Mode = "plain" | "stream";
-const VARIANTS: Variant[] = ["fetch", "client", "openai"];
+const VARIANTS: Variant[] = ["fetch", "undici", "client", "openai"];
 
 async function startMock(): Promise<{ url: string; stop: () => void }> {
   const child = fork(fileURLToPath(new URL("./mock-process.ts", import.meta.url)), {
@@ -42,6 +44,9 @@ function makeCallers(url: string) {
   const client = createGatewayClient({ baseUrl: url, apiKey: KEY });
   const sdk = new OpenAI({ baseURL: url, apiKey: KEY, maxRetries: 0 });
   const decoder = new TextDecoder();
+  // The client's own transport without the client: one keep-alive Pool, pool.request(), the same body handling.
+  const pool = new Pool(new URL(url).origin);
+  const path = new URL(`${url}/chat/completions`).pathname;
   const rawHeaders = (accept: string) => ({
     authorization: `Bearer ${KEY}`,
     "content-type": "application/json",
@@ -76,6 +81,53 @@ function makeCallers(url: string) {
         let text = "";
         let sawDone = false;
         for await (const chunk of response.body!) {
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+            const data = buffer.slice(6, end);
+            buffer = buffer.slice(end + 2);
+            if (data === "[DONE]") {
+              sawDone = true;
+              continue;
+            }
+            const frame = JSON.parse(data) as { choices: { delta?: { content?: string } }[] };
+            const content = frame.choices[0]?.delta?.content;
+            if (content) {
+              if (!first) first = performance.now() - t0;
+              text += content;
+            }
+          }
+        }
+        if (!sawDone || !text) throw new Error("incomplete stream");
+        return [first, performance.now() - t0];
+      },
+    },
+    undici: {
+      plain: async () => {
+        const t0 = performance.now();
+        const response = await pool.request({
+          path,
+          method: "POST",
+          headers: rawHeaders("application/json"),
+          body: JSON.stringify(BODY),
+        });
+        const json = (await response.body.json()) as { choices: { message: { content: string } }[] };
+        if (!json.choices[0]?.message.content) throw new Error("empty");
+        const t = performance.now() - t0;
+        return [t, t];
+      },
+      stream: async () => {
+        const t0 = performance.now();
+        const response = await pool.request({
+          path,
+          method: "POST",
+          headers: rawHeaders("text/event-stream"),
+          body: JSON.stringify({ ...BODY, stream: true, stream_options: { include_usage: true } }),
+        });
+        let first = 0;
+        let buffer = "";
+        let text = "";
+        let sawDone = false;
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
           buffer += decoder.decode(chunk, { stream: true });
           for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
             const data = buffer.slice(6, end);
@@ -232,6 +284,8 @@ try {
     const fetchStats = per("fetch");
     const clientStats = per("client");
     const sdkStats = per("openai");
+    const undiciStats = per("undici");
+    const ownRatios = clientStats.map((s, i) => s.median / undiciStats[i]!.median);
     const clientRatios = clientStats.map((s, i) => s.median / fetchStats[i]!.median);
     const sdkRatios = sdkStats.map((s, i) => s.median / fetchStats[i]!.median);
     const mid = (xs: { median: number; p99: number }[], k: "median" | "p99") =>
@@ -239,32 +293,39 @@ try {
     rows.push([
       m.label,
       `${fmt(mid(fetchStats, "median"))} / ${fmt(mid(fetchStats, "p99"))}`,
+      `${fmt(mid(undiciStats, "median"))} / ${fmt(mid(undiciStats, "p99"))}`,
       `${fmt(mid(clientStats, "median"))} / ${fmt(mid(clientStats, "p99"))}`,
       `${fmt(mid(sdkStats, "median"))} / ${fmt(mid(sdkStats, "p99"))}`,
       spread(clientRatios),
+      spread(ownRatios),
       spread(sdkRatios),
     ]);
     const clientMid = summarize(clientRatios).median;
     const sdkMid = summarize(sdkRatios).median;
+    const ownMid = summarize(ownRatios).median;
     verdicts.push(
       `- ${m.label}: client ${formatRatio(clientMid)} of raw fetch (target ≤ 1.10x: ${Number(clientMid.toFixed(2)) <= 1.1 ? "met" : "missed"}), ` +
-        `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}).`,
+        `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}); ` +
+        `${formatRatio(ownMid)} of raw undici (its own transport without the client).`,
     );
   }
   const table = markdownTable(
     [
       "measure",
       "raw fetch median / p99 (ms)",
+      "raw undici",
       "gateway client",
       "openai SDK v6",
       "client ÷ fetch (min–max of 3)",
+      "client ÷ undici",
       "SDK ÷ fetch",
     ],
     rows,
   );
   const markdown = `Per-request cost of \`@promptreg/gateway\` (default policies: retries, budget, breaker, bulkhead, deadlines
 armed; no event sinks) against raw \`fetch\` (the floor: the same headers including \`Idempotency-Key\`, \`JSON.stringify\` /
-\`response.json()\`, for streams a minimal SSE split and \`JSON.parse\` per frame) and the official
+\`response.json()\`, for streams a minimal SSE split and \`JSON.parse\` per frame), raw undici (the same requests through one keep-alive
+\`Pool\` and \`pool.request()\`, which is the client's default transport: "client ÷ undici" is the client's own overhead) and the official
 \`openai\` SDK v6 (\`maxRetries: 0\`), all against the same mock gateway in a child process. Each pass runs ${ROUNDS} rounds;
 a round runs every variant once per cell (${BATCH[1]} calls at concurrency 1, ${BATCH[32]} at concurrency 32) in a rotating
 order. Latency cells show the median / p99 of all calls (median over the ${PASSES} passes); "wall ms per call" is the batch
