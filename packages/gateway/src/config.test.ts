@@ -38,9 +38,15 @@ describe("resolveConfig", () => {
     expect(problem({ ...base, retry: { maxAttemps: 2 } as never }).path).toBe("retry.maxAttemps");
     expect(problem({ ...base, timeouts: { idleMs: -1 } }).path).toBe("timeouts.idleMs");
     expect(problem({ ...base, circuitBreaker: { failureRate: 2 } }).path).toBe("circuitBreaker.failureRate");
+    expect(problem({ ...base, fetch: "fetch" as never }).path).toBe("fetch");
     const error = problem({ ...base, retryBudget: { ratio: Number.NaN } });
     expect(error.path).toBe("retryBudget.ratio");
     expect(error.message).not.toContain(base.apiKey);
+  });
+
+  it("uses the undici transport unless a fetch is injected", () => {
+    expect(resolveConfig(base).fetch).toBeUndefined();
+    expect(resolveConfig({ ...base, fetch: globalThis.fetch }).fetch).toBe(globalThis.fetch);
   });
 
   it("lets each policy be switched off", () => {
