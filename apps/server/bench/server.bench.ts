@@ -355,10 +355,11 @@ In-process, the render handler's own work (body schema, resolve, input validatio
 ${fmt(summarize(micro.ours).median, 1)} µs median / ${fmt(summarize(micro.ours).p99, 1)} µs p99 per request, against ${fmt(summarize(micro.floor).median, 1)} µs / ${fmt(summarize(micro.floor).p99, 1)} µs for
 parsing and serialising the same bytes: next to the ~1 ms an HTTP round trip costs here, the HTTP ratios above are
 mostly the cost of the HTTP and middleware stack, and they move with the load other jobs put on the box. The run and stream overheads are dominated by the
-service's own outbound HTTP call to the mock (Node's fetch; see the gateway-client section), not by promptreg logic.
+service's own outbound HTTP call to the mock (the gateway client's undici pool; see the gateway-client section) and by
+the simulated gateway sharing the service's process and event loop, not by promptreg logic.
 
 Targets: render >= 0.80x the static throughput: ${med(renderRatio) >= 0.8 ? "met" : "**missed**"}; render p99 <= 2.00x: ${med(renderP99) <= 2 ? "met" : "**missed**"}.
-The box is a shared 2-core machine with other engineers' jobs running; read the ratios and their spread, not absolute numbers.
+The box is a noisy 2-core machine; read the ratios and their spread, not absolute numbers.
 `;
 // BENCH_DOC_FILE=/tmp/x.md keeps exploratory (noisy) runs out of docs/benchmarks.md.
 writeBenchmarkSection({
