@@ -15,7 +15,6 @@ import { createCredentialSet } from "./logic/credentials.js";
 import { type DevClient, loadOrCreateDevClient } from "./logic/dev-client.js";
 import { describeLoadFailure } from "./logic/problems.js";
 import { createRegistryHolder, type RegistryHolder } from "./logic/registry-holder.js";
-import type { GatewayPort } from "./logic/run-template.js";
 import { createLifecycle, type Lifecycle } from "./routes/operations.js";
 
 export interface Service {
@@ -88,7 +87,7 @@ export async function createService({
     );
     baseUrl = mock.url;
   }
-  const gateway: GatewayPort = createGatewayClient({
+  const gateway = createGatewayClient({
     baseUrl,
     ...(config.gateway.apiKeyFile
       ? { apiKeyProvider: fileApiKeyProvider(config.gateway.apiKeyFile, { ttlMs: 60_000 }) }
@@ -167,6 +166,8 @@ export async function createService({
     },
     close: async () => {
       watcher?.close();
+      // The gateway client keeps a keep-alive connection pool; close it before the simulated gateway behind it.
+      await gateway.close();
       await mock?.close();
     },
   };
