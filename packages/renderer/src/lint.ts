@@ -3,6 +3,7 @@ import Handlebars from "handlebars";
 import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";
 import { TemplateCompileError } from "./errors/template-compile-error.js";
 import { UnknownHelperError } from "./errors/unknown-helper-error.js";
+import { LINT_CODES, type LintCode } from "./lint-codes.js";
 import { createRenderer, describeParseError } from "./renderer.js";
 import { isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
 import { closestName } from "./suggest.js";
@@ -90,7 +91,7 @@ export function lintTemplate(
     } catch (error) {
       allParsed = false;
       const { line, column } = describeParseError(error);
-      report(walk, { line, column }, "template_syntax", syntaxDetail(error), "error");
+      report(walk, { line, column }, LINT_CODES.TEMPLATE_SYNTAX, syntaxDetail(error), "error");
       return;
     }
     walkTemplate(walk, ast, [
@@ -104,7 +105,7 @@ export function lintTemplate(
       problems.push({
         file: version.source.path,
         ...(version.sourceMap?.inputProperties[name] ?? UNKNOWN_POSITION),
-        code: "unused_input",
+        code: LINT_CODES.UNUSED_INPUT,
         severity: "warning",
         message: `${version.id}@${version.version}: input property "${name}" is declared but no message uses it. Use it in a message or remove it from the input schema.`,
       });
@@ -138,7 +139,7 @@ export function lintRegistry(
         problems.push({
           file: version.source.path,
           ...(version.sourceMap?.examples[index] ?? UNKNOWN_POSITION),
-          code: "example_failed",
+          code: LINT_CODES.EXAMPLE_FAILED,
           severity: "error",
           message: `example "${example.name}" does not render: ${error instanceof Error ? error.message : String(error)}`,
         });
@@ -186,7 +187,7 @@ function where(walk: Walk, at: { line: number; column: number }): string {
 function report(
   walk: Walk,
   at: { line: number; column: number },
-  code: string,
+  code: LintCode,
   detail: string,
   severity: Problem["severity"],
 ): void {
@@ -337,7 +338,7 @@ function resolvePath(walk: Walk, path: hbs.AST.PathExpression, frames: Frame[]):
         report(
           walk,
           at,
-          "data_variable_outside_each",
+          LINT_CODES.DATA_VARIABLE_OUTSIDE_EACH,
           `"${path.original}" is only defined inside {{#each}}`,
           "error",
         );
@@ -345,7 +346,7 @@ function resolvePath(walk: Walk, path: hbs.AST.PathExpression, frames: Frame[]):
       return head === "index" ? { type: "integer" } : undefined;
     }
     if (head === "partial-block") return undefined;
-    report(walk, at, "undeclared_variable", `unknown data variable "${path.original}"`, "error");
+    report(walk, at, LINT_CODES.UNDECLARED_VARIABLE, `unknown data variable "${path.original}"`, "error");
     return undefined;
   }
   const head = parts[0];
@@ -363,7 +364,13 @@ function resolvePath(walk: Walk, path: hbs.AST.PathExpression, frames: Frame[]):
   }
   const frame = frames[frames.length - 1 - path.depth];
   if (!frame) {
-    report(walk, at, "undeclared_variable", `"${path.original}" goes above the template input`, "error");
+    report(
+      walk,
+      at,
+      LINT_CODES.UNDECLARED_VARIABLE,
+      `"${path.original}" goes above the template input`,
+      "error",
+    );
     return undefined;
   }
   return walkSegments(walk, path, at, parts, frame);
@@ -396,7 +403,7 @@ function walkSegments(
       report(
         walk,
         at,
-        "undeclared_variable",
+        LINT_CODES.UNDECLARED_VARIABLE,
         `"${path.original}" uses "${readable}", which ${found.reason === "is not a property of the object" ? `is not declared in ${whereIn}` : found.reason}.${hint} Declare it under input.properties or fix the name.`,
         "error",
       );
@@ -444,7 +451,7 @@ function walkPartial(
     report(
       walk,
       position(node),
-      "partial_cycle",
+      LINT_CODES.PARTIAL_CYCLE,
       `partials include each other in a cycle: ${[...walk.partialStack, name].join(" -> ")}. Break the cycle.`,
       "error",
     );
@@ -467,7 +474,7 @@ function walkPartial(
     inline: new Map(),
   };
   if (ast instanceof Error) {
-    report(inner, { line: 1, column: 1 }, "template_syntax", syntaxDetail(ast), "error");
+    report(inner, { line: 1, column: 1 }, LINT_CODES.TEMPLATE_SYNTAX, syntaxDetail(ast), "error");
     return;
   }
   walkTemplate(inner, ast, partialFrames);

@@ -1,4 +1,5 @@
 import type { HelperArity } from "./environment.js";
+import type { LintCode } from "./lint-codes.js";
 
 /** Members of Object.prototype (and `prototype`): never readable from a template, whatever the data holds. */
 export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set([
@@ -6,13 +7,16 @@ export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set([
   "prototype",
 ]);
 
-export type CheckKind =
+/** The lint codes a static check of one template source can find (a subset of LINT_CODES). */
+export type CheckKind = Extract<
+  LintCode,
   | "unknown_helper"
   | "helper_arity"
   | "forbidden_property"
   | "missing_partial"
   | "dynamic_partial"
-  | "unsupported_decorator";
+  | "unsupported_decorator"
+>;
 
 /** A problem found statically in one template source; `line` and `column` are 1-based. */
 export interface CheckFinding {
