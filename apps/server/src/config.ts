@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DEV_CLIENT_FILE } from "@promptreg/signing";
 import { z } from "zod";
 import { ConfigError } from "./errors/config-error.js";
 
@@ -135,7 +136,7 @@ export function loadConfig({
     watch: e.PROMPTREG_WATCH ?? e.NODE_ENV === "development",
     auth: e.PROMPTREG_AUTH,
     clientKeys: { inline: e.PROMPTREG_CLIENT_KEYS, file: e.PROMPTREG_CLIENT_KEYS_FILE },
-    devClientFile: path.resolve(repoRoot, e.PROMPTREG_DEV_CLIENT_FILE ?? ".promptreg/dev-client.json"),
+    devClientFile: path.resolve(repoRoot, e.PROMPTREG_DEV_CLIENT_FILE ?? DEV_CLIENT_FILE),
     signatureWindowSeconds: e.PROMPTREG_SIGNATURE_WINDOW_SECONDS,
     rateLimitPerMinute: e.PROMPTREG_RATE_LIMIT_RPM,
     bodyLimitBytes: e.PROMPTREG_BODY_LIMIT_BYTES,

@@ -1,30 +1,21 @@
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { signRequest } from "@promptreg/signing";
+import { devClientFilePath, signRequest } from "@promptreg/signing";
 
 /**
  * `pnpm --filter @promptreg/server call <METHOD> <path> [json]`: a signed request with the development credential
  * that `pnpm start` created, so a newcomer can try the API without writing a client.
  */
-function findDevClientFile(): string {
-  let dir = process.cwd();
-  for (;;) {
-    const candidate = path.join(dir, ".promptreg", "dev-client.json");
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(
-    "No .promptreg/dev-client.json found: start the server once with `pnpm start` to create it.",
-  );
-}
-
 async function call(): Promise<void> {
   const [method = "GET", pathAndQuery = "/v1/templates", body = ""] = process.argv
     .slice(2)
     .filter((a) => a !== "--");
-  const file = process.env.PROMPTREG_DEV_CLIENT_FILE ?? findDevClientFile();
+  // The same location rule as the service that wrote it (and as `promptreg call`).
+  const file = devClientFilePath({ cwd: process.cwd(), env: process.env });
+  if (!existsSync(file)) {
+    throw new Error(
+      `No development credential at ${file}: start the server once with \`pnpm start\` to create it.`,
+    );
+  }
   const client = JSON.parse(readFileSync(file, "utf8")) as {
     keyId: string;
     secret: string;

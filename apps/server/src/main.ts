@@ -1,26 +1,14 @@
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
-import path from "node:path";
+import { findWorkspaceRoot } from "@promptreg/signing";
 import { loadConfig } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
 import { createLogger } from "./http/logger.js";
 import { createService } from "./service.js";
 
-/** `pnpm --filter @promptreg/server start` runs in apps/server; paths in the environment are relative to the repo. */
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return start;
-    dir = parent;
-  }
-}
-
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig({ env: process.env, repoRoot: findRepoRoot(process.cwd()) });
+    config = loadConfig({ env: process.env, repoRoot: findWorkspaceRoot(process.cwd()) });
   } catch (error) {
     if (ConfigError.isInstance(error)) {
       process.stderr.write(`${error.message}\n`);

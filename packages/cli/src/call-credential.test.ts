@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempProject } from "./__fixtures__/temp-project.js";
-import { defaultServiceUrl, findRepoRoot, resolveCallTarget } from "./call-credential.js";
+import { defaultServiceUrl, resolveCallTarget } from "./call-credential.js";
 import { CredentialError } from "./errors/credential-error.js";
 
 const project = useTempProject();
@@ -23,7 +23,6 @@ const devFile = (baseUrl?: string) =>
 describe("resolveCallTarget", () => {
   it("finds the dev credential at the repository root from a subdirectory and uses its recorded URL", async () => {
     const cwd = await repoWithCredential(devFile("http://127.0.0.1:4123"));
-    expect(findRepoRoot(cwd)).toBe(project.dir);
     const target = await resolveCallTarget({ cwd, env: {}, url: undefined });
     expect(target).toMatchObject({ baseUrl: "http://127.0.0.1:4123", keyId: "dev-local", secret: SECRET });
     expect(target.source).toBe(path.join("..", "..", ".promptreg", "dev-client.json"));

@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { devClientFilePath } from "@promptreg/signing";
 import { CredentialError } from "./errors/credential-error.js";
 
 export const defaultServiceUrl = "http://127.0.0.1:3000";
-export const devClientFileName = path.join(".promptreg", "dev-client.json");
 
 /** Where and as whom `promptreg call` calls. `source` says where the credential came from, for messages. */
 export interface CallTarget {
@@ -12,17 +11,6 @@ export interface CallTarget {
   keyId: string;
   secret: string;
   source: string;
-}
-
-/** The directory holding pnpm-workspace.yaml above `start` (the server finds its root the same way), else `start`. */
-export function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return start;
-    dir = parent;
-  }
 }
 
 /**
@@ -55,8 +43,7 @@ export async function resolveCallTarget(options: {
       source: "PROMPTREG_KEY_ID/PROMPTREG_SECRET",
     };
   }
-  const root = findRepoRoot(cwd);
-  const file = path.resolve(root, set("PROMPTREG_DEV_CLIENT_FILE") ?? devClientFileName);
+  const file = devClientFilePath({ cwd, env });
   const shown = path.relative(cwd, file) || file;
   let text: string;
   try {

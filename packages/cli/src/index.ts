@@ -3,8 +3,6 @@ export { defaultOutDir, writeBuildOutput } from "./build-output.js";
 export {
   type CallTarget,
   defaultServiceUrl,
-  devClientFileName,
-  findRepoRoot,
   resolveCallTarget,
 } from "./call-credential.js";
 export { formatRunSummary, printStream } from "./call-output.js";

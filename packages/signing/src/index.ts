@@ -7,6 +7,7 @@ export type {
   RedactedClientCredential,
 } from "./client-keys.js";
 export { parseClientKeys } from "./client-keys.js";
+export { DEV_CLIENT_FILE, devClientFilePath, findWorkspaceRoot } from "./dev-client-location.js";
 export type { ClientKeysIssue } from "./errors/invalid-client-keys-error.js";
 export { InvalidClientKeysError } from "./errors/invalid-client-keys-error.js";
 export { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
