@@ -1,17 +1,27 @@
+import { OutcomeWindow } from "./outcome-window.js";
+
 /**
- * One circuit breaker per model. Closed: calls flow, outcomes are counted. It opens after `consecutiveFailures`
- * failures in a row, or when at least `minRequests` calls ended in the last `windowMs` and the failure share reached
- * `failureRate`. Open: calls are refused for `openMs`. Then half-open: one probe call is let through; its success
- * closes the circuit, its failure opens it again. Every state change is reported through `onStateChange`.
+ * One circuit breaker per model, on the failure share of its recent attempts (the policy of resilience4j and Polly:
+ * a failure-rate threshold over a sliding window with a minimum volume, then half-open probing).
+ *
+ * Closed: calls flow and each attempt's outcome goes into a window of the last `windowSize` outcomes that ended
+ * within `windowMs`. The circuit opens when the window holds at least `minRequests` outcomes and at least
+ * `failureRate` of them are failures (optionally also after `consecutiveFailures` failures in a row; off by
+ * default, because at concurrency "in a row" is mostly chance: 10% noise gives five in a row every few thousand
+ * attempts). Open: calls are refused for `openMs`. Then half-open: one probe call is let through; its success closes
+ * the circuit with an empty window, its failure opens it again. Outcomes of attempts that were already in flight
+ * when the circuit opened are ignored: they describe the past. Every state change goes to `onStateChange`.
  */
 export type CircuitState = "closed" | "open" | "half-open";
 
 export interface CircuitBreakerOptions {
-  consecutiveFailures: number;
   failureRate: number;
   minRequests: number;
+  windowSize: number;
   windowMs: number;
   openMs: number;
+  /** 0 turns the trigger off. */
+  consecutiveFailures: number;
   now: () => number;
   onStateChange?: (change: CircuitStateChange) => void;
 }
@@ -25,7 +35,6 @@ export interface CircuitStateChange {
 
 export type Admission = { allowed: true; probe: boolean } | { allowed: false; retryInMs: number };
 
-const BUCKETS = 10;
 /** Shared (and frozen) so the closed-circuit path, taken by nearly every call, allocates nothing. */
 const ADMITTED: Admission = Object.freeze({ allowed: true, probe: false });
 const PROBE: Admission = Object.freeze({ allowed: true, probe: true });
@@ -35,16 +44,13 @@ export class CircuitBreaker {
   private consecutive = 0;
   private openedAt = 0;
   private probeInFlight = false;
-  private readonly bucketMs: number;
-  private readonly successes = new Float64Array(BUCKETS);
-  private readonly failures = new Float64Array(BUCKETS);
-  private readonly stamps = new Float64Array(BUCKETS).fill(Number.NEGATIVE_INFINITY);
+  private readonly window: OutcomeWindow;
 
   constructor(
     readonly model: string,
     private readonly options: CircuitBreakerOptions,
   ) {
-    this.bucketMs = options.windowMs / BUCKETS;
+    this.window = new OutcomeWindow(options.windowSize, options.windowMs);
   }
 
   get state(): CircuitState {
@@ -54,7 +60,7 @@ export class CircuitBreaker {
     return this.stateValue;
   }
 
-  /** Asks to send one call. A `probe` admission must be followed by `record*` so the circuit can leave half-open. */
+  /** Asks to send one call. A `probe` admission must be followed by `record*(true)` or `releaseProbe()`. */
   admit(): Admission {
     const state = this.state;
     if (state === "closed") return ADMITTED;
@@ -69,51 +75,53 @@ export class CircuitBreaker {
     return { allowed: false, retryInMs };
   }
 
-  recordSuccess(): void {
-    this.consecutive = 0;
-    this.successes[this.slot()]! += 1;
-    if (this.stateValue === "half-open") {
+  /** An attempt succeeded; `probe` says whether it was the half-open probe. */
+  recordSuccess(probe = false): void {
+    if (probe) {
       this.probeInFlight = false;
-      this.transition("closed", "probe_succeeded");
-    }
-  }
-
-  recordFailure(): void {
-    this.consecutive += 1;
-    this.failures[this.slot()]! += 1;
-    if (this.stateValue === "half-open") {
-      this.probeInFlight = false;
-      this.open("probe_failed");
+      if (this.stateValue === "half-open") this.close();
       return;
     }
     if (this.stateValue !== "closed") return;
-    if (this.consecutive >= this.options.consecutiveFailures) {
+    this.consecutive = 0;
+    this.window.record(this.options.now(), false);
+  }
+
+  /** An attempt failed in a way that says the model is unhealthy; `probe` as for `recordSuccess`. */
+  recordFailure(probe = false): void {
+    if (probe) {
+      this.probeInFlight = false;
+      if (this.stateValue === "half-open") this.open("probe_failed");
+      return;
+    }
+    if (this.stateValue !== "closed") return;
+    const now = this.options.now();
+    this.window.record(now, true);
+    this.consecutive++;
+    const { consecutiveFailures, minRequests, failureRate } = this.options;
+    if (consecutiveFailures > 0 && this.consecutive >= consecutiveFailures) {
       this.open("consecutive_failures");
       return;
     }
-    let ok = 0;
-    let bad = 0;
-    for (let i = 0; i < BUCKETS; i++) {
-      ok += this.successes[i]!;
-      bad += this.failures[i]!;
-    }
-    if (ok + bad >= this.options.minRequests && bad / (ok + bad) >= this.options.failureRate) {
-      this.open("failure_rate");
-    }
+    const total = this.window.total(now);
+    if (total >= minRequests && this.window.failures(now) >= failureRate * total) this.open("failure_rate");
   }
 
   /** A probe ended without an outcome that says anything about the model (caller error, abort): allow another. */
   releaseProbe(): void {
-    if (this.stateValue === "half-open") this.probeInFlight = false;
+    this.probeInFlight = false;
   }
 
   private open(reason: CircuitStateChange["reason"]): void {
     this.openedAt = this.options.now();
     this.transition("open", reason);
-    // A fresh window after reopening, so old failures do not reopen the circuit right after the next probe.
-    this.successes.fill(0);
-    this.failures.fill(0);
+  }
+
+  private close(): void {
+    // A fresh window: the failures that opened the circuit must not reopen it right after recovery.
+    this.window.clear();
     this.consecutive = 0;
+    this.transition("closed", "probe_succeeded");
   }
 
   private transition(to: CircuitState, reason: CircuitStateChange["reason"]): void {
@@ -121,24 +129,5 @@ export class CircuitBreaker {
     if (from === to) return;
     this.stateValue = to;
     this.options.onStateChange?.({ model: this.model, from, to, reason });
-  }
-
-  private slot(): number {
-    const tick = Math.floor(this.options.now() / this.bucketMs);
-    for (let i = 0; i < BUCKETS; i++) {
-      const stamp = this.stamps[i]!;
-      if (stamp !== Number.NEGATIVE_INFINITY && tick - stamp >= BUCKETS) {
-        this.successes[i] = 0;
-        this.failures[i] = 0;
-        this.stamps[i] = Number.NEGATIVE_INFINITY;
-      }
-    }
-    const index = ((tick % BUCKETS) + BUCKETS) % BUCKETS;
-    if (this.stamps[index] !== tick) {
-      this.successes[index] = 0;
-      this.failures[index] = 0;
-      this.stamps[index] = tick;
-    }
-    return index;
   }
 }

@@ -27,6 +27,30 @@ describe("resolveConfig", () => {
     expect(config.timeouts).toEqual({ attemptMs: 30_000, idleMs: 30_000, deadlineMs: 120_000 });
     expect(config.retryBudget).toEqual({ ratio: 0.2, minRetries: 10, windowMs: 10_000 });
     expect(config.concurrency).toEqual({ maxConcurrent: 64, maxQueue: 1_000 });
+    expect(config.circuitBreaker).toEqual({
+      failureRate: 0.5,
+      minRequests: 20,
+      windowSize: 100,
+      windowMs: 30_000,
+      openMs: 30_000,
+      consecutiveFailures: 0,
+    });
+  });
+
+  it("keeps the older circuit options working and refuses a window that could never judge", () => {
+    expect(
+      resolveConfig({ ...base, circuitBreaker: { consecutiveFailures: 5 } }).circuitBreaker,
+    ).toMatchObject({
+      consecutiveFailures: 5,
+      failureRate: 0.5,
+    });
+    const tooFew = problem({ ...base, circuitBreaker: { minRequests: 50, windowSize: 20 } });
+    expect(tooFew.path).toBe("circuitBreaker.minRequests");
+    expect(tooFew.message).toContain("windowSize (20)");
+    expect(problem({ ...base, circuitBreaker: { windowSize: 1e6 } }).path).toBe("circuitBreaker.windowSize");
+    expect(problem({ ...base, circuitBreaker: { consecutiveFailures: -1 } }).path).toBe(
+      "circuitBreaker.consecutiveFailures",
+    );
   });
 
   it("names the bad option and never echoes the key", () => {

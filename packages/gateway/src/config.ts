@@ -32,17 +32,27 @@ export interface RetryBudgetConfig {
   windowMs: number;
 }
 
+/**
+ * When a model's circuit opens (see docs/gateway-client.md, "Circuit breakers"): at least `failureRate` of its recent
+ * attempts failed, counted over the last `windowSize` attempts that ended within `windowMs`, once at least
+ * `minRequests` are in that window.
+ */
 export interface CircuitBreakerConfig {
-  /** Opens after this many failures in a row. Default 5. */
-  consecutiveFailures: number;
-  /** ...or when this share of calls failed... Default 0.5. */
+  /** Opens when at least this share of the recent attempts failed... Default 0.5. */
   failureRate: number;
-  /** ...over at least this many calls in the window. Default 20. */
+  /** ...once at least this many attempts are in the window (minimum volume)... Default 20. */
   minRequests: number;
-  /** Default 30 000 ms. */
+  /** ...counting the last this many attempts... Default 100. */
+  windowSize: number;
+  /** ...that ended within this many ms. Default 30 000 ms. */
   windowMs: number;
   /** How long the circuit stays open before a half-open probe. Default 30 000 ms. */
   openMs: number;
+  /**
+   * Also opens after this many failures in a row; 0 (the default) turns this off. The default used to be 5, which
+   * opened the circuit on 10% transient faults at concurrency 50.
+   */
+  consecutiveFailures: number;
 }
 
 export interface ConcurrencyConfig {
@@ -114,11 +124,12 @@ export const DEFAULT_RETRY: RetryOptions = {
 export const DEFAULT_TIMEOUTS: TimeoutOptions = { attemptMs: 30_000, idleMs: 30_000, deadlineMs: 120_000 };
 export const DEFAULT_RETRY_BUDGET: RetryBudgetConfig = { ratio: 0.2, minRetries: 10, windowMs: 10_000 };
 export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerConfig = {
-  consecutiveFailures: 5,
   failureRate: 0.5,
   minRequests: 20,
+  windowSize: 100,
   windowMs: 30_000,
   openMs: 30_000,
+  consecutiveFailures: 0,
 };
 export const DEFAULT_CONCURRENCY: ConcurrencyConfig = { maxConcurrent: 64, maxQueue: 1_000 };
 
@@ -258,14 +269,22 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
   let circuitBreaker: CircuitBreakerConfig | false = false;
   if (options.circuitBreaker !== false) {
     circuitBreaker = merge("circuitBreaker", DEFAULT_CIRCUIT_BREAKER, options.circuitBreaker);
-    numberIn("circuitBreaker.consecutiveFailures", circuitBreaker.consecutiveFailures, {
-      min: 1,
-      integer: true,
-    });
     numberIn("circuitBreaker.failureRate", circuitBreaker.failureRate, { min: 0, max: 1 });
     numberIn("circuitBreaker.minRequests", circuitBreaker.minRequests, { min: 1, integer: true });
+    numberIn("circuitBreaker.windowSize", circuitBreaker.windowSize, { min: 1, max: 100_000, integer: true });
     numberIn("circuitBreaker.windowMs", circuitBreaker.windowMs, { min: 10 });
     numberIn("circuitBreaker.openMs", circuitBreaker.openMs, { min: 0 });
+    numberIn("circuitBreaker.consecutiveFailures", circuitBreaker.consecutiveFailures, {
+      min: 0,
+      integer: true,
+    });
+    if (circuitBreaker.minRequests > circuitBreaker.windowSize) {
+      throw new InvalidConfigError({
+        path: "circuitBreaker.minRequests",
+        problem: `${circuitBreaker.minRequests} is more than circuitBreaker.windowSize (${circuitBreaker.windowSize}), so the failure rate could never be evaluated`,
+        fix: "Lower minRequests or raise windowSize.",
+      });
+    }
   }
   let concurrency: ConcurrencyConfig | false = false;
   if (options.concurrency !== false) {

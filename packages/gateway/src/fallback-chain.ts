@@ -26,9 +26,17 @@ const reasonOf = (error: GatewayError): RetryReason => {
   return "server_error";
 };
 
-/** Failures that say the model is unhealthy. Rate limits and caller errors do not trip a breaker. */
-const countsAgainstCircuit = (error: GatewayError) =>
-  error.origin === "upstream" && !RateLimitError.isInstance(error) && error.status !== 409;
+/**
+ * Failures that say the model is unhealthy. Rate limits and 409 are flow control, caller errors are the caller's, and
+ * an attempt cut by the call's overall deadline or the caller's abort ran out of the caller's time, which says
+ * nothing about the model. A spent retry budget is never an attempt outcome: the failure that asked for the retry
+ * was counted once already, and the budget is this client's own throttle.
+ */
+const countsAgainstCircuit = (error: GatewayError, ctx: CallContext) =>
+  error.origin === "upstream" &&
+  !RateLimitError.isInstance(error) &&
+  error.status !== 409 &&
+  ctx.abortCause === undefined;
 
 /**
  * The request's model, then each fallback in order: each model gets up to `retry.maxAttempts` attempts (skipped while
@@ -75,18 +83,19 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
         lastError = new CircuitOpenError({ models: [model], retryInMs: admission.retryInMs, model });
         break;
       }
+      const probe = admission?.probe === true;
       ctx.attempts++;
       let error: GatewayError;
       try {
         const success: AttemptSuccess = await runAttempt(core, ctx, { model, body, attempt: ctx.attempts });
-        breaker?.recordSuccess();
+        breaker?.recordSuccess(probe);
         return assembleResult(core, ctx, { attemptedModel: model, fallbackUsed: index > 0, success });
       } catch (thrown) {
         error = GatewayError.isInstance(thrown) ? thrown : unexpectedError(thrown, model);
       }
       if (breaker) {
-        if (countsAgainstCircuit(error)) breaker.recordFailure();
-        else breaker.releaseProbe();
+        if (countsAgainstCircuit(error, ctx)) breaker.recordFailure(probe);
+        else if (probe) breaker.releaseProbe();
       }
       lastError = error;
       if (

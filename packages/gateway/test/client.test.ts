@@ -187,6 +187,71 @@ describe("createGatewayClient against the mock gateway", () => {
     expect(states).toEqual(["closed->open", "open->half-open", "half-open->open"]);
   });
 
+  it("with the default policy, opens a dead model's circuit and refuses the rest without sending them", {
+    timeout: 60_000,
+  }, async () => {
+    h = await startHarness({ mock: { faultRate: 1, faultKinds: "500" } });
+    // Its own events sink: the harness's captures (inspect of every event) would dominate 1,000 calls.
+    const states: string[] = [];
+    const client = h.fork({
+      events: (e) => {
+        if (e.type === "circuit_state") states.push(`${e.to}:${e.reason}`);
+      },
+    }).client;
+    const total = 1_000;
+    let next = 0;
+    const codes: Record<string, number> = {};
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next++ < total) {
+          const code = await client.chat({ model: "openai/gpt-4o-mini", messages: MESSAGES }).then(
+            () => "ok",
+            (error: { code: string }) => error.code,
+          );
+          codes[code] = (codes[code] ?? 0) + 1;
+        }
+      }),
+    );
+    expect(states[0]).toBe("open:failure_rate");
+    // Before it opened: at least minRequests attempts, at most those plus the calls already in flight and their
+    // retries. After: nothing is sent (the 30 s openMs outlasts the test).
+    expect(h.mock.stats().requests).toBeGreaterThanOrEqual(20);
+    expect(h.mock.stats().requests).toBeLessThan(250);
+    expect(codes.circuit_open).toBeGreaterThan(total - 250);
+  });
+
+  it("does not count a spent retry budget against the circuit, only the failed attempt before it", async () => {
+    h = await startHarness({
+      client: {
+        retryBudget: { ratio: 0, minRetries: 0, windowMs: 60_000 },
+        circuitBreaker: { minRequests: 4, windowSize: 10, failureRate: 0.6 },
+      },
+    });
+    const budgetSpent = async () => {
+      const outcome = await call(h!, { stream: false, faults: "500,ok" });
+      expect(RetryBudgetExceededError.isInstance(outcome.ok ? undefined : outcome.error)).toBe(true);
+    };
+    await budgetSpent();
+    expect((await call(h, { stream: false })).ok).toBe(true);
+    expect((await call(h, { stream: false })).ok).toBe(true);
+    await budgetSpent();
+    // Two failures in four outcomes (50%) stay below 60%; counting each spent budget too would make it 4 of 6.
+    expect(h.client.circuitState("openai/gpt-4o-mini")).toBe("closed");
+    await budgetSpent(); // 3 of 5: the breaker is live
+    expect(h.client.circuitState("openai/gpt-4o-mini")).toBe("open");
+  });
+
+  it("does not count an attempt cut by the call's own deadline against the circuit", async () => {
+    h = await startHarness({ realSleep: true, client: { circuitBreaker: { minRequests: 1 } } });
+    const outcome = await call(h, { stream: false, faults: "delay:ms=5000", deadlineMs: 50 });
+    const error = outcome.ok ? undefined : outcome.error;
+    expect(TimeoutError.isInstance(error) && error.deadline).toBe("overall");
+    expect(h.client.circuitState("openai/gpt-4o-mini")).toBe("closed");
+    const failed = await call(h, { stream: false, faults: "500,500,500" });
+    expect(failed.ok).toBe(false);
+    expect(h.client.circuitState("openai/gpt-4o-mini")).toBe("open");
+  });
+
   it("fails fast with RetryBudgetExceededError once retries exceed the budget", async () => {
     h = await startHarness({
       client: { retryBudget: { ratio: 0, minRetries: 1, windowMs: 60_000 }, circuitBreaker: false },
