@@ -189,43 +189,32 @@ describe("CircuitBreaker", () => {
 
 describe("the default policy under load (fake clock, 50 concurrent callers)", () => {
   const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  // Fast attempts (about 9,000 a second) and slow ones (about 200 a second), ten seeded runs each.
+  const RUNS = SEEDS.flatMap((seed) =>
+    [
+      { minLatencyMs: 1, maxLatencyMs: 10 },
+      { minLatencyMs: 50, maxLatencyMs: 400 },
+    ].map((latency) => ({
+      seed,
+      ...latency,
+      label: `seed ${seed}, ${latency.minLatencyMs}-${latency.maxLatencyMs} ms`,
+    })),
+  );
 
   it("never opens on 10% transient faults, fast or slow attempts", () => {
-    for (const seed of SEEDS) {
-      for (const [minLatencyMs, maxLatencyMs] of [
-        [1, 10],
-        [50, 400],
-      ] as const) {
-        const run = simulate({
-          durationMs: 20_000,
-          minLatencyMs,
-          maxLatencyMs,
-          failureShare: () => 0.1,
-          seed,
-        });
-        expect(run.openedAt, `seed ${seed}, latency ${minLatencyMs}-${maxLatencyMs} ms`).toBeUndefined();
-        expect(run.attempts).toBeGreaterThan(20_000 * (50 / maxLatencyMs));
-      }
+    for (const { label, ...run } of RUNS) {
+      const outcome = simulate({ ...run, durationMs: 20_000, failureShare: () => 0.1 });
+      expect(outcome.openedAt, label).toBeUndefined();
+      expect(outcome.attempts, label).toBeGreaterThan(20_000 * (50 / run.maxLatencyMs));
     }
   });
 
   it("opens within a second of an upstream going dead, even after a long healthy run at high volume", () => {
-    for (const seed of SEEDS) {
-      for (const [minLatencyMs, maxLatencyMs] of [
-        [1, 10],
-        [50, 400],
-      ] as const) {
-        const deadAt = 15_000;
-        const run = simulate({
-          durationMs: 20_000,
-          minLatencyMs,
-          maxLatencyMs,
-          failureShare: (t) => (t >= deadAt ? 1 : 0.1),
-          seed,
-        });
-        expect(run.openedAt, `seed ${seed}`).toBeGreaterThanOrEqual(deadAt);
-        expect(run.openedAt! - deadAt, `seed ${seed}`).toBeLessThan(1_000);
-      }
+    const deadAt = 15_000;
+    for (const { label, ...run } of RUNS) {
+      const outcome = simulate({ ...run, durationMs: 20_000, failureShare: (t) => (t >= deadAt ? 1 : 0.1) });
+      expect(outcome.openedAt, label).toBeGreaterThanOrEqual(deadAt);
+      expect(outcome.openedAt! - deadAt, label).toBeLessThan(1_000);
     }
   });
 
