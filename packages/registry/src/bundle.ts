@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { BundleError } from "./errors/bundle-error.js";
 import { isLabelName, isStrictSemver, isTemplateId } from "./ids.js";
+import { LIMITS } from "./limits.js";
 import { findPartialCycles, findPartialReferences } from "./partials.js";
+import { PROBLEM_CODES } from "./problem-codes.js";
 import { createRegistry } from "./registry.js";
 import { buildTemplateVersion, definitionToFile, type PartialIndex } from "./template-version.js";
 import type { Problem, Registry, TemplateDefinition, TemplateVersion } from "./types.js";
+import { findTooDeep } from "./value-depth.js";
 import { noLocator } from "./yaml-source.js";
 
 export const BUNDLE_FORMAT = "promptreg-bundle@1";
@@ -124,6 +127,19 @@ export function loadRegistryFromBundle(bundle: unknown): Registry {
       });
     }
     seen.add(key);
+    // A bundle's values never went through the YAML loader's nesting check, and everything below recurses.
+    const tooDeep = findTooDeep(definition, LIMITS.maxNestingDepth);
+    if (tooDeep) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        code: PROBLEM_CODES.NESTING_TOO_DEEP,
+        message: `${key} nests values more than ${LIMITS.maxNestingDepth} levels deep (LIMITS.maxNestingDepth) at ${jsonPath(tooDeep)}.`,
+        severity: "error",
+      });
+      return;
+    }
     const built = buildTemplateVersion({
       value: definitionToFile(definition as TemplateDefinition),
       file,

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { compileSchema, normalizeSchema, toJsonSchema } from "./json-schema-subset.js";
+import { LIMITS } from "./limits.js";
 import type { JsonSchema } from "./types.js";
 
 function compile(raw: unknown, root: "input" | "output" = "output") {
@@ -80,6 +81,63 @@ describe("normalizeSchema", () => {
     const [issue] = normalizeSchema({ type: "string", maxLenght: 3 }, { root: "output" }).issues;
     expect(issue?.message).toContain('Did you mean "maxLength"?');
     expect(issue?.key).toBe(true);
+  });
+});
+
+describe("patterns", () => {
+  it("refuses a pattern the linear-time engine cannot run, at the pattern, with what to write instead", () => {
+    for (const pattern of ["^(a)\\1$", "^(?=.*\\d).{8,}$", "(?<!x)y"]) {
+      const { issues } = normalizeSchema(
+        { type: "object", properties: { code: { type: "string", pattern } } },
+        { root: "input" },
+      );
+      expect(issues.map((issue) => `${issue.code}@${issue.path.join(".")}`)).toEqual([
+        "schema_unsupported_pattern@properties.code.pattern",
+      ]);
+      expect(issues[0]!.message).toMatch(/linear-time .*: .*(instead|without it)/);
+    }
+  });
+
+  it("matches a pattern anywhere in the string, with ECMAScript's meaning of . and \\s", () => {
+    const schema = compile({ type: "string", pattern: "b.\\s" });
+    expect(schema.safeParse("ab\u00e9\u00a0c").success).toBe(true);
+    expect(schema.safeParse("ab\r c").success).toBe(false);
+    const issue = schema.safeParse("zzz").error?.issues[0];
+    expect(issue).toMatchObject({ code: "invalid_format", format: "regex", pattern: "b.\\s" });
+    expect(issue?.message).toContain("b.\\s");
+  });
+});
+
+describe("budgets", () => {
+  /** `{ type: array, items: ... }` nested `depth` times around a string schema. */
+  function nestedItems(depth: number): JsonSchema {
+    let schema: JsonSchema = { type: "string" };
+    for (let level = 0; level < depth; level++) schema = { type: "array", items: schema };
+    return schema;
+  }
+
+  it("refuses schemas nested deeper than LIMITS.maxSchemaDepth at the first level too deep", () => {
+    expect(normalizeSchema(nestedItems(LIMITS.maxSchemaDepth), { root: "output" }).issues).toEqual([]);
+    const { issues } = normalizeSchema(nestedItems(LIMITS.maxSchemaDepth + 1), { root: "output" });
+    expect(issues.map((issue) => issue.code)).toEqual(["schema_too_deep"]);
+    expect(issues[0]!.path).toEqual(Array(LIMITS.maxSchemaDepth + 1).fill("items"));
+    expect(issues[0]!.message).toContain(String(LIMITS.maxSchemaDepth));
+  });
+
+  it("reports a schema nested far beyond the stack's reach as one problem, without overflowing", () => {
+    const { issues } = normalizeSchema(nestedItems(50_000), { root: "output" });
+    expect(issues.map((issue) => issue.code)).toEqual(["schema_too_deep"]);
+  });
+
+  it("keeps LIMITS.maxProblemsPerFile issues and counts the rest, without building their suggestions", () => {
+    // 3,000 unknown names against 3,000 properties: "did you mean" for each would take minutes.
+    const count = 3_000;
+    const properties = Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, "string"]));
+    const required = Array.from({ length: count }, (_, i) => `q${i}`);
+    const { issues, omitted } = normalizeSchema({ type: "object", properties, required }, { root: "input" });
+    expect(issues).toHaveLength(LIMITS.maxProblemsPerFile);
+    expect(issues[0]!.message).toContain('Did you mean "p0"?');
+    expect(omitted).toBe(count - LIMITS.maxProblemsPerFile);
   });
 });
 

@@ -15,7 +15,8 @@
  *   items             schema                             (type array only)
  *   minItems, maxItems            non-negative integers  (type array only)
  *   minLength, maxLength          non-negative integers  (type string only)
- *   pattern           ECMAScript regular expression      (type string only; must compile; not anchored)
+ *   pattern           ECMAScript regular expression      (type string only; must compile; not anchored; matched
+ *                     by RE2 in linear time, see pattern.ts)
  *   format            email | uri | date-time | date | uuid   (type string only)
  *   minimum, maximum, exclusiveMinimum, exclusiveMaximum  numbers (type number/integer only)
  *   enum              non-empty list of strings, numbers, booleans or null (each must fit `type` when given)
@@ -24,7 +25,10 @@
  * Anything else (e.g. $ref, oneOf, nullable, patternProperties) is an error naming the keyword and its path.
  */
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
+import { compilePattern } from "./pattern.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
+import type { LazyMessage } from "./problem-list.js";
 import { didYouMean } from "./suggest.js";
 import type { JsonSchema } from "./types.js";
 import type { PathSegment } from "./yaml-source.js";
@@ -111,9 +115,40 @@ function where(path: readonly PathSegment[]): string {
   return path.length === 0 ? "the schema root" : `"${path.join(".")}"`;
 }
 
-function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): JsonSchema {
-  const issue = (at: PathSegment[], code: ProblemCode, message: string, key = false) =>
-    issues.push({ path: at, code, message, key });
+interface NormalizeContext {
+  issues: SchemaIssue[];
+  /** Issues kept; beyond it they are only counted, and their messages are never built. */
+  budget: number;
+  omitted: number;
+}
+
+function addIssue(
+  ctx: NormalizeContext,
+  {
+    path,
+    code,
+    message,
+    key = false,
+  }: { path: PathSegment[]; code: ProblemCode; message: LazyMessage; key?: boolean },
+): void {
+  if (ctx.issues.length >= ctx.budget) {
+    ctx.omitted++;
+    return;
+  }
+  ctx.issues.push({ path, code, message: typeof message === "string" ? message : message(), key });
+}
+
+function normalize(raw: unknown, path: PathSegment[], ctx: NormalizeContext, depth: number): JsonSchema {
+  const issue = (at: PathSegment[], code: ProblemCode, message: LazyMessage, key = false) =>
+    addIssue(ctx, { path: at, code, message, key });
+  if (depth > LIMITS.maxSchemaDepth) {
+    issue(
+      path,
+      PROBLEM_CODES.SCHEMA_TOO_DEEP,
+      `The schema at ${where(path)} is nested more than ${LIMITS.maxSchemaDepth} levels deep (LIMITS.maxSchemaDepth; each properties.<name> or items is a level). Flatten the structure.`,
+    );
+    return {};
+  }
   if (!isPlainObject(raw)) {
     issue(
       path,
@@ -252,9 +287,9 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
           continue;
         }
         if (typeof child === "string") {
-          properties[name] = expandShorthand(child, at, issues);
+          properties[name] = expandShorthand(child, at, ctx);
           if (!optional) shorthandRequired.push(name);
-        } else properties[name] = normalize(child, at, issues);
+        } else properties[name] = normalize(child, at, ctx, depth + 1);
       }
       out.properties = properties;
     }
@@ -269,12 +304,14 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
       );
     } else {
       const known = Object.keys((out.properties as Record<string, unknown> | undefined) ?? {});
+      const knownSet = new Set(known);
       required.forEach((name, index) => {
-        if (!known.includes(name)) {
+        if (!knownSet.has(name)) {
           issue(
             [...path, "required", index],
             PROBLEM_CODES.SCHEMA_REQUIRED_UNKNOWN,
-            `required names "${name}" at ${where(path)}, which is not in properties.${didYouMean(name, known)}`,
+            () =>
+              `required names "${name}" at ${where(path)}, which is not in properties.${didYouMean(name, known)}`,
           );
         }
       });
@@ -290,7 +327,8 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
   }
   if (shorthandRequired.length > 0) {
     const explicit = Array.isArray(out.required) ? (out.required as string[]) : [];
-    out.required = [...explicit, ...shorthandRequired.filter((name) => !explicit.includes(name))];
+    const listed = new Set(explicit);
+    out.required = [...explicit, ...shorthandRequired.filter((name) => !listed.has(name))];
   }
   if (keywordFits("additionalProperties") && typeof raw.additionalProperties !== "boolean") {
     issue(
@@ -304,7 +342,7 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
     out.additionalProperties =
       typeof raw.additionalProperties === "boolean" ? raw.additionalProperties : false;
   }
-  if (keywordFits("items")) out.items = normalize(raw.items, [...path, "items"], issues);
+  if (keywordFits("items")) out.items = normalize(raw.items, [...path, "items"], ctx, depth + 1);
   for (const keyword of ["minItems", "maxItems", "minLength", "maxLength"] as const) {
     if (!keywordFits(keyword)) continue;
     const value = raw[keyword];
@@ -349,14 +387,15 @@ function normalize(raw: unknown, path: PathSegment[], issues: SchemaIssue[]): Js
         `pattern at ${where(path)} must be a string.`,
       );
     } else {
-      try {
-        new RegExp(raw.pattern, "u");
-        out.pattern = raw.pattern;
-      } catch (error) {
+      const compiled = compilePattern(raw.pattern);
+      if (compiled.ok) out.pattern = raw.pattern;
+      else {
         issue(
           [...path, "pattern"],
-          PROBLEM_CODES.SCHEMA_BAD_PATTERN,
-          `pattern at ${where(path)} is not a valid regular expression: ${(error as Error).message}. Escape special characters such as ( [ { with a backslash.`,
+          compiled.reason === "invalid"
+            ? PROBLEM_CODES.SCHEMA_BAD_PATTERN
+            : PROBLEM_CODES.SCHEMA_UNSUPPORTED_PATTERN,
+          `pattern ${JSON.stringify(raw.pattern)} at ${where(path)} ${compiled.message}.`,
         );
       }
     }
@@ -386,10 +425,10 @@ const SHORTHAND_EXAMPLES = 'string, integer, string[], "free|pro|enterprise" or 
  *   tier: "free|pro"        -> { type: string, enum: [free, pro] }   (alternatives that are not type names)
  *   reason: string|null     -> { type: [string, "null"] }            (alternatives that are all type names)
  */
-function expandShorthand(text: string, path: PathSegment[], issues: SchemaIssue[]): JsonSchema {
+function expandShorthand(text: string, path: PathSegment[], ctx: NormalizeContext): JsonSchema {
   const source = text.trim();
   if (source.endsWith("[]")) {
-    return { type: "array", items: expandShorthand(source.slice(0, -2), path, issues) };
+    return { type: "array", items: expandShorthand(source.slice(0, -2), path, ctx) };
   }
   const parts = source.split("|").map((part) => part.trim());
   const isType = (part: string) => (SCHEMA_TYPES as readonly string[]).includes(part);
@@ -404,7 +443,7 @@ function expandShorthand(text: string, path: PathSegment[], issues: SchemaIssue[
   ) {
     return { type: "string", enum: parts };
   }
-  issues.push({
+  addIssue(ctx, {
     path,
     code: PROBLEM_CODES.SCHEMA_BAD_SHORTHAND,
     message: `"${text}" is not a valid property shorthand: use ${SHORTHAND_EXAMPLES}, or a full schema such as { type: string }.${
@@ -417,29 +456,31 @@ function expandShorthand(text: string, path: PathSegment[], issues: SchemaIssue[
 /**
  * Validates a raw schema against the subset and returns its normalised form (every object schema has explicit
  * `properties` and `additionalProperties`). `root: "input"` additionally requires `type: object` at the root.
- * When `issues` is non-empty the schema must not be compiled.
+ * When `issues` is non-empty (or `omitted` is not 0) the schema must not be compiled. At most `maxIssues` issues are
+ * kept (default `LIMITS.maxProblemsPerFile`); `omitted` counts the rest.
  */
 export function normalizeSchema(
   raw: unknown,
-  { root }: { root: "input" | "output" },
+  { root, maxIssues = LIMITS.maxProblemsPerFile }: { root: "input" | "output"; maxIssues?: number },
 ): {
   schema: JsonSchema;
   issues: SchemaIssue[];
+  omitted: number;
 } {
-  const issues: SchemaIssue[] = [];
-  const schema = normalize(raw, [], issues);
+  const ctx: NormalizeContext = { issues: [], budget: maxIssues, omitted: 0 };
+  const schema = normalize(raw, [], ctx, 0);
   if (root === "input" && isPlainObject(raw) && raw.type !== "object") {
-    issues.push({
+    addIssue(ctx, {
       path: ["type"],
       code: PROBLEM_CODES.SCHEMA_INPUT_NOT_OBJECT,
       message:
         "The input schema must have type: object at its root (the template variables are its properties).",
     });
   }
-  if (issues.length === 0) {
-    for (const problem of checkDefaults(schema, [])) issues.push(problem);
+  if (ctx.issues.length === 0 && ctx.omitted === 0) {
+    for (const problem of checkDefaults(schema, [])) addIssue(ctx, problem);
   }
-  return { schema, issues };
+  return { schema, issues: ctx.issues, omitted: ctx.omitted };
 }
 
 function checkDefaults(schema: JsonSchema, path: PathSegment[]): SchemaIssue[] {
@@ -481,7 +522,23 @@ function compileString(schema: JsonSchema): z.ZodType {
               : z.string();
   if (typeof schema.minLength === "number") base = base.min(schema.minLength);
   if (typeof schema.maxLength === "number") base = base.max(schema.maxLength);
-  if (typeof schema.pattern === "string") base = base.regex(new RegExp(schema.pattern, "u"));
+  if (typeof schema.pattern === "string") {
+    const compiled = compilePattern(schema.pattern);
+    if (!compiled.ok)
+      throw new TypeError(`compileSchema needs a normalised schema: pattern ${compiled.message}`);
+    const { matcher } = compiled;
+    // RE2 instead of zod's .regex(): a backtracking RegExp would let one input hang the process.
+    base = base.check((ctx) => {
+      if (matcher.test(ctx.value)) return;
+      ctx.issues.push({
+        code: "invalid_format",
+        format: "regex",
+        pattern: matcher.source,
+        input: ctx.value,
+        message: `Invalid string: must match pattern ${matcher.source}`,
+      });
+    });
+  }
   return base;
 }
 

@@ -101,6 +101,16 @@ describe("checkRegistry problems", () => {
     expect(problem.line).toBe(14);
   });
 
+  it('reports keys that collide once YAML turns them into strings (1 and "1")', async () => {
+    const { problems } = await check({
+      "demo/hello/labels.yaml": "1: 1.0.0\n'1': 1.0.0\n",
+      "demo/hello/1.0.0.yaml": templateText(),
+    });
+    expect(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.code}`)).toEqual([
+      "demo/hello/labels.yaml:2:1 yaml_duplicate_key",
+    ]);
+  });
+
   it("fails fast on an alias bomb", async () => {
     const bomb = [
       'a: &a ["x","x","x","x","x","x","x","x","x","x"]',

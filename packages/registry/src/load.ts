@@ -5,6 +5,7 @@ import { checkTemplateId, isLabelName, isStrictSemver } from "./ids.js";
 import { LIMITS } from "./limits.js";
 import { findPartialCycles, findPartialReferences } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
+import { type LazyMessage, ProblemList } from "./problem-list.js";
 import { createRegistry } from "./registry.js";
 import type { StoredFile, TemplateStore } from "./store.js";
 import { closestMatches } from "./suggest.js";
@@ -196,17 +197,18 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     graph.set(name, findPartialReferences(text));
   }
   for (const { file, name } of partialFiles) {
+    const list = new ProblemList(file.path);
     for (const used of graph.get(name) ?? []) {
       if (!sources.has(used)) {
-        problems.push(
-          problemAt(
-            file.path,
-            PROBLEM_CODES.MISSING_PARTIAL,
-            `Partial "${name}" includes "${used}", which is not defined: create _partials/${used}.hbs.`,
-          ),
-        );
+        list.add({
+          line: 1,
+          column: 1,
+          code: PROBLEM_CODES.MISSING_PARTIAL,
+          message: `Partial "${name}" includes "${used}", which is not defined: create _partials/${used}.hbs.`,
+        });
       }
     }
+    problems.push(...list.finish());
   }
   for (const cycle of findPartialCycles(graph)) {
     problems.push(
@@ -260,9 +262,9 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     const yaml = parseYamlSource({ text, file: file.path });
     problems.push(...yaml.problems);
     if (!yaml.ok) continue;
-    const report = (path: string[], code: ProblemCode, message: string, key = false) => {
-      const { line, column } = yaml.locator.locate(path, { key });
-      problems.push({ file: file.path, line, column, code, message, severity: "error" });
+    const list = new ProblemList(file.path);
+    const report = (path: string[], code: ProblemCode, message: LazyMessage, key = false) => {
+      list.add({ ...yaml.locator.locate(path, { key }), code, message });
     };
     if (yaml.value === null || yaml.value === undefined) continue;
     if (typeof yaml.value !== "object" || Array.isArray(yaml.value)) {
@@ -271,6 +273,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         PROBLEM_CODES.LABELS_NOT_MAPPING,
         "labels.yaml must be a mapping of label: version, e.g. production: 1.2.0.",
       );
+      problems.push(...list.finish());
       continue;
     }
     const map: Record<string, string> = {};
@@ -296,18 +299,16 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
           `Label "${label}" must point at an exact version such as 1.2.0 (quote it if YAML reads it as a number), got ${JSON.stringify(target)}.`,
         );
       } else if (!versions.has(target)) {
-        const available = [...versions].sort();
-        report(
-          [label],
-          PROBLEM_CODES.LABEL_MISSING_VERSION,
-          `Label "${label}" points at ${id}@${target}, which does not exist. Available: ${available.join(", ")}.${
-            closestMatches(target, available, 1).length
-              ? ` Did you mean ${closestMatches(target, available, 1)[0]}?`
-              : ""
-          }`,
-        );
+        report([label], PROBLEM_CODES.LABEL_MISSING_VERSION, () => {
+          const available = [...versions].sort();
+          const [closest] = closestMatches(target, available, 1);
+          return `Label "${label}" points at ${id}@${target}, which does not exist. Available: ${available.join(", ")}.${
+            closest === undefined ? "" : ` Did you mean ${closest}?`
+          }`;
+        });
       } else map[label] = target;
     }
+    problems.push(...list.finish());
     labels.set(id, map);
   }
 

@@ -8,6 +8,7 @@ export const PROBLEM_CODES = {
   YAML_SYNTAX: "yaml_syntax",
   YAML_DUPLICATE_KEY: "yaml_duplicate_key",
   YAML_ALIAS_LIMIT: "yaml_alias_limit",
+  NESTING_TOO_DEEP: "nesting_too_deep",
   // Template structure
   TEMPLATE_NOT_MAPPING: "template_not_mapping",
   UNKNOWN_KEY: "unknown_key",
@@ -28,6 +29,8 @@ export const PROBLEM_CODES = {
   SCHEMA_REQUIRED_UNKNOWN: "schema_required_unknown",
   SCHEMA_BAD_DEFAULT: "schema_bad_default",
   SCHEMA_BAD_PATTERN: "schema_bad_pattern",
+  SCHEMA_UNSUPPORTED_PATTERN: "schema_unsupported_pattern",
+  SCHEMA_TOO_DEEP: "schema_too_deep",
   SCHEMA_BAD_FORMAT: "schema_bad_format",
   SCHEMA_BAD_SHORTHAND: "schema_bad_shorthand",
   SCHEMA_INPUT_NOT_OBJECT: "schema_input_not_object",
@@ -46,6 +49,7 @@ export const PROBLEM_CODES = {
   FILE_TOO_LARGE: "file_too_large",
   STORE_READ_FAILED: "store_read_failed",
   TOO_MANY_FILES: "too_many_files",
+  TOO_MANY_PROBLEMS: "too_many_problems",
   // Labels
   LABELS_WITHOUT_TEMPLATE: "labels_without_template",
   LABELS_NOT_MAPPING: "labels_not_mapping",

@@ -4,6 +4,7 @@ import { isStrictSemver } from "./ids.js";
 import { compileSchema, normalizeSchema } from "./json-schema-subset.js";
 import { findPartialUses, partialClosure } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
+import { type LazyMessage, ProblemList } from "./problem-list.js";
 import { didYouMean } from "./suggest.js";
 import {
   exampleSchema,
@@ -73,10 +74,9 @@ export function buildTemplateVersion({
   expected?: { id: string; version: string };
   partials: PartialIndex;
 }): { version?: TemplateVersion; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const report = (path: readonly PathSegment[], code: ProblemCode, message: string, key = false) => {
-    const { line, column } = locator.locate(path, { key });
-    problems.push({ file, line, column, code, message, severity: "error" });
+  const problems = new ProblemList(file);
+  const report = (path: readonly PathSegment[], code: ProblemCode, message: LazyMessage, key = false) => {
+    problems.add({ ...locator.locate(path, { key }), code, message });
   };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     report(
@@ -84,7 +84,7 @@ export function buildTemplateVersion({
       PROBLEM_CODES.TEMPLATE_NOT_MAPPING,
       "A template file must be a YAML mapping with id, version, description, ... at the top level.",
     );
-    return { problems };
+    return { problems: problems.finish() };
   }
   const parsed = templateFileSchema.safeParse(value);
   if (!parsed.success) {
@@ -160,10 +160,14 @@ export function buildTemplateVersion({
         );
       continue;
     }
-    const { schema, issues } = normalizeSchema(raw[which], { root: which });
+    const { schema, issues, omitted } = normalizeSchema(raw[which], {
+      root: which,
+      maxIssues: problems.room,
+    });
     for (const issue of issues)
       report([which, ...issue.path], issue.code, `${which} schema: ${issue.message}`, issue.key);
-    if (issues.length === 0) schemas[which] = schema;
+    problems.omit(omitted, locator.locate([which]));
+    if (issues.length === 0 && omitted === 0) schemas[which] = schema;
   }
 
   // Partial references, from messages or prompt.
@@ -179,14 +183,11 @@ export function buildTemplateVersion({
     for (const { name, index } of findPartialUses(source.text)) {
       used.add(name);
       if (!partials.sources.has(name)) {
-        const { line, column } = locator.locate(source.path, { within: index });
-        problems.push({
-          file,
-          line,
-          column,
+        problems.add({
+          ...locator.locate(source.path, { within: index }),
           code: PROBLEM_CODES.MISSING_PARTIAL,
-          message: `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
-          severity: "error",
+          message: () =>
+            `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
         });
       }
     }
@@ -212,7 +213,7 @@ export function buildTemplateVersion({
     });
   }
 
-  if (problems.length > 0 || !parsed.success) return { problems };
+  if (problems.size > 0 || !parsed.success) return { problems: problems.finish() };
   const data: TemplateFile = parsed.data;
   const input = compileSchema(schemas.input!);
   const output = schemas.output ? compileSchema(schemas.output) : undefined;
@@ -240,7 +241,7 @@ export function buildTemplateVersion({
       }
     }
   });
-  if (problems.length > 0) return { problems };
+  if (problems.size > 0) return { problems: problems.finish() };
 
   const definition: TemplateDefinition = {
     id: data.id,
@@ -271,7 +272,7 @@ export function buildTemplateVersion({
   const sourceMap = locator === noLocator ? undefined : buildSourceMap({ raw, locator, definition });
   return {
     version: { ...definition, input, ...(output ? { output } : {}), ...(sourceMap ? { sourceMap } : {}) },
-    problems,
+    problems: [],
   };
 }
 

@@ -1,9 +1,19 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from "yaml";
-import { PROBLEM_CODES } from "./problem-codes.js";
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  type Node,
+  parseDocument,
+  Scalar,
+} from "yaml";
+import { LIMITS } from "./limits.js";
+import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
+import { ProblemList } from "./problem-list.js";
 import type { MessageSourcePosition, Problem } from "./types.js";
-
-/** Aliases allowed per file; far above what a template needs, far below what an alias bomb needs. */
-export const MAX_ALIAS_COUNT = 100;
+import { findTooDeep } from "./value-depth.js";
 
 export type PathSegment = string | number;
 
@@ -116,37 +126,133 @@ function createLocator(document: Document, lineCounter: LineCounter, text: strin
   };
 }
 
+/** The yaml lexer's own markers, which are not source text. */
+const LEXER_CONTROL = new Set(["\x02", "\x18", "\x1f"]);
+
 /**
- * Parses one YAML file keeping positions. Duplicate keys, syntax errors and alias bombs become problems
- * (all of them, each with its line and column) instead of exceptions.
+ * Where the nesting of `text` first exceeds `maxDepth`, estimated from the lexer's tokens alone (flow brackets,
+ * and block levels by column), or undefined. yaml composes collections recursively: thousands of levels make it slow
+ * and end in a stack overflow, whose handling can take the process down, so such files never reach it. The estimate
+ * counts a scalar at the end of a line as one more level, so it is at most one above the real depth.
+ */
+function findExcessiveNesting(text: string, maxDepth: number): number | undefined {
+  let offset = 0;
+  let lineStart = 0;
+  let flow = 0;
+  const columns: number[] = [];
+  for (const token of new Lexer().lex(text)) {
+    if (LEXER_CONTROL.has(token)) continue;
+    const start = offset;
+    offset += token.length;
+    const newline = token.lastIndexOf("\n");
+    const first = token[0];
+    if (first === "[" || first === "{") {
+      flow++;
+      if (columns.length + flow > maxDepth) return start;
+    } else if (first === "]" || first === "}") {
+      flow = Math.max(0, flow - 1);
+    } else if (flow === 0 && (token === "---" || token === "...")) {
+      columns.length = 0;
+    } else if (flow === 0 && first !== undefined && !" \t\r\n#%:,&!*".includes(first)) {
+      // A block sequence item, an explicit key or a scalar opens a level at its column; anything at or left of a
+      // level's column closes it.
+      const column = start - lineStart;
+      while (columns.length > 0 && columns[columns.length - 1]! >= column) columns.pop();
+      columns.push(column);
+      if (columns.length > maxDepth) return start;
+    }
+    if (newline !== -1) lineStart = start + newline + 1;
+  }
+  return undefined;
+}
+
+/** Duplicate keys in any mapping of the document (by their string form, as they become object keys). */
+function findDuplicateKeys(document: Document): Node[] {
+  const duplicates: Node[] = [];
+  const stack: unknown[] = [document.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined) {
+          if (seen.has(key)) duplicates.push(pair.key as Node);
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return duplicates.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+}
+
+function nestingProblem(
+  file: string,
+  position: { line: number; column: number },
+): Problem & { code: ProblemCode } {
+  return {
+    file,
+    ...position,
+    code: PROBLEM_CODES.NESTING_TOO_DEEP,
+    message: `Mappings and lists are nested more than ${LIMITS.maxNestingDepth} levels deep here (the limit, LIMITS.maxNestingDepth). Flatten the structure.`,
+    severity: "error",
+  };
+}
+
+/**
+ * Parses one YAML file keeping positions. Duplicate keys, syntax errors, excessive nesting and alias bombs become
+ * problems (all of them, each with its line and column) instead of exceptions.
  */
 export function parseYamlSource({ text, file }: { text: string; file: string }): ParsedYaml {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const problems: Problem[] = [];
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  // One level of slack for the estimate; the exact check on the value below reports the real limit.
+  const tooDeepAt = findExcessiveNesting(text, LIMITS.maxNestingDepth + 1);
+  if (tooDeepAt !== undefined) {
+    const lines = text.slice(0, tooDeepAt).split("\n");
+    return {
+      ok: false,
+      problems: [nestingProblem(file, { line: lines.length, column: lines[lines.length - 1]!.length + 1 })],
+    };
+  }
+  // uniqueKeys is checked below in linear time: yaml's own check compares every pair of keys of a mapping.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const list = new ProblemList(file);
   const findings = [
     ...document.errors.map((error) => ({ error, severity: "error" as const })),
     ...document.warnings.map((error) => ({ error, severity: "warning" as const })),
   ];
   for (const { error, severity } of findings) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const duplicate = error.code === "DUPLICATE_KEY";
-    problems.push({
-      file,
-      line,
-      column: col,
-      code: duplicate ? PROBLEM_CODES.YAML_DUPLICATE_KEY : PROBLEM_CODES.YAML_SYNTAX,
-      message: duplicate
-        ? "Duplicate key in a YAML mapping: each key may appear once; remove or rename the repeated one."
-        : `YAML ${severity === "error" ? "syntax error" : "warning"}: ${error.message.split("\n")[0]} (${error.code}). ` +
-          'Check indentation and quote values that contain ": " or start with "{", "[", "*", "&" or "!".',
-      severity,
+    list.add(
+      error.code === "RESOURCE_EXHAUSTION"
+        ? nestingProblem(file, position(error.pos[0]))
+        : {
+            ...position(error.pos[0]),
+            code: PROBLEM_CODES.YAML_SYNTAX,
+            message:
+              `YAML ${severity === "error" ? "syntax error" : "warning"}: ${error.message.split("\n")[0]} (${error.code}). ` +
+              'Check indentation and quote values that contain ": " or start with "{", "[", "*", "&" or "!".',
+            severity,
+          },
+    );
+  }
+  for (const key of findDuplicateKeys(document)) {
+    list.add({
+      ...position(key.range?.[0] ?? 0),
+      code: PROBLEM_CODES.YAML_DUPLICATE_KEY,
+      message:
+        "Duplicate key in a YAML mapping: each key may appear once; remove or rename the repeated one.",
     });
   }
+  const problems = list.finish();
   if (problems.some((problem) => problem.severity === "error")) return { ok: false, problems };
   let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    value = document.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (error) {
     return {
       ok: false,
@@ -157,7 +263,7 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
           line: 1,
           column: 1,
           code: PROBLEM_CODES.YAML_ALIAS_LIMIT,
-          message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses, or a resource-exhaustion pattern): ${
+          message: `YAML aliases expand too much (more than ${LIMITS.maxAliasCount} alias uses, or a resource-exhaustion pattern): ${
             error instanceof Error ? error.message : String(error)
           }. Write the values out instead of using anchors and aliases.`,
           severity: "error",
@@ -165,5 +271,9 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
       ],
     };
   }
-  return { ok: true, value, locator: createLocator(document, lineCounter, text), problems };
+  const locator = createLocator(document, lineCounter, text);
+  // Aliases can nest a value deeper than the text does.
+  const tooDeep = findTooDeep(value, LIMITS.maxNestingDepth);
+  if (tooDeep) return { ok: false, problems: [...problems, nestingProblem(file, locator.locate(tooDeep))] };
+  return { ok: true, value, locator, problems };
 }

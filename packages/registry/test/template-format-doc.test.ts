@@ -12,6 +12,7 @@ import {
   checkRegistry,
   createFileSystemStore,
   InvalidReferenceError,
+  LIMITS,
   loadRegistryFromDir,
   type Problem,
   type Registry,
@@ -104,6 +105,16 @@ describe("docs/template-format.md", () => {
     // And every code the failing examples expect is in the table.
     const expected = fileBlocks.flatMap((block) => block.attributes["expect-error"]?.split(",") ?? []);
     expect(expected.filter((code) => !documented.includes(code))).toEqual([]);
+  });
+
+  it("lists every budget of LIMITS with its value, and nothing else, in the Limits table", () => {
+    const doc = readFileSync(DOC_PATH, "utf8");
+    const section = doc.slice(doc.indexOf("## Limits\n"), doc.indexOf("## Editor support"));
+    const rows = [...section.matchAll(/^\| [^|]+ \| `(\w+)` \| ([\d,]+)/gm)].map(
+      (match) => [match[1]!, Number(match[2]!.replaceAll(",", ""))] as const,
+    );
+    expect(Object.fromEntries(rows)).toEqual({ ...LIMITS });
+    expect(rows).toHaveLength(Object.keys(LIMITS).length);
   });
 
   describe("the complete example tree", () => {
