@@ -73,14 +73,10 @@ export interface TestServer {
   ): Promise<Response>;
 }
 
-export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
-  const metrics = overrides.metrics ?? createServerMetrics({ defaultMetrics: false });
-  const credentials = createCredentialSet({
-    keys: parseClientKeys(CLIENT_KEYS_YAML, { source: "test" }),
-    defaultRequestsPerMinute: 1000,
-  });
-  const logger = createLogger({
-    level: "debug",
+/** A logger whose every line lands in `capturedLogLines`, so the file's secret scan sees it. */
+export function capturingLogger(level = "debug") {
+  return createLogger({
+    level,
     destination: new Writable({
       write(chunk, _encoding, callback) {
         capturedLogLines.push(String(chunk));
@@ -88,6 +84,15 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
       },
     }),
   });
+}
+
+export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+  const metrics = overrides.metrics ?? createServerMetrics({ defaultMetrics: false });
+  const credentials = createCredentialSet({
+    keys: parseClientKeys(CLIENT_KEYS_YAML, { source: "test" }),
+    defaultRequestsPerMinute: 1000,
+  });
+  const logger = capturingLogger();
   const app = createApp({
     config: {
       bodyLimitBytes: 4096,
