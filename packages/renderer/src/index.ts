@@ -1,7 +1,9 @@
+export { BUDGETS, type BudgetName } from "./budgets.js";
 export type { CustomHelper } from "./environment.js";
 export { type InputIssue, InputValidationError } from "./errors/input-validation-error.js";
 export { MissingVariableError } from "./errors/missing-variable-error.js";
 export {
+  type OutputBudgetName,
   OutputValidationError,
   type OutputValidationKind,
   type TextPosition,

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fakeRegistry, makeVersion } from "../test/fake-registry.js";
+import { BUDGETS } from "./budgets.js";
 import { OutputValidationError } from "./errors/output-validation-error.js";
 import { jsonErrorOffset } from "./json-error-offset.js";
 import { extractJson, positionOf, validateOutput } from "./parse-output.js";
@@ -146,5 +147,173 @@ describe("extractJson and positionOf", () => {
   it("maps offsets to 1-based lines and columns", () => {
     expect(positionOf("ab\ncd", 4)).toEqual({ offset: 4, line: 2, column: 2 });
     expect(positionOf("ab", 99)).toEqual({ offset: 2, line: 1, column: 3 });
+  });
+});
+
+// Issue 7: model replies are untrusted. Whatever they hold, parseOutput answers with a result, never an exception,
+// and its work is bounded by the documented budgets.
+describe("parseOutput on hostile replies", () => {
+  const KINDS = ["no_json", "invalid_json", "schema_mismatch", "over_budget"];
+
+  function settled(text: string): ReturnType<typeof renderer.parseOutput> {
+    const result = renderer.parseOutput("test/template", text);
+    if (!result.ok) {
+      expect(OutputValidationError.isInstance(result.error)).toBe(true);
+      expect(KINDS).toContain(result.error.kind);
+    }
+    return result;
+  }
+
+  it.each([
+    ["11 KB of unclosed brackets", "[".repeat(11_000)],
+    ["11 KB of balanced nested brackets", `${"[".repeat(5_500)}${"]".repeat(5_500)}`],
+    ["nested objects", `${'{"a":'.repeat(3_000)}1${"}".repeat(3_000)}`],
+    ["brackets nested inside a fence", `\`\`\`json\n${"[".repeat(11_000)}\n\`\`\``],
+  ])("answers %s with over_budget (json_depth) and a position, without throwing", (_name, text) => {
+    const result = settled(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("over_budget");
+    expect(result.error.budget).toBe("json_depth");
+    expect(result.error.limit).toBe(BUDGETS.maxJsonDepth);
+    expect(result.error.position?.offset).toBeGreaterThan(0);
+    expect(result.error.message).toContain(String(BUDGETS.maxJsonDepth));
+  });
+
+  it("finds the JSON after a stray `[0, 1)` in prose", () => {
+    const text = `The score is in [0, 1) as asked.\n${JSON.stringify(good)}`;
+    expect(renderer.parseOutput("test/template", text)).toEqual({ ok: true, value: good });
+  });
+
+  it("finds the JSON after an unbalanced quote and bracket in prose", () => {
+    for (const prose of ['[1, "', '{"', "[[", "{ [0, 1) }", '["a", ']) {
+      expect(renderer.parseOutput("test/template", `${prose} ${JSON.stringify(good)}`)).toEqual({
+        ok: true,
+        value: good,
+      });
+    }
+  });
+
+  it("prefers the value the schema accepts over JSON-looking prose before it", () => {
+    for (const prose of ["The score is in [0, 1].", 'Context: {"note": 1}.', "Steps: [] then"]) {
+      expect(renderer.parseOutput("test/template", `${prose} ${JSON.stringify(good)}`)).toEqual({
+        ok: true,
+        value: good,
+      });
+    }
+    // When nothing fits, the first value that parsed is the one explained.
+    const error = failure('First {"note": 1}, then [2].');
+    expect(error.kind).toBe("schema_mismatch");
+    expect(error.issues.map((issue) => issue.path[0])).toEqual(["summary", "sentiment", "next_steps"]);
+  });
+
+  it("refuses a reply longer than the reply budget with over_budget (reply_chars)", () => {
+    const text = `${JSON.stringify(good)}${" ".repeat(BUDGETS.maxReplyChars)}`;
+    const result = settled(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("over_budget");
+      expect(result.error.budget).toBe("reply_chars");
+      expect(result.error.limit).toBe(BUDGETS.maxReplyChars);
+    }
+  });
+
+  it("stops after the candidate budget and says so", () => {
+    const text = `${"[1 2] ".repeat(BUDGETS.maxJsonCandidates + 5)}${JSON.stringify(good)}`;
+    const result = settled(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("over_budget");
+      expect(result.error.budget).toBe("json_candidates");
+      // The first malformed candidate is still pointed at.
+      expect(result.error.position).toEqual({ offset: 3, line: 1, column: 4 });
+    }
+  });
+
+  // Each of these was quadratic (or worse) before: a fence regex that backtracked over runs of spaces and tabs,
+  // a bracket matcher restarted at every `[`, a recursive error locator. Work is counted, not timed.
+  it.each([
+    ["a fence opener followed by a long run of blanks", (n: number) => `\`\`\`${" \t".repeat(n / 2)}x`],
+    ["many unclosed fences", (n: number) => "```x\n".repeat(n / 5)],
+    ["many stray brackets", (n: number) => "[ ".repeat(n / 2)],
+    ["brackets that open JSON-looking runs", (n: number) => "[1,".repeat(n / 3)],
+    ["quotes that flip string state", (n: number) => '["{'.repeat(n / 3)],
+    ["nested failing candidates", (n: number) => `${"[".repeat(200)}1 2${"]".repeat(200)} `.repeat(n / 406)],
+  ])("does work linear in the reply for %s", (_name, make) => {
+    for (const n of [BUDGETS.maxReplyChars / 64, BUDGETS.maxReplyChars / 4]) {
+      const text = make(n);
+      const meter = { read: 0 };
+      const extracted = extractJson(text, { meter });
+      expect(["no_json", "invalid_json", "over_budget"]).toContain(extracted.kind);
+      expect(meter.read).toBeLessThanOrEqual(8 * text.length + 1024);
+      expect(settled(text).ok).toBe(false);
+    }
+  });
+
+  it("never throws on arbitrary text, bracket soup or deep nesting (property)", () => {
+    const soup = fc
+      .array(fc.constantFrom("[", "]", "{", "}", '"', "\\", ",", ":", "1", " ", "\n", "`", "a", "true"), {
+        maxLength: 3_000,
+      })
+      .map((parts) => parts.join(""));
+    const deep = fc
+      .tuple(fc.integer({ min: 0, max: 4_000 }), fc.constantFrom("[", '{"k":', "[1,"), fc.boolean())
+      .map(([depth, open, close]) => {
+        const closer = open === "[" || open === "[1," ? "]" : "}";
+        return `${open.repeat(depth)}0${close ? closer.repeat(depth) : ""}`;
+      });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 2_000 }), soup, deep), (text) => {
+        settled(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("finds a schema-valid value inside prose that holds stray brackets, parentheses and quotes (property)", () => {
+    const value = fc.record({
+      summary: fc.string({ maxLength: 30 }),
+      sentiment: fc.constantFrom("positive", "neutral", "negative"),
+      next_steps: fc.array(fc.string({ maxLength: 10 }), { minLength: 1, maxLength: 3 }),
+    });
+    const word = fc.constantFrom(
+      "see",
+      "the",
+      "range",
+      "[0, 1)",
+      "(0, 1]",
+      "{x}",
+      "[see above]",
+      '"quoted"',
+      '"',
+      "[",
+      "{",
+      "]",
+      "}",
+      "1,",
+      "true",
+      "it's",
+      "`code`",
+      "\n",
+    );
+    const prose = fc.array(word, { maxLength: 12 }).map((words) => words.join(" "));
+    fc.assert(
+      fc.property(value, prose, prose, (generated, before, after) => {
+        const text = `${before} ${JSON.stringify(generated)} ${after}`;
+        expect(renderer.parseOutput("test/template", text)).toEqual({ ok: true, value: generated });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("handles a reply at the service's body limit in bounded work", () => {
+    // apps/server's default PROMPTREG_BODY_LIMIT_BYTES is 256 KiB; a reply of that size is well within budget.
+    const bodyLimit = 256 * 1024;
+    for (const text of ["[".repeat(bodyLimit), '["'.repeat(bodyLimit / 2), "{}".repeat(bodyLimit / 2)]) {
+      const meter = { read: 0 };
+      extractJson(text, { meter });
+      expect(meter.read).toBeLessThanOrEqual(8 * text.length + 1024);
+      settled(text);
+    }
   });
 });

@@ -3,7 +3,10 @@ import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.output-validation-error");
 
-export type OutputValidationKind = "no_json" | "invalid_json" | "schema_mismatch";
+export type OutputValidationKind = "no_json" | "invalid_json" | "schema_mismatch" | "over_budget";
+
+/** The parseOutput budget an `over_budget` reply exceeded (numbers in BUDGETS, named in docs/renderer.md). */
+export type OutputBudgetName = "reply_chars" | "json_depth" | "json_candidates" | "scan_chars";
 
 /** Where in the model's text a JSON problem was found: 0-based offset, 1-based line and column. */
 export interface TextPosition {
@@ -14,7 +17,9 @@ export interface TextPosition {
 
 /**
  * Model output could not be turned into a value of the template's output schema: no JSON in the text,
- * JSON that does not parse (with its position), or JSON that does not match the schema (every failing path).
+ * JSON that does not parse (with its position), JSON that does not match the schema (every failing path), or a
+ * reply that would cost more than parseOutput's budgets to search (too long, nested too deep, too many parts
+ * that look like JSON and do not parse).
  */
 export class OutputValidationError extends RenderError {
   readonly [marker] = true;
@@ -23,8 +28,11 @@ export class OutputValidationError extends RenderError {
   readonly version: string;
   /** Schema issues; empty unless `kind` is `schema_mismatch`. */
   readonly issues: readonly InputIssue[];
-  /** Set when `kind` is `invalid_json`. */
+  /** Set when `kind` is `invalid_json`, and for `over_budget` when the budget ran out at a known place. */
   readonly position?: TextPosition;
+  /** Set when `kind` is `over_budget`: which budget, and its limit. */
+  readonly budget?: OutputBudgetName;
+  readonly limit?: number;
 
   constructor(options: {
     kind: OutputValidationKind;
@@ -33,8 +41,10 @@ export class OutputValidationError extends RenderError {
     detail: string;
     issues?: InputIssue[];
     position?: TextPosition;
+    budget?: OutputBudgetName;
+    limit?: number;
   }) {
-    const { kind, templateId, version, detail, issues = [], position } = options;
+    const { kind, templateId, version, detail, issues = [], position, budget, limit } = options;
     const head = `${templateId}@${version}: model output`;
     let message: string;
     if (kind === "no_json") {
@@ -42,6 +52,9 @@ export class OutputValidationError extends RenderError {
     } else if (kind === "invalid_json") {
       const at = position ? ` at line ${position.line}, column ${position.column}` : "";
       message = `${head} has invalid JSON${at}: ${detail}. The reply may be truncated (raise max_tokens) or malformed.`;
+    } else if (kind === "over_budget") {
+      const at = position ? ` at line ${position.line}, column ${position.column}` : "";
+      message = `${head} is over the ${budget} budget of ${limit}${at}: ${detail}. Ask the model for a shorter, flatter JSON answer (see "Budgets" in docs/renderer.md).`;
     } else {
       const shown = issues.slice(0, 20).map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`);
       if (issues.length > shown.length) shown.push(`  - … and ${issues.length - shown.length} more`);
@@ -54,6 +67,8 @@ export class OutputValidationError extends RenderError {
     this.version = version;
     this.issues = issues;
     if (position !== undefined) this.position = position;
+    if (budget !== undefined) this.budget = budget;
+    if (limit !== undefined) this.limit = limit;
   }
 
   static override isInstance(value: unknown): value is OutputValidationError {
