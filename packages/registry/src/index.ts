@@ -1,6 +1,7 @@
 // The public API of @promptreg/registry. Anything not named here is private.
 
 export { BUNDLE_FORMAT, createBundle, loadRegistryFromBundle, type RegistryBundle } from "./bundle.js";
+export { canonicalJson, contentHash } from "./content-hash.js";
 export { BundleError, type BundleErrorCode } from "./errors/bundle-error.js";
 export { InvalidReferenceError } from "./errors/invalid-reference-error.js";
 export { RegistryError } from "./errors/registry-error.js";
@@ -20,17 +21,19 @@ export {
 } from "./json-schema-subset.js";
 export { LIMITS } from "./limits.js";
 export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } from "./load.js";
-export { findPartialReferences } from "./partials.js";
+export { findPartialReferences, partialClosure } from "./partials.js";
 export { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 export { formatReference, parseReference } from "./reference.js";
 export { createRegistry } from "./registry.js";
 export {
   classifyPath,
   createMemoryStore,
+  LOCKFILE_NAME,
   type StoredFile,
   type StoredFileKind,
   type TemplateStore,
 } from "./store.js";
+export { closestMatches, didYouMean } from "./suggest.js";
 export { type TemplateFile, templateFileJsonSchema, templateFileSchema } from "./template-file-schema.js";
 export {
   TEMPLATE_SCHEMA_PATH,
@@ -57,3 +60,4 @@ export type {
   TemplateVersion,
   VersionSelector,
 } from "./types.js";
+export { type ParsedYaml, type PathSegment, parseYamlSource, type SourceLocator } from "./yaml-source.js";

@@ -13,6 +13,8 @@ describe("classifyPath", () => {
     [".github/workflows/ci.yaml", "ignored"],
     ["support/.DS_Store", "ignored"],
     ["README.md", "other"],
+    ["promptreg.lock", "ignored"],
+    ["support/promptreg.lock", "other"],
     ["top.yaml", "other"],
     ["support/x/1.0.0.yml", "other"],
     ["../escape/1.0.0.yaml", "unsafe"],

@@ -4,7 +4,7 @@ import { LIMITS } from "./limits.js";
 /**
  * What a file in a template tree is, decided from its path alone:
  * - `template`: `<id>/<version>.yaml`   - `labels`: `<id>/labels.yaml`   - `partial`: `_partials/**\/*.hbs`
- * - `ignored`: anything under a top-level `_` or `.` entry, and dot-files anywhere
+ * - `ignored`: anything under a top-level `_` or `.` entry, dot-files anywhere, and the root `promptreg.lock`
  * - `other`: any other file (the loader warns, or errors for `.yml`)
  * - `unsafe`: a path the store refuses to read (`..`, absolute, backslash, symlink escaping the root)
  */
@@ -29,6 +29,12 @@ export interface TemplateStore {
   read(path: string): Promise<string>;
 }
 
+/**
+ * The lockfile of published versions' content hashes (written by `promptreg lock`) lives at the template root and
+ * travels with the tree; the loader ignores it instead of warning about a file that is not a template.
+ */
+export const LOCKFILE_NAME = "promptreg.lock";
+
 /** Why a relative path is unsafe to resolve against a root, or undefined when it is safe. */
 export function unsafePathReason(path: string): string | undefined {
   if (path.includes("\\")) return "backslashes are not allowed in template paths; use /";
@@ -50,7 +56,12 @@ export function classifyPath(path: string): Pick<StoredFile, "kind" | "reason"> 
   const first = segments[0]!;
   const last = segments[segments.length - 1]!;
   if (first === "_partials" && segments.length > 1 && last.endsWith(".hbs")) return { kind: "partial" };
-  if (first.startsWith("_") || first.startsWith(".") || segments.some((s) => s.startsWith("."))) {
+  if (
+    first.startsWith("_") ||
+    first.startsWith(".") ||
+    segments.some((s) => s.startsWith(".")) ||
+    (segments.length === 1 && first === LOCKFILE_NAME)
+  ) {
     return { kind: "ignored" };
   }
   if (segments.length < 2) return { kind: "other" };
