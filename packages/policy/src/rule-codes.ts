@@ -1,0 +1,28 @@
+/**
+ * Every rule `promptreg validate` and `promptreg review` apply on top of the template format: one closed map, so a
+ * finding's `code` is stable, `promptreg.config.yaml` can name it, and docs/rules.md's table is checked against it.
+ * Add a code here first, give it a definition in `RULES` (rules.ts), then emit it; never emit a bare string.
+ */
+export const RULE_CODES = {
+  // Immutability of published versions (validate through the lockfile, review through git)
+  PUBLISHED_CHANGED_IN_PLACE: "published_changed_in_place",
+  PUBLISHED_PARTIAL_CHANGED: "published_partial_changed",
+  LOCK_FILE_MISSING: "lock_file_missing",
+  LOCK_INVALID: "lock_invalid",
+  LOCK_VERSION_MISSING: "lock_version_missing",
+  LOCK_ENTRY_STALE: "lock_entry_stale",
+  // Ownership
+  TEMPLATE_WITHOUT_OWNERS: "template_without_owners",
+  // Authoring (docs/templates/authoring.md)
+  PROPERTY_DESCRIPTION: "property_description",
+  FREE_TEXT_MAX_LENGTH: "free_text_max_length",
+  TOO_FEW_EXAMPLES: "too_few_examples",
+  OUTPUT_NOT_REQUESTED: "output_not_requested",
+  OUTPUT_FORMAT_PARTIAL: "output_format_partial",
+  MODEL_PARAM_UNKNOWN: "model_param_unknown",
+  MODEL_PARAM_UNSUPPORTED: "model_param_unsupported",
+  FALLBACK_MISSING: "fallback_missing",
+  REQUIRED_PARTIAL: "required_partial",
+} as const;
+
+export type RuleCode = (typeof RULE_CODES)[keyof typeof RULE_CODES];
