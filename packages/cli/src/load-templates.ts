@@ -1,7 +1,8 @@
 import { loadRegistryFromDir, type Registry, RegistryLoadError, StoreError } from "@promptreg/registry";
 import { TemplatesInvalidError } from "./errors/templates-invalid-error.js";
+import { resolveRepository } from "./repository.js";
 import { storeFailure } from "./store-failure.js";
-import { defaultTemplateDir, resolveTemplateDir } from "./template-dir.js";
+import { defaultTemplateDir } from "./template-dir.js";
 import { relativeProblems } from "./validation-report.js";
 
 /**
@@ -15,7 +16,8 @@ export async function loadTemplates(options: {
   load?: (root: string) => Promise<Registry>;
 }): Promise<{ registry: Registry; root: string }> {
   const { cwd, load = loadRegistryFromDir } = options;
-  const root = await resolveTemplateDir(options);
+  // The template root follows promptreg.config.yaml's `templates` unless --dir is given.
+  const { root } = await resolveRepository({ cwd, dir: options.dir, configFile: undefined });
   try {
     return { registry: await load(root), root };
   } catch (error) {

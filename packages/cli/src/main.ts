@@ -1,8 +1,10 @@
+import { PolicyError } from "@promptreg/policy";
 import { RegistryError } from "@promptreg/registry";
 import { RenderError } from "@promptreg/renderer";
 import { runBuild } from "./commands/build.js";
 import { runCall } from "./commands/call.js";
 import { runList } from "./commands/list.js";
+import { runLock } from "./commands/lock.js";
 import { runNew } from "./commands/new.js";
 import { runRender } from "./commands/render.js";
 import { runShow } from "./commands/show.js";
@@ -22,6 +24,7 @@ const commands: Record<CommandName, Command> = {
   new: runNew,
   build: runBuild,
   call: runCall,
+  lock: runLock,
 };
 
 function isCommandName(name: string): name is CommandName {
@@ -64,8 +67,9 @@ function reportError(error: unknown, command: CommandName, io: CliIo): number {
     io.stderr.write(`promptreg ${command}: ${error.message}\n`);
     return error.exitCode;
   }
-  // Content errors from the packages (unknown reference, bad bundle...) already say what, where and how to fix.
-  if (RegistryError.isInstance(error) || RenderError.isInstance(error)) {
+  // Content errors from the packages (unknown reference, bad bundle, invalid promptreg.config.yaml...) already say
+  // what, where and how to fix.
+  if (RegistryError.isInstance(error) || RenderError.isInstance(error) || PolicyError.isInstance(error)) {
     io.stderr.write(`promptreg ${command}: ${error.message}\n`);
     return 1;
   }

@@ -8,10 +8,15 @@ export const defaultTemplateDir = "templates";
 export async function resolveTemplateDir(options: { cwd: string; dir: string | undefined }): Promise<string> {
   const dir = options.dir ?? defaultTemplateDir;
   const absolute = path.resolve(options.cwd, dir);
-  const info = await stat(absolute).catch(() => undefined);
-  if (info === undefined) throw new TemplateDirError({ dir, reason: "missing" });
-  if (!info.isDirectory()) throw new TemplateDirError({ dir, reason: "not_a_directory" });
+  await checkDirectory({ absolute, dir });
   return absolute;
+}
+
+/** Throws `TemplateDirError` unless `absolute` is an existing directory; `dir` is how the user named it. */
+export async function checkDirectory(options: { absolute: string; dir: string }): Promise<void> {
+  const info = await stat(options.absolute).catch(() => undefined);
+  if (info === undefined) throw new TemplateDirError({ dir: options.dir, reason: "missing" });
+  if (!info.isDirectory()) throw new TemplateDirError({ dir: options.dir, reason: "not_a_directory" });
 }
 
 /** A path under the template root, shown relative to the cwd the user runs from (forward slashes). */

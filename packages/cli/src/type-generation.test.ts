@@ -53,7 +53,7 @@ describe("generateTemplateTypes", () => {
     expect(entries.get("greeting/hello@next")).toBe("{ input: GreetingHelloV2_0_0Input; output: string }");
     expect(source).toContain("export type TemplateRefKey = keyof TemplateMap;");
     expect(source).toMatch(
-      /export interface GreetingHelloV1_1_0Input \{\n {2}name: string;\n {2}tone\?: "warm" \| "formal";/,
+      /export interface GreetingHelloV1_1_0Input \{\n {2}\/\*\*\n {3}\* The name to greet\.\n {3}\*\/\n {2}name: string;\n {2}\/\*\*\n {3}\* How the greeting sounds\.\n {3}\*\/\n {2}tone\?: "warm" \| "formal";/,
     );
   });
 
@@ -78,7 +78,7 @@ describe("generateTemplateTypes", () => {
     const yaml = templateYaml({ id: "doc/page", version: "1.0.0" })
       .replace("  type: object\n  properties:\n", "  type: object\n  title: Fancy Name\n  properties:\n")
       .replace(
-        "    text: { type: string }\n",
+        "    text: { type: string, maxLength: 1000, description: The text. }\n",
         "    text: { type: string, title: Body }\n    title: { type: string }\n",
       )
       .replace('content: "{{text}}"', 'content: "{{title}} {{text}}"');

@@ -1,13 +1,16 @@
 /** Short usage texts, printed on usage errors (exit 2) and by `--help`. */
 export const commandUsage = {
-  validate: `Usage: promptreg validate [--dir templates] [--json] [--strict]
+  validate: `Usage: promptreg validate [--dir templates] [--config FILE] [--json] [--strict]
 
-Checks every template, label and partial under --dir (default: templates) and lints the
-Handlebars against the input schemas. Prints each problem as path:line:col: message.
+Checks every template, label and partial under --dir and lints the Handlebars against the input
+schemas, then applies the rules of promptreg.config.yaml: authoring rules and the lockfile of
+published versions. Prints each problem as path:line:col: severity: message [code].
 
-  --dir <path>   template root, relative to the current directory (default: templates)
-  --json         print a JSON report instead of text
-  --strict       warnings fail the run too (exit 1)`,
+  --dir <path>      template root, relative to the current directory (default: the config's
+                    templates, else templates)
+  --config <file>   settings file (default: the nearest promptreg.config.yaml up to the repository root)
+  --json            print a JSON report instead of text
+  --strict          warnings fail the run too (exit 1)`,
   list: `Usage: promptreg list [--dir templates] [--json] [--tag T] [--owner O] [--status S]
 
 Lists templates: id, latest published version, labels, versions and description.
@@ -56,6 +59,15 @@ PROMPTREG_SECRET, else the development credential <repo root>/.promptreg/dev-cli
   --url <url>       service URL (default: PROMPTREG_URL, else the URL in the credential file,
                     else http://127.0.0.1:3000)
   --json            print the service's JSON answer (with --stream: one JSON event per line)`,
+  lock: `Usage: promptreg lock [--dir templates] [--config FILE] [--allow-changed]
+
+Writes the lockfile (default <templates>/promptreg.lock): the content hash of every published and
+deprecated version and of the partials they include. validate fails when a locked version changes.
+Refuses (exit 1) when a locked hash would change, unless --allow-changed.
+
+  --dir <path>       template root (default: the config's templates, else templates)
+  --config <file>    settings file (default: the nearest promptreg.config.yaml)
+  --allow-changed    accept changed hashes of published content (say why in the pull request)`,
 } as const;
 
 export type CommandName = keyof typeof commandUsage;
@@ -70,6 +82,7 @@ Commands:
   new        scaffold a new template
   build      write bundle.json and TypeScript types
   call       render or run a template on the running service (signed)
+  lock       write the lockfile of published versions' content hashes
 
 Run "promptreg <command> --help" for a command's flags.
 Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;

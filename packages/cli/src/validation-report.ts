@@ -1,6 +1,8 @@
 import path from "node:path";
 import { checkRegistry, createFileSystemStore, type Problem, StoreError } from "@promptreg/registry";
 import { lintRegistry } from "@promptreg/renderer";
+import { runPolicyChecks } from "./policy-checks.js";
+import type { RepositoryContext } from "./repository.js";
 import { storeFailure } from "./store-failure.js";
 import { displayPath } from "./template-dir.js";
 
@@ -15,13 +17,15 @@ export interface ValidationReport {
 
 /**
  * Checks a template tree: every load problem from the registry's `checkRegistry`, then (when the tree loaded)
- * the renderer's lints. Problems come back with `file` relative to `cwd`, sorted and de-duplicated.
+ * the renderer's lints and, with a `repository`, the rules of its promptreg.config.yaml (authoring lints, the
+ * lockfile). Problems come back with `file` relative to `cwd`, sorted and de-duplicated.
  */
 export async function validateTemplates(options: {
   root: string;
   cwd: string;
   /** `--dir` as typed, for messages. */
   dir?: string;
+  repository?: RepositoryContext;
 }): Promise<ValidationReport> {
   const { root, cwd } = options;
   const store = createFileSystemStore(root);
@@ -32,10 +36,13 @@ export async function validateTemplates(options: {
   if (registry !== undefined) {
     const versions = registry.ids().reduce((sum, id) => sum + registry.versions(id).length, 0);
     const lints = lintRegistry(registry);
+    const policy = options.repository
+      ? await runPolicyChecks({ registry, store, context: options.repository })
+      : [];
     return summarise({
       templates: registry.ids().length,
       versions,
-      problems: [...problems, ...lints],
+      problems: [...problems, ...lints, ...policy],
       root,
       cwd,
     });

@@ -42,7 +42,10 @@ afterEach(async () => {
 describe("promptreg binary", () => {
   it("validate exits 0 on a valid tree and prints the summary on stdout", async () => {
     await copyValidTree(path.join(temp.dir, "t"));
-    const run = await promptreg(["validate", "--dir", path.join(temp.dir, "t")]);
+    // Run from the repository root, whose promptreg.config.yaml is stricter than the defaults: name an empty one.
+    await writeTree(temp.dir, { "defaults.yaml": "" });
+    const config = path.join(temp.dir, "defaults.yaml");
+    const run = await promptreg(["validate", "--dir", path.join(temp.dir, "t"), "--config", config]);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("2 templates, 4 versions, 0 errors, 0 warnings\n");
     expect(run.code).toBe(0);

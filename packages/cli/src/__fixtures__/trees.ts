@@ -21,7 +21,7 @@ export async function writeTree(root: string, files: Record<string, string>): Pr
   }
 }
 
-/** A minimal valid template version file for `id@version`. */
+/** A minimal valid template version file for `id@version`, following the authoring rules at their defaults. */
 export function templateYaml(options: { id: string; version: string; extra?: string }): string {
   return `id: ${options.id}
 version: ${options.version}
@@ -34,13 +34,13 @@ model:
 input:
   type: object
   properties:
-    text: { type: string }
+    text: { type: string, maxLength: 1000, description: The text. }
   required: [text]
 messages:
   - role: user
     content: "{{text}}"
 examples:
-  - name: one
-    input: { text: hi }
+  - { name: one, input: { text: hi } }
+  - { name: two, input: { text: hello } }
 ${options.extra ?? ""}`;
 }

@@ -12,7 +12,7 @@ describe("promptreg show", () => {
     );
     expect(run.stdout).toContain("file       templates/greeting/hello/1.0.0.yaml\n");
     expect(run.stdout).toContain("model      openai/gpt-4o-mini (fallbacks: anthropic/claude-3-5-haiku)\n");
-    expect(run.stdout).toContain("examples   ada\n");
+    expect(run.stdout).toContain("examples   ada, long-name\n");
     expect(run.stdout).toContain('"required": [\n    "name"\n  ]');
     expect(run.stdout).toContain("output schema:\nnone (free text)\n");
   });

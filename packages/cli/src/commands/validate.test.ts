@@ -86,10 +86,13 @@ describe("promptreg validate", () => {
   });
 
   it("adds the renderer's lints: undeclared variables fail, unused fields warn (and fail only with --strict)", async () => {
-    const unused = templateYaml({ id: "lint/unused", version: "1.0.0" }).replace(
-      "    text: { type: string }\n",
-      "    text: { type: string }\n    spare: { type: string }\n",
-    );
+    // A draft, so the only warning is the lint's (a published version would also ask for a lockfile).
+    const unused = templateYaml({ id: "lint/unused", version: "1.0.0" })
+      .replace("status: published", "status: draft")
+      .replace(
+        "    text: { type: string, maxLength: 1000, description: The text. }\n",
+        "    text: { type: string, maxLength: 1000, description: The text. }\n    spare: { type: string, maxLength: 10, description: Not used. }\n",
+      );
     await writeTree(path.join(project.dir, "templates"), { "lint/unused/1.0.0.yaml": unused });
     const lenient = await project.cli(["validate"]);
     expect(lenient.stdout).toMatch(
@@ -130,5 +133,64 @@ describe("promptreg validate", () => {
     const run = await project.cli(["validate", "--dir", realTemplates]);
     expect(run.stdout).toMatch(/\d+ templates, \d+ versions, 0 errors, \d+ warnings?\n$/);
     expect(run.code).toBe(0);
+  });
+
+  it("applies the authoring rules at their default severities, and promptreg.config.yaml changes them", async () => {
+    const sloppy = templateYaml({ id: "team/sloppy", version: "1.0.0" })
+      .replace("status: published", "status: draft")
+      .replace(
+        "model:\n  name: openai/gpt-4o-mini\n",
+        "model:\n  name: openai/gpt-4o-mini\n  params: { temprature: 0 }\n",
+      )
+      .replace("text: { type: string, maxLength: 1000, description: The text. }", "text: { type: string }");
+    await writeTree(path.join(project.dir, "templates"), { "team/sloppy/1.0.0.yaml": sloppy });
+    const defaults = await project.cli(["validate"]);
+    expect(defaults.code).toBe(1);
+    const lines = defaults.stdout.trimEnd().split("\n");
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^templates\/team\/sloppy\/1\.0\.0\.yaml:9:13: error: .*temprature.*Did you mean "temperature"\?.* \[model_param_unknown\]$/,
+      ),
+      expect.stringMatching(
+        /^templates\/team\/sloppy\/1\.0\.0\.yaml:13:5: warning: .*input\.properties\.text is free text without maxLength.* \[free_text_max_length\]$/,
+      ),
+      expect.stringMatching(
+        /^templates\/team\/sloppy\/1\.0\.0\.yaml:13:5: warning: .*input\.properties\.text has no description.* \[property_description\]$/,
+      ),
+      "1 template, 1 version, 1 error, 2 warnings",
+    ]);
+    await writeTree(project.dir, {
+      "promptreg.config.yaml":
+        "rules:\n  model_param_unknown: { severity: warning, allow: [temprature] }\n  property_description: off\n  free_text_max_length: error\n",
+    });
+    const configured = await project.cli(["validate"]);
+    expect(configured.stdout).toMatch(
+      /\[free_text_max_length\]\n1 template, 1 version, 1 error, 0 warnings\n$/,
+    );
+  });
+
+  it("reads --config, and stops with file:line:col on an invalid config", async () => {
+    await copyValidTree(path.join(project.dir, "templates"));
+    // A repository root (the folder with .git), so the config's paths are relative to it, not to ci/.
+    await writeTree(project.dir, {
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "ci/strict.yaml": "rules:\n  too_few_examples: { severity: error, min: 3 }\n",
+    });
+    const strict = await project.cli(["validate", "--config", "ci/strict.yaml", "--json"]);
+    expect(strict.stderr).toBe("");
+    expect(strict.code).toBe(1);
+    const report = JSON.parse(strict.stdout);
+    expect(report.config).toBe("ci/strict.yaml");
+    expect(new Set(report.problems.map((p: { code: string }) => p.code))).toEqual(
+      new Set(["too_few_examples"]),
+    );
+
+    await writeTree(project.dir, { "promptreg.config.yaml": "rules:\n  too_few_exampels: error\n" });
+    const invalid = await project.cli(["validate"]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toBe("");
+    expect(invalid.stderr).toContain(
+      'promptreg.config.yaml:2:3: Unknown rule "too_few_exampels". Did you mean "too_few_examples"?',
+    );
   });
 });

@@ -1,0 +1,49 @@
+import { readFile } from "node:fs/promises";
+import { applyRuleSettings, checkLock, lintAuthoring, type RuleFinding } from "@promptreg/policy";
+import type { Problem, Registry, TemplateStore } from "@promptreg/registry";
+import { type RepositoryContext, repositoryPath, rootRelative } from "./repository.js";
+
+/** The text of a file, or undefined when it does not exist (other read errors are thrown). */
+export async function readOptionalFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Template file texts by path, so rule findings point at the exact line and column. */
+export async function templateSources(options: {
+  registry: Pick<Registry, "templates">;
+  store: TemplateStore;
+}): Promise<Map<string, string>> {
+  const sources = new Map<string, string>();
+  for (const version of options.registry.templates()) {
+    const file = version.source.path;
+    if (!sources.has(file)) sources.set(file, await options.store.read(file).catch(() => ""));
+  }
+  return sources;
+}
+
+/**
+ * The repository rules `validate` applies once the tree loads: authoring lints and the lockfile, with the
+ * severities of promptreg.config.yaml. Problems name files relative to the template root.
+ */
+export async function runPolicyChecks(options: {
+  registry: Registry;
+  store: TemplateStore;
+  context: RepositoryContext;
+}): Promise<Problem[]> {
+  const { registry, store, context } = options;
+  const { rules, paths } = context.config;
+  const findings: RuleFinding[] = [
+    ...lintAuthoring({ registry, rules, sources: await templateSources({ registry, store }) }),
+    ...checkLock({
+      registry,
+      lockText: await readOptionalFile(repositoryPath(context, paths.lockfile)),
+      lockFile: rootRelative(context, paths.lockfile),
+    }),
+  ];
+  return applyRuleSettings(findings, rules);
+}
