@@ -46,7 +46,7 @@ const app = createApp({
   credentials,
   verifier: createSignatureVerifier({
     credentials,
-    nonceStore: createMemoryNonceStore({ maxEntries: 5_000_000 }),
+    nonceStore: createMemoryNonceStore(),
   }),
   gateway: createGatewayClient({
     baseUrl: mockUrl,

@@ -1,9 +1,9 @@
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
-import type { ServerConfig } from "./config.js";
-import { authenticateRequest } from "./http/authenticate-request.js";
+import { DEFAULT_BODY_TIMEOUT_MS, type ServerConfig } from "./config.js";
+import { admitRequests } from "./http/admit-request.js";
+import { checkPath } from "./http/check-path.js";
 import { errorHandler, notFound } from "./http/error-handler.js";
-import { captureRawBody, jsonBody } from "./http/json-body.js";
 import { createLogger, type Logger } from "./http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
 import { packageErrorMappers } from "./http/package-errors.js";
@@ -24,7 +24,7 @@ export type AppConfig = Pick<
   ServerConfig,
   "bodyLimitBytes" | "requestTimeoutMs" | "rateLimitPerMinute" | "outputRepairAttempts" | "statsCapacity"
 > &
-  Partial<Pick<ServerConfig, "logBodies">>;
+  Partial<Pick<ServerConfig, "logBodies" | "bodyTimeoutMs" | "nonceCapacityPerClient">>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -84,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
       now,
     }),
   );
+  app.use(checkPath);
   app.use(helmet());
   app.use((_req, res, next) => {
     // While draining, answer but ask keep-alive clients to reconnect (to a replica that is not shutting down).
@@ -98,20 +99,21 @@ export function createApp(deps: AppDeps): Express {
       lifecycle,
     }),
   );
-  // Raw bytes first: the signature covers the body exactly as sent, so JSON is parsed only after verification.
-  app.use(express.raw({ type: () => true, limit: deps.config.bodyLimitBytes }));
-  app.use(captureRawBody);
+  // The signature headers are checked before the body is read, and the raw bytes are verified before JSON is
+  // parsed; requests outside /v1 never have their body read at all.
   app.use(
     "/v1",
-    authenticateRequest({
+    admitRequests({
       verifier: deps.verifier,
       credentials: deps.credentials,
       metrics,
       rateLimits,
       anonymousRequestsPerMinute: deps.config.rateLimitPerMinute,
+      bodyLimitBytes: deps.config.bodyLimitBytes,
+      bodyTimeoutMs: deps.config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+      nonceCapacityOverride: deps.config.nonceCapacityPerClient,
     }),
   );
-  app.use(jsonBody);
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(statsRouter({ stats, now }));
   app.use(renderRunRouter(runOptions));

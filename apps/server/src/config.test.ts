@@ -29,6 +29,19 @@ describe("loadConfig", () => {
     expect(config.watch).toBe(false);
   });
 
+  it("derives nonce capacity from rate limits unless PROMPTREG_NONCE_CAPACITY_PER_CLIENT caps it", () => {
+    expect(loadConfig({ env: {} }).nonceCapacityPerClient).toBeUndefined();
+    expect(loadConfig({ env: { PROMPTREG_NONCE_CAPACITY_PER_CLIENT: "50" } }).nonceCapacityPerClient).toBe(
+      50,
+    );
+    expect(() => loadConfig({ env: { PROMPTREG_NONCE_CAPACITY_PER_CLIENT: "0" } })).toThrow(
+      /PROMPTREG_NONCE_CAPACITY_PER_CLIENT/,
+    );
+    expect(() => loadConfig({ env: { PROMPTREG_BODY_TIMEOUT_MS: "soon" } })).toThrow(
+      /PROMPTREG_BODY_TIMEOUT_MS/,
+    );
+  });
+
   it("lists every bad variable at once", () => {
     try {
       loadConfig({ env: { PORT: "99999", PROMPTREG_AUTH: "maybe", LOG_LEVEL: "loud" } });

@@ -13,6 +13,9 @@ const booleanish = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** How long a client may take to send its whole body once the headers passed (408 beyond). */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -27,6 +30,8 @@ const envSchema = z.object({
   PROMPTREG_SIGNATURE_WINDOW_SECONDS: positiveInt(300),
   PROMPTREG_RATE_LIMIT_RPM: positiveInt(600),
   PROMPTREG_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  PROMPTREG_BODY_TIMEOUT_MS: positiveInt(DEFAULT_BODY_TIMEOUT_MS),
+  PROMPTREG_NONCE_CAPACITY_PER_CLIENT: z.coerce.number().int().positive().optional(),
   PROMPTREG_REQUEST_TIMEOUT_MS: positiveInt(60_000),
   PROMPTREG_DRAIN_TIMEOUT_MS: positiveInt(10_000),
   PROMPTREG_OUTPUT_REPAIR_ATTEMPTS: z.coerce.number().int().min(0).max(3).default(1),
@@ -56,6 +61,9 @@ export interface ServerConfig {
   /** Default per-client budget; a client entry may set its own. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  bodyTimeoutMs: number;
+  /** Hard cap on each client's live nonces; unset = derived from the client's rate limit. */
+  nonceCapacityPerClient?: number;
   requestTimeoutMs: number;
   drainTimeoutMs: number;
   outputRepairAttempts: number;
@@ -140,6 +148,8 @@ export function loadConfig({
     signatureWindowSeconds: e.PROMPTREG_SIGNATURE_WINDOW_SECONDS,
     rateLimitPerMinute: e.PROMPTREG_RATE_LIMIT_RPM,
     bodyLimitBytes: e.PROMPTREG_BODY_LIMIT_BYTES,
+    bodyTimeoutMs: e.PROMPTREG_BODY_TIMEOUT_MS,
+    nonceCapacityPerClient: e.PROMPTREG_NONCE_CAPACITY_PER_CLIENT,
     requestTimeoutMs: e.PROMPTREG_REQUEST_TIMEOUT_MS,
     drainTimeoutMs: e.PROMPTREG_DRAIN_TIMEOUT_MS,
     outputRepairAttempts: e.PROMPTREG_OUTPUT_REPAIR_ATTEMPTS,

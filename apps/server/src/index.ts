@@ -4,8 +4,12 @@
 export { type AppConfig, type AppDeps, createApp } from "./app.js";
 export { CONFIG_VARIABLES, loadConfig, type ServerConfig, truncateSecret } from "./config.js";
 export { AuthenticationError, type AuthFailureReason } from "./errors/authentication-error.js";
+export { BodyTimeoutError } from "./errors/body-timeout-error.js";
+export { BodyTooLargeError } from "./errors/body-too-large-error.js";
 export { ClientClosedError } from "./errors/client-closed-error.js";
 export { ConfigError, type ConfigIssue } from "./errors/config-error.js";
+export { InvalidPathError } from "./errors/invalid-path-error.js";
+export { NonceCapacityError } from "./errors/nonce-capacity-error.js";
 export { NotReadyError } from "./errors/not-ready-error.js";
 export { OutputInvalidError } from "./errors/output-invalid-error.js";
 export { RateLimitedError } from "./errors/rate-limited-error.js";
@@ -14,18 +18,21 @@ export { type RequestIssue, RequestValidationError } from "./errors/request-vali
 export { RouteNotFoundError } from "./errors/route-not-found-error.js";
 export { ERROR_TYPES, type ErrorOrigin, type ErrorType, ServerError } from "./errors/server-error.js";
 export { TemplateAccessDeniedError } from "./errors/template-access-denied-error.js";
+export { UnsupportedMediaTypeError } from "./errors/unsupported-media-type-error.js";
 export { createLogger, type Logger } from "./http/logger.js";
 export { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
 export { buildOpenApiDocument } from "./http/openapi.js";
 export { type ErrorBody, errorBody } from "./http/send-error.js";
 export type { ErrorMapper } from "./http/to-server-error.js";
 export {
-  type AuthDecision,
-  authenticate,
+  type Admission,
+  admitRequest,
+  authenticateHead,
   createSignatureVerifier,
+  type HeadDecision,
+  nonceCapacityFor,
+  type RequestHead,
   type RequestVerifier,
-  type VerifyInput,
-  type VerifyOutcome,
 } from "./logic/authenticate.js";
 export {
   computeStats,

@@ -3,6 +3,7 @@ import { findWorkspaceRoot } from "@promptreg/signing";
 import { loadConfig } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
 import { createLogger } from "./http/logger.js";
+import { SERVICE_LIMITS } from "./limits.js";
 import { createService } from "./service.js";
 
 async function main(): Promise<void> {
@@ -33,9 +34,9 @@ async function main(): Promise<void> {
     server.once("error", reject);
   });
   // Node's own guards against slow clients; the app's per-request timeout covers slow handlers.
-  server.headersTimeout = 15_000;
-  server.requestTimeout = config.requestTimeoutMs + 5_000;
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = SERVICE_LIMITS.headersTimeoutMs;
+  server.requestTimeout = config.requestTimeoutMs + SERVICE_LIMITS.requestTimeoutMarginMs;
+  server.keepAliveTimeout = SERVICE_LIMITS.keepAliveTimeoutMs;
   const bound = server.address();
   if (bound && typeof bound === "object" && bound.port !== config.port) {
     publicUrl = publicUrl.replace(/:\d+$/, `:${bound.port}`);

@@ -43,6 +43,18 @@ async function loadClientKeys(config: ServerConfig): Promise<ClientKeySet | unde
 }
 
 /**
+ * The first whole second this process can vouch for: timestamps from it on were signed after the nonce memory
+ * began. Waits for that second to start (at most 1 s, usually hidden behind loading templates), so a client with
+ * a synchronised clock is never refused for signing in the same second the process started.
+ */
+async function nonceMemoryStart(): Promise<number> {
+  const notBeforeSeconds = Math.ceil(Date.now() / 1000);
+  const wait = notBeforeSeconds * 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  return notBeforeSeconds;
+}
+
+/**
  * Assembles the whole service from validated configuration: credentials, gateway (or the simulated one), registry
  * with reload, metrics and the Express app. main.ts only adds the port and signals; tests and benchmarks use this.
  */
@@ -75,6 +87,9 @@ export async function createService({
           credentials,
           nonceStore: createMemoryNonceStore(),
           windowSeconds: config.signatureWindowSeconds,
+          // The memory store starts empty: requests signed before now may have been accepted by the previous
+          // process, so they are refused (see docs/security.md, "Replays across a restart").
+          notBeforeSeconds: await nonceMemoryStart(),
         })
       : undefined;
 

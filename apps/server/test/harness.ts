@@ -7,7 +7,7 @@ import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { createMemoryNonceStore, parseClientKeys, signRequest } from "@promptreg/signing";
 import type { Registry } from "prom-client";
-import { type AppDeps, createApp } from "../src/app.js";
+import { type AppConfig, type AppDeps, createApp } from "../src/app.js";
 import { createLogger } from "../src/http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "../src/http/metrics.js";
 import { createSignatureVerifier } from "../src/logic/authenticate.js";
@@ -40,6 +40,15 @@ export const CLIENT_KEYS_YAML = `clients:
     secrets: ["${SECRETS.slow}"]
     rateLimit: { requestsPerMinute: 3 }
 `;
+
+/** The app configuration of every test server; a test overrides single fields with `config: { ...TEST_APP_CONFIG }`. */
+export const TEST_APP_CONFIG: AppConfig = {
+  bodyLimitBytes: 4096,
+  requestTimeoutMs: 10_000,
+  rateLimitPerMinute: 1000,
+  outputRepairAttempts: 1,
+  statsCapacity: 1000,
+};
 
 export const emptyRegistry: RegistryHolder = {
   current: () => undefined,
@@ -94,13 +103,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
   });
   const logger = capturingLogger();
   const app = createApp({
-    config: {
-      bodyLimitBytes: 4096,
-      requestTimeoutMs: 10_000,
-      rateLimitPerMinute: 1000,
-      outputRepairAttempts: 1,
-      statsCapacity: 1000,
-    },
+    config: TEST_APP_CONFIG,
     registry: emptyRegistry,
     credentials,
     verifier: createSignatureVerifier({ credentials, nonceStore: createMemoryNonceStore() }),

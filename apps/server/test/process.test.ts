@@ -1,24 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signRequest } from "@promptreg/signing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { parseSse, readUntil } from "./sse.js";
 
-const SERVER_DIR = new URL("../", import.meta.url).pathname;
 let dir: string;
-let child: ChildProcess;
-let stderr = "";
-let stdout = "";
+let server: ServerProcess;
 let url = "";
 let devClient: { keyId: string; secret: string; baseUrl: string };
-const exited = () =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once("exit", (code) => resolve(code));
-  });
+const stderr = () => server.stderr();
+const stdout = () => server.stdout();
 
 function signed(pathAndQuery: string, body?: unknown, signal?: AbortSignal) {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -43,50 +37,29 @@ beforeAll(async () => {
   await cp(FIXTURE_TEMPLATES, path.join(dir, "templates"), { recursive: true });
   // A slow but healthy simulated gateway, so a stream is still running when SIGTERM arrives.
   await writeFile(path.join(dir, "scenario.json"), JSON.stringify({ latencyMs: { perChunk: 120 } }));
-  child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: SERVER_DIR,
+  server = await startServerProcess({
     env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "development",
-      PORT: "0",
       LOG_LEVEL: "info",
       PROMPTREG_TEMPLATES_DIR: path.join(dir, "templates"),
       PROMPTREG_DEV_CLIENT_FILE: path.join(dir, ".promptreg/dev-client.json"),
       PROMPTREG_SIMULATED_GATEWAY_SCENARIO: path.join(dir, "scenario.json"),
       PROMPTREG_DRAIN_TIMEOUT_MS: "8000",
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stderr?.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  child.stdout?.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  await vi.waitFor(
-    () => {
-      const match = /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (!match) throw new Error(`not listening yet: ${stderr}`);
-      url = match[1] as string;
-    },
-    { timeout: 20_000, interval: 100 },
-  );
+  url = server.url;
   devClient = JSON.parse(await readFile(path.join(dir, ".promptreg/dev-client.json"), "utf8"));
 }, 30_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    child.kill("SIGKILL");
-    await exited();
-  }
+  await server.kill();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe("pnpm start with zero configuration", () => {
   it("says loudly that the gateway is simulated and how to call the API", () => {
-    expect(stderr).toContain("SIMULATED GATEWAY");
-    expect(stdout).toContain("simulated gateway: set GATEWAY_API_KEY to call AI Stats");
-    expect(stderr).toContain("pnpm --filter @promptreg/server call POST /v1/run");
+    expect(stderr()).toContain("SIMULATED GATEWAY");
+    expect(stdout()).toContain("simulated gateway: set GATEWAY_API_KEY to call AI Stats");
+    expect(stderr()).toContain("pnpm --filter @promptreg/server call POST /v1/run");
   });
 
   it("creates a 0600 development credential with the bound URL, which signs requests", async () => {
@@ -94,8 +67,8 @@ describe("pnpm start with zero configuration", () => {
     expect(info.mode & 0o777).toBe(0o600);
     expect(devClient).toMatchObject({ keyId: "dev-local", baseUrl: url });
     expect(devClient.secret.length).toBeGreaterThanOrEqual(32);
-    expect(stderr).not.toContain(devClient.secret);
-    expect(stdout).not.toContain(devClient.secret);
+    expect(stderr()).not.toContain(devClient.secret);
+    expect(stdout()).not.toContain(devClient.secret);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const render = await signed("/v1/render", { ref: "support/greet", input: { name: "Ada" } });
     expect(render.status).toBe(200);
@@ -117,16 +90,16 @@ describe("pnpm start with zero configuration", () => {
     });
     await writeFile(file, "id: support/greet\nversion: [broken\n");
     await vi.waitFor(
-      () => expect(stdout).toContain("registry reload failed; the last good registry keeps serving"),
+      () => expect(stdout()).toContain("registry reload failed; the last good registry keeps serving"),
       {
         timeout: 10_000,
         interval: 200,
       },
     );
     expect(await content()).toBe("Wave at Ada.");
-    expect(stdout).toMatch(/support\/greet\/1\.0\.0\.yaml:\d+:\d+/);
+    expect(stdout()).toMatch(/support\/greet\/1\.0\.0\.yaml:\d+:\d+/);
     await writeFile(file, original);
-    child.kill("SIGHUP");
+    server.child.kill("SIGHUP");
     await vi.waitFor(async () => expect(await content()).toBe("Say hello to Ada."), {
       timeout: 10_000,
       interval: 200,
@@ -142,11 +115,11 @@ describe("pnpm start with zero configuration", () => {
     let text = await readUntil(response, (sofar) => sofar.includes("event: delta"));
     // The stream is really in flight when the signal arrives.
     expect(text).not.toContain("event: final");
-    child.kill("SIGTERM");
+    server.child.kill("SIGTERM");
     text += await readUntil(response, () => false);
     const frames = parseSse(text);
     expect(frames.at(-1)?.event).toBe("final");
-    expect(await exited()).toBe(0);
+    expect(await server.exited()).toBe(0);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   }, 20_000);
 });

@@ -1,6 +1,15 @@
 export type { BodyInput } from "./canonical.js";
 export { buildStringToSign, hashBody } from "./canonical.js";
 export type {
+  CheckSignatureHeadersOptions,
+  HeadersInput,
+  LookupSecrets,
+  PendingSignature,
+  VerifyFailure,
+  VerifyFailureReason,
+} from "./check-signature.js";
+export { checkSignatureHeaders, DEFAULT_WINDOW_SECONDS, VERIFY_FAILURE_REASONS } from "./check-signature.js";
+export type {
   ClientCredential,
   ClientKeySet,
   ParseClientKeysOptions,
@@ -15,21 +24,20 @@ export { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error
 export { SigningError } from "./errors/signing-error.js";
 export type { SignatureHeaders } from "./headers.js";
 export { SIGNATURE_HEADERS } from "./headers.js";
-export type { MemoryNonceStore, MemoryNonceStoreOptions, NonceStore } from "./nonce-store.js";
-export { createMemoryNonceStore, DEFAULT_MAX_NONCE_ENTRIES } from "./nonce-store.js";
+export type {
+  MemoryNonceStore,
+  MemoryNonceStoreOptions,
+  NonceStore,
+  RememberNonceInput,
+  RememberOutcome,
+} from "./nonce-store.js";
+export {
+  createMemoryNonceStore,
+  DEFAULT_MAX_NONCE_KEY_IDS,
+  DEFAULT_NONCE_CAPACITY,
+} from "./nonce-store.js";
 export { redact } from "./redact.js";
 export type { SignRequestOptions } from "./sign-request.js";
 export { createNonce, signRequest } from "./sign-request.js";
-export type {
-  HeadersInput,
-  LookupSecrets,
-  VerifyFailureReason,
-  VerifyRequestOptions,
-  VerifyResult,
-} from "./verify-request.js";
-export {
-  DEFAULT_NONCE_TTL_SECONDS,
-  DEFAULT_WINDOW_SECONDS,
-  VERIFY_FAILURE_REASONS,
-  verifyRequest,
-} from "./verify-request.js";
+export type { VerifyRequestOptions, VerifyResult } from "./verify-request.js";
+export { checkNonceTtl, DEFAULT_NONCE_TTL_SECONDS, nonceFailure, verifyRequest } from "./verify-request.js";

@@ -1,83 +1,140 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
-import { createMemoryNonceStore } from "./nonce-store.js";
+import { createMemoryNonceStore, type RememberNonceInput } from "./nonce-store.js";
 
 function clock(start = 1_000_000) {
   let t = start;
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
+const entry = (nonce: string, overrides: Partial<RememberNonceInput> = {}): RememberNonceInput => ({
+  keyId: "k",
+  nonce,
+  ttlSeconds: 600,
+  capacity: 100,
+  ...overrides,
+});
+
 describe("createMemoryNonceStore", () => {
-  it("accepts a nonce once, then reports it as seen", async () => {
+  it("stores a nonce once, then reports it as replayed", async () => {
     const store = createMemoryNonceStore();
-    expect(await store.remember("k", "n1", 600)).toBe(true);
-    expect(await store.remember("k", "n1", 600)).toBe(false);
+    expect(await store.seen("k", "n1")).toBe(false);
+    expect(await store.remember(entry("n1"))).toEqual({ outcome: "stored" });
+    expect(await store.seen("k", "n1")).toBe(true);
+    expect(await store.remember(entry("n1"))).toEqual({ outcome: "replayed" });
   });
 
   it("scopes nonces per key id", async () => {
     const store = createMemoryNonceStore();
-    expect(await store.remember("a", "n1", 600)).toBe(true);
-    expect(await store.remember("b", "n1", 600)).toBe(true);
+    expect(await store.remember(entry("n1", { keyId: "a" }))).toEqual({ outcome: "stored" });
+    expect(await store.remember(entry("n1", { keyId: "b" }))).toEqual({ outcome: "stored" });
+    expect(await store.seen("c", "n1")).toBe(false);
   });
 
-  it("accepts a nonce again once its TTL has passed and evicts expired entries", async () => {
+  it("forgets a nonce once its TTL has passed, and drops expired entries", async () => {
     const c = clock();
     const store = createMemoryNonceStore({ now: c.now });
-    await store.remember("k", "n1", 600);
+    await store.remember(entry("n1"));
     c.advance(599_999);
-    expect(await store.remember("k", "n1", 600)).toBe(false);
-    await store.remember("k", "n2", 600);
+    expect(await store.remember(entry("n1"))).toEqual({ outcome: "replayed" });
+    await store.remember(entry("n2"));
     c.advance(1);
-    // n1 expired exactly now; the sweep triggered by the next call removes it.
-    expect(await store.remember("k", "n3", 600)).toBe(true);
-    expect(store.size).toBe(2);
-    expect(await store.remember("k", "n1", 600)).toBe(true);
+    expect(await store.seen("k", "n1")).toBe(false);
+    expect(store.size).toBe(1);
+    expect(await store.remember(entry("n1"))).toEqual({ outcome: "stored" });
   });
 
-  it("never holds more than maxEntries, preferring to drop expired entries", async () => {
-    const c = clock();
-    const store = createMemoryNonceStore({ maxEntries: 3, now: c.now });
-    await store.remember("k", "long", 10_000);
-    await store.remember("k", "short", 1);
-    await store.remember("k", "mid", 1_000);
-    c.advance(2_000);
-    // "short" is expired but not at the front: the full sweep finds it before evicting anything live.
-    await store.remember("k", "new", 600);
-    expect(store.size).toBe(3);
-    expect(store.evictedUnexpired).toBe(0);
-    expect(await store.remember("k", "long", 600)).toBe(false);
-    await store.remember("k", "newer", 600);
-    expect(store.size).toBe(3);
-    expect(store.evictedUnexpired).toBe(1);
-  });
-
-  it("keeps a nonce re-remembered after expiry when its stale queue entry leaves", async () => {
+  it("refuses a new nonce when the key id's space is full, never dropping a live one", async () => {
     const c = clock();
     const store = createMemoryNonceStore({ now: c.now });
-    await store.remember("k", "long", 100);
-    await store.remember("k", "n1", 1);
-    c.advance(2_000);
-    // n1 expired but sits behind "long" in expiry order; remembering it again must start a fresh TTL.
-    expect(await store.remember("k", "n1", 600)).toBe(true);
+    for (let i = 0; i < 3; i++) await store.remember(entry(`n${i}`, { capacity: 3 }));
     c.advance(100_000);
-    // "long" and n1's first entry expire now and are swept; n1's second entry must survive.
-    expect(await store.remember("k", "n2", 600)).toBe(true);
-    expect(await store.remember("k", "n1", 600)).toBe(false);
-    expect(store.size).toBe(2);
+    expect(await store.remember(entry("n3", { capacity: 3 }))).toEqual({
+      outcome: "full",
+      retryAfterSeconds: 500,
+    });
+    // Every live nonce is still there, and the refused one was not stored.
+    for (let i = 0; i < 3; i++)
+      expect(await store.remember(entry(`n${i}`, { capacity: 3 }))).toEqual({ outcome: "replayed" });
+    expect(await store.seen("k", "n3")).toBe(false);
+    // Another key id has its own space.
+    expect(await store.remember(entry("n3", { keyId: "other", capacity: 3 }))).toEqual({ outcome: "stored" });
+    c.advance(500_000);
+    expect(await store.remember(entry("n3", { capacity: 3 }))).toEqual({ outcome: "stored" });
   });
 
-  it("stays bounded under many inserts, dropping the oldest live entries", async () => {
-    const store = createMemoryNonceStore({ maxEntries: 100 });
-    for (let i = 0; i < 5_000; i++) await store.remember("k", `n${i}`, 600);
-    expect(store.size).toBe(100);
-    expect(store.evictedUnexpired).toBe(4_900);
-    expect(await store.remember("k", "n4900", 600)).toBe(false);
-    expect(await store.remember("k", "n4899", 600)).toBe(true);
+  it("expires by each entry's own TTL, whatever the insertion order", async () => {
+    const c = clock();
+    const store = createMemoryNonceStore({ now: c.now });
+    await store.remember(entry("long", { ttlSeconds: 10_000, capacity: 2 }));
+    await store.remember(entry("short", { ttlSeconds: 1, capacity: 2 }));
+    c.advance(2_000);
+    // "short" expired although it was inserted after "long": the space has room again.
+    expect(await store.remember(entry("new", { capacity: 2 }))).toEqual({ outcome: "stored" });
+    expect(await store.remember(entry("long", { capacity: 2 }))).toEqual({ outcome: "replayed" });
+  });
+
+  it("agrees with a simple model of per-key spaces under any sequence of calls (property)", async () => {
+    const op = fc.record({
+      keyId: fc.constantFrom("a", "b", "c"),
+      nonce: fc.constantFrom("n1", "n2", "n3", "n4", "n5"),
+      ttlSeconds: fc.integer({ min: 1, max: 30 }),
+      advanceMs: fc.integer({ min: 0, max: 20_000 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (ops, capacity) => {
+          const c = clock();
+          const store = createMemoryNonceStore({ now: c.now });
+          const model = new Map<string, Map<string, number>>();
+          for (const { keyId, nonce, ttlSeconds, advanceMs } of ops) {
+            c.advance(advanceMs);
+            const at = c.now();
+            const live = new Map(
+              [...(model.get(keyId) ?? new Map<string, number>())].filter(([, exp]) => exp > at),
+            );
+            model.set(keyId, live);
+            const outcome = await store.remember({ keyId, nonce, ttlSeconds, capacity });
+            if (live.has(nonce)) expect(outcome).toEqual({ outcome: "replayed" });
+            else if (live.size >= capacity) {
+              expect(outcome.outcome).toBe("full");
+              const earliest = Math.min(...live.values());
+              expect(outcome).toEqual({
+                outcome: "full",
+                retryAfterSeconds: Math.max(1, Math.ceil((earliest - at) / 1000)),
+              });
+            } else {
+              expect(outcome).toEqual({ outcome: "stored" });
+              live.set(nonce, at + ttlSeconds * 1000);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("bounds the number of key ids, reusing the room of key ids whose nonces all expired", async () => {
+    const c = clock();
+    const store = createMemoryNonceStore({ now: c.now, maxKeyIds: 2 });
+    await store.remember(entry("n", { keyId: "a", ttlSeconds: 1 }));
+    await store.remember(entry("n", { keyId: "b" }));
+    expect(await store.remember(entry("n", { keyId: "c" }))).toEqual({
+      outcome: "full",
+      retryAfterSeconds: 1,
+    });
+    c.advance(1_000);
+    expect(await store.remember(entry("n", { keyId: "c" }))).toEqual({ outcome: "stored" });
+    expect(store.sizeOf("b")).toBe(1);
     store.clear();
     expect(store.size).toBe(0);
   });
 
-  it("rejects a non-positive bound", () => {
-    expect(() => createMemoryNonceStore({ maxEntries: 0 })).toThrow(InvalidVerifyOptionsError);
+  it("rejects a non-positive bound or capacity", async () => {
+    expect(() => createMemoryNonceStore({ maxKeyIds: 0 })).toThrow(InvalidVerifyOptionsError);
+    await expect(createMemoryNonceStore().remember(entry("n", { capacity: 0 }))).rejects.toThrow(/capacity/);
   });
 });

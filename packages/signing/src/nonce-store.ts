@@ -1,106 +1,199 @@
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 
+/** What the store did with one nonce. */
+export type RememberOutcome =
+  | { outcome: "stored" }
+  /** The nonce is already live for this key id: a replay. */
+  | { outcome: "replayed" }
+  /**
+   * The key id's nonce space holds `capacity` live nonces: the nonce was NOT stored and the request must be
+   * refused. Never forgetting a live nonce is what keeps a full store from re-opening a replay window.
+   * `retryAfterSeconds`: when the oldest live nonce of this key id expires (room for one more).
+   */
+  | { outcome: "full"; retryAfterSeconds: number };
+
+export interface RememberNonceInput {
+  keyId: string;
+  nonce: string;
+  ttlSeconds: number;
+  /** Live nonces this key id may hold at once (its own space: one client can never evict another's nonces). */
+  capacity: number;
+}
+
 /**
- * Remembers nonces so each is accepted once. Implementations must be atomic per (keyId, nonce): a Redis
- * implementation uses `SET key 1 NX EX ttl` and returns whether the SET happened.
+ * Remembers nonces so each is accepted once, in a bounded space per key id. Implementations must make `remember`
+ * atomic per key id (check, capacity and insert in one step). A Redis implementation keeps one sorted set per key
+ * id (score = expiry) and runs one Lua script: `ZREMRANGEBYSCORE` the expired, `ZSCORE` the nonce (replayed),
+ * `ZCARD` against the capacity (full, with the lowest score for Retry-After), else `ZADD` and `PEXPIRE` the set.
  */
 export interface NonceStore {
-  /** Records the nonce; resolves true when it was new, false when it was already seen and not yet expired. */
-  remember(keyId: string, nonce: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Read-only: whether the nonce is live for this key id. A server asks before charging a rate limit, so replays
+   * of a captured request cannot drain its owner's budget; `remember` stays the authority (the two are not atomic).
+   */
+  seen(keyId: string, nonce: string): Promise<boolean>;
+  /** Records the nonce unless it is live already or the key id's space is full. */
+  remember(input: RememberNonceInput): Promise<RememberOutcome>;
 }
 
 export interface MemoryNonceStore extends NonceStore {
-  /** Entries currently held (expired ones may linger until the next sweep). */
+  /** Live nonces held, over every key id (sweeps every space: for tests and diagnostics, not per request). */
   readonly size: number;
-  /** How many unexpired nonces were dropped because the store was full. Non-zero means maxEntries is too small. */
-  readonly evictedUnexpired: number;
+  /** Live nonces held for one key id. */
+  sizeOf(keyId: string): number;
   clear(): void;
 }
 
 export interface MemoryNonceStoreOptions {
-  /** Upper bound on remembered nonces. Default 100 000 (roughly 15 MB). */
-  maxEntries?: number;
+  /** Key ids with a nonce space at once; a new key id beyond it is answered `full`. Default 10 000. */
+  maxKeyIds?: number;
   /** Clock in milliseconds; defaults to Date.now. */
   now?: () => number;
 }
 
-export const DEFAULT_MAX_NONCE_ENTRIES = 100_000;
+/** Live nonces one key id may hold when the caller states no capacity (`verifyRequest`'s default). */
+export const DEFAULT_NONCE_CAPACITY = 100_000;
+export const DEFAULT_MAX_NONCE_KEY_IDS = 10_000;
+
+interface Entry {
+  nonce: string;
+  expiresAt: number;
+}
 
 /**
- * A single-process nonce store: a Map for lookups plus an insertion-ordered queue for expiry. With one TTL for every
- * caller (what verifyRequest does) insertion order is expiry order, so expired entries leave from the queue's front
- * in amortised O(1) without timers. (A Map alone used as a queue degrades: V8 leaves deleted slots at its front
- * until the next rehash, so reaching the oldest entry gets slower and slower.) When full, the store sweeps every
- * expired entry at most once per `maxEntries` inserts, else drops the oldest entry (counted in `evictedUnexpired`).
- * Only requests with a valid signature reach the store, so filling it requires a valid credential.
+ * The nonces of one key id: a Map for lookups plus a binary min-heap on expiry, so expired entries leave in
+ * O(log n) whatever the mix of TTLs, without timers or full sweeps. Every call first drops what has expired, so
+ * the Map holds live nonces only and a full space really is full.
+ */
+class NonceSpace {
+  readonly expiries = new Map<string, number>();
+  private readonly heap: Entry[] = [];
+
+  dropExpired(at: number): void {
+    const heap = this.heap;
+    while (heap.length > 0 && heap[0]!.expiresAt <= at) {
+      const { nonce } = this.pop();
+      this.expiries.delete(nonce);
+    }
+  }
+
+  add(nonce: string, expiresAt: number): void {
+    this.expiries.set(nonce, expiresAt);
+    const heap = this.heap;
+    heap.push({ nonce, expiresAt });
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]!.expiresAt <= heap[i]!.expiresAt) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  }
+
+  /** Expiry of the oldest live nonce; only called on a non-empty space. */
+  earliestExpiry(): number {
+    return this.heap[0]!.expiresAt;
+  }
+
+  private pop(): Entry {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && heap[left]!.expiresAt < heap[smallest]!.expiresAt) smallest = left;
+        if (right < heap.length && heap[right]!.expiresAt < heap[smallest]!.expiresAt) smallest = right;
+        if (smallest === i) break;
+        [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * A single-process nonce store with one bounded space per key id. A full space refuses (`full`) instead of dropping
+ * live nonces: dropping them is what let one client's flood make another client's captured request replayable.
+ * It forgets everything on restart, so a service using it must refuse requests signed before it started
+ * (`notBeforeSeconds` of `verifyRequest` / `checkSignatureHeaders`; see docs/security.md).
  */
 export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): MemoryNonceStore {
-  const { maxEntries = DEFAULT_MAX_NONCE_ENTRIES, now = Date.now } = options;
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+  const { maxKeyIds = DEFAULT_MAX_NONCE_KEY_IDS, now = Date.now } = options;
+  if (!Number.isSafeInteger(maxKeyIds) || maxKeyIds < 1) {
     throw new InvalidVerifyOptionsError({
-      option: "maxEntries",
-      problem: `must be a positive integer (got ${maxEntries})`,
-      fix: `Omit it for the default ${DEFAULT_MAX_NONCE_ENTRIES}.`,
+      option: "maxKeyIds",
+      problem: `must be a positive integer (got ${maxKeyIds})`,
+      fix: `Omit it for the default ${DEFAULT_MAX_NONCE_KEY_IDS}.`,
     });
   }
-  const expiries = new Map<string, number>();
-  // Queue entries whose Map value no longer matches (swept, or re-remembered after expiry) are skipped when popped.
-  let queue: Array<{ key: string; expiresAt: number }> = [];
-  let head = 0;
-  let evictedUnexpired = 0;
-  let insertsSinceFullSweep = 0;
+  const spaces = new Map<string, NonceSpace>();
 
-  /** Pops the queue front; returns whether it removed a live Map entry. */
-  function popFront(): { removed: boolean; expiresAt: number } {
-    const entry = queue[head]!;
-    queue[head] = undefined as never;
-    head += 1;
-    if (head > 1024 && head * 2 > queue.length) {
-      queue = queue.slice(head);
-      head = 0;
+  /** The key id's space with its expired nonces dropped; empty spaces are removed so idle key ids cost nothing. */
+  function liveSpace(keyId: string, at: number): NonceSpace | undefined {
+    const space = spaces.get(keyId);
+    if (space === undefined) return undefined;
+    space.dropExpired(at);
+    if (space.expiries.size === 0) {
+      spaces.delete(keyId);
+      return undefined;
     }
-    const current = expiries.get(entry.key);
-    if (current !== entry.expiresAt) return { removed: false, expiresAt: entry.expiresAt };
-    expiries.delete(entry.key);
-    return { removed: true, expiresAt: entry.expiresAt };
+    return space;
+  }
+
+  /** Drops every expired nonce and every emptied space; only run at the key id bound or for `size`. */
+  function sweep(at: number): void {
+    for (const [keyId, space] of spaces) {
+      space.dropExpired(at);
+      if (space.expiries.size === 0) spaces.delete(keyId);
+    }
   }
 
   return {
-    async remember(keyId, nonce, ttlSeconds) {
-      const at = now();
-      // "\u0000" cannot appear in a key id or a base64url nonce, so the composite key is unambiguous.
-      const key = `${keyId}\u0000${nonce}`;
-      while (head < queue.length && queue[head]!.expiresAt <= at) popFront();
-      const seen = expiries.get(key);
-      if (seen !== undefined && seen > at) return false;
-      if (seen === undefined && expiries.size >= maxEntries) {
-        if (insertsSinceFullSweep >= maxEntries) {
-          for (const [candidate, expiresAt] of expiries) {
-            if (expiresAt <= at) expiries.delete(candidate);
-          }
-          insertsSinceFullSweep = 0;
-        }
-        while (expiries.size >= maxEntries && head < queue.length) {
-          const { removed, expiresAt } = popFront();
-          if (removed && expiresAt > at) evictedUnexpired += 1;
-        }
+    async seen(keyId, nonce) {
+      return liveSpace(keyId, now())?.expiries.has(nonce) ?? false;
+    },
+    async remember({ keyId, nonce, ttlSeconds, capacity }) {
+      if (!Number.isSafeInteger(capacity) || capacity < 1) {
+        throw new InvalidVerifyOptionsError({
+          option: "capacity",
+          problem: `must be a positive integer (got ${capacity})`,
+          fix: `Pass the live nonces one key id may hold, e.g. ${DEFAULT_NONCE_CAPACITY}.`,
+        });
       }
-      const expiresAt = at + ttlSeconds * 1000;
-      expiries.set(key, expiresAt);
-      queue.push({ key, expiresAt });
-      insertsSinceFullSweep += 1;
-      return true;
+      const at = now();
+      let space = liveSpace(keyId, at);
+      if (space?.expiries.has(nonce)) return { outcome: "replayed" };
+      if (space === undefined) {
+        if (spaces.size >= maxKeyIds) sweep(at);
+        if (spaces.size >= maxKeyIds) return { outcome: "full", retryAfterSeconds: 1 };
+        space = new NonceSpace();
+        spaces.set(keyId, space);
+      } else if (space.expiries.size >= capacity) {
+        return {
+          outcome: "full",
+          retryAfterSeconds: Math.max(1, Math.ceil((space.earliestExpiry() - at) / 1000)),
+        };
+      }
+      space.add(nonce, at + ttlSeconds * 1000);
+      return { outcome: "stored" };
     },
     get size() {
-      return expiries.size;
+      sweep(now());
+      let total = 0;
+      for (const space of spaces.values()) total += space.expiries.size;
+      return total;
     },
-    get evictedUnexpired() {
-      return evictedUnexpired;
+    sizeOf(keyId) {
+      return liveSpace(keyId, now())?.expiries.size ?? 0;
     },
     clear() {
-      expiries.clear();
-      queue = [];
-      head = 0;
+      spaces.clear();
     },
   };
 }

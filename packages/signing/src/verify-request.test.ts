@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkSignatureHeaders } from "./check-signature.js";
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 import { createMemoryNonceStore, type NonceStore } from "./nonce-store.js";
 import { signRequest } from "./sign-request.js";
@@ -219,9 +220,10 @@ describe("verifyRequest", () => {
   it("does not consume the nonce when the signature is wrong", async () => {
     const seen: string[] = [];
     const nonceStore: NonceStore = {
-      async remember(_keyId, nonce) {
+      seen: async () => false,
+      async remember({ nonce }) {
         seen.push(nonce);
-        return true;
+        return { outcome: "stored" };
       },
     };
     const { headers } = request();
@@ -246,17 +248,41 @@ describe("verifyRequest", () => {
     expect(lookups).toBe(0);
   });
 
-  it("passes the configured TTL to the nonce store", async () => {
-    const ttls: number[] = [];
+  it("passes the configured TTL and capacity to the nonce store", async () => {
+    const calls: { ttlSeconds: number; capacity: number }[] = [];
     const nonceStore: NonceStore = {
-      async remember(_k, _n, ttl) {
-        ttls.push(ttl);
-        return true;
+      seen: async () => false,
+      async remember({ ttlSeconds, capacity }) {
+        calls.push({ ttlSeconds, capacity });
+        return { outcome: "stored" };
       },
     };
     await verify({ headers: request().headers, nonceStore });
-    await verify({ headers: request().headers, nonceStore, nonceTtlSeconds: 900 });
-    expect(ttls).toEqual([600, 900]);
+    await verify({ headers: request().headers, nonceStore, nonceTtlSeconds: 900, nonceCapacity: 7 });
+    expect(calls).toEqual([
+      { ttlSeconds: 600, capacity: 100_000 },
+      { ttlSeconds: 900, capacity: 7 },
+    ]);
+  });
+
+  it("refuses a request whose key id's nonce space is full, with a Retry-After hint", async () => {
+    const nonceStore = createMemoryNonceStore({ now });
+    expect((await verify({ headers: request().headers, nonceStore, nonceCapacity: 1 })).ok).toBe(true);
+    const second = request({ nonce: "BBECAwQFBgcICQoLDA0ODw" });
+    expect(await verify({ headers: second.headers, nonceStore, nonceCapacity: 1 })).toMatchObject({
+      ok: false,
+      reason: "nonce_capacity_exceeded",
+      header: "X-Promptreg-Nonce",
+      retryAfterSeconds: 600,
+    });
+  });
+
+  it("refuses timestamps before notBeforeSeconds (a restarted service) as stale, whatever the window says", async () => {
+    const { headers } = request({ timestamp: NOW_S - 10 });
+    const result = await verify({ headers, notBeforeSeconds: NOW_S - 9 });
+    expect(result).toMatchObject({ ok: false, reason: "stale_timestamp", header: "X-Promptreg-Timestamp" });
+    expect(result.ok === false && result.message).toContain("before this service instance started");
+    expect((await verify({ headers, notBeforeSeconds: NOW_S - 10 })).ok).toBe(true);
   });
 
   it("accepts both secrets of a rotating key and reports which matched", async () => {
@@ -363,8 +389,47 @@ describe("verifyRequest", () => {
 
   it("propagates infrastructure failures from the nonce store instead of answering 401", async () => {
     const nonceStore: NonceStore = {
+      seen: async () => false,
       remember: () => Promise.reject(new Error("redis down")),
     };
     await expect(verify({ headers: request().headers, nonceStore })).rejects.toThrow("redis down");
+  });
+});
+
+describe("checkSignatureHeaders", () => {
+  const head = (
+    headers: Record<string, string>,
+    extra: Partial<Parameters<typeof checkSignatureHeaders>[0]> = {},
+  ) =>
+    checkSignatureHeaders({
+      method: "POST",
+      pathAndQuery: "/v1/render?x=1",
+      headers,
+      lookupSecrets,
+      now,
+      ...extra,
+    });
+
+  it("passes the headers without a body, then checks the body's HMAC", async () => {
+    const { headers, input } = request();
+    const pending = await head(headers);
+    if (!pending.ok) throw new Error(pending.message);
+    expect(pending).toMatchObject({ keyId: "app-1", timestamp: NOW_S, nonce: input.nonce });
+    expect(pending.verifyBody(input.body)).toEqual({ ok: true, secretIndex: 0 });
+    expect(pending.verifyBody("tampered")).toMatchObject({ ok: false, reason: "signature_mismatch" });
+  });
+
+  it("never exposes a secret in the pending result", async () => {
+    const pending = await head(request().headers);
+    expect(JSON.stringify(pending)).not.toContain(SECRET);
+    expect(Object.values(pending).some((value) => value === SECRET)).toBe(false);
+  });
+
+  it("fails on the headers alone: missing, stale or unknown key, before any body exists", async () => {
+    expect(await head({})).toMatchObject({ ok: false, reason: "missing_headers" });
+    expect(await head(request({ timestamp: NOW_S - 301 }).headers)).toMatchObject({
+      reason: "stale_timestamp",
+    });
+    expect(await head(request({ keyId: "nobody" }).headers)).toMatchObject({ reason: "unknown_key" });
   });
 });

@@ -1,24 +1,15 @@
-import { timingSafeEqual } from "node:crypto";
-import { type BodyInput, buildStringToSign, computeSignature, hashBody } from "./canonical.js";
-import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
+import type { BodyInput } from "./canonical.js";
 import {
-  KEY_ID_PATTERN,
-  NONCE_PATTERN,
-  SIGNATURE_HEADERS,
-  SIGNATURE_PATTERN,
-  TIMESTAMP_PATTERN,
-} from "./headers.js";
-import type { NonceStore } from "./nonce-store.js";
-import { redact } from "./redact.js";
-
-export const VERIFY_FAILURE_REASONS = [
-  "missing_headers",
-  "unknown_key",
-  "stale_timestamp",
-  "replayed_nonce",
-  "signature_mismatch",
-] as const;
-export type VerifyFailureReason = (typeof VERIFY_FAILURE_REASONS)[number];
+  type CheckSignatureHeadersOptions,
+  checkSignatureHeaders,
+  checkWindow,
+  DEFAULT_WINDOW_SECONDS,
+  type VerifyFailure,
+  verifyFailure,
+} from "./check-signature.js";
+import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
+import { SIGNATURE_HEADERS } from "./headers.js";
+import { DEFAULT_NONCE_CAPACITY, type NonceStore } from "./nonce-store.js";
 
 export type VerifyResult =
   | {
@@ -30,83 +21,23 @@ export type VerifyResult =
       /** Which of the key's secrets matched (0 = first listed). Useful to see when a rotated-out secret stops being used. */
       secretIndex: number;
     }
-  | {
-      ok: false;
-      reason: VerifyFailureReason;
-      /** Safe to return to the caller and to log: says what failed and how to fix it; contains no secrets. */
-      message: string;
-      /** Canonical name of the header at fault, when one header is. */
-      header?: string;
-      /** The key id the request claimed, when it was well-formed. */
-      keyId?: string;
-    };
+  | VerifyFailure;
 
-export type HeadersInput = Headers | Record<string, string | string[] | number | undefined>;
-
-export type LookupSecrets = (
-  keyId: string,
-) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
-
-export interface VerifyRequestOptions {
-  method: string;
-  /** Path and query exactly as received on the request line (Express: `req.originalUrl`). */
-  pathAndQuery: string;
-  headers: HeadersInput;
+export interface VerifyRequestOptions extends CheckSignatureHeadersOptions {
   /** The raw body bytes, before any JSON parsing. */
   body: BodyInput;
-  /** Returns the active secrets of a key id (one, or two during rotation), or undefined when unknown. */
-  lookupSecrets: LookupSecrets;
   nonceStore: NonceStore;
-  /** Clock in milliseconds since the epoch; defaults to Date.now. */
-  now?: () => number;
-  /** Accepted clock skew either way, in seconds. Default 300. */
-  windowSeconds?: number;
   /** How long a nonce stays single-use, in seconds. Default 600; must be at least 2 x windowSeconds. */
   nonceTtlSeconds?: number;
+  /** Live nonces one key id may hold (its own bounded space). Default 100 000. */
+  nonceCapacity?: number;
 }
 
-export const DEFAULT_WINDOW_SECONDS = 300;
 export const DEFAULT_NONCE_TTL_SECONDS = 600;
 
-type HeaderRead = { value: string } | { problem: "missing" | "duplicate" };
-
-function readHeader(headers: HeadersInput, canonicalName: string): HeaderRead {
-  const lower = canonicalName.toLowerCase();
-  if (headers instanceof Headers) {
-    const value = headers.get(lower);
-    return value === null ? { problem: "missing" } : { value };
-  }
-  const record = headers as Record<string, string | string[] | number | undefined>;
-  const matches: Array<string | string[] | number> = [];
-  for (const [name, value] of Object.entries(record)) {
-    if (value !== undefined && name.toLowerCase() === lower) matches.push(value);
-  }
-  if (matches.length === 0) return { problem: "missing" };
-  if (matches.length > 1) return { problem: "duplicate" };
-  const value = matches[0]!;
-  if (Array.isArray(value)) {
-    if (value.length === 1) return { value: value[0]! };
-    return value.length === 0 ? { problem: "missing" } : { problem: "duplicate" };
-  }
-  return { value: String(value) };
-}
-
-function fail(
-  reason: VerifyFailureReason,
-  message: string,
-  extra: { header?: string; keyId?: string } = {},
-): VerifyResult {
-  return { ok: false, reason, message, ...extra };
-}
-
-function checkOptions(windowSeconds: number, nonceTtlSeconds: number): void {
-  if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
-    throw new InvalidVerifyOptionsError({
-      option: "windowSeconds",
-      problem: `must be a positive number of seconds (got ${windowSeconds})`,
-      fix: `Omit it for the default ${DEFAULT_WINDOW_SECONDS}.`,
-    });
-  }
+/** A TTL under twice the window would let a request whose timestamp is still acceptable find its nonce forgotten. */
+export function checkNonceTtl(windowSeconds: number, nonceTtlSeconds: number): void {
+  checkWindow(windowSeconds);
   if (!Number.isFinite(nonceTtlSeconds) || nonceTtlSeconds < 2 * windowSeconds) {
     throw new InvalidVerifyOptionsError({
       option: "nonceTtlSeconds",
@@ -116,139 +47,55 @@ function checkOptions(windowSeconds: number, nonceTtlSeconds: number): void {
   }
 }
 
+/** The failure for a nonce the store refused, shared with servers that store nonces themselves. */
+export function nonceFailure(
+  keyId: string,
+  outcome: { outcome: "replayed" } | { outcome: "full"; retryAfterSeconds: number },
+  nonceTtlSeconds: number,
+): VerifyFailure {
+  if (outcome.outcome === "replayed") {
+    return verifyFailure(
+      "replayed_nonce",
+      `${SIGNATURE_HEADERS.nonce} was already used within the last ${nonceTtlSeconds}s. Use a fresh random nonce for every request, including retries.`,
+      { header: SIGNATURE_HEADERS.nonce, keyId },
+    );
+  }
+  return verifyFailure(
+    "nonce_capacity_exceeded",
+    `This key id already has as many live nonces as it may hold (requests accepted in the last ${nonceTtlSeconds}s); the request was not accepted. Retry after ${outcome.retryAfterSeconds}s, or slow down.`,
+    { header: SIGNATURE_HEADERS.nonce, keyId, retryAfterSeconds: outcome.retryAfterSeconds },
+  );
+}
+
 /**
- * Verifies a signed request. Order: headers -> timestamp window -> key lookup -> HMAC (constant-time, every
- * active secret) -> nonce. The nonce is consumed only after the signature verified, so forged requests cannot
- * burn nonces; the timestamp is checked first because it is the cheapest test.
+ * Verifies a signed request in one call: `checkSignatureHeaders` (headers, timestamp window, key), the HMAC over
+ * the body, then the nonce. The nonce is consumed only after the signature verified, so forged requests cannot
+ * burn nonces. A server that reads the body only after the header checks, or charges a rate limit before the
+ * nonce, uses `checkSignatureHeaders` and the nonce store directly (apps/server does).
  *
  * Throws only for bad options, or when `lookupSecrets` / `nonceStore` themselves throw (infrastructure failures
  * the caller should answer with 5xx, not 401).
  */
 export async function verifyRequest(options: VerifyRequestOptions): Promise<VerifyResult> {
   const {
-    method,
-    pathAndQuery,
-    headers,
     body,
-    lookupSecrets,
     nonceStore,
-    now = Date.now,
     windowSeconds = DEFAULT_WINDOW_SECONDS,
     nonceTtlSeconds = DEFAULT_NONCE_TTL_SECONDS,
+    nonceCapacity = DEFAULT_NONCE_CAPACITY,
   } = options;
-  checkOptions(windowSeconds, nonceTtlSeconds);
-
-  const read = {
-    key: readHeader(headers, SIGNATURE_HEADERS.key),
-    timestamp: readHeader(headers, SIGNATURE_HEADERS.timestamp),
-    nonce: readHeader(headers, SIGNATURE_HEADERS.nonce),
-    signature: readHeader(headers, SIGNATURE_HEADERS.signature),
-  };
-  const missing = (Object.keys(read) as Array<keyof typeof read>)
-    .filter((name) => "problem" in read[name] && (read[name] as { problem: string }).problem === "missing")
-    .map((name) => SIGNATURE_HEADERS[name]);
-  if (missing.length > 0) {
-    return fail(
-      "missing_headers",
-      `Missing signing header(s): ${missing.join(", ")}. Sign every request with @promptreg/client or the recipe in docs/security.md.`,
-      { header: missing[0]! },
-    );
-  }
-  for (const name of Object.keys(read) as Array<keyof typeof read>) {
-    if ("problem" in read[name]) {
-      return fail(
-        "missing_headers",
-        `Header ${SIGNATURE_HEADERS[name]} was sent more than once; send it exactly once.`,
-        { header: SIGNATURE_HEADERS[name] },
-      );
-    }
-  }
-  const keyId = (read.key as { value: string }).value;
-  const timestampText = (read.timestamp as { value: string }).value;
-  const nonce = (read.nonce as { value: string }).value;
-  const signatureText = (read.signature as { value: string }).value;
-
-  if (!KEY_ID_PATTERN.test(keyId)) {
-    return fail(
-      "missing_headers",
-      `Malformed ${SIGNATURE_HEADERS.key}: expected 1-128 characters of A-Z a-z 0-9 . _ ~ -.`,
-      { header: SIGNATURE_HEADERS.key },
-    );
-  }
-  if (!TIMESTAMP_PATTERN.test(timestampText)) {
-    return fail(
-      "missing_headers",
-      `Malformed ${SIGNATURE_HEADERS.timestamp}: expected unix seconds as a decimal integer.`,
-      { header: SIGNATURE_HEADERS.timestamp, keyId },
-    );
-  }
-  if (!NONCE_PATTERN.test(nonce)) {
-    return fail(
-      "missing_headers",
-      `Malformed ${SIGNATURE_HEADERS.nonce}: expected unpadded base64url of at least 16 random bytes (22-128 characters).`,
-      { header: SIGNATURE_HEADERS.nonce, keyId },
-    );
-  }
-  const signatureMatch = SIGNATURE_PATTERN.exec(signatureText);
-  if (signatureMatch === null) {
-    return fail(
-      "missing_headers",
-      `Malformed ${SIGNATURE_HEADERS.signature} (starts "${redact(signatureText)}"): expected "v1=" followed by 64 lowercase hex digits.`,
-      { header: SIGNATURE_HEADERS.signature, keyId },
-    );
-  }
-
-  const timestamp = Number(timestampText);
-  const nowSeconds = Math.floor(now() / 1000);
-  const skew = timestamp - nowSeconds;
-  if (Math.abs(skew) > windowSeconds) {
-    return fail(
-      "stale_timestamp",
-      `${SIGNATURE_HEADERS.timestamp} is ${Math.abs(skew)}s in the ${skew < 0 ? "past" : "future"}; the accepted window is +/-${windowSeconds}s. Sign each request when sending it and keep the client clock in sync (NTP).`,
-      { header: SIGNATURE_HEADERS.timestamp, keyId },
-    );
-  }
-
-  const secrets = await lookupSecrets(keyId);
-  if (secrets === undefined || secrets.length === 0) {
-    return fail(
-      "unknown_key",
-      `Unknown key id "${redact(keyId)}" in ${SIGNATURE_HEADERS.key}. Check the key id your operator issued.`,
-      { header: SIGNATURE_HEADERS.key },
-    );
-  }
-
-  const expected = Buffer.from(signatureMatch[1]!, "hex");
-  const stringToSign = buildStringToSign({
-    method,
-    pathAndQuery,
-    timestamp: timestampText,
+  checkNonceTtl(windowSeconds, nonceTtlSeconds);
+  const pending = await checkSignatureHeaders(options);
+  if (!pending.ok) return pending;
+  const signature = pending.verifyBody(body);
+  if (!signature.ok) return signature;
+  const { keyId, nonce, timestamp } = pending;
+  const stored = await nonceStore.remember({
+    keyId,
     nonce,
-    bodyHash: hashBody(body),
+    ttlSeconds: nonceTtlSeconds,
+    capacity: nonceCapacity,
   });
-  // Every secret is tried, without an early exit, so timing does not reveal which one matched.
-  let secretIndex = -1;
-  secrets.forEach((secret, index) => {
-    const actual = computeSignature(secret, stringToSign);
-    if (actual.length === expected.length && timingSafeEqual(actual, expected) && secretIndex === -1) {
-      secretIndex = index;
-    }
-  });
-  if (secretIndex === -1) {
-    return fail(
-      "signature_mismatch",
-      "Signature does not match. Sign the exact method, path and query as sent, and the raw body bytes; see docs/security.md for the recipe and test vectors.",
-      { header: SIGNATURE_HEADERS.signature, keyId },
-    );
-  }
-
-  const fresh = await nonceStore.remember(keyId, nonce, nonceTtlSeconds);
-  if (!fresh) {
-    return fail(
-      "replayed_nonce",
-      `${SIGNATURE_HEADERS.nonce} was already used within the last ${nonceTtlSeconds}s. Use a fresh random nonce for every request, including retries.`,
-      { header: SIGNATURE_HEADERS.nonce, keyId },
-    );
-  }
-  return { ok: true, keyId, timestamp, nonce, secretIndex };
+  if (stored.outcome !== "stored") return nonceFailure(keyId, stored, nonceTtlSeconds);
+  return { ok: true, keyId, timestamp, nonce, secretIndex: signature.secretIndex };
 }

@@ -1,3 +1,4 @@
+import { SERVICE_LIMITS } from "../limits.js";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.OutputInvalidError");
@@ -34,7 +35,10 @@ export class OutputInvalidError extends ServerError {
         attempts,
         reason,
         issues,
-        text: text.length > 2000 ? `${text.slice(0, 2000)}…` : text,
+        text:
+          text.length > SERVICE_LIMITS.outputExcerptChars
+            ? `${text.slice(0, SERVICE_LIMITS.outputExcerptChars)}…`
+            : text,
       },
     });
     this.name = "OutputInvalidError";

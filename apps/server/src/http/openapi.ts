@@ -27,9 +27,17 @@ function errorResponses(codes: Record<number, string>): JsonObject {
 }
 
 const COMMON_ERRORS = {
+  400: "Malformed request (invalid_path: a percent-escape in the path that does not decode).",
   401: "Signature missing or invalid (code says why: missing_headers, unknown_key, stale_timestamp, replayed_nonce, signature_mismatch).",
-  413: "Body over the size limit.",
-  429: "Client rate limit exceeded; see Retry-After.",
+  408: "The body did not arrive within the body deadline (body_timeout).",
+  413: "Body over the size limit (refused unread when Content-Length says so).",
+  429: "Client rate limit exceeded (rate_limited) or its nonce space full (nonce_capacity_exceeded); see Retry-After.",
+};
+
+/** Endpoints that take a JSON body also refuse other content types. */
+const BODY_ERRORS = {
+  ...COMMON_ERRORS,
+  415: "The body is not declared as UTF-8 JSON (unsupported_content_type), or is compressed (unsupported_encoding).",
 };
 
 function queryParameters(schema: z.ZodObject): JsonObject[] {
@@ -118,7 +126,7 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
               description: "A page of templates.",
               content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateList" } } },
             },
-            ...errorResponses({ 400: "Bad query parameter.", ...COMMON_ERRORS }),
+            ...errorResponses({ ...COMMON_ERRORS, 400: "Bad query parameter or path." }),
           },
         },
       },
@@ -175,11 +183,11 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
               content: { "application/json": { schema: { $ref: "#/components/schemas/RenderResponse" } } },
             },
             ...errorResponses({
-              400: "Malformed body or reference.",
+              ...BODY_ERRORS,
+              400: "Malformed body, reference or path.",
               403: "Client not allowed.",
               404: "Unknown id, version or label.",
               422: "Input fails the template's input schema; details.issues lists every failing path.",
-              ...COMMON_ERRORS,
             }),
           },
         },
@@ -204,14 +212,14 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
               },
             },
             ...errorResponses({
-              400: "Malformed body or reference.",
+              ...BODY_ERRORS,
+              400: "Malformed body, reference or path.",
               403: "Client not allowed.",
               404: "Unknown id, version or label.",
               422: "Input fails the template's input schema.",
               502: "Gateway failure, or output still invalid after repair (code output_invalid).",
               503: "Gateway unavailable or rate limited; see Retry-After.",
               504: "Gateway or request timeout.",
-              ...COMMON_ERRORS,
             }),
           },
         },
@@ -233,11 +241,11 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
                 "An OpenAI chat.completion (or chat.completion.chunk stream) with a `promptreg` extension.",
             },
             ...errorResponses({
+              ...BODY_ERRORS,
               400: "Bad request.",
               404: "Unknown template.",
               422: "Invalid input.",
               502: "Upstream failure.",
-              ...COMMON_ERRORS,
             }),
           },
         },

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
+import { BodyTimeoutError } from "../errors/body-timeout-error.js";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
+import { SERVICE_LIMITS } from "../limits.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -9,7 +11,7 @@ import type { RequestState } from "./request-state.js";
 import { sendError } from "./send-error.js";
 
 const EMPTY = Buffer.alloc(0);
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const SAFE_REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${SERVICE_LIMITS.requestIdMaxChars}}$`);
 
 /**
  * Gives each request an id, a cancellation signal (client disconnect or timeout) and, once the response is done,
@@ -45,7 +47,9 @@ export function requestContext({
     metrics.inflight.inc();
 
     const timer = setTimeout(() => {
-      const error = new RequestTimeoutError({ timeoutMs });
+      const error = state.readingBody
+        ? new BodyTimeoutError({ timeoutMs })
+        : new RequestTimeoutError({ timeoutMs });
       state.error ??= error;
       state.abort.abort(error);
       if (!res.headersSent) sendError(res, error, state.requestId);
@@ -104,7 +108,7 @@ export function requestContext({
         errorOrigin: status >= 400 ? errorOrigin : undefined,
       };
       if (logBodies && state.rawBody.length > 0)
-        line.requestBody = state.rawBody.subarray(0, 2048).toString("utf8");
+        line.requestBody = state.rawBody.subarray(0, SERVICE_LIMITS.loggedBodyBytes).toString("utf8");
       if (failed) logger.error(line, "request failed");
       else logger.info(line, "request");
     });

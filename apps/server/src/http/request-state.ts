@@ -11,6 +11,8 @@ export interface RequestState {
   /** Route template for metric labels; unmatched requests stay "unmatched" so label cardinality is bounded. */
   route: string;
   rawBody: Buffer;
+  /** True while the body is being read: a timeout then is the sender's (408), not the service's or upstream's. */
+  readingBody?: boolean;
   client?: AuthenticatedClient;
   /** Which of the client's secrets verified the signature (0 = first listed); undefined when auth is off. */
   secretIndex?: number;

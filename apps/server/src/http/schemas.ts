@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SERVICE_LIMITS } from "../limits.js";
 
 /** The zod schemas the routes validate with; /openapi.json is generated from these same objects. */
 
@@ -9,14 +10,20 @@ export const listTemplatesQuerySchema = z.object({
   owner: z.string().min(1).optional().describe("Only templates owned by this owner."),
   status: templateStatusSchema.optional().describe("Only templates whose latest version has this status."),
   prefix: z.string().min(1).optional().describe("Only ids starting with this prefix, e.g. `support/`."),
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe("Page size, 1..200."),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(SERVICE_LIMITS.pageSizeMax)
+    .default(50)
+    .describe(`Page size, 1..${SERVICE_LIMITS.pageSizeMax}.`),
   cursor: z.string().min(1).optional().describe("`nextCursor` of the previous page."),
 });
 
 export const refSchema = z
   .string()
   .min(1)
-  .max(300)
+  .max(SERVICE_LIMITS.referenceMaxChars)
   .describe("Template reference: `id`, `id@1.2.0`, `id@^1`, `id@~1.2`, `id@production` or `id@latest`.");
 
 export const inputSchema = z

@@ -25,6 +25,9 @@ export function errorBody(error: ServerError, requestId: string): ErrorBody {
 }
 
 export function sendError(res: Response, error: ServerError, requestId: string): void {
+  // A request answered before its body was read (refused early, too large, too slow) must not keep the connection:
+  // Node would go on reading the rest of that body to reach the next request.
+  if (!res.req.complete) res.setHeader("Connection", "close");
   if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
     res.setHeader("Retry-After", String(Math.max(0, Math.ceil(error.retryAfterSeconds))));
   }

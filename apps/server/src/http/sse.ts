@@ -1,4 +1,5 @@
 import type { Response } from "express";
+import { SERVICE_LIMITS } from "../limits.js";
 
 /**
  * A Server-Sent Events writer. Each frame is `event: <name>\ndata: <json>\n\n`; a comment line every
@@ -12,7 +13,10 @@ export interface SseWriter {
   readonly open: boolean;
 }
 
-export function openSse(res: Response, { heartbeatMs = 15_000 }: { heartbeatMs?: number } = {}): SseWriter {
+export function openSse(
+  res: Response,
+  { heartbeatMs = SERVICE_LIMITS.sseHeartbeatMs }: { heartbeatMs?: number } = {},
+): SseWriter {
   res.status(200);
   res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
   res.setHeader("Cache-Control", "no-cache, no-transform");

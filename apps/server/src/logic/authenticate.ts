@@ -1,31 +1,43 @@
-import { type NonceStore, verifyRequest } from "@promptreg/signing";
-import type { AuthFailureReason } from "../errors/authentication-error.js";
+import {
+  checkNonceTtl,
+  checkSignatureHeaders,
+  DEFAULT_NONCE_TTL_SECONDS,
+  DEFAULT_WINDOW_SECONDS,
+  type NonceStore,
+  type PendingSignature,
+  type RememberOutcome,
+} from "@promptreg/signing";
+import { AuthenticationError, type AuthFailureReason } from "../errors/authentication-error.js";
+import { NonceCapacityError } from "../errors/nonce-capacity-error.js";
+import { RateLimitedError } from "../errors/rate-limited-error.js";
+import type { ServerError } from "../errors/server-error.js";
 import type { AuthenticatedClient, CredentialSet } from "./credentials.js";
+import type { RateLimitDecision, RateLimitStore } from "./rate-limit-store.js";
 
-export interface VerifyInput {
+/** What is known of a request before its body is read. */
+export interface RequestHead {
   method: string;
   /** Exactly as received on the request line. */
   pathAndQuery: string;
   headers: Record<string, string | string[] | undefined>;
-  /** The raw body bytes, before any JSON parsing. */
-  body: Buffer;
 }
 
-export type VerifyOutcome =
-  | {
-      ok: true;
-      keyId: string;
-      /** Which of the key's secrets matched (0 = the first, newest); logged so operators can finish a rotation. */
-      secretIndex?: number;
-    }
-  | { ok: false; reason: AuthFailureReason; message?: string; header?: string };
-
-/** Checks a request's signature (production: `verifyRequest` from `@promptreg/signing`). */
-export type RequestVerifier = (input: VerifyInput) => Promise<VerifyOutcome>;
-
-export type AuthDecision =
-  | { ok: true; client: AuthenticatedClient; secretIndex?: number }
-  | { ok: false; reason: AuthFailureReason; message?: string; header?: string };
+/**
+ * Checks request signatures in the order the service needs: the headers before the body is read, the HMAC over
+ * the body after, and the nonce only once the rate limit is charged. Production: `createSignatureVerifier`.
+ */
+export interface RequestVerifier {
+  /** Headers present and well-formed, timestamp in the window (and after the service start), key known. */
+  checkHead(
+    head: RequestHead,
+  ): Promise<PendingSignature | { ok: false; reason: AuthFailureReason; message: string; header?: string }>;
+  /** Read-only: whether the nonce was already accepted (checked before the rate limit is charged). */
+  seen(keyId: string, nonce: string): Promise<boolean>;
+  /** Stores the nonce in the client's own bounded space. */
+  remember(input: { keyId: string; nonce: string; capacity: number }): Promise<RememberOutcome>;
+  /** How long a nonce stays single-use; sizes each client's nonce space. */
+  readonly nonceTtlSeconds: number;
+}
 
 /** The client a request acts for when PROMPTREG_AUTH=off (development only). */
 export const ANONYMOUS_CLIENT: AuthenticatedClient = {
@@ -34,56 +46,185 @@ export const ANONYMOUS_CLIENT: AuthenticatedClient = {
   allowsTemplate: () => true,
 };
 
-/**
- * Decides who a request comes from. Framework-free: the Express middleware only collects the inputs.
- * `verifier: undefined` means authentication is off.
- */
-export async function authenticate({
-  input,
+export type HeadDecision =
+  | { ok: true; pending: PendingSignature | undefined }
+  | { ok: false; error: AuthenticationError };
+
+/** Step 1, before the body is read. `verifier: undefined` means authentication is off. */
+export async function authenticateHead({
+  head,
   verifier,
-  credentials,
-  anonymousRequestsPerMinute,
 }: {
-  input: VerifyInput;
+  head: RequestHead;
   verifier: RequestVerifier | undefined;
-  credentials: CredentialSet;
-  anonymousRequestsPerMinute: number;
-}): Promise<AuthDecision> {
-  if (!verifier)
-    return { ok: true, client: { ...ANONYMOUS_CLIENT, requestsPerMinute: anonymousRequestsPerMinute } };
-  const outcome = await verifier(input);
-  if (!outcome.ok) return outcome;
-  const client = credentials.client(outcome.keyId);
-  // The verifier found secrets for this key, so the credential exists; a concurrent key removal is the only way here.
-  if (!client) return { ok: false, reason: "unknown_key" };
-  return { ok: true, client, secretIndex: outcome.secretIndex };
+}): Promise<HeadDecision> {
+  if (!verifier) return { ok: true, pending: undefined };
+  const pending = await verifier.checkHead(head);
+  if (pending.ok) return { ok: true, pending };
+  return {
+    ok: false,
+    error: new AuthenticationError({
+      reason: pending.reason,
+      detail: pending.message,
+      header: pending.header,
+    }),
+  };
 }
 
-/** The production verifier: the signing package's `verifyRequest` over this service's credentials and nonces. */
+export type Admission =
+  | { ok: true; client: AuthenticatedClient; secretIndex?: number; limit: RateLimitDecision }
+  | {
+      ok: false;
+      error: ServerError;
+      /** Set once the client is known (the rate-limit headers describe its budget). */
+      client?: AuthenticatedClient;
+      limit?: RateLimitDecision;
+    };
+
+/**
+ * Live nonces a client may hold: what its rate limit lets it send within one nonce lifetime (a full bucket plus
+ * the refill), so a client within its limit never finds its space full. `override` (an operator's hard cap) wins.
+ */
+export function nonceCapacityFor({
+  requestsPerMinute,
+  nonceTtlSeconds,
+  override,
+}: {
+  requestsPerMinute: number;
+  nonceTtlSeconds: number;
+  override?: number;
+}): number {
+  return override ?? Math.ceil(requestsPerMinute * (1 + nonceTtlSeconds / 60));
+}
+
+/**
+ * Step 2, once the body is read: the HMAC over the body, a read-only replay check, the rate limit, then the nonce.
+ * This order is the design: a forged signature never costs its key id's budget or burns a nonce; a replay of a
+ * captured request is refused before it is charged; a request refused by the rate limit never stores its nonce
+ * (resent after Retry-After it is accepted); and a nonce space fills only with requests the rate limit admitted.
+ */
+export async function admitRequest({
+  pending,
+  body,
+  verifier,
+  credentials,
+  rateLimits,
+  anonymousRequestsPerMinute,
+  nonceCapacityOverride,
+}: {
+  pending: PendingSignature | undefined;
+  body: Buffer;
+  verifier: RequestVerifier | undefined;
+  credentials: CredentialSet;
+  rateLimits: RateLimitStore;
+  anonymousRequestsPerMinute: number;
+  nonceCapacityOverride?: number;
+}): Promise<Admission> {
+  if (!verifier || !pending) {
+    const client = { ...ANONYMOUS_CLIENT, requestsPerMinute: anonymousRequestsPerMinute };
+    return charge(client, rateLimits);
+  }
+  const signature = pending.verifyBody(body);
+  if (!signature.ok) {
+    return {
+      ok: false,
+      error: new AuthenticationError({
+        reason: signature.reason as AuthFailureReason,
+        detail: signature.message,
+        header: signature.header,
+      }),
+    };
+  }
+  const client = credentials.client(pending.keyId);
+  // The verifier found secrets for this key, so the credential exists; a concurrent key removal is the only way here.
+  if (!client) return { ok: false, error: new AuthenticationError({ reason: "unknown_key" }) };
+  if (await verifier.seen(pending.keyId, pending.nonce)) return replayed(verifier);
+
+  const charged = await charge(client, rateLimits);
+  if (!charged.ok) return charged;
+  const capacity = nonceCapacityFor({
+    requestsPerMinute: client.requestsPerMinute,
+    nonceTtlSeconds: verifier.nonceTtlSeconds,
+    override: nonceCapacityOverride,
+  });
+  const stored = await verifier.remember({ keyId: pending.keyId, nonce: pending.nonce, capacity });
+  if (stored.outcome === "replayed") return { ...replayed(verifier), client, limit: charged.limit };
+  if (stored.outcome === "full") {
+    return {
+      ok: false,
+      error: new NonceCapacityError({ retryAfterSeconds: stored.retryAfterSeconds, capacity }),
+      client,
+      limit: charged.limit,
+    };
+  }
+  return { ...charged, secretIndex: signature.secretIndex };
+}
+
+function replayed(verifier: RequestVerifier): Admission {
+  return {
+    ok: false,
+    error: new AuthenticationError({
+      reason: "replayed_nonce",
+      detail: `X-Promptreg-Nonce was already used within the last ${verifier.nonceTtlSeconds}s. Use a fresh random nonce for every request, including retries.`,
+      header: "X-Promptreg-Nonce",
+    }),
+  };
+}
+
+async function charge(client: AuthenticatedClient, rateLimits: RateLimitStore): Promise<Admission> {
+  const limit = await rateLimits.take(client.keyId, { requestsPerMinute: client.requestsPerMinute });
+  if (limit.allowed) return { ok: true, client, limit };
+  return {
+    ok: false,
+    error: new RateLimitedError({
+      retryAfterSeconds: limit.retryAfterSeconds,
+      limitPerMinute: client.requestsPerMinute,
+    }),
+    client,
+    limit,
+  };
+}
+
+/**
+ * The production verifier: the signing package's header checks over this service's credentials, and its nonce
+ * store. `notBeforeSeconds` is the service's start when the store forgets on restart (the memory store): requests
+ * signed before it are refused, so a captured request cannot be replayed after a restart.
+ */
 export function createSignatureVerifier({
   credentials,
   nonceStore,
-  windowSeconds,
+  windowSeconds = DEFAULT_WINDOW_SECONDS,
+  notBeforeSeconds,
   now,
 }: {
   credentials: CredentialSet;
   nonceStore: NonceStore;
   windowSeconds?: number;
+  notBeforeSeconds?: number;
   now?: () => number;
 }): RequestVerifier {
-  return async (input) => {
-    const result = await verifyRequest({
-      method: input.method,
-      pathAndQuery: input.pathAndQuery,
-      headers: input.headers,
-      body: input.body,
-      lookupSecrets: (keyId) => credentials.lookupSecrets(keyId),
-      nonceStore,
-      windowSeconds,
-      nonceTtlSeconds: windowSeconds === undefined ? undefined : Math.max(600, windowSeconds * 2),
-      now,
-    });
-    if (result.ok) return { ok: true, keyId: result.keyId, secretIndex: result.secretIndex };
-    return { ok: false, reason: result.reason, message: result.message, header: result.header };
+  const nonceTtlSeconds = Math.max(DEFAULT_NONCE_TTL_SECONDS, windowSeconds * 2);
+  checkNonceTtl(windowSeconds, nonceTtlSeconds);
+  return {
+    nonceTtlSeconds,
+    checkHead: async (head) => {
+      const result = await checkSignatureHeaders({
+        ...head,
+        lookupSecrets: (keyId) => credentials.lookupSecrets(keyId),
+        windowSeconds,
+        notBeforeSeconds,
+        now,
+      });
+      if (result.ok) return result;
+      return {
+        ok: false,
+        reason: result.reason as AuthFailureReason,
+        message: result.message,
+        header: result.header,
+      };
+    },
+    seen: (keyId, nonce) => nonceStore.seen(keyId, nonce),
+    remember: ({ keyId, nonce, capacity }) =>
+      nonceStore.remember({ keyId, nonce, ttlSeconds: nonceTtlSeconds, capacity }),
   };
 }

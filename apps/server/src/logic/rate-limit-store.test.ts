@@ -33,4 +33,13 @@ describe("memory rate limit store", () => {
       ),
     );
   });
+
+  it("holds at most maxKeys buckets, dropping the oldest when every client is busy", async () => {
+    const store = createMemoryRateLimitStore({ now: () => 0, maxKeys: 2 });
+    for (const key of ["a", "b", "c"])
+      expect((await store.take(key, { requestsPerMinute: 1 })).allowed).toBe(true);
+    // "a" was dropped to make room for "c" (memory stays bounded); "c" still has its spend recorded.
+    expect((await store.take("c", { requestsPerMinute: 1 })).allowed).toBe(false);
+    expect((await store.take("a", { requestsPerMinute: 1 })).allowed).toBe(true);
+  });
 });

@@ -1,3 +1,5 @@
+import { SERVICE_LIMITS } from "../limits.js";
+
 /** Decision for one request against a client's budget. */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -26,7 +28,7 @@ interface Bucket {
  */
 export function createMemoryRateLimitStore({
   now = () => Date.now(),
-  maxKeys = 100_000,
+  maxKeys = SERVICE_LIMITS.rateLimitClients,
 }: {
   now?: () => number;
   maxKeys?: number;
@@ -40,7 +42,7 @@ export function createMemoryRateLimitStore({
       bucket.tokens = Math.min(requestsPerMinute, bucket.tokens + (at - bucket.updatedAt) * perMs);
       bucket.updatedAt = at;
       if (!buckets.has(key)) {
-        if (buckets.size >= maxKeys) evictFull(buckets, requestsPerMinute, at, perMs);
+        if (buckets.size >= maxKeys) evictFull({ buckets, capacity: requestsPerMinute, at, perMs, maxKeys });
         buckets.set(key, bucket);
       }
       if (bucket.tokens >= 1) {
@@ -56,12 +58,24 @@ export function createMemoryRateLimitStore({
   };
 }
 
-function evictFull(buckets: Map<string, Bucket>, capacity: number, at: number, perMs: number): void {
+function evictFull({
+  buckets,
+  capacity,
+  at,
+  perMs,
+  maxKeys,
+}: {
+  buckets: Map<string, Bucket>;
+  capacity: number;
+  at: number;
+  perMs: number;
+  maxKeys: number;
+}): void {
   for (const [key, bucket] of buckets) {
     if (bucket.tokens + (at - bucket.updatedAt) * perMs >= capacity) buckets.delete(key);
   }
   // Still full of busy clients: drop the oldest rather than grow without bound.
-  if (buckets.size > 0 && buckets.size >= 100_000) {
+  if (buckets.size > 0 && buckets.size >= maxKeys) {
     const first = buckets.keys().next().value;
     if (first !== undefined) buckets.delete(first);
   }

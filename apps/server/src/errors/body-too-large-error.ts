@@ -1,0 +1,24 @@
+import { ServerError } from "./server-error.js";
+
+const marker = Symbol.for("promptreg.server.BodyTooLargeError");
+
+/** The body is over PROMPTREG_BODY_LIMIT_BYTES: declared so in Content-Length (refused unread) or found so while reading. */
+export class BodyTooLargeError extends ServerError {
+  readonly [marker] = true;
+  readonly limitBytes: number;
+
+  constructor({ limitBytes, declaredBytes }: { limitBytes: number; declaredBytes?: number }) {
+    super({
+      type: "payload_too_large",
+      code: "body_too_large",
+      message: `Request body is larger than the limit of ${limitBytes} bytes${declaredBytes === undefined ? "" : ` (Content-Length: ${declaredBytes})`}; send a smaller input or ask the operator to raise PROMPTREG_BODY_LIMIT_BYTES.`,
+      details: declaredBytes === undefined ? { limitBytes } : { limitBytes, declaredBytes },
+    });
+    this.name = "BodyTooLargeError";
+    this.limitBytes = limitBytes;
+  }
+
+  static override isInstance(value: unknown): value is BodyTooLargeError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

@@ -1,0 +1,100 @@
+import type { NextFunction, Request, Response } from "express";
+import { AuthenticationError } from "../errors/authentication-error.js";
+import { RequestValidationError } from "../errors/request-validation-error.js";
+import type { ServerError } from "../errors/server-error.js";
+import { UnsupportedMediaTypeError } from "../errors/unsupported-media-type-error.js";
+import { admitRequest, authenticateHead, type RequestVerifier } from "../logic/authenticate.js";
+import type { CredentialSet } from "../logic/credentials.js";
+import type { RateLimitStore } from "../logic/rate-limit-store.js";
+import { isJsonContentType } from "./content-type.js";
+import type { ServerMetrics } from "./metrics.js";
+import { checkDeclaredBody, declaresBody, readBody } from "./read-body.js";
+import { requestState } from "./request-state.js";
+
+/** Methods whose /v1 routes take a JSON body; other methods' bodies are hashed for the signature, never parsed. */
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * Everything between the headers and the route, in the order that keeps unauthenticated work at zero:
+ * declared size (413, unread) -> signature headers, timestamp, key (401, unread) -> content type (415) -> the body,
+ * with its size limit and deadline (413 / 408) -> HMAC over it (401) -> replay check (401) -> rate limit (429) ->
+ * nonce (401 / 429) -> JSON (400). The steps are framework-free (logic/authenticate.ts, read-body.ts); this
+ * function only threads the request through them.
+ */
+export function admitRequests({
+  verifier,
+  credentials,
+  metrics,
+  rateLimits,
+  anonymousRequestsPerMinute,
+  bodyLimitBytes,
+  bodyTimeoutMs,
+  nonceCapacityOverride,
+}: {
+  verifier: RequestVerifier | undefined;
+  credentials: CredentialSet;
+  metrics: ServerMetrics;
+  rateLimits: RateLimitStore;
+  anonymousRequestsPerMinute: number;
+  bodyLimitBytes: number;
+  bodyTimeoutMs: number;
+  nonceCapacityOverride?: number;
+}) {
+  /** Counts a signature failure by reason on its way out. */
+  const counted = (error: ServerError): ServerError => {
+    if (AuthenticationError.isInstance(error)) metrics.authFailures.inc({ reason: error.reason });
+    return error;
+  };
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const state = requestState(res);
+    checkDeclaredBody(req, bodyLimitBytes);
+    const head = await authenticateHead({
+      head: { method: req.method, pathAndQuery: req.originalUrl, headers: req.headers },
+      verifier,
+    });
+    if (!head.ok) throw counted(head.error);
+    const takesJson = BODY_METHODS.has(req.method);
+    if (takesJson && declaresBody(req) && !isJsonContentType(req.headers["content-type"])) {
+      throw new UnsupportedMediaTypeError({ header: "Content-Type", value: req.headers["content-type"] });
+    }
+    state.readingBody = true;
+    try {
+      state.rawBody = await readBody(req, { limitBytes: bodyLimitBytes, deadlineMs: bodyTimeoutMs });
+    } finally {
+      state.readingBody = false;
+    }
+    const admission = await admitRequest({
+      pending: head.pending,
+      body: state.rawBody,
+      verifier,
+      credentials,
+      rateLimits,
+      anonymousRequestsPerMinute,
+      nonceCapacityOverride,
+    });
+    if (admission.client && admission.limit) {
+      res.setHeader("RateLimit-Limit", String(admission.client.requestsPerMinute));
+      res.setHeader("RateLimit-Remaining", String(admission.limit.remaining));
+    }
+    if (!admission.ok) throw counted(admission.error);
+    state.client = admission.client;
+    state.secretIndex = admission.secretIndex;
+    req.body = takesJson ? parseJson(state.rawBody, `${req.method} ${req.path}`) : undefined;
+    next();
+  };
+}
+
+function parseJson(raw: Buffer, endpoint: string): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    throw new RequestValidationError({
+      endpoint,
+      code: "invalid_json",
+      issues: [
+        { path: [], code: "invalid_json", message: `body is not valid JSON (${(error as Error).message})` },
+      ],
+    });
+  }
+}

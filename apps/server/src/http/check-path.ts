@@ -1,0 +1,18 @@
+import type { NextFunction, Request, Response } from "express";
+import { InvalidPathError } from "../errors/invalid-path-error.js";
+
+/**
+ * Refuses a path whose percent-escapes do not decode (`%`, `%zz`, escapes that are not UTF-8) with a 400 before any
+ * route decodes it: the router would throw a URIError, which used to become a 500 with a stack in the log.
+ */
+export function checkPath(req: Request, _res: Response, next: NextFunction): void {
+  const path = req.path;
+  if (path.includes("%")) {
+    try {
+      decodeURIComponent(path);
+    } catch {
+      throw new InvalidPathError({ path });
+    }
+  }
+  next();
+}

@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { vi } from "vitest";
+
+const SERVER_DIR = new URL("../", import.meta.url).pathname;
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Everything read from stdout so far (empty when stdout is left unread). */
+  stdout(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited(): Promise<number | null>;
+  /** SIGKILL if still running; for afterAll. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `src/main.ts` as a real process on port 0 and waits for its "listening" banner. `readStdout: false` leaves
+ * the stdout pipe unread, so it fills and stalls like a log shipper that stopped reading.
+ */
+export async function startServerProcess({
+  env,
+  readStdout = true,
+}: {
+  env: Record<string, string>;
+  readStdout?: boolean;
+}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: SERVER_DIR,
+    env: { PATH: process.env.PATH, NODE_ENV: "development", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  let stdout = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  if (readStdout) {
+    child.stdout?.on("data", (chunk) => {
+      stdout += String(chunk);
+    });
+  }
+  const exited = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+      else child.once("exit", (code) => resolve(code));
+    });
+  let url = "";
+  await vi.waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
+      const match = /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (!match) throw new Error(`not listening yet: ${stderr}`);
+      url = match[1] as string;
+    },
+    { timeout: 30_000, interval: 100 },
+  );
+  return {
+    child,
+    url,
+    stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+        await exited();
+      }
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import { timingSafeEqual } from "node:crypto";
+import { type BodyInput, buildStringToSign, computeSignature, hashBody } from "./canonical.js";
+import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
+import {
+  KEY_ID_PATTERN,
+  NONCE_PATTERN,
+  SIGNATURE_HEADERS,
+  SIGNATURE_PATTERN,
+  TIMESTAMP_PATTERN,
+} from "./headers.js";
+import { redact } from "./redact.js";
+
+export const VERIFY_FAILURE_REASONS = [
+  "missing_headers",
+  "unknown_key",
+  "stale_timestamp",
+  "replayed_nonce",
+  "signature_mismatch",
+  "nonce_capacity_exceeded",
+] as const;
+export type VerifyFailureReason = (typeof VERIFY_FAILURE_REASONS)[number];
+
+export interface VerifyFailure {
+  ok: false;
+  reason: VerifyFailureReason;
+  /** Safe to return to the caller and to log: says what failed and how to fix it; contains no secrets. */
+  message: string;
+  /** Canonical name of the header at fault, when one header is. */
+  header?: string;
+  /** The key id the request claimed, when it was well-formed. */
+  keyId?: string;
+  /** For `nonce_capacity_exceeded`: when the key id's oldest live nonce expires. */
+  retryAfterSeconds?: number;
+}
+
+export type HeadersInput = Headers | Record<string, string | string[] | number | undefined>;
+
+export type LookupSecrets = (
+  keyId: string,
+) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
+
+export interface CheckSignatureHeadersOptions {
+  method: string;
+  /** Path and query exactly as received on the request line (Express: `req.originalUrl`). */
+  pathAndQuery: string;
+  headers: HeadersInput;
+  /** Returns the active secrets of a key id (one, or two during rotation), or undefined when unknown. */
+  lookupSecrets: LookupSecrets;
+  /** Clock in milliseconds since the epoch; defaults to Date.now. */
+  now?: () => number;
+  /** Accepted clock skew either way, in seconds. Default 300. */
+  windowSeconds?: number;
+  /**
+   * Unix seconds: timestamps before it are refused as `stale_timestamp`. A service whose nonce store forgets on
+   * restart sets it to its start, so a request captured before a restart cannot be replayed after it.
+   */
+  notBeforeSeconds?: number;
+}
+
+/** The headers passed; the HMAC over the body is still to be checked. Holds no secret in an enumerable field. */
+export interface PendingSignature {
+  ok: true;
+  keyId: string;
+  /** Unix seconds from the request. */
+  timestamp: number;
+  nonce: string;
+  /** Checks the HMAC over the raw body bytes (constant-time, every active secret of the key tried). */
+  verifyBody(body: BodyInput): { ok: true; secretIndex: number } | VerifyFailure;
+}
+
+export const DEFAULT_WINDOW_SECONDS = 300;
+
+type HeaderRead = { value: string } | { problem: "missing" | "duplicate" };
+
+function readHeader(headers: HeadersInput, canonicalName: string): HeaderRead {
+  const lower = canonicalName.toLowerCase();
+  if (headers instanceof Headers) {
+    const value = headers.get(lower);
+    return value === null ? { problem: "missing" } : { value };
+  }
+  const record = headers as Record<string, string | string[] | number | undefined>;
+  const matches: Array<string | string[] | number> = [];
+  for (const [name, value] of Object.entries(record)) {
+    if (value !== undefined && name.toLowerCase() === lower) matches.push(value);
+  }
+  if (matches.length === 0) return { problem: "missing" };
+  if (matches.length > 1) return { problem: "duplicate" };
+  const value = matches[0]!;
+  if (Array.isArray(value)) {
+    if (value.length === 1) return { value: value[0]! };
+    return value.length === 0 ? { problem: "missing" } : { problem: "duplicate" };
+  }
+  return { value: String(value) };
+}
+
+export function verifyFailure(
+  reason: VerifyFailureReason,
+  message: string,
+  extra: { header?: string; keyId?: string; retryAfterSeconds?: number } = {},
+): VerifyFailure {
+  return { ok: false, reason, message, ...extra };
+}
+
+export function checkWindow(windowSeconds: number): void {
+  if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
+    throw new InvalidVerifyOptionsError({
+      option: "windowSeconds",
+      problem: `must be a positive number of seconds (got ${windowSeconds})`,
+      fix: `Omit it for the default ${DEFAULT_WINDOW_SECONDS}.`,
+    });
+  }
+}
+
+/**
+ * The part of verification that needs no body: the four headers (present, once, well-formed), the timestamp
+ * window (and `notBeforeSeconds`), and a known key. A server runs it before reading the body, so an unsigned or
+ * stale request never costs a body read; the body's HMAC follows with `verifyBody`. Order: headers -> timestamp
+ * (the cheapest test) -> key lookup.
+ *
+ * Throws only for bad options, or when `lookupSecrets` itself throws (an infrastructure failure: answer 5xx).
+ */
+export async function checkSignatureHeaders(
+  options: CheckSignatureHeadersOptions,
+): Promise<PendingSignature | VerifyFailure> {
+  const {
+    method,
+    pathAndQuery,
+    headers,
+    lookupSecrets,
+    now = Date.now,
+    windowSeconds = DEFAULT_WINDOW_SECONDS,
+    notBeforeSeconds,
+  } = options;
+  checkWindow(windowSeconds);
+
+  const read = {
+    key: readHeader(headers, SIGNATURE_HEADERS.key),
+    timestamp: readHeader(headers, SIGNATURE_HEADERS.timestamp),
+    nonce: readHeader(headers, SIGNATURE_HEADERS.nonce),
+    signature: readHeader(headers, SIGNATURE_HEADERS.signature),
+  };
+  const names = Object.keys(read) as Array<keyof typeof read>;
+  const missing = names
+    .filter((name) => "problem" in read[name] && (read[name] as { problem: string }).problem === "missing")
+    .map((name) => SIGNATURE_HEADERS[name]);
+  if (missing.length > 0) {
+    return verifyFailure(
+      "missing_headers",
+      `Missing signing header(s): ${missing.join(", ")}. Sign every request with @promptreg/client or the recipe in docs/security.md.`,
+      { header: missing[0]! },
+    );
+  }
+  for (const name of names) {
+    if ("problem" in read[name]) {
+      return verifyFailure(
+        "missing_headers",
+        `Header ${SIGNATURE_HEADERS[name]} was sent more than once; send it exactly once.`,
+        { header: SIGNATURE_HEADERS[name] },
+      );
+    }
+  }
+  const keyId = (read.key as { value: string }).value;
+  const timestampText = (read.timestamp as { value: string }).value;
+  const nonce = (read.nonce as { value: string }).value;
+  const signatureText = (read.signature as { value: string }).value;
+
+  if (!KEY_ID_PATTERN.test(keyId)) {
+    return verifyFailure(
+      "missing_headers",
+      `Malformed ${SIGNATURE_HEADERS.key}: expected 1-128 characters of A-Z a-z 0-9 . _ ~ -.`,
+      { header: SIGNATURE_HEADERS.key },
+    );
+  }
+  if (!TIMESTAMP_PATTERN.test(timestampText)) {
+    return verifyFailure(
+      "missing_headers",
+      `Malformed ${SIGNATURE_HEADERS.timestamp}: expected unix seconds as a decimal integer.`,
+      { header: SIGNATURE_HEADERS.timestamp, keyId },
+    );
+  }
+  if (!NONCE_PATTERN.test(nonce)) {
+    return verifyFailure(
+      "missing_headers",
+      `Malformed ${SIGNATURE_HEADERS.nonce}: expected unpadded base64url of at least 16 random bytes (22-128 characters).`,
+      { header: SIGNATURE_HEADERS.nonce, keyId },
+    );
+  }
+  const signatureMatch = SIGNATURE_PATTERN.exec(signatureText);
+  if (signatureMatch === null) {
+    return verifyFailure(
+      "missing_headers",
+      `Malformed ${SIGNATURE_HEADERS.signature} (starts "${redact(signatureText)}"): expected "v1=" followed by 64 lowercase hex digits.`,
+      { header: SIGNATURE_HEADERS.signature, keyId },
+    );
+  }
+
+  const timestamp = Number(timestampText);
+  const nowSeconds = Math.floor(now() / 1000);
+  const skew = timestamp - nowSeconds;
+  if (Math.abs(skew) > windowSeconds) {
+    return verifyFailure(
+      "stale_timestamp",
+      `${SIGNATURE_HEADERS.timestamp} is ${Math.abs(skew)}s in the ${skew < 0 ? "past" : "future"}; the accepted window is +/-${windowSeconds}s. Sign each request when sending it and keep the client clock in sync (NTP).`,
+      { header: SIGNATURE_HEADERS.timestamp, keyId },
+    );
+  }
+  if (notBeforeSeconds !== undefined && timestamp < notBeforeSeconds) {
+    return verifyFailure(
+      "stale_timestamp",
+      `${SIGNATURE_HEADERS.timestamp} (${timestamp}) is before this service instance started remembering nonces (${notBeforeSeconds}); requests signed before a restart are refused so they cannot be replayed. Sign the request again (a client whose clock runs behind the server's sees this only right after a restart).`,
+      { header: SIGNATURE_HEADERS.timestamp, keyId },
+    );
+  }
+
+  const secrets = await lookupSecrets(keyId);
+  if (secrets === undefined || secrets.length === 0) {
+    return verifyFailure(
+      "unknown_key",
+      `Unknown key id "${redact(keyId)}" in ${SIGNATURE_HEADERS.key}. Check the key id your operator issued.`,
+      { header: SIGNATURE_HEADERS.key },
+    );
+  }
+
+  const expected = Buffer.from(signatureMatch[1]!, "hex");
+  return {
+    ok: true,
+    keyId,
+    timestamp,
+    nonce,
+    verifyBody(body) {
+      const stringToSign = buildStringToSign({
+        method,
+        pathAndQuery,
+        timestamp: timestampText,
+        nonce,
+        bodyHash: hashBody(body),
+      });
+      // Every secret is tried, without an early exit, so timing does not reveal which one matched.
+      let secretIndex = -1;
+      secrets.forEach((secret, index) => {
+        const actual = computeSignature(secret, stringToSign);
+        if (actual.length === expected.length && timingSafeEqual(actual, expected) && secretIndex === -1) {
+          secretIndex = index;
+        }
+      });
+      if (secretIndex === -1) {
+        return verifyFailure(
+          "signature_mismatch",
+          "Signature does not match. Sign the exact method, path and query as sent, and the raw body bytes; see docs/security.md for the recipe and test vectors.",
+          { header: SIGNATURE_HEADERS.signature, keyId },
+        );
+      }
+      return { ok: true, secretIndex };
+    },
+  };
+}
