@@ -9,6 +9,7 @@ export { RegistryLoadError } from "./errors/registry-load-error.js";
 export { StoreError, type StoreErrorCode } from "./errors/store-error.js";
 export { type NotFoundKind, TemplateNotFoundError } from "./errors/template-not-found-error.js";
 export { createFileSystemStore } from "./file-system-store.js";
+export { type HandlebarsTag, scanHandlebarsTags } from "./handlebars-tags.js";
 export { isLabelName, isStrictSemver, isTemplateId, MAX_ID_LENGTH } from "./ids.js";
 export {
   compileSchema,

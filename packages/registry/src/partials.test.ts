@@ -25,6 +25,43 @@ describe("findPartialReferences", () => {
   });
 });
 
+describe("findPartialReferences: what is not a reference (issue 7)", () => {
+  it("ignores partials inside short and long comments", () => {
+    expect(findPartialReferences("{{! {{> in-short}} }}{{!-- {{> in-long}} }} --}}{{> real}}")).toEqual([
+      "real",
+    ]);
+    expect(findPartialReferences("{{~!-- {{> a}} --~}}{{!-- x --}}{{> b}}")).toEqual(["b"]);
+  });
+
+  it("ignores escaped mustaches up to the next {{, but not an escaped backslash", () => {
+    expect(findPartialReferences("Write \\{{> literal}} as text, then {{> real}}")).toEqual(["real"]);
+    expect(findPartialReferences("\\{{> a}}\\{{> b}}{{> c}}")).toEqual(["c"]);
+    // `\\{{` is an escaped backslash followed by a live mustache.
+    expect(findPartialReferences("\\\\{{> live}}")).toEqual(["live"]);
+  });
+
+  it("ignores raw blocks", () => {
+    expect(findPartialReferences("{{{{raw}}}} {{> inside}} {{{{/raw}}}}{{> after}}")).toEqual(["after"]);
+  });
+
+  it("does not count names an inline partial of the same source defines, but counts what inline bodies include", () => {
+    const source =
+      '{{#*inline "row"}}{{> support/tone}} {{name}}{{/inline}}{{#each items}}{{> row}}{{/each}}';
+    expect(findPartialReferences(source)).toEqual(["support/tone"]);
+    expect(findPartialReferences("{{#*inline 'single'}}x{{/inline}}{{> single}}{{> other}}")).toEqual([
+      "other",
+    ]);
+  });
+
+  it("is not fooled by `}}` inside a string literal of a tag", () => {
+    expect(findPartialReferences('{{default x "}} {{> fake}}"}}{{> real}}')).toEqual(["real"]);
+  });
+
+  it("keeps offsets pointing at the tag", () => {
+    expect(findPartialUses("{{! {{> a}} }}\\{{> b}} {{> c}}")).toEqual([{ name: "c", index: 23 }]);
+  });
+});
+
 describe("partial graph", () => {
   const graph = new Map<string, string[]>([
     ["a", ["b"]],

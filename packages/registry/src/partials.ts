@@ -1,14 +1,20 @@
-// Partial references are found with a regex on purpose: the registry must not depend on Handlebars (the renderer
-// owns it). It matches `{{> name}}`, `{{~> name}}`, `{{#> name}}` and quoted names; dynamic partials
-// (`{{> (expr)}}`) and `@partial-block` are not static references and are skipped.
-const PARTIAL_REFERENCE = /\{\{~?\s*#?>\s*(?:"([^"]+)"|'([^']+)'|([^\s}~()"']+))/g;
+import { scanHandlebarsTags } from "./handlebars-tags.js";
+
+// Partial references are found by a small tag scanner on purpose: the registry must not depend on Handlebars (the
+// renderer owns it). It finds `{{> name}}`, `{{~> name}}`, `{{#> name}}` and quoted names; dynamic partials
+// (`{{> (expr)}}`) and `@partial-block` are not static references, and neither are tags inside comments,
+// escaped mustaches (`\{{> name}}`) or raw blocks, nor names an inline partial (`{{#*inline "name"}}`) of the
+// same source defines.
 
 /** Every static partial reference of a Handlebars source with the offset of its `{{`, in source order. */
 export function findPartialUses(source: string): { name: string; index: number }[] {
+  const tags = scanHandlebarsTags(source);
+  const inline = new Set<string>();
+  for (const tag of tags) if (tag.inline !== undefined) inline.add(tag.inline);
   const uses: { name: string; index: number }[] = [];
-  for (const match of source.matchAll(PARTIAL_REFERENCE)) {
-    const name = match[1] ?? match[2] ?? match[3];
-    if (name && !name.startsWith("@")) uses.push({ name, index: match.index });
+  for (const tag of tags) {
+    if (tag.partial !== undefined && !inline.has(tag.partial))
+      uses.push({ name: tag.partial, index: tag.start });
   }
   return uses;
 }
