@@ -22,7 +22,7 @@ export {
 } from "./json-schema-subset.js";
 export { LIMITS } from "./limits.js";
 export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } from "./load.js";
-export { findPartialReferences, partialClosure } from "./partials.js";
+export { findPartialCycles, findPartialReferences, partialClosure } from "./partials.js";
 export { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 export { formatReference, parseReference } from "./reference.js";
 export { createRegistry } from "./registry.js";

@@ -84,6 +84,16 @@ describe("partial graph", () => {
     ).toEqual([]);
   });
 
+  it("follows a chain of 20,000 partials without overflowing the stack", () => {
+    const chain = new Map<string, string[]>();
+    for (let i = 0; i < 20_000; i++) chain.set(`p${i}`, i + 1 < 20_000 ? [`p${i + 1}`] : ["p0"]);
+    const cycles = findPartialCycles(chain);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toHaveLength(20_000);
+    chain.set("p19999", []);
+    expect(findPartialCycles(chain)).toEqual([]);
+  });
+
   it("computes the transitive closure of used partials, ignoring missing ones", () => {
     expect(partialClosure(["e"], graph)).toEqual(["a", "b", "c", "e"]);
     expect(partialClosure(["f", "nope"], graph)).toEqual(["f"]);

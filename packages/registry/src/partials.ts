@@ -24,27 +24,42 @@ export function findPartialReferences(source: string): string[] {
   return [...new Set(findPartialUses(source).map((use) => use.name))];
 }
 
-/** Every cycle among partials (each reported once, as the list of names from its smallest member). */
+/**
+ * Every cycle among partials (each reported once, as the list of names from its smallest member). Iterative: a
+ * tree may hold 10,000 partials, and a chain that long overflowed the call stack of a recursive search.
+ */
 export function findPartialCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const cycles = new Map<string, string[]>();
   const state = new Map<string, "active" | "done">();
   const stack: string[] = [];
-  const visit = (name: string) => {
+  // Per name on `stack`, the index of the next edge to follow.
+  const nextEdge: number[] = [];
+  const enter = (name: string) => {
     state.set(name, "active");
     stack.push(name);
-    for (const next of graph.get(name) ?? []) {
+    nextEdge.push(0);
+  };
+  for (const root of [...graph.keys()].sort()) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const edges = graph.get(stack[top]!) ?? [];
+      if (nextEdge[top]! >= edges.length) {
+        state.set(stack.pop()!, "done");
+        nextEdge.pop();
+        continue;
+      }
+      const next = edges[nextEdge[top]!++]!;
       if (!graph.has(next)) continue;
       if (state.get(next) === "active") {
         const cycle = stack.slice(stack.indexOf(next));
         const start = cycle.indexOf([...cycle].sort()[0]!);
         const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
         cycles.set(rotated.join(">"), rotated);
-      } else if (!state.has(next)) visit(next);
+      } else if (!state.has(next)) enter(next);
     }
-    stack.pop();
-    state.set(name, "done");
-  };
-  for (const name of [...graph.keys()].sort()) if (!state.has(name)) visit(name);
+  }
   return [...cycles.values()];
 }
 

@@ -13,6 +13,18 @@ export const BUDGETS = Object.freeze({
   maxJsonCandidates: 64,
   /** parseOutput: most characters the search for balanced spans reads per reply (4 passes over the largest). */
   maxScanChars: 4 * 1_048_576,
+  /**
+   * Templates: deepest nesting of blocks, partial blocks and sub-expressions, counted through included partials.
+   * Checked before Handlebars parses a source (its parser is recursive and slow on deep nesting) and again through
+   * partials at compile time, so a render's call stack stays far from Node's limit.
+   */
+  maxTemplateNesting: 64,
+  /** Render: most partial inclusions (registry, inline, `{{> @partial-block}}`) per render. */
+  maxPartialExpansions: 100_000,
+  /** Render: most `{{#each}}` iterations (sections over arrays included) per render. */
+  maxEachIterations: 100_000,
+  /** Render: most characters of output, all messages together (UTF-16 code units). */
+  maxRenderedChars: 4 * 1_048_576,
 });
 
 /** Names of the budgets, as carried by the errors that report one was exceeded. */

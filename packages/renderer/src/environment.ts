@@ -1,5 +1,6 @@
 import Handlebars, { type HelperOptions } from "handlebars";
-import { BUILTIN_BLOCK_HELPERS, BUILTIN_HELPERS, type HelperSpec } from "./helpers.js";
+import { BUILTIN_BLOCK_HELPERS, BUILTIN_HELPERS, type HelperLocation, type HelperSpec } from "./helpers.js";
+import { RenderMeter } from "./render-meter.js";
 
 /** A custom helper: positional arguments, then Handlebars' options object last. */
 export type CustomHelper = (...args: unknown[]) => unknown;
@@ -115,6 +116,8 @@ interface JsCompilerBase {
   resolvePath(type: string, parts: string[], start: number, falsy?: boolean, strict?: boolean): void;
   lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void;
   compile(environment: unknown, options: object, context: undefined, asObject: true): TemplateSpecification;
+  setupParams(helper: string, paramSize: number, params: unknown[]): Record<string, unknown>;
+  invokePartial(isDynamic: boolean, name: string, indent: string): void;
 }
 interface CompilerBase {
   opcodes: { opcode: string; args: unknown[] }[];
@@ -172,6 +175,23 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
       return [this.aliasable(`helpers[${JSON.stringify(INTERNALS)}].h`), "[", JSON.stringify(name), "]"];
     }
 
+    // Partial calls carry their position (Handlebars gives one to helper calls only), so a budget that runs out
+    // at a `{{> name}}` can say where.
+    override invokePartial(isDynamic: boolean, name: string, indent: string): void {
+      const loc = this.source.currentLocation;
+      const setupParams = this.setupParams;
+      this.setupParams = function withLocation(this: JsCompilerBase, ...args) {
+        const options = setupParams.apply(this, args);
+        if (loc) options.loc = JSON.stringify({ source: loc.source, start: loc.start });
+        return options;
+      };
+      try {
+        super.invokePartial(isDynamic, name, indent);
+      } finally {
+        delete (this as Partial<JsCompilerBase>).setupParams;
+      }
+    }
+
     override lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void {
       this.useBlockParams = true;
       this.push(["blockParams[", String(blockParamId[0]), "][", String(blockParamId[1]), "]"]);
@@ -215,6 +235,66 @@ export function helperArity(customNames: Iterable<string> = []): HelperArity {
   return arity;
 }
 
+interface VmInternals {
+  invokePartial(
+    this: unknown,
+    partial: unknown,
+    context: unknown,
+    options: { name: string; loc?: HelperLocation },
+  ): unknown;
+}
+
+type EachOptions = HelperOptions & { loc?: HelperLocation };
+
+/**
+ * `#each` as Handlebars has it (arrays, objects, iterables; `@index`, `@key`, `@first`, `@last`; block parameters;
+ * `{{else}}` when there is nothing), plus the render's budgets: every iteration is counted, and its output is
+ * metered as it is built.
+ */
+function eachHelper(
+  this: unknown,
+  context: unknown,
+  options: EachOptions,
+  meter: RenderMeter | undefined,
+): string {
+  const { fn, inverse, loc } = options;
+  let target = context;
+  if (typeof target === "function") target = target.call(this);
+  const data = options.data ? Handlebars.createFrame(options.data) : undefined;
+  let out = "";
+  let count = 0;
+  const run = (value: unknown, key: string | number, index: number, last: boolean) => {
+    if (meter) {
+      meter.iterate(loc);
+      meter.enter();
+    }
+    if (data) {
+      data.key = key;
+      data.index = index;
+      data.first = index === 0;
+      data.last = last;
+    }
+    const piece = fn(value, { data, blockParams: [value, key] });
+    meter?.exit(piece.length, loc);
+    out += piece;
+    count++;
+  };
+  if (target !== null && typeof target === "object") {
+    if (Array.isArray(target)) {
+      for (let i = 0; i < target.length; i++) if (i in target) run(target[i], i, i, i === target.length - 1);
+    } else if (Symbol.iterator in target) {
+      const items = Array.from(target as Iterable<unknown>);
+      for (let i = 0; i < items.length; i++) run(items[i], i, i, i === items.length - 1);
+    } else {
+      const keys = Object.keys(target);
+      for (let i = 0; i < keys.length; i++) {
+        run((target as Record<string, unknown>)[keys[i]!], keys[i]!, i, i === keys.length - 1);
+      }
+    }
+  }
+  return count === 0 ? inverse(this) : out;
+}
+
 export function createEnvironment(
   customHelpers: Readonly<Record<string, CustomHelper>> = {},
 ): RenderEnvironment {
@@ -222,8 +302,12 @@ export function createEnvironment(
   installStrictCompilers(hbs);
   const builtins = hbs.helpers as Record<string, CustomHelper>;
   const table: Record<string, CustomHelper> = Object.create(null);
+  // The meter of the render in progress (renders may nest: a custom helper can render another template).
+  let meter: RenderMeter | undefined;
   table.if = builtins.if!;
-  table.each = builtins.each!;
+  table.each = function each(this: unknown, context: unknown, options: unknown) {
+    return eachHelper.call(this, context, options as EachOptions, meter);
+  };
   table.with = builtins.with!;
   // Handlebars' `unless` calls `instance.helpers.if`, which is no longer there.
   table.unless = function unless(this: unknown, conditional: unknown, options: unknown) {
@@ -251,9 +335,12 @@ export function createEnvironment(
   table[MESSAGE_BLOCK] = function message(this: unknown, index: unknown, options: unknown) {
     const i = index as number;
     try {
+      meter?.enter();
       // A program of a single mustache returns the value itself, not a string (Handlebars' "simple" path).
       const out: unknown = (options as HelperOptions).fn(this);
-      sink![i] = typeof out === "string" ? out : out === null || out === undefined ? "" : String(out);
+      const text = typeof out === "string" ? out : out === null || out === undefined ? "" : String(out);
+      meter?.exit(text.length, undefined);
+      sink![i] = text;
     } catch (error) {
       throw error instanceof MessageFailure ? error : new MessageFailure(i, error);
     }
@@ -265,6 +352,31 @@ export function createEnvironment(
     if (name !== "helperMissing" && name !== "blockHelperMissing") hbs.unregisterHelper(name);
   }
   (hbs.helpers as Record<string, unknown>)[INTERNALS] = { ...lookups, h: table };
+  // Sections (`{{#items}}…{{/items}}`) reach blockHelperMissing, whose Handlebars version calls
+  // `instance.helpers.each`, which is no longer there (a section over an array failed with a TypeError).
+  hbs.registerHelper("blockHelperMissing", function blockHelperMissing(this: unknown, context, options) {
+    if (context === true) return options.fn(this);
+    if (context === false || context === null || context === undefined) return options.inverse(this);
+    if (Array.isArray(context)) {
+      return context.length > 0 ? table.each!.call(this, context, options) : options.inverse(this);
+    }
+    return options.fn(context, options);
+  });
+  // Every partial call (registry, inline, `@partial-block`) goes through the environment's VM: counted here.
+  const vm = hbs.VM as unknown as VmInternals;
+  const invokePartial = vm.invokePartial;
+  (hbs as unknown as { VM: VmInternals }).VM = {
+    ...vm,
+    invokePartial(this: unknown, partial, context, options) {
+      const current = meter;
+      if (current === undefined) return invokePartial.call(this, partial, context, options);
+      current.expand(options.name, options.loc);
+      current.enter();
+      const out = invokePartial.call(this, partial, context, options);
+      current.exit(typeof out === "string" ? out.length : 0, options.loc);
+      return out;
+    },
+  };
 
   const compileOptions = {
     data: true,
@@ -306,13 +418,16 @@ export function createEnvironment(
     },
     renderMessages(template, data, count) {
       const previous = sink;
+      const previousMeter = meter;
       const out: string[] = new Array(count);
       sink = out;
+      meter = new RenderMeter();
       try {
         template(data, RUNTIME_OPTIONS);
       } finally {
         // Restored, not cleared: a custom helper may render another template re-entrantly.
         sink = previous;
+        meter = previousMeter;
       }
       return out;
     },

@@ -8,6 +8,7 @@ export {
   type OutputValidationKind,
   type TextPosition,
 } from "./errors/output-validation-error.js";
+export { RenderBudgetError, type RenderBudgetName } from "./errors/render-budget-error.js";
 export { RenderError } from "./errors/render-error.js";
 export { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
 export { UnknownHelperError } from "./errors/unknown-helper-error.js";

@@ -13,6 +13,8 @@ export const LINT_CODES = {
   MISSING_PARTIAL: "missing_partial",
   DYNAMIC_PARTIAL: "dynamic_partial",
   PARTIAL_CYCLE: "partial_cycle",
+  SHADOWED_PARTIAL: "shadowed_partial",
+  NESTING_TOO_DEEP: "nesting_too_deep",
   UNSUPPORTED_DECORATOR: "unsupported_decorator",
   TEMPLATE_SYNTAX: "template_syntax",
   EXAMPLE_FAILED: "example_failed",

@@ -1,9 +1,11 @@
 import type { JsonSchema, Problem, Registry, SourcePosition, TemplateVersion } from "@promptreg/registry";
 import Handlebars from "handlebars";
+import { BUDGETS } from "./budgets.js";
 import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";
 import { TemplateCompileError } from "./errors/template-compile-error.js";
 import { UnknownHelperError } from "./errors/unknown-helper-error.js";
 import { LINT_CODES, type LintCode } from "./lint-codes.js";
+import { nestingOverflow, type PartialDepth, templateDepth } from "./nesting.js";
 import { createRenderer, describeParseError } from "./renderer.js";
 import { isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
 import { closestName } from "./suggest.js";
@@ -38,8 +40,10 @@ interface Walk {
   /** Inside a partial: where the message includes the outermost partial (its problems point there in the file). */
   includedAt?: { line: number; column: number };
   partialStack: string[];
+  /** Inline partials being walked, so one that includes itself is not walked forever (checkTemplate reports it). */
+  inlineStack: string[];
   partials: ReadonlyMap<string, string>;
-  parsedPartials: Map<string, hbs.AST.Program | Error>;
+  parsedPartials: Map<string, ParsedPartial>;
   inline: Map<string, hbs.AST.Program>;
   helpers: HelperArity;
   problems: Problem[];
@@ -50,6 +54,31 @@ interface Walk {
 }
 
 const DATA_VARIABLES = new Set(["index", "key", "first", "last"]);
+
+/** A partial's AST, or why it has none (reported once per template where it is included). */
+type ParsedPartial = hbs.AST.Program | { code: LintCode; line: number; column: number; detail: string };
+
+/** Parses a template source unless it nests too deep to hand to Handlebars' (recursive, slow) parser. */
+function parseChecked(source: string): ParsedPartial {
+  const deep = nestingOverflow(source);
+  if (deep) {
+    return {
+      code: LINT_CODES.NESTING_TOO_DEEP,
+      line: deep.line,
+      column: deep.column,
+      detail: `blocks and sub-expressions nest ${deep.depth} levels deep here, over the budget of ${BUDGETS.maxTemplateNesting}. Flatten the template (see "Budgets" in docs/renderer.md)`,
+    };
+  }
+  try {
+    return Handlebars.parse(source);
+  } catch (error) {
+    return { code: LINT_CODES.TEMPLATE_SYNTAX, ...describeParseError(error), detail: syntaxDetail(error) };
+  }
+}
+
+function isProgram(parsed: ParsedPartial): parsed is hbs.AST.Program {
+  return (parsed as hbs.AST.Program).type === "Program";
+}
 
 /**
  * Lints one template version: Handlebars syntax, unknown helpers and wrong helper arity, prototype reads,
@@ -68,7 +97,37 @@ export function lintTemplate(
   const problems: Problem[] = [];
   const used = new Set<string>();
   const usesEverything = { value: false };
-  const parsedPartials = new Map<string, hbs.AST.Program | Error>();
+  const parsedPartials = new Map<string, ParsedPartial>();
+  const parsePartial = (name: string): ParsedPartial | undefined => {
+    let parsed = parsedPartials.get(name);
+    if (parsed === undefined) {
+      const source = partials.get(name);
+      if (source === undefined) return undefined;
+      parsed = parseChecked(source);
+      parsedPartials.set(name, parsed);
+    }
+    return parsed;
+  };
+  // Depth of each partial counted through the partials it includes (for the nesting budget), measured once.
+  const partialDepths = new Map<string, PartialDepth | "measuring">();
+  const measuring: string[] = [];
+  const partialDepth = (name: string): PartialDepth | undefined => {
+    const known = partialDepths.get(name);
+    if (known === "measuring") return { depth: 0, path: [] };
+    if (known) return known;
+    // A chain longer than the budget is over it whatever the partials hold; stopping also bounds this recursion.
+    if (measuring.length >= BUDGETS.maxTemplateNesting)
+      return { depth: BUDGETS.maxTemplateNesting + 1, path: [name] };
+    const parsed = parsePartial(name);
+    if (parsed === undefined || !isProgram(parsed)) return undefined;
+    partialDepths.set(name, "measuring");
+    measuring.push(name);
+    const { depth, path } = templateDepth(parsed, partialDepth);
+    measuring.pop();
+    const measured = { depth, path };
+    partialDepths.set(name, measured);
+    return measured;
+  };
   let allParsed = true;
 
   version.messages.forEach((message, messageIndex) => {
@@ -76,6 +135,7 @@ export function lintTemplate(
       version,
       messageIndex,
       partialStack: [],
+      inlineStack: [],
       partials,
       parsedPartials,
       inline: new Map(),
@@ -85,18 +145,25 @@ export function lintTemplate(
       usesEverything,
       seen: new Set(),
     };
-    let ast: hbs.AST.Program;
-    try {
-      ast = Handlebars.parse(message.content);
-    } catch (error) {
+    const ast = parseChecked(message.content);
+    if (!isProgram(ast)) {
       allParsed = false;
-      const { line, column } = describeParseError(error);
-      report(walk, { line, column }, LINT_CODES.TEMPLATE_SYNTAX, syntaxDetail(error), "error");
+      report(walk, ast, ast.code, ast.detail, "error");
       return;
     }
     walkTemplate(walk, ast, [
       { schema: version.inputSchema, isRoot: true, iterating: false, names: new Map() },
     ]);
+    const deepest = templateDepth(ast, partialDepth);
+    if (deepest.depth > BUDGETS.maxTemplateNesting) {
+      report(
+        walk,
+        deepest.at,
+        LINT_CODES.NESTING_TOO_DEEP,
+        `counting the partials it includes (${deepest.path.join(" -> ")}), this nests ${deepest.depth} levels deep, over the budget of ${BUDGETS.maxTemplateNesting}. Flatten the template (see "Budgets" in docs/renderer.md)`,
+        "error",
+      );
+    }
   });
 
   if (allParsed && !usesEverything.value) {
@@ -442,7 +509,8 @@ function walkPartial(
 
   const inline = walk.inline.get(name);
   if (inline) {
-    walkProgram(walk, inline, partialFrames);
+    if (walk.inlineStack.includes(name)) return;
+    walkProgram({ ...walk, inlineStack: [...walk.inlineStack, name] }, inline, partialFrames);
     return;
   }
   const source = walk.partials.get(name);
@@ -457,13 +525,11 @@ function walkPartial(
     );
     return;
   }
+  // Deeper chains are over the nesting budget (reported once per message); this also bounds the recursion.
+  if (walk.partialStack.length >= BUDGETS.maxTemplateNesting) return;
   let ast = walk.parsedPartials.get(name);
   if (ast === undefined) {
-    try {
-      ast = Handlebars.parse(source);
-    } catch (error) {
-      ast = error instanceof Error ? error : new Error(String(error));
-    }
+    ast = parseChecked(source);
     walk.parsedPartials.set(name, ast);
   }
   const inner: Walk = {
@@ -471,10 +537,11 @@ function walkPartial(
     includedAt: walk.includedAt ?? position(node),
     partial: name,
     partialStack: [...walk.partialStack, name],
+    inlineStack: [],
     inline: new Map(),
   };
-  if (ast instanceof Error) {
-    report(inner, { line: 1, column: 1 }, LINT_CODES.TEMPLATE_SYNTAX, syntaxDetail(ast), "error");
+  if (!isProgram(ast)) {
+    report(inner, ast, ast.code, ast.detail, "error");
     return;
   }
   walkTemplate(inner, ast, partialFrames);

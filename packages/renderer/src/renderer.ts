@@ -1,4 +1,5 @@
 import type { JsonSchema, Registry, Role, TemplateRef, TemplateVersion } from "@promptreg/registry";
+import { BUDGETS } from "./budgets.js";
 import {
   type CustomHelper,
   createEnvironment,
@@ -8,12 +9,15 @@ import {
 } from "./environment.js";
 import { InputValidationError } from "./errors/input-validation-error.js";
 import { MissingVariableError } from "./errors/missing-variable-error.js";
+import { RenderBudgetError } from "./errors/render-budget-error.js";
 import { RenderError } from "./errors/render-error.js";
 import { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
 import { UnknownHelperError } from "./errors/unknown-helper-error.js";
 import { HelperArgumentInvalid, HelperArgumentMissing, type HelperLocation } from "./helpers.js";
 import { LruCache } from "./lru-cache.js";
+import { nestingOverflow, type PartialDepth, templateDepth } from "./nesting.js";
 import { type ParseOutputResult, toIssues, validateOutput } from "./parse-output.js";
+import { BudgetExceeded } from "./render-meter.js";
 import { closestName } from "./suggest.js";
 import { type CheckFinding, checkTemplate, usedPartials } from "./template-checks.js";
 
@@ -80,6 +84,8 @@ type CompiledVersion =
 
 interface CompiledPartial {
   ast: hbs.AST.Program;
+  /** Nesting depth counted through the partials it includes. */
+  depth: PartialDepth;
 }
 
 export function createRenderer({ registry, helpers, cacheSize = 1000 }: RendererOptions): Renderer {
@@ -194,6 +200,15 @@ function compileVersion(options: {
     for (const name of usedPartials(ast)) {
       ensurePartial({ name, stack: [], environment, registry, partials, site });
     }
+    const deepest = templateDepth(ast, (name) => partials.get(name)?.depth);
+    if (deepest.depth > BUDGETS.maxTemplateNesting) {
+      throw compileError(site, {
+        reason: "nesting_too_deep",
+        ...deepest.at,
+        detail: `counting the partials it includes (${deepest.path.join(" -> ")}), this nests ${deepest.depth} levels deep, over the budget of ${BUDGETS.maxTemplateNesting}`,
+        hint: NESTING_HINT,
+      });
+    }
     return { role: message.role, ast };
   });
   let template: HandlebarsTemplateDelegate;
@@ -235,6 +250,17 @@ function ensurePartial(options: {
   const { name, stack, environment, registry, partials, site } = options;
   if (partials.has(name)) return;
   const partialSite = { ...site, partial: name };
+  // Every inclusion nests one level deeper, so a longer chain is over the budget whatever the partials hold; this
+  // also bounds the recursion here.
+  if (stack.length >= BUDGETS.maxTemplateNesting) {
+    throw compileError(site, {
+      reason: "nesting_too_deep",
+      line: 1,
+      column: 1,
+      detail: `partials include each other more than ${BUDGETS.maxTemplateNesting} levels deep: ${[...stack, name].join(" -> ")}`,
+      hint: NESTING_HINT,
+    });
+  }
   if (stack.includes(name)) {
     throw compileError(partialSite, {
       reason: "partial_cycle",
@@ -266,8 +292,13 @@ function ensurePartial(options: {
     ensurePartial({ name: inner, stack: [...stack, name], environment, registry, partials, site });
   }
   environment.registerPartial(name, compileAst(environment, ast, partialSite, name));
-  partials.set(name, { ast });
+  const { depth, path } = templateDepth(ast, (inner) => partials.get(inner)?.depth);
+  partials.set(name, { ast, depth: { depth, path } });
 }
+
+const NESTING_HINT =
+  "Flatten the template: move a nested part into a partial used at a shallower level, or compute the choice in " +
+  `the input (see "Budgets" in docs/renderer.md).`;
 
 function parseSource(options: {
   environment: RenderEnvironment;
@@ -275,6 +306,17 @@ function parseSource(options: {
   source: string;
   site: Site;
 }): hbs.AST.Program {
+  // Checked before Handlebars parses: its parser is recursive and slow on deep nesting.
+  const deep = nestingOverflow(options.content);
+  if (deep) {
+    throw compileError(options.site, {
+      reason: "nesting_too_deep",
+      line: deep.line,
+      column: deep.column,
+      detail: `blocks and sub-expressions nest ${deep.depth} levels deep here, over the budget of ${BUDGETS.maxTemplateNesting}`,
+      hint: NESTING_HINT,
+    });
+  }
   try {
     return options.environment.parse(options.content, options.source);
   } catch (error) {
@@ -408,6 +450,18 @@ function translateRuntimeError(options: {
       line: at?.start.line ?? 1,
       column: (at?.start.column ?? 0) + 1,
       ...(source === "" ? {} : { partial: source }),
+    });
+  }
+  if (error instanceof BudgetExceeded) {
+    const source = error.loc?.source ?? "";
+    return new RenderBudgetError({
+      ...base,
+      budget: error.budget,
+      limit: error.limit,
+      line: error.loc?.start.line ?? 1,
+      column: (error.loc?.start.column ?? 0) + 1,
+      ...(source === "" ? {} : { partial: source }),
+      detail: error.detail,
     });
   }
   if (RenderError.isInstance(error)) return error;

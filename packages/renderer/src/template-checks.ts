@@ -1,3 +1,4 @@
+import { findPartialCycles } from "@promptreg/registry";
 import type { HelperArity } from "./environment.js";
 import type { LintCode } from "./lint-codes.js";
 
@@ -16,6 +17,8 @@ export type CheckKind = Extract<
   | "missing_partial"
   | "dynamic_partial"
   | "unsupported_decorator"
+  | "partial_cycle"
+  | "shadowed_partial"
 >;
 
 /** A problem found statically in one template source; `line` and `column` are 1-based. */
@@ -65,16 +68,101 @@ export function classifyCall(
 
 /** Collects the names of inline partials (`{{#*inline "name"}}`) a template defines for itself. */
 function inlinePartials(program: hbs.AST.Program, into: Set<string>): void {
-  for (const statement of program.body) {
-    const node = statement as hbs.AST.Node & { program?: hbs.AST.Program; inverse?: hbs.AST.Program };
-    if (node.type === "DecoratorBlock") {
-      const block = statement as unknown as hbs.AST.BlockStatement;
-      const first = block.params[0];
-      if (first?.type === "StringLiteral") into.add((first as hbs.AST.StringLiteral).value);
+  for (const definition of inlineDefinitions(program)) into.add(definition.name);
+}
+
+interface InlineDefinition {
+  name: string;
+  node: hbs.AST.Node;
+  body: hbs.AST.Program;
+}
+
+/** Every `{{#*inline "name"}}…{{/inline}}` of a template, in source order. */
+function inlineDefinitions(program: hbs.AST.Program): InlineDefinition[] {
+  const found: InlineDefinition[] = [];
+  const visit = (current: hbs.AST.Program | undefined) => {
+    for (const statement of current?.body ?? []) {
+      const node = statement as hbs.AST.Node & { program?: hbs.AST.Program; inverse?: hbs.AST.Program };
+      if (node.type === "DecoratorBlock") {
+        const block = statement as unknown as hbs.AST.BlockStatement;
+        const first = block.params[0];
+        if (first?.type === "StringLiteral") {
+          found.push({ name: (first as hbs.AST.StringLiteral).value, node, body: block.program });
+        }
+      }
+      visit(node.program);
+      visit(node.inverse);
     }
-    if (node.program) inlinePartials(node.program, into);
-    if (node.inverse) inlinePartials(node.inverse, into);
+  };
+  visit(program);
+  return found;
+}
+
+/** The partial statements of a program (not inside inline definitions nested in it, which are their own). */
+function partialStatements(program: hbs.AST.Program | undefined, into: hbs.AST.PartialStatement[] = []) {
+  for (const statement of program?.body ?? []) {
+    const node = statement as hbs.AST.Node & { program?: hbs.AST.Program; inverse?: hbs.AST.Program };
+    if (node.type === "DecoratorBlock") continue;
+    if (node.type === "PartialStatement" || node.type === "PartialBlockStatement") {
+      into.push(statement as hbs.AST.PartialStatement);
+    }
+    partialStatements(node.program, into);
+    partialStatements(node.inverse, into);
   }
+  return into;
+}
+
+/**
+ * Inline partials that replace a registry partial (a template could silently swap out a shared safety partial),
+ * and inline partials that include each other in a cycle (Handlebars would recurse until the stack overflows).
+ * Each cycle is reported once, at its reference that comes first in the source.
+ */
+function inlineFindings(program: hbs.AST.Program, context: CheckContext): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  const definitions = inlineDefinitions(program);
+  const names = new Set(definitions.map((definition) => definition.name));
+  const graph = new Map<string, string[]>();
+  const references = new Map<string, hbs.AST.Node>();
+  for (const { name, node, body } of definitions) {
+    if (context.hasPartial(name)) {
+      findings.push({
+        kind: "shadowed_partial",
+        name,
+        ...position(node),
+        detail: `inline partial "${name}" has the name of a registry partial and would replace it`,
+        hint: "Give the inline partial its own name: an inline partial may not replace a shared partial (a safety partial, say).",
+      });
+    }
+    const edges = graph.get(name) ?? [];
+    for (const statement of partialStatements(body)) {
+      const target = partialName(statement);
+      if (target === undefined || !names.has(target)) continue;
+      edges.push(target);
+      const key = `${name}\u0000${target}`;
+      if (!references.has(key)) references.set(key, statement);
+    }
+    graph.set(name, edges);
+  }
+  for (const cycle of findPartialCycles(graph)) {
+    const edges = cycle.map((from, i) => {
+      const to = cycle[(i + 1) % cycle.length]!;
+      return { index: i, node: references.get(`${from}\u0000${to}`)! };
+    });
+    const first = edges.reduce((a, b) => (compare(position(b.node), position(a.node)) < 0 ? b : a));
+    const path = [...cycle.slice(first.index), ...cycle.slice(0, first.index)];
+    findings.push({
+      kind: "partial_cycle",
+      name: path[0]!,
+      ...position(first.node),
+      detail: `inline partials include each other in a cycle: ${[...path, path[0]].join(" -> ")}`,
+      hint: "Break the cycle; a partial cannot include itself, directly or indirectly.",
+    });
+  }
+  return findings;
+}
+
+function compare(a: { line: number; column: number }, b: { line: number; column: number }): number {
+  return a.line - b.line || a.column - b.column;
 }
 
 /**
@@ -211,6 +299,7 @@ export function checkTemplate(ast: hbs.AST.Program, context: CheckContext): Chec
   };
 
   visitProgram(ast);
+  findings.push(...inlineFindings(ast, context));
   return findings;
 }
 

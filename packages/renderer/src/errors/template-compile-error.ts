@@ -9,7 +9,9 @@ export type TemplateCompileErrorReason =
   | "dynamic_partial"
   | "unsupported_decorator"
   | "helper_arity"
-  | "partial_cycle";
+  | "partial_cycle"
+  | "shadowed_partial"
+  | "nesting_too_deep";
 
 /**
  * A message (or a partial it uses) is not valid Handlebars for promptreg. `line`/`column` are 1-based and
