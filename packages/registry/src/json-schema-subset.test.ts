@@ -108,6 +108,99 @@ describe("patterns", () => {
   });
 });
 
+describe("JSON Schema 2020-12 semantics", () => {
+  it("applies enum and const together with every sibling keyword", () => {
+    const enumWithLength = compile({ type: "string", enum: ["a", "bb"], minLength: 2 });
+    expect(enumWithLength.safeParse("a").success).toBe(false);
+    expect(enumWithLength.safeParse("bb").success).toBe(true);
+    expect(enumWithLength.safeParse("cc").success).toBe(false);
+    const constWithMaximum = compile({ type: "integer", const: 5, maximum: 4 });
+    expect(constWithMaximum.safeParse(5).success).toBe(false);
+    const enumAlone = compile({ enum: ["x", 1, null] });
+    expect([enumAlone.safeParse(1).success, enumAlone.safeParse(true).success]).toEqual([true, false]);
+  });
+
+  it("checks format: uri by RFC 3986", () => {
+    const uri = compile({ type: "string", format: "uri" });
+    for (const valid of ["https://example.org/a?b=c#d", "urn:isbn:0451450523", "mailto:ada@example.org"]) {
+      expect(uri.safeParse(valid).success, valid).toBe(true);
+    }
+    for (const invalid of [
+      "https://example.org/a b",
+      "https://example.org/<x>",
+      "https://example.org/{x}|^",
+      "https://example.org/%zz",
+      "https://example.org/caf\u00e9",
+      "/relative/path",
+    ]) {
+      expect(uri.safeParse(invalid).success, invalid).toBe(false);
+    }
+  });
+
+  it("accepts the e-mail, uuid and date-time forms the RFCs allow", () => {
+    expect(compile({ type: "string", format: "email" }).safeParse("te~st@example.com").success).toBe(true);
+    expect(
+      compile({ type: "string", format: "uuid" }).safeParse("2eb8aa08-aa98-11ea-f4aa-73b441d16380").success,
+    ).toBe(true);
+    const dateTime = compile({ type: "string", format: "date-time" });
+    expect(dateTime.safeParse("1963-06-19t08:30:06.283185z").success).toBe(true);
+    expect(dateTime.safeParse("1998-12-31T23:59:60Z").success).toBe(true);
+    expect(dateTime.safeParse("1998-12-31T23:58:60Z").success).toBe(false);
+  });
+
+  it("accepts integers beyond 2^53 (ids, snowflakes) and still refuses fractions", () => {
+    const integer = compile({ type: "integer" });
+    expect(integer.safeParse(2 ** 60).success).toBe(true);
+    expect(integer.safeParse(JSON.parse("12345678901234567890123")).success).toBe(true);
+    expect(integer.safeParse(1.5).success).toBe(false);
+  });
+
+  it("treats properties named like Object.prototype members as any other property", () => {
+    const schema = compile(
+      {
+        type: "object",
+        properties: { constructor: "string", "toString?": "string", valueOf: { type: "integer" } },
+      },
+      "input",
+    );
+    expect(schema.safeParse({ constructor: "c" }).success).toBe(true);
+    expect(schema.safeParse({ constructor: "c", toString: 1 }).success).toBe(false);
+    expect(schema.safeParse({}).success).toBe(false);
+    expect(schema.parse({ constructor: "c", valueOf: 3 })).toEqual({ constructor: "c", valueOf: 3 });
+  });
+
+  it("refuses a key __proto__ in input instead of letting it vanish, and refuses it as a property name", () => {
+    for (const properties of [{ "a?": "string" }, { "toString?": "string" }]) {
+      const strict = compile({ type: "object", properties }, "input");
+      expect(strict.safeParse(JSON.parse('{"__proto__": {"a": 1}}')).success).toBe(false);
+    }
+    for (const properties of [{}, { "constructor?": "string" }]) {
+      const open = compile({ type: "object", properties, additionalProperties: true }, "input");
+      const parsed = open.parse(JSON.parse('{"__proto__": {"polluted": 1}}')) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+      expect(parsed.polluted).toBeUndefined();
+    }
+    const { issues } = normalizeSchema(
+      JSON.parse('{"type": "object", "properties": {"__proto__": "string"}}'),
+      {
+        root: "input",
+      },
+    );
+    expect(issues).toMatchObject([
+      { code: "schema_bad_value", path: ["properties", "__proto__"], key: true },
+    ]);
+  });
+
+  it("refuses a trailing ? on a property with a full schema instead of renaming it", () => {
+    const { issues } = normalizeSchema(
+      { type: "object", properties: { "note?": { type: "string" } } },
+      { root: "input" },
+    );
+    expect(issues).toMatchObject([{ code: "schema_bad_value", path: ["properties", "note?"], key: true }]);
+    expect(issues[0]!.message).toContain('name it "note"');
+  });
+});
+
 describe("budgets", () => {
   /** `{ type: array, items: ... }` nested `depth` times around a string schema. */
   function nestedItems(depth: number): JsonSchema {

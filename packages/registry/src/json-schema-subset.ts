@@ -29,13 +29,14 @@ import { LIMITS } from "./limits.js";
 import { compilePattern } from "./pattern.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import type { LazyMessage } from "./problem-list.js";
+import { matchesFormat, STRING_FORMATS, type StringFormat } from "./string-formats.js";
 import { didYouMean } from "./suggest.js";
 import type { JsonSchema } from "./types.js";
 import type { PathSegment } from "./yaml-source.js";
 
 export const SCHEMA_TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"] as const;
 export type SchemaType = (typeof SCHEMA_TYPES)[number];
-export const STRING_FORMATS = ["email", "uri", "date-time", "date", "uuid"] as const;
+export { STRING_FORMATS };
 
 export const SCHEMA_KEYWORDS = [
   "type",
@@ -274,9 +275,29 @@ function normalize(raw: unknown, path: PathSegment[], ctx: NormalizeContext, dep
     } else {
       const properties: Record<string, JsonSchema> = {};
       for (const [key, child] of Object.entries(raw.properties)) {
-        const optional = key.endsWith("?");
+        const shorthand = typeof child === "string";
+        // "?" marks a shorthand property optional; on a full schema it would silently rename the property.
+        const optional = shorthand && key.endsWith("?");
         const name = optional ? key.slice(0, -1) : key;
         const at = [...path, "properties", key];
+        if (!shorthand && key.endsWith("?")) {
+          issue(
+            at,
+            PROBLEM_CODES.SCHEMA_BAD_VALUE,
+            `Property ${JSON.stringify(key)} at ${where(path)}: a "?" after the name marks a shorthand property (note?: string) optional; with a full schema, name it ${JSON.stringify(key.slice(0, -1))} and leave it out of required.`,
+            true,
+          );
+          continue;
+        }
+        if (name === "__proto__") {
+          issue(
+            at,
+            PROBLEM_CODES.SCHEMA_BAD_VALUE,
+            `"__proto__" at ${where(path)} cannot be a property name: JavaScript objects treat it as their prototype, so its value would be lost. Rename the property.`,
+            true,
+          );
+          continue;
+        }
         if (name.length === 0 || Object.hasOwn(properties, name)) {
           issue(
             at,
@@ -507,19 +528,14 @@ function checkDefaults(schema: JsonSchema, path: PathSegment[]): SchemaIssue[] {
 }
 
 function compileString(schema: JsonSchema): z.ZodType {
-  const format = schema.format as (typeof STRING_FORMATS)[number] | undefined;
-  let base =
-    format === "email"
-      ? z.email()
-      : format === "uri"
-        ? z.url()
-        : format === "date-time"
-          ? z.iso.datetime({ offset: true })
-          : format === "date"
-            ? z.iso.date()
-            : format === "uuid"
-              ? z.uuid()
-              : z.string();
+  let base = z.string();
+  const format = schema.format as StringFormat | undefined;
+  if (format !== undefined) {
+    base = base.check((ctx) => {
+      if (matchesFormat(format, ctx.value)) return;
+      ctx.issues.push({ code: "invalid_format", format, input: ctx.value, message: `Invalid ${format}` });
+    });
+  }
   if (typeof schema.minLength === "number") base = base.min(schema.minLength);
   if (typeof schema.maxLength === "number") base = base.max(schema.maxLength);
   if (typeof schema.pattern === "string") {
@@ -543,7 +559,20 @@ function compileString(schema: JsonSchema): z.ZodType {
 }
 
 function compileNumber(schema: JsonSchema, integer: boolean): z.ZodType {
-  let base = integer ? z.int() : z.number();
+  let base = z.number();
+  if (integer) {
+    // Any number without a fractional part, as JSON Schema says; z.int() would refuse integers beyond 2^53
+    // (ids, snowflakes), which JavaScript holds as the nearest double.
+    base = base.check((ctx) => {
+      if (Number.isInteger(ctx.value)) return;
+      ctx.issues.push({
+        code: "invalid_type",
+        expected: "int",
+        input: ctx.value,
+        message: "Invalid input: expected int, received number",
+      });
+    });
+  }
   if (typeof schema.minimum === "number") base = base.min(schema.minimum);
   if (typeof schema.maximum === "number") base = base.max(schema.maximum);
   if (typeof schema.exclusiveMinimum === "number") base = base.gt(schema.exclusiveMinimum);
@@ -551,17 +580,90 @@ function compileNumber(schema: JsonSchema, integer: boolean): z.ZodType {
   return base;
 }
 
+/** Sets an own, enumerable property, even for names such as "__proto__" that plain assignment would not create. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function compileObject(schema: JsonSchema): z.ZodType {
   const required = new Set((schema.required as string[] | undefined) ?? []);
+  const properties = Object.entries((schema.properties as Record<string, JsonSchema>) ?? {}).map(
+    ([name, child]) => ({
+      name,
+      schema: compileSchema(child),
+      required: required.has(name),
+      default: child.default,
+    }),
+  );
+  const open = schema.additionalProperties === true;
+  // zod reads `input[name]`, so an absent optional property named like an Object.prototype member ("constructor",
+  // "toString") would be read from the prototype and fail. Such objects are checked by checkedObject; the rest
+  // keep zod's faster object (which refuses an input key "__proto__" when strict, and drops it when open).
+  if (properties.some((property) => property.name in Object.prototype))
+    return checkedObject(properties, open);
   const shape: Record<string, z.ZodType> = {};
-  for (const [name, child] of Object.entries((schema.properties as Record<string, JsonSchema>) ?? {})) {
-    const compiled = compileSchema(child);
-    if (required.has(name)) shape[name] = compiled;
-    else if (child.default !== undefined)
-      shape[name] = compiled.default(structuredClone(child.default) as never);
-    else shape[name] = compiled.optional();
+  for (const property of properties) {
+    shape[property.name] = property.required
+      ? property.schema
+      : property.default !== undefined
+        ? property.schema.default(structuredClone(property.default) as never)
+        : property.schema.optional();
   }
-  return schema.additionalProperties === true ? z.looseObject(shape) : z.strictObject(shape);
+  return open ? z.looseObject(shape) : z.strictObject(shape);
+}
+
+/** An object check that reads own properties only and defines (never assigns) the output's properties. */
+function checkedObject(
+  properties: { name: string; schema: z.ZodType; required: boolean; default: unknown }[],
+  open: boolean,
+): z.ZodType {
+  const declared = new Set(properties.map((property) => property.name));
+  return z.unknown().transform((input, ctx) => {
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      ctx.issues.push({
+        code: "invalid_type",
+        expected: "object",
+        input,
+        message: `Invalid input: expected object, received ${input === null ? "null" : Array.isArray(input) ? "array" : typeof input}`,
+      });
+      return z.NEVER;
+    }
+    const value = input as Record<string, unknown>;
+    const output: Record<string, unknown> = {};
+    let failed = false;
+    for (const property of properties) {
+      const present = Object.hasOwn(value, property.name) && value[property.name] !== undefined;
+      if (!present && property.default !== undefined) {
+        define(output, property.name, structuredClone(property.default));
+        continue;
+      }
+      if (!present && !property.required) continue;
+      const result = property.schema.safeParse(present ? value[property.name] : undefined);
+      if (result.success) define(output, property.name, result.data);
+      else {
+        failed = true;
+        for (const issue of result.error.issues) {
+          ctx.issues.push({
+            ...issue,
+            input: issue.input,
+            path: [property.name, ...issue.path],
+          } as z.core.$ZodRawIssue);
+        }
+      }
+    }
+    const extra = Object.keys(value).filter((key) => !declared.has(key));
+    if (open) for (const key of extra) define(output, key, value[key]);
+    else if (extra.length > 0) {
+      failed = true;
+      ctx.issues.push({
+        code: "unrecognized_keys",
+        keys: extra,
+        input: value,
+        message: `Unrecognized key${extra.length > 1 ? "s" : ""}: ${extra.map((key) => JSON.stringify(key)).join(", ")}`,
+      });
+    }
+    return failed ? z.NEVER : output;
+  });
 }
 
 function compileArray(schema: JsonSchema): z.ZodType {
@@ -590,15 +692,37 @@ function compileType(type: SchemaType, schema: JsonSchema): z.ZodType {
   }
 }
 
+/** The enum/const restriction of a schema as a zod check, or undefined when it has neither. */
+function valuesCheck(schema: JsonSchema): z.core.CheckFn<unknown> | undefined {
+  const values: Primitive[] | undefined = Array.isArray(schema.enum)
+    ? (schema.enum as Primitive[])
+    : schema.const !== undefined
+      ? [schema.const as Primitive]
+      : undefined;
+  if (values === undefined) return undefined;
+  const allowed = new Set<unknown>(values);
+  return (ctx) => {
+    if (allowed.has(ctx.value) && (schema.const === undefined || ctx.value === schema.const)) return;
+    ctx.issues.push({
+      code: "invalid_value",
+      values,
+      input: ctx.value,
+      message: `Invalid option: expected one of ${values.map((value) => JSON.stringify(value)).join("|")}`,
+    });
+  };
+}
+
 /** Compiles a normalised schema (see `normalizeSchema`) to zod. Call once per schema; the result is reusable. */
 export function compileSchema(schema: JsonSchema): z.ZodType {
+  // enum and const restrict the value alongside every other keyword of the schema, never instead of them.
+  const values = valuesCheck(schema);
   let compiled: z.ZodType;
-  if (schema.const !== undefined) compiled = z.literal(schema.const as Primitive);
-  else if (Array.isArray(schema.enum)) compiled = z.literal(schema.enum as Primitive[]);
+  if (schema.type === undefined) compiled = z.unknown().check(values!);
   else {
     const types = (Array.isArray(schema.type) ? schema.type : [schema.type]) as SchemaType[];
     const variants = types.map((type) => compileType(type, schema));
     compiled = variants.length === 1 ? variants[0]! : z.union(variants as [z.ZodType, z.ZodType]);
+    if (values) compiled = compiled.check(values);
   }
   const meta: Record<string, string> = {};
   if (typeof schema.title === "string") meta.title = schema.title;

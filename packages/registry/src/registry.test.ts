@@ -43,7 +43,10 @@ const rangeArb = fc.oneof(
 const statusArb = fc.constantFrom<TemplateStatus>("draft", "published", "deprecated");
 
 describe("createRegistry resolution", () => {
-  it("agrees with semver.maxSatisfying over published versions, and latest skips prereleases and drafts", () => {
+  // 400 property runs take a few seconds on a loaded machine: a generous timeout, not a speed assertion.
+  it("agrees with semver.maxSatisfying over published versions, and latest skips prereleases and drafts", {
+    timeout: 60_000,
+  }, () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.tuple(semverArb, statusArb), { selector: ([v]) => v, minLength: 1, maxLength: 12 }),
