@@ -3,6 +3,7 @@ import nodePath from "node:path";
 import { StoreError } from "./errors/store-error.js";
 import { LIMITS } from "./limits.js";
 import { classifyPath, type StoredFile, type TemplateStore, unsafePathReason } from "./store.js";
+import { decodeUtf8 } from "./utf8.js";
 
 function isInside(root: string, candidate: string): boolean {
   const relative = nodePath.relative(root, candidate);
@@ -118,11 +119,20 @@ export function createFileSystemStore(
           message: `file is larger than ${LIMITS.maxFileBytes} bytes`,
         });
       }
+      let bytes: Buffer;
       try {
-        return await readFile(real, "utf8");
+        bytes = await readFile(real);
       } catch (cause) {
         throw new StoreError({ code: "store_read_failed", path, message: String(cause), cause });
       }
+      const decoded = decodeUtf8(bytes);
+      if (decoded.ok) return decoded.text;
+      throw new StoreError({
+        code: "invalid_utf8",
+        path,
+        position: { line: decoded.line, column: decoded.column },
+        message: `byte 0x${decoded.byte.toString(16).padStart(2, "0")} at line ${decoded.line}, column ${decoded.column} is not UTF-8; save the file as UTF-8`,
+      });
     },
   };
 }

@@ -222,7 +222,10 @@ describe("budgets", () => {
     expect(issues.map((issue) => issue.code)).toEqual(["schema_too_deep"]);
   });
 
-  it("keeps LIMITS.maxProblemsPerFile issues and counts the rest, without building their suggestions", () => {
+  // 3,000 properties take a while to normalise on a loaded machine: a generous timeout, not a speed assertion.
+  it("keeps LIMITS.maxProblemsPerFile issues and counts the rest, without building their suggestions", {
+    timeout: 60_000,
+  }, () => {
     // 3,000 unknown names against 3,000 properties: "did you mean" for each would take minutes.
     const count = 3_000;
     const properties = Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, "string"]));
@@ -357,7 +360,9 @@ const node: fc.Arbitrary<{ schema: JsonSchema; value: unknown }> = fc.letrec<{
 })).node;
 
 describe("subset properties", () => {
-  it("generated valid schemas normalise without issues, compile, accept their witness and reject extra keys", () => {
+  it("generated valid schemas normalise without issues, compile, accept their witness and reject extra keys", {
+    timeout: 60_000,
+  }, () => {
     fc.assert(
       fc.property(node, ({ schema, value }) => {
         const schemaCopy = structuredClone(schema);

@@ -29,6 +29,7 @@ import { LIMITS } from "./limits.js";
 import { compilePattern } from "./pattern.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import type { LazyMessage } from "./problem-list.js";
+import { quote } from "./quote.js";
 import { matchesFormat, STRING_FORMATS, type StringFormat } from "./string-formats.js";
 import { didYouMean } from "./suggest.js";
 import type { JsonSchema } from "./types.js";
@@ -113,7 +114,7 @@ function fitsType(value: Primitive, type: SchemaType): boolean {
 }
 
 function where(path: readonly PathSegment[]): string {
-  return path.length === 0 ? "the schema root" : `"${path.join(".")}"`;
+  return path.length === 0 ? "the schema root" : quote(path.join("."));
 }
 
 interface NormalizeContext {
@@ -164,7 +165,7 @@ function normalize(raw: unknown, path: PathSegment[], ctx: NormalizeContext, dep
       issue(
         [...path, keyword],
         PROBLEM_CODES.SCHEMA_UNKNOWN_KEYWORD,
-        `"${keyword}" at ${where(path)} is not part of the supported JSON Schema subset.${didYouMean(keyword, SCHEMA_KEYWORDS)}` +
+        `${quote(keyword)} at ${where(path)} is not part of the supported JSON Schema subset.${didYouMean(keyword, SCHEMA_KEYWORDS)}` +
           (keyword === "nullable" ? ' For a nullable value use type: [string, "null"].' : "") +
           ` Supported: ${SCHEMA_KEYWORDS.join(", ")}.`,
         true,
@@ -302,7 +303,7 @@ function normalize(raw: unknown, path: PathSegment[], ctx: NormalizeContext, dep
           issue(
             at,
             PROBLEM_CODES.SCHEMA_BAD_VALUE,
-            `Property "${key}" at ${where(path)} is empty or declared twice (with and without "?").`,
+            `Property ${quote(key)} at ${where(path)} is empty or declared twice (with and without "?").`,
             true,
           );
           continue;
@@ -332,7 +333,7 @@ function normalize(raw: unknown, path: PathSegment[], ctx: NormalizeContext, dep
             [...path, "required", index],
             PROBLEM_CODES.SCHEMA_REQUIRED_UNKNOWN,
             () =>
-              `required names "${name}" at ${where(path)}, which is not in properties.${didYouMean(name, known)}`,
+              `required names ${quote(name)} at ${where(path)}, which is not in properties.${didYouMean(name, known)}`,
           );
         }
       });
@@ -416,7 +417,7 @@ function normalize(raw: unknown, path: PathSegment[], ctx: NormalizeContext, dep
           compiled.reason === "invalid"
             ? PROBLEM_CODES.SCHEMA_BAD_PATTERN
             : PROBLEM_CODES.SCHEMA_UNSUPPORTED_PATTERN,
-          `pattern ${JSON.stringify(raw.pattern)} at ${where(path)} ${compiled.message}.`,
+          `pattern ${quote(raw.pattern)} at ${where(path)} ${compiled.message}.`,
         );
       }
     }
@@ -467,7 +468,7 @@ function expandShorthand(text: string, path: PathSegment[], ctx: NormalizeContex
   addIssue(ctx, {
     path,
     code: PROBLEM_CODES.SCHEMA_BAD_SHORTHAND,
-    message: `"${text}" is not a valid property shorthand: use ${SHORTHAND_EXAMPLES}, or a full schema such as { type: string }.${
+    message: `${quote(text)} is not a valid property shorthand: use ${SHORTHAND_EXAMPLES}, or a full schema such as { type: string }.${
       parts.length === 1 ? didYouMean(parts[0]!, SCHEMA_TYPES) : ""
     }`,
   });

@@ -301,7 +301,7 @@ describe("checkRegistry problems", () => {
     const missing = only(problems, "missing_partial");
     expect(missing).toMatchObject({ file: "demo/hello/1.0.0.yaml", line: 15, column: 14 });
     expect(missing.message).toContain('Did you mean "tone"?');
-    expect(only(problems, "partial_cycle").message).toContain("a -> b -> a");
+    expect(only(problems, "partial_cycle").message).toContain('"a" -> "b" -> "a"');
   });
 
   it("points at the partial reference inside a block literal", async () => {
@@ -363,6 +363,87 @@ describe("checkRegistry problems", () => {
       ).hash;
     expect(await load(flow, "P")).toBe(await load(block, "P"));
     expect(await load(flow, "P")).not.toBe(await load(flow, "Q"));
+  });
+});
+
+describe("hardening", () => {
+  const temps: string[] = [];
+  afterEach(async () => {
+    await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("refuses a version file named with the wrong case or extension instead of dropping the version", async () => {
+    for (const name of ["1.1.0.YAML", "1.1.0.yml", "1.1.0.json", "1.1.0.Yaml"]) {
+      const { registry, problems } = await check({
+        "demo/hello/1.0.0.yaml": templateText(),
+        [`demo/hello/${name}`]: templateText({ version: "1.1.0" }),
+      });
+      expect(registry, name).toBeUndefined();
+      const problem = only(problems, "wrong_extension");
+      expect(problem.severity).toBe("error");
+      expect(problem.message).toContain('rename it to "1.1.0.yaml"');
+    }
+    const labels = await check({
+      "demo/hello/1.0.0.yaml": templateText(),
+      "demo/hello/Labels.YML": "a: 1.0.0",
+    });
+    expect(only(labels.problems, "wrong_extension").message).toContain('rename it to "labels.yaml"');
+  });
+
+  it("refuses model params that the service sets itself, at each key", async () => {
+    const { problems } = await check({
+      "demo/hello/1.0.0.yaml": templateText().replace(
+        "model: { name: openai/gpt-4o-mini }",
+        "model:\n  name: openai/gpt-4o-mini\n  params: { temperature: 1, fallbacks: [evil], stream: true, response_format: { type: text } }",
+      ),
+    });
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.code}`)).toEqual([
+      "9:29 reserved_model_param",
+      "9:48 reserved_model_param",
+      "9:62 reserved_model_param",
+    ]);
+    expect(problems[0]!.message).toContain("model.fallbacks");
+  });
+
+  it("refuses bytes that are not UTF-8, at their line and column, instead of reading U+FFFD", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "promptreg-utf8-"));
+    temps.push(dir);
+    await mkdir(path.join(dir, "demo/hello"), { recursive: true });
+    // "Says é." saved in Latin-1: 0xe9 alone is not UTF-8.
+    const [before, after] = templateText().split("hello.") as [string, string];
+    const text = Buffer.concat([Buffer.from(`${before}`), Buffer.from([0xe9, 0x2e]), Buffer.from(after)]);
+    await writeFile(path.join(dir, "demo/hello/1.0.0.yaml"), text);
+    const { problems } = await checkRegistry({ store: createFileSystemStore(dir) });
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.code}`)).toEqual(["3:19 invalid_utf8"]);
+    const memory = await check({
+      "demo/hello/1.0.0.yaml": templateText().replace("hello.", "hello \ud800."),
+    });
+    expect(memory.problems.map((p) => `${p.line}:${p.column} ${p.code}`)).toEqual(["3:25 invalid_utf8"]);
+  });
+
+  it("quotes names from the tree in messages, so none can forge a line or reach the terminal raw", async () => {
+    const forged = "x\ndemo/a/1.0.0.yaml:1:1: error: forged \u001b[31m\u202e";
+    const { problems } = await check({
+      "demo/hello/1.0.0.yaml": templateText({ extra: `${JSON.stringify(forged)}: 1` }),
+      [`demo/${forged.replaceAll("/", "_")}/1.0.0.yaml`]: templateText(),
+      "demo/hello/labels.yaml": `${JSON.stringify(forged)}: 1.0.0`,
+    });
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+    for (const problem of problems) {
+      expect(problem.message, problem.message).not.toMatch(
+        /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/,
+      );
+    }
+    let thrown: unknown;
+    try {
+      await loadRegistry({
+        store: createMemoryStore({ [`demo/${forged.replaceAll("/", "_")}/1.0.0.yaml`]: "" }),
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    const lines = (thrown as RegistryLoadError).message.split("\n");
+    expect(lines).toHaveLength(2);
   });
 });
 

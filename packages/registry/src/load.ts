@@ -6,11 +6,13 @@ import { LIMITS } from "./limits.js";
 import { findPartialCycles, findPartialReferences } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { type LazyMessage, ProblemList } from "./problem-list.js";
+import { escapeControl, quote } from "./quote.js";
 import { createRegistry } from "./registry.js";
 import type { StoredFile, TemplateStore } from "./store.js";
 import { closestMatches } from "./suggest.js";
 import { buildTemplateVersion, type PartialIndex } from "./template-version.js";
 import type { Problem, Registry, TemplateId, TemplateVersion } from "./types.js";
+import { findLoneSurrogate } from "./utf8.js";
 import { parseYamlSource } from "./yaml-source.js";
 
 const READ_CONCURRENCY = 32;
@@ -49,6 +51,15 @@ async function mapLimited<T, R>(
 }
 
 function describeReadError(file: string, error: unknown): Problem {
+  if (StoreError.isInstance(error) && error.code === "invalid_utf8") {
+    return {
+      file,
+      ...(error.position ?? { line: 1, column: 1 }),
+      code: PROBLEM_CODES.INVALID_UTF8,
+      message: `${error.message}.`,
+      severity: "error",
+    };
+  }
   if (StoreError.isInstance(error)) {
     // A file that vanished between list and read, or a broken store, is one kind of problem for the tree.
     const code: ProblemCode =
@@ -68,6 +79,24 @@ function describeReadError(file: string, error: unknown): Problem {
   );
 }
 
+/**
+ * A file that is meant to be a version or labels file but is not named exactly `*.yaml` (`1.1.0.YAML`, `1.1.0.yml`,
+ * `1.1.0.json`, `labels.yml`): the loader would ignore it, and the version would silently disappear.
+ */
+function misnamedYaml(path: string): { name: string; to: string; what: string } | undefined {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const stem = name.slice(0, dot);
+  const extension = name.slice(dot + 1);
+  if (isStrictSemver(stem)) return { name, to: `${stem}.yaml`, what: `version ${stem}` };
+  if (/^ya?ml$/i.test(extension)) {
+    const lower = stem.toLowerCase() === "labels" ? "labels" : stem;
+    return { name, to: `${lower}.yaml`, what: lower === "labels" ? "a labels file" : "a YAML file" };
+  }
+  return undefined;
+}
+
 /** Splits `<id>/<version>.yaml` or `<id>/labels.yaml` into its id and file name, reporting bad ids. */
 function templatePath(file: StoredFile, problems: Problem[]): { id: string; name: string } | undefined {
   const slash = file.path.lastIndexOf("/");
@@ -79,7 +108,7 @@ function templatePath(file: StoredFile, problems: Problem[]): { id: string; name
       problemAt(
         file.path,
         PROBLEM_CODES.INVALID_ID,
-        `The directory path "${id}" is not a valid template id: ${idProblem.reason} (at character ${idProblem.position + 1}).`,
+        `The directory path ${quote(id)} is not a valid template id: ${escapeControl(idProblem.reason)} (at character ${idProblem.position + 1}).`,
       ),
     );
     return undefined;
@@ -121,13 +150,14 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
           ),
         );
         break;
-      case "other":
+      case "other": {
+        const rename = misnamedYaml(file.path);
         problems.push(
-          file.path.endsWith(".yml")
+          rename
             ? problemAt(
                 file.path,
                 PROBLEM_CODES.WRONG_EXTENSION,
-                'Template files end in ".yaml", not ".yml"; rename the file.',
+                `${quote(rename.name)} looks like ${rename.what} but is not named *.yaml, so it would be ignored: rename it to ${quote(rename.to)}.`,
               )
             : problemAt(
                 file.path,
@@ -137,6 +167,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
               ),
         );
         break;
+      }
       case "partial":
         partialFiles.push({ file, name: file.path.slice("_partials/".length, -".hbs".length) });
         break;
@@ -154,7 +185,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
             problemAt(
               file.path,
               PROBLEM_CODES.INVALID_VERSION_FILE,
-              `File name "${at.name}" is not <version>.yaml with a strict semver version (e.g. 1.2.0.yaml, 2.0.0-rc.1.yaml).`,
+              `File name ${quote(at.name)} is not <version>.yaml with a strict semver version (e.g. 1.2.0.yaml, 2.0.0-rc.1.yaml).`,
             ),
           );
           break;
@@ -179,11 +210,26 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         );
         return;
       }
+      let text: string;
       try {
-        texts.set(file.path, await store.read(file.path));
+        text = await store.read(file.path);
       } catch (error) {
         problems.push(describeReadError(file.path, error));
+        return;
       }
+      // A store handing out JS strings (memory, custom) can hold half a surrogate pair, which is not Unicode text.
+      const surrogate = findLoneSurrogate(text);
+      if (surrogate) {
+        problems.push({
+          file: file.path,
+          ...surrogate,
+          code: PROBLEM_CODES.INVALID_UTF8,
+          message: `The text holds a lone UTF-16 surrogate at line ${surrogate.line}, column ${surrogate.column}, which is not a character and cannot be written as UTF-8. Fix the text where it was produced.`,
+          severity: "error",
+        });
+        return;
+      }
+      texts.set(file.path, text);
     },
   );
 
@@ -204,7 +250,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
           line: 1,
           column: 1,
           code: PROBLEM_CODES.MISSING_PARTIAL,
-          message: `Partial "${name}" includes "${used}", which is not defined: create _partials/${used}.hbs.`,
+          message: `Partial ${quote(name)} includes ${quote(used)}, which is not defined: create ${quote(`_partials/${used}.hbs`)}.`,
         });
       }
     }
@@ -215,7 +261,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
       problemAt(
         `_partials/${cycle[0]}.hbs`,
         PROBLEM_CODES.PARTIAL_CYCLE,
-        `Partials include each other in a cycle: ${[...cycle, cycle[0]].join(" -> ")}. Break the cycle; Handlebars would recurse forever.`,
+        `Partials include each other in a cycle: ${[...cycle, cycle[0]!].map(quote).join(" -> ")}. Break the cycle; Handlebars would recurse forever.`,
       ),
     );
   }
@@ -254,7 +300,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         problemAt(
           file.path,
           PROBLEM_CODES.LABELS_WITHOUT_TEMPLATE,
-          `labels.yaml for "${id}", but there is no ${id}/<version>.yaml.`,
+          `labels.yaml for ${quote(id)}, but there is no ${id}/<version>.yaml.`,
         ),
       );
       continue;
@@ -289,20 +335,20 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         report(
           [label],
           PROBLEM_CODES.INVALID_LABEL,
-          `Label "${label}" is not a valid name: use [a-z][a-z0-9-]* (e.g. production, staging).`,
+          `Label ${quote(label)} is not a valid name: use [a-z][a-z0-9-]* (e.g. production, staging).`,
           true,
         );
       } else if (typeof target !== "string" || !isStrictSemver(target)) {
         report(
           [label],
           PROBLEM_CODES.INVALID_LABEL_TARGET,
-          `Label "${label}" must point at an exact version such as 1.2.0 (quote it if YAML reads it as a number), got ${JSON.stringify(target)}.`,
+          `Label ${quote(label)} must point at an exact version such as 1.2.0 (quote it if YAML reads it as a number), got ${typeof target === "string" ? quote(target) : escapeControl(JSON.stringify(target) ?? String(target))}.`,
         );
       } else if (!versions.has(target)) {
         report([label], PROBLEM_CODES.LABEL_MISSING_VERSION, () => {
           const available = [...versions].sort();
           const [closest] = closestMatches(target, available, 1);
-          return `Label "${label}" points at ${id}@${target}, which does not exist. Available: ${available.join(", ")}.${
+          return `Label ${quote(label)} points at ${id}@${target}, which does not exist. Available: ${available.join(", ")}.${
             closest === undefined ? "" : ` Did you mean ${closest}?`
           }`;
         });

@@ -9,6 +9,9 @@ export const PROBLEM_CODES = {
   YAML_DUPLICATE_KEY: "yaml_duplicate_key",
   YAML_ALIAS_LIMIT: "yaml_alias_limit",
   NESTING_TOO_DEEP: "nesting_too_deep",
+  YAML_UNSUPPORTED_TAG: "yaml_unsupported_tag",
+  YAML_NOT_JSON: "yaml_not_json",
+  INVALID_UTF8: "invalid_utf8",
   // Template structure
   TEMPLATE_NOT_MAPPING: "template_not_mapping",
   UNKNOWN_KEY: "unknown_key",
@@ -19,6 +22,7 @@ export const PROBLEM_CODES = {
   VERSION_MISMATCH: "version_mismatch",
   MESSAGES_AND_PROMPT: "messages_and_prompt",
   MISSING_MESSAGES: "missing_messages",
+  RESERVED_MODEL_PARAM: "reserved_model_param",
   // Input and output schemas
   SCHEMA_NOT_OBJECT: "schema_not_object",
   SCHEMA_UNKNOWN_KEYWORD: "schema_unknown_keyword",

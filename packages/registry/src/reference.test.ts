@@ -26,6 +26,50 @@ const canonicalRef = fc.oneof(
   fc.tuple(id, label).map(([i, l]) => `${i}@${l}`),
 );
 
+describe("versions written the way npm allows but files never are", () => {
+  it.each([
+    ["demo/x@v1.2.0", 7, '"@1.2.0"'],
+    ["demo/x@=1.2.0", 7, '"@1.2.0"'],
+    ["demo/x@1.2.0+abc", 12, '"@1.2.0"'],
+    ["demo/x@>=v1.2.0 <2", 9, '"@>=1.2.0 <2"'],
+    ["demo/x@^1.2.0+b.1", 13, '"@^1.2.0"'],
+  ])("refuses %s at position %i and says to write %s", (reference, position, fix) => {
+    let thrown: unknown;
+    try {
+      parseReference(reference);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidReferenceError.isInstance(thrown), String(thrown)).toBe(true);
+    const error = thrown as InvalidReferenceError;
+    expect(error.position).toBe(position);
+    expect(error.reason).toContain(`write ${fix} instead`);
+  });
+
+  it("refuses whitespace other than spaces in a range, which could forge lines of output", () => {
+    let thrown: unknown;
+    try {
+      parseReference("demo/x@>=1\n<2");
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as InvalidReferenceError).position).toBe(10);
+    const lines = (thrown as Error).message.split("\n");
+    // The message, the escaped reference and the caret under the offending character: no line from the input.
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('"demo/x@>=1\\n<2"');
+    expect(lines[1]).toBe("  demo/x@>=1\\u000a<2");
+    expect(lines[2]).toBe(`  ${" ".repeat(10)}^`);
+  });
+
+  it("still accepts labels that start with v, ranges with >= and <=, x-ranges and hyphen ranges", () => {
+    expect(parseReference("demo/x@v1").selector).toEqual({ kind: "label", value: "v1" });
+    for (const range of [">=1.0.0 <=1.1.0", "1.x", "^2.0.0-rc.1", "1.2.3 - 2.3.4", "^1 || ^2"]) {
+      expect(parseReference(`demo/x@${range}`).selector).toEqual({ kind: "range", value: range });
+    }
+  });
+});
+
 describe("parseReference", () => {
   it("parses each selector kind", () => {
     expect(parseReference("support/summarize-ticket")).toEqual({

@@ -5,6 +5,40 @@ import type { TemplateRef, VersionSelector } from "./types.js";
 
 const MAX_REFERENCE_LENGTH = 512;
 
+const V_PREFIX = /(^|[ <>=~^|])[vV](?=[0-9])/;
+const BARE_EQUALS = /(^|[ |])=+(?= *[0-9vV])/;
+
+/**
+ * `v1.2.0`, `=1.2.0` and `1.2.0+build` are valid to semver (as ranges), but a registry reference names versions
+ * exactly as the files do: where the selector uses one of them, and what to write instead.
+ */
+function misspeltVersion(selector: string): { at: number; reason: string } | undefined {
+  const space = /[^\S ]/.exec(selector);
+  if (space) return { at: space.index, reason: "only spaces may separate the parts of a range" };
+  const found: { at: number; what: string }[] = [];
+  const v = V_PREFIX.exec(selector);
+  if (v) found.push({ at: v.index + v[1]!.length, what: 'a "v" prefix is not part of a version' });
+  const equals = BARE_EQUALS.exec(selector);
+  if (equals) {
+    found.push({ at: equals.index + equals[1]!.length, what: '"=" is not needed: a bare version is exact' });
+  }
+  const plus = selector.indexOf("+");
+  if (plus !== -1) {
+    found.push({
+      at: plus,
+      what: "build metadata (+...) cannot select a version: semver ignores it when comparing, and versions here have none",
+    });
+  }
+  const first = found.sort((a, b) => a.at - b.at)[0];
+  if (!first) return undefined;
+  const fixed = selector
+    .replace(/\+[0-9A-Za-z.-]*/g, "")
+    .replace(new RegExp(V_PREFIX.source, "g"), "$1")
+    .replace(new RegExp(BARE_EQUALS.source, "g"), "$1")
+    .trim();
+  return { at: first.at, reason: `${first.what}; write "@${fixed}" instead` };
+}
+
 function parseSelector(reference: string, selector: string, at: number): VersionSelector {
   if (selector.length === 0) {
     throw new InvalidReferenceError({ reference, position: at, reason: 'nothing after "@"' });
@@ -16,6 +50,9 @@ function parseSelector(reference: string, selector: string, at: number): Version
   if (selector === "latest") return { kind: "latest" };
   if (isStrictSemver(selector)) return { kind: "exact", value: selector };
   if (isLabelName(selector)) return { kind: "label", value: selector };
+  const misspelt = misspeltVersion(selector);
+  if (misspelt)
+    throw new InvalidReferenceError({ reference, position: at + misspelt.at, reason: misspelt.reason });
   let range: string | null = null;
   try {
     range = semver.validRange(selector);

@@ -54,7 +54,10 @@ const referenceArb = fc.oneof(
 );
 
 describe("resolve(string) fast path and range cache", () => {
-  it("answers every reference string exactly as parsing it and resolving the TemplateRef does, on every call", () => {
+  // A property test with many runs: a generous timeout for a loaded machine, not a speed assertion.
+  it("answers every reference string exactly as parsing it and resolving the TemplateRef does, on every call", {
+    timeout: 60_000,
+  }, () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(idArb, semverArb, statusArb), { minLength: 1, maxLength: 15 }),
@@ -88,7 +91,10 @@ describe("resolve(string) fast path and range cache", () => {
     );
   });
 
-  it("stays correct past the range cache bound (oldest ranges are evicted, then resolved again)", () => {
+  // A property test with many runs: a generous timeout for a loaded machine, not a speed assertion.
+  it("stays correct past the range cache bound (oldest ranges are evicted, then resolved again)", {
+    timeout: 60_000,
+  }, () => {
     const versions = Array.from({ length: 50 }, (_, minor) => version("t", `1.${minor}.0`, "published"));
     const registry = createRegistry({ versions, labels: new Map(), partials: new Map() });
     // More distinct range strings than the cache holds.

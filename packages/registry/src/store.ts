@@ -25,7 +25,10 @@ export interface TemplateStore {
   /** A human-readable description of where the files come from (a directory, "memory", a URL). */
   readonly location: string;
   list(): Promise<StoredFile[]>;
-  /** Reads one listed file as UTF-8. Throws `StoreError` for unsafe paths, missing or oversize files. */
+  /**
+   * Reads one listed file as UTF-8. Throws `StoreError` for unsafe paths, missing or oversize files, and
+   * `invalid_utf8` (with its position) for bytes that are not UTF-8: never a silent U+FFFD.
+   */
   read(path: string): Promise<string>;
 }
 

@@ -1,3 +1,5 @@
+import { quote } from "./quote.js";
+
 /** Levenshtein distance, bounded work: inputs here are short keys and ids. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
@@ -30,5 +32,5 @@ export function closestMatches(input: string, candidates: Iterable<string>, limi
 
 export function didYouMean(input: string, candidates: Iterable<string>): string {
   const [best] = closestMatches(input, candidates, 1);
-  return best === undefined ? "" : ` Did you mean "${best}"?`;
+  return best === undefined ? "" : ` Did you mean ${quote(best)}?`;
 }

@@ -8,6 +8,20 @@ const nonEmpty = (what: string) =>
     .trim()
     .min(1, `${what} must not be empty`);
 
+/**
+ * Keys of `model.params` that the service or the gateway client set themselves, with what to write instead. A
+ * template setting one would be overridden, or worse: `fallbacks` would become the gateway's fallback chain
+ * without the provider/model check of `model.fallbacks`.
+ */
+export const RESERVED_MODEL_PARAMS: Readonly<Record<string, string>> = Object.freeze({
+  model: "name the model in model.name",
+  messages: "write the messages in messages or prompt",
+  stream: "callers choose streaming (POST /v1/run/stream, client.stream); a template cannot",
+  stream_options: "the service asks for streamed usage itself",
+  fallbacks: "list fallback models in model.fallbacks, where each is checked as provider/model",
+  response_format: "declare an output schema: the service sends it as a strict json_schema response format",
+});
+
 /** Known model parameters are typed; any other key is passed through to the gateway untouched. */
 export const modelParamsSchema = z.looseObject({
   temperature: z.number().min(0).max(2).optional().describe("Sampling temperature, 0..2."),

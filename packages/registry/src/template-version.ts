@@ -5,11 +5,13 @@ import { compileSchema, normalizeSchema } from "./json-schema-subset.js";
 import { findPartialUses, partialClosure } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { type LazyMessage, ProblemList } from "./problem-list.js";
+import { escapeControl, quote } from "./quote.js";
 import { didYouMean } from "./suggest.js";
 import {
   exampleSchema,
   messageSchema,
   modelSpecSchema,
+  RESERVED_MODEL_PARAMS,
   TEMPLATE_FILE_KEYS,
   type TemplateFile,
   templateFileSchema,
@@ -97,7 +99,7 @@ export function buildTemplateVersion({
           report(
             [...path, key],
             PROBLEM_CODES.UNKNOWN_KEY,
-            `Unknown key "${key}"${path.length ? ` in ${dotted(path)}` : ""}.${didYouMean(key, knownKeysAt(path))} Allowed: ${knownKeysAt(path).join(", ")}.`,
+            `Unknown key ${quote(key)}${path.length ? ` in ${dotted(path)}` : ""}.${didYouMean(key, knownKeysAt(path))} Allowed: ${knownKeysAt(path).join(", ")}.`,
             true,
           );
         }
@@ -116,7 +118,7 @@ export function buildTemplateVersion({
     report(
       ["id"],
       PROBLEM_CODES.ID_MISMATCH,
-      `id "${raw.id}" does not match the file's path, which implies "${expected.id}". Make them equal (move the file or fix the id).`,
+      `id ${quote(raw.id)} does not match the file's path, which implies ${quote(expected.id)}. Make them equal (move the file or fix the id).`,
     );
   }
   if (typeof raw.version === "string") {
@@ -124,13 +126,25 @@ export function buildTemplateVersion({
       report(
         ["version"],
         PROBLEM_CODES.INVALID_SEMVER,
-        `version "${raw.version}" is not strict semver (MAJOR.MINOR.PATCH, optional -prerelease; no "v" prefix, no +build).`,
+        `version ${quote(raw.version)} is not strict semver (MAJOR.MINOR.PATCH, optional -prerelease; no "v" prefix, no +build).`,
       );
     } else if (expected && raw.version !== expected.version) {
       report(
         ["version"],
         PROBLEM_CODES.VERSION_MISMATCH,
-        `version "${raw.version}" does not match the file name, which implies "${expected.version}". Rename the file or fix the version.`,
+        `version ${quote(raw.version)} does not match the file name, which implies ${quote(expected.version)}. Rename the file or fix the version.`,
+      );
+    }
+  }
+  const params = (raw.model as { params?: unknown } | null | undefined)?.params;
+  if (typeof params === "object" && params !== null && !Array.isArray(params)) {
+    for (const key of Object.keys(params)) {
+      if (!Object.hasOwn(RESERVED_MODEL_PARAMS, key)) continue;
+      report(
+        ["model", "params", key],
+        PROBLEM_CODES.RESERVED_MODEL_PARAM,
+        `model.params.${key} is set by the service, not by templates: ${RESERVED_MODEL_PARAMS[key]}. Remove it.`,
+        true,
       );
     }
   }
@@ -187,7 +201,7 @@ export function buildTemplateVersion({
           ...locator.locate(source.path, { within: index }),
           code: PROBLEM_CODES.MISSING_PARTIAL,
           message: () =>
-            `Partial "${name}" is not defined: create _partials/${name}.hbs.${didYouMean(name, partials.sources.keys())}`,
+            `Partial ${quote(name)} is not defined: create ${quote(`_partials/${name}.hbs`)}.${didYouMean(name, partials.sources.keys())}`,
         });
       }
     }
@@ -208,7 +222,7 @@ export function buildTemplateVersion({
       report(
         ["examples", index, "name"],
         PROBLEM_CODES.DUPLICATE_EXAMPLE_NAME,
-        `Example name "${name}" is used twice (examples[${first}], line ${line}, and examples[${index}]). Give each example of a version its own name.`,
+        `Example name ${quote(name)} is used twice (examples[${first}], line ${line}, and examples[${index}]). Give each example of a version its own name.`,
       );
     });
   }
@@ -233,8 +247,8 @@ export function buildTemplateVersion({
         report(
           ["examples", index, "input", ...full],
           PROBLEM_CODES.EXAMPLE_INVALID,
-          `Example "${example.name}" does not match the input schema at "${full.length ? dotted(full) : "<root>"}": ${issue.message}${
-            key === undefined ? "" : ` ("${key}" is not declared in input.properties)`
+          `Example ${quote(example.name)} does not match the input schema at ${quote(full.length ? dotted(full) : "<root>")}: ${escapeControl(issue.message)}${
+            key === undefined ? "" : ` (${quote(key)} is not declared in input.properties)`
           }.`,
           key !== undefined,
         );

@@ -1,5 +1,6 @@
 import {
   type Document,
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -12,6 +13,7 @@ import {
 import { LIMITS } from "./limits.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { ProblemList } from "./problem-list.js";
+import { quote } from "./quote.js";
 import type { MessageSourcePosition, Problem } from "./types.js";
 import { findTooDeep } from "./value-depth.js";
 
@@ -166,25 +168,91 @@ function findExcessiveNesting(text: string, maxDepth: number): number | undefine
   return undefined;
 }
 
-/** Duplicate keys in any mapping of the document (by their string form, as they become object keys). */
-function findDuplicateKeys(document: Document): Node[] {
-  const duplicates: Node[] = [];
+/** The tags of YAML's JSON-compatible core schema; any other tag produces a value JSON cannot carry. */
+const CORE_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((name) => `tag:yaml.org,2002:${name}`),
+);
+
+/** Where the tag in front of a value starts (the value's own offset when the tag cannot be found). */
+function tagStart(text: string, valueStart: number): number {
+  let end = valueStart - 1;
+  while (end >= 0 && /\s/.test(text[end]!)) end--;
+  let start = end;
+  while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
+  return text[start] === "!" ? start : valueStart;
+}
+
+interface NodeFinding {
+  offset: number;
+  code: ProblemCode;
+  message: string;
+}
+
+/**
+ * Checks every node of the document, iteratively: duplicate keys (by the key's string form, as they become object
+ * keys; yaml's own check compares every pair of keys of a mapping), tags outside the core schema, numbers JSON cannot
+ * hold, non-scalar keys and the key "__proto__". Everything that loads is then plain JSON, so `build` writes a
+ * bundle that means (and hashes) the same.
+ */
+function inspectNodes(document: Document, text: string): NodeFinding[] {
+  const findings: NodeFinding[] = [];
   const stack: unknown[] = [document.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (isMap(node)) {
+    if (node === null || node === undefined || isAlias(node)) continue;
+    const { tag, range } = node as Node;
+    const offset = range?.[0] ?? 0;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      findings.push({
+        offset: tagStart(text, offset),
+        code: PROBLEM_CODES.YAML_UNSUPPORTED_TAG,
+        message: `The YAML tag ${quote(tag.replace("tag:yaml.org,2002:", "!!"))} makes a value JSON cannot hold (binary, timestamps, sets and ordered maps would change the value or its hash). Remove the tag and write a plain string, number, list or mapping.`,
+      });
+      continue;
+    }
+    if (isScalar(node)) {
+      if (typeof node.value === "number" && !Number.isFinite(node.value)) {
+        findings.push({
+          offset,
+          code: PROBLEM_CODES.YAML_NOT_JSON,
+          message: `${text.slice(offset, range?.[1] ?? offset)} is not a finite number, which JSON cannot hold. Quote it to make it a string, or write a finite number.`,
+        });
+      }
+    } else if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (key !== undefined) {
-          if (seen.has(key)) duplicates.push(pair.key as Node);
+        const keyOffset = (pair.key as Node | null)?.range?.[0] ?? offset;
+        if (pair.key !== null && !isScalar(pair.key)) {
+          findings.push({
+            offset: keyOffset,
+            code: PROBLEM_CODES.YAML_NOT_JSON,
+            message:
+              "A key must be a string (JSON objects have string keys); this one is a list or a mapping.",
+          });
+        } else {
+          const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+          if (key === "__proto__") {
+            findings.push({
+              offset: keyOffset,
+              code: PROBLEM_CODES.YAML_NOT_JSON,
+              message:
+                'The key "__proto__" cannot be used: JavaScript objects treat it as their prototype, so its value would be lost. Rename it.',
+            });
+          } else if (seen.has(key)) {
+            findings.push({
+              offset: keyOffset,
+              code: PROBLEM_CODES.YAML_DUPLICATE_KEY,
+              message: `Duplicate key ${quote(key)} in a YAML mapping: each key may appear once; remove or rename the repeated one.`,
+            });
+          }
           seen.add(key);
+          stack.push(pair.key);
         }
         stack.push(pair.value);
       }
     } else if (isSeq(node)) stack.push(...node.items);
   }
-  return duplicates.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+  return findings.sort((a, b) => a.offset - b.offset);
 }
 
 function nestingProblem(
@@ -220,11 +288,21 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
     };
   }
   // uniqueKeys is checked below in linear time: yaml's own check compares every pair of keys of a mapping.
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // YAML 1.2 with the core schema, whatever %YAML directive the file has: no 1.1 timestamps, yes/no or octals.
+  const document = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    version: "1.2",
+    schema: "core",
+  });
   const list = new ProblemList(file);
   const findings = [
     ...document.errors.map((error) => ({ error, severity: "error" as const })),
-    ...document.warnings.map((error) => ({ error, severity: "warning" as const })),
+    // An unknown tag is reported below as an error, with its position.
+    ...document.warnings
+      .filter((warning) => warning.code !== "TAG_RESOLVE_FAILED")
+      .map((error) => ({ error, severity: "warning" as const })),
   ];
   for (const { error, severity } of findings) {
     list.add(
@@ -240,13 +318,17 @@ export function parseYamlSource({ text, file }: { text: string; file: string }):
           },
     );
   }
-  for (const key of findDuplicateKeys(document)) {
+  const directive = document.directives?.yaml;
+  if (directive?.explicit && directive.version !== "1.2") {
     list.add({
-      ...position(key.range?.[0] ?? 0),
-      code: PROBLEM_CODES.YAML_DUPLICATE_KEY,
-      message:
-        "Duplicate key in a YAML mapping: each key may appear once; remove or rename the repeated one.",
+      line: 1,
+      column: 1,
+      code: PROBLEM_CODES.YAML_NOT_JSON,
+      message: `promptreg reads YAML 1.2 (its JSON-compatible core schema), not ${directive.version}: remove the %YAML directive. In 1.2, yes and no are strings and 0755 is the number 755.`,
     });
+  }
+  for (const finding of inspectNodes(document, text)) {
+    list.add({ ...position(finding.offset), code: finding.code, message: finding.message });
   }
   const problems = list.finish();
   if (problems.some((problem) => problem.severity === "error")) return { ok: false, problems };

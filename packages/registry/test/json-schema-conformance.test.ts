@@ -187,7 +187,8 @@ function reference() {
   return ajv;
 }
 
-describe("JSON Schema Test Suite (draft 2020-12), supported keywords", () => {
+// ajv compiles ~300 schemas here: generous timeouts for a loaded machine, not speed assertions.
+describe("JSON Schema Test Suite (draft 2020-12), supported keywords", { timeout: 60_000 }, () => {
   it("holds the vendored files", () => {
     expect(groups.length).toBeGreaterThan(140);
   });

@@ -1,3 +1,4 @@
+import { escapeControl } from "../quote.js";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
 
@@ -24,7 +25,10 @@ export class BundleError extends RegistryError {
     message: string;
     problems?: readonly Problem[];
   }) {
-    super({ code, message: `Invalid registry bundle at ${path || "<root>"}: ${message}` });
+    super({
+      code,
+      message: `Invalid registry bundle at ${escapeControl(path || "<root>")}: ${escapeControl(message)}`,
+    });
     this.name = "BundleError";
     this.path = path;
     this.problems = problems;

@@ -1,3 +1,4 @@
+import { escapeControl, quote } from "../quote.js";
 import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.invalid-reference-error");
@@ -12,12 +13,16 @@ export class InvalidReferenceError extends RegistryError {
   readonly reason: string;
 
   constructor({ reference, position, reason }: { reference: string; position: number; reason: string }) {
+    // The reference comes from callers: control characters are escaped so it cannot forge lines of output, and
+    // the caret is placed under the escaped text.
     const shown = reference.length > 200 ? `${reference.slice(0, 200)}…` : reference;
-    const caret = position <= 200 ? `\n  ${shown}\n  ${" ".repeat(position)}^` : "";
+    const escaped = escapeControl(shown);
+    const caretAt = escapeControl(shown.slice(0, position)).length;
+    const caret = position <= 200 ? `\n  ${escaped}\n  ${" ".repeat(caretAt)}^` : "";
     super({
       code: "invalid_reference",
       message:
-        `Invalid template reference "${shown}" at position ${position}: ${reason}. ` +
+        `Invalid template reference ${quote(shown)} at position ${position}: ${escapeControl(reason)}. ` +
         `Use "<id>", "<id>@<version>", "<id>@<range>" (e.g. ^1, ~1.2, >=1 <2), "<id>@<label>" or "<id>@latest", ` +
         `where <id> is lowercase segments [a-z0-9][a-z0-9-]* joined by "/".${caret}`,
     });

@@ -1,10 +1,12 @@
+import { escapeControl } from "../quote.js";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.load-error");
 
 function formatProblem(problem: Problem): string {
-  return `  ${problem.file}:${problem.line}:${problem.column} ${problem.severity} [${problem.code}] ${problem.message}`;
+  // Paths come from directory and file names; one problem must stay one line.
+  return `  ${escapeControl(problem.file)}:${problem.line}:${problem.column} ${problem.severity} [${problem.code}] ${escapeControl(problem.message)}`;
 }
 
 /** The template tree has at least one error-severity problem; `problems` holds every finding, not just the first. */

@@ -1,3 +1,4 @@
+import { escapeControl } from "../quote.js";
 import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.store-error");
@@ -7,6 +8,7 @@ export type StoreErrorCode =
   | "file_too_large"
   | "file_not_found"
   | "store_read_failed"
+  | "invalid_utf8"
   | "root_not_found";
 
 /** A template store refused or failed to read a file. `path` is relative to the store root. */
@@ -14,16 +16,26 @@ export class StoreError extends RegistryError {
   protected readonly [marker] = true;
   declare readonly code: StoreErrorCode;
   readonly path: string;
+  /** Where in the file, when the problem is in its content (`invalid_utf8`). */
+  readonly position?: { line: number; column: number };
 
   constructor({
     code,
     path,
     message,
     cause,
-  }: { code: StoreErrorCode; path: string; message: string; cause?: unknown }) {
-    super({ code, message: `${path}: ${message}`, cause });
+    position,
+  }: {
+    code: StoreErrorCode;
+    path: string;
+    message: string;
+    cause?: unknown;
+    position?: { line: number; column: number };
+  }) {
+    super({ code, message: `${escapeControl(path)}: ${message}`, cause });
     this.name = "StoreError";
     this.path = path;
+    if (position) this.position = position;
   }
 
   static override isInstance(value: unknown): value is StoreError {

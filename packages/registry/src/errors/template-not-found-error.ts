@@ -1,3 +1,4 @@
+import { escapeControl, quote } from "../quote.js";
 import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.template-not-found-error");
@@ -29,23 +30,23 @@ export class TemplateNotFoundError extends RegistryError {
   }) {
     const what =
       kind === "id"
-        ? `no template with id "${templateId}"`
+        ? `no template with id ${quote(templateId)}`
         : kind === "label"
-          ? `template "${templateId}" has no such label`
-          : `template "${templateId}" has no matching version`;
+          ? `template ${quote(templateId)} has no such label`
+          : `template ${quote(templateId)} has no matching version`;
     const hint =
       suggestions.length === 0
         ? kind === "id"
           ? " Run `promptreg list` to see the available ids."
           : ""
         : kind === "id"
-          ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+          ? ` Did you mean ${suggestions.map(quote).join(", ")}?`
           : kind === "label"
             ? ` Available labels: ${suggestions.join(", ")} (or use "latest").`
             : ` Available versions: ${suggestions.join(", ")}.`;
     super({
       code: "template_not_found",
-      message: `Template reference "${reference}" not found: ${what}${detail ? ` (${detail})` : ""}.${hint}`,
+      message: `Template reference ${quote(reference)} not found: ${what}${detail ? ` (${escapeControl(detail)})` : ""}.${hint}`,
     });
     this.name = "TemplateNotFoundError";
     this.kind = kind;
