@@ -6,16 +6,17 @@
  */
 
 // C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional formatting characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-const escape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+const toEscape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 /** `text` with every control or bidi character written as a `\uXXXX` escape; printable text is unchanged. */
 export function escapeControl(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(UNSAFE, toEscape);
 }
 
 /** `text` as a JSON string literal (in double quotes), with control and bidi characters escaped. */
 export function quote(text: string): string {
-  return JSON.stringify(text).replace(UNSAFE, escape);
+  return JSON.stringify(text).replace(UNSAFE, toEscape);
 }
