@@ -15,18 +15,18 @@ import {
 
 type ErrorJson = { error: { type: string; code: string; message: string; details: Record<string, unknown> } };
 
-// A template whose loose model params put a non-list `fallbacks` into the gateway request: the gateway client
-// refuses it with InvalidConfigError("request.fallbacks") before sending anything.
+// A request the gateway client refuses with InvalidConfigError("request.fallbacks") before sending anything. Templates
+// can no longer put `fallbacks` into model.params (the registry refuses it at load, reserved_model_param), so the
+// gateway port below adds the malformed field to an otherwise valid template's request.
 const BAD_PARAMS_TEMPLATE = `id: lab/bad-params
 version: 1.0.0
-description: Model params that the gateway client rejects.
+description: A valid template whose request the wrapped gateway makes invalid.
 owners: [lab@example.com]
 tags: [lab]
 status: published
 changelog: First version.
 model:
   name: openai/gpt-4o-mini
-  params: { fallbacks: "not-a-list" }
 prompt: "Say hello to {{name}}."
 input:
   type: object
@@ -88,7 +88,14 @@ async function expectClientClosedLogged(server: TestServer, requestId: string) {
 
 describe("gateway InvalidConfigError", () => {
   it("answers 422 naming the request field the gateway refused, plain and streaming", async () => {
-    const server = await serve(testGateway({ baseUrl: mock.url }), dir);
+    const real = testGateway({ baseUrl: mock.url });
+    const malformed = (request: ChatRequest) =>
+      ({ ...request, fallbacks: "not-a-list" }) as unknown as ChatRequest;
+    const refusing: GatewayPort = {
+      chat: (request, options) => real.chat(malformed(request), options),
+      chatStream: (request, options) => real.chatStream(malformed(request), options),
+    };
+    const server = await serve(refusing, dir);
     const before = mock.stats().requests;
     for (const stream of [false, true]) {
       const response = await server.signed("/v1/run", {
