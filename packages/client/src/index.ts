@@ -14,7 +14,6 @@ export { RequestAbortedError } from "./errors/request-aborted-error.js";
 export { RequestTimeoutError } from "./errors/request-timeout-error.js";
 export { StreamError } from "./errors/stream-error.js";
 export { UpstreamError } from "./errors/upstream-error.js";
-export { parseRetryAfter } from "./retry-policy.js";
 export type { SigningFetchOptions } from "./signing-fetch.js";
 export { createSigningFetch } from "./signing-fetch.js";
 export type {

@@ -1,10 +1,11 @@
+import { parseRetryAfterMs, retryDelay } from "@promptreg/core";
 import { signRequest } from "@promptreg/signing";
 import { errorFromResponse } from "./error-from-response.js";
 import { ConnectionError } from "./errors/connection-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { RequestAbortedError } from "./errors/request-aborted-error.js";
 import { RequestTimeoutError } from "./errors/request-timeout-error.js";
-import { parseRetryAfter, RETRYABLE_STATUSES, retryDelay } from "./retry-policy.js";
+import { RETRYABLE_STATUSES } from "./retry-policy.js";
 import type { RetryInfo } from "./types.js";
 
 export interface TransportConfig {
@@ -135,7 +136,7 @@ export function createTransport(config: TransportConfig) {
       if (response.ok) return { response, attempt };
 
       const requestId = response.headers.get("x-request-id") ?? undefined;
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      const retryAfterMs = parseRetryAfterMs(response.headers, { nowMs: Date.now() });
       let errorBody: string;
       try {
         errorBody = await response.text();
@@ -152,14 +153,17 @@ export function createTransport(config: TransportConfig) {
         what,
       });
       if (!RETRYABLE_STATUSES.has(response.status) || retry >= config.maxRetries) throw failure;
-      const delayMs = retryDelay({
-        attempt: retry + 1,
+      // maxDelayMs bounds both: the backoff, and the longest Retry-After worth waiting for.
+      const delay = retryDelay({
+        retry: retry + 1,
         retryAfterMs,
         baseDelayMs: config.baseDelayMs,
         maxDelayMs: config.maxDelayMs,
+        maxRetryAfterMs: config.maxDelayMs,
         random: config.random,
       });
-      if (delayMs === undefined) throw failure;
+      if (delay === undefined) throw failure;
+      const delayMs = delay.delayMs;
       config.onRetry?.({ attempt: retry + 1, status: response.status, delayMs, retryAfterMs, path });
       await sleep(delayMs, signal, what);
     }

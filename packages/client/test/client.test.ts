@@ -204,6 +204,32 @@ describe("retries", () => {
     expect(retries[0]?.delayMs).toBeLessThanOrEqual(1100);
   });
 
+  it("reads Retry-After as the gateway client does: decimal seconds, and retry-after-ms first", async () => {
+    const waits: Record<string, string>[] = [
+      { "retry-after": "0.05" },
+      { "retry-after-ms": "20", "retry-after": "9" },
+    ];
+    service.setHandler((_call, res, index) => {
+      const headers = waits[index];
+      if (headers)
+        sendJson(
+          res,
+          429,
+          { error: { type: "rate_limited", code: "rate_limited", message: "slow down", requestId: "r" } },
+          headers,
+        );
+      else sendJson(res, 200, RENDER_RESULT);
+    });
+    const retries: RetryInfo[] = [];
+    await client({ retry: { onRetry: (info) => retries.push(info) } }).render("a", {});
+    expect(retries.map((r) => r.retryAfterMs)).toEqual([50, 20]);
+    // What was asked plus at most 10% jitter.
+    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(50);
+    expect(retries[0]?.delayMs).toBeLessThanOrEqual(55);
+    expect(retries[1]?.delayMs).toBeGreaterThanOrEqual(20);
+    expect(retries[1]?.delayMs).toBeLessThanOrEqual(22);
+  });
+
   it("gives up after maxRetries and throws the last error", async () => {
     service.setHandler((_call, res) =>
       sendJson(res, 503, {

@@ -1,4 +1,4 @@
-import { computeBackoffMs } from "./backoff.js";
+import { retryDelay } from "@promptreg/core";
 import { abortError, type CallContext, waitSignal } from "./call-context.js";
 import { serializeRequest } from "./chat-request.js";
 import { type AttemptSuccess, assembleResult } from "./chat-result.js";
@@ -121,17 +121,21 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
       if (!error.retryable || ctx.channel?.delivered) throw error;
       if (attemptOnModel >= config.retry.maxAttempts) break;
 
-      const hinted =
-        RateLimitError.isInstance(error) || UpstreamError.isInstance(error) ? error.retryAfterMs : undefined;
-      const delayMs =
-        hinted !== undefined
-          ? Math.min(hinted, config.retry.maxRetryAfterMs)
-          : computeBackoffMs({
-              retry: attemptOnModel,
-              baseDelayMs: config.retry.baseDelayMs,
-              maxDelayMs: config.retry.maxDelayMs,
-              random: config.random,
-            });
+      const delay = retryDelay({
+        retry: attemptOnModel,
+        retryAfterMs:
+          RateLimitError.isInstance(error) || UpstreamError.isInstance(error)
+            ? error.retryAfterMs
+            : undefined,
+        baseDelayMs: config.retry.baseDelayMs,
+        maxDelayMs: config.retry.maxDelayMs,
+        maxRetryAfterMs: config.retry.maxRetryAfterMs,
+        random: config.random,
+      });
+      // The server asked for a longer pause than maxRetryAfterMs: waiting less would earn another 429, so this model
+      // is done for this call (the next fallback, or the error with its retryAfterMs).
+      if (delay === undefined) break;
+      const delayMs = delay.delayMs;
       // Waits never stack past the deadline: a wait that would end after it is not started.
       if (config.now() + delayMs >= ctx.deadlineAt) throw error;
       if (budget && !budget.tryRetry()) throw budgetError(core, ctx, model, error);
@@ -140,7 +144,7 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
           model,
           delayMs,
           reason: reasonOf(error),
-          delaySource: hinted !== undefined ? "retry-after" : "backoff",
+          delaySource: delay.source,
         });
       }
       if (delayMs > 0) {

@@ -1,3 +1,4 @@
+import { parseRetryAfterMs } from "@promptreg/core";
 import { redactKey } from "./api-key.js";
 import type { AbortCause, CallContext } from "./call-context.js";
 import type { AttemptSuccess } from "./chat-result.js";
@@ -10,7 +11,6 @@ import { GatewayError } from "./errors/gateway-error.js";
 import { type IncompleteReason, IncompleteStreamError } from "./errors/incomplete-stream-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
 import type { GatewayErrorBody } from "./errors/upstream-error.js";
-import { parseRetryAfterMs } from "./retry-after.js";
 import { type ActivityWatch, readStream, StreamFault, type StreamProgress } from "./stream-reader.js";
 import type { BodyReader } from "./transport.js";
 import { errorForStatus, isObject, parseErrorBody, parseUsage, scrubKey, str } from "./upstream-response.js";

@@ -1,3 +1,6 @@
+// The Retry-After parser and backoff formula live in @promptreg/core (shared with the client SDK); re-exported so
+// existing imports from the gateway keep working.
+export { backoffCeilingMs, computeBackoffMs, parseRetryAfterMs } from "@promptreg/core";
 export {
   type ApiKeyProvider,
   envApiKeyProvider,
@@ -6,7 +9,6 @@ export {
   redactKey,
   staticApiKeyProvider,
 } from "./api-key.js";
-export { backoffCeilingMs, computeBackoffMs } from "./backoff.js";
 export type { CircuitState } from "./circuit-breaker.js";
 export { createGatewayClient, type GatewayClient } from "./client.js";
 export {
@@ -41,7 +43,6 @@ export { type DeadlineKind, TimeoutError } from "./errors/timeout-error.js";
 export { type GatewayErrorBody, UpstreamError } from "./errors/upstream-error.js";
 export { costFromPriceTable, DEFAULT_PRICE_TABLE, type ModelPrice, type PriceTable } from "./price-table.js";
 export { createPrometheusTelemetry, type PrometheusTelemetryOptions } from "./prometheus-telemetry.js";
-export { parseRetryAfterMs } from "./retry-after.js";
 export type {
   ChatDelta,
   ChatMessage,

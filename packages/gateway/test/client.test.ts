@@ -108,6 +108,19 @@ describe("createGatewayClient against the mock gateway", () => {
     expect((outcome as { error: RateLimitError }).error.attempts).toBe(1);
   });
 
+  it("moves to the fallback at once when a model asks for a longer pause than maxRetryAfterMs", async () => {
+    h = await startHarness({ client: { retry: { maxRetryAfterMs: 5_000 } } });
+    const outcome = await call(h, {
+      stream: false,
+      model: "mock/faults=429:s=600",
+      fallbacks: ["openai/gpt-4o-mini"],
+    });
+    if (!outcome.ok) throw outcome.error;
+    expect(outcome.result.metadata).toMatchObject({ attempts: 2, fallbackUsed: true });
+    expect(h.sleeps).toEqual([]);
+    expect(h.events.find((e) => e.type === "fallback")).toMatchObject({ reason: "rate_limited" });
+  });
+
   it("bounds retries and attempts together with the overall deadline", async () => {
     h = await startHarness({ client: { timeouts: { attemptMs: 5_000 } }, realSleep: true });
     const outcome = await call(h, { stream: false, faults: "delay:ms=2000,ok", deadlineMs: 150 });

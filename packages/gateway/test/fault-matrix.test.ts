@@ -13,7 +13,8 @@ import { call, type Harness, KEY, startHarness } from "./harness.js";
 
 /**
  * Every fault kind of the mock protocol, plain and streamed, against the real mock gateway. Delays are recorded by an
- * injected sleep and jitter is fixed (random = 0.5), so backoff waits are exact: base 100 ms -> 50, 100.
+ * injected sleep and jitter is fixed (random = 0.5), so waits are exact: backoff base 100 ms -> 50, 100; a
+ * Retry-After of N ms -> N * 1.05 (half of the 10% jitter).
  */
 type Expected =
   | {
@@ -67,27 +68,31 @@ const ROWS: Row[] = [
       expect((e as UpstreamError).body?.generationId).toMatch(/^gen_/);
     }),
   },
-  { faults: "429,ok", both: success(2, [1_000]) },
-  { faults: "429:s=3,ok", both: success(2, [3_000]) },
-  { faults: "429:s=600,ok", both: success(2, [5_000]) }, // clamped to maxRetryAfterMs
-  { faults: "429:ms=1500,ok", both: success(2, [1_500]) },
+  { faults: "429,ok", both: success(2, [1_050]) },
+  { faults: "429:s=3,ok", both: success(2, [3_150]) },
+  {
+    // Longer than maxRetryAfterMs (5 s): not waited for, since a shorter wait would earn another 429.
+    faults: "429:s=600,ok",
+    both: failure(RateLimitError, 1, [], (e) => expect((e as RateLimitError).retryAfterMs).toBe(600_000)),
+  },
+  { faults: "429:ms=1500,ok", both: success(2, [1_575]) },
   {
     faults: "429:date=4,ok",
     both: success(2, (sleeps) => {
       // an HTTP date has one-second resolution
       expect(sleeps).toHaveLength(1);
       expect(sleeps[0]).toBeGreaterThan(2_000);
-      expect(sleeps[0]).toBeLessThanOrEqual(4_000);
+      expect(sleeps[0]).toBeLessThanOrEqual(4_200);
     }),
   },
   { faults: "429:none,ok", both: success(2, [50]) },
   { faults: "429:raw=-5,ok", both: success(2, [50]) },
   { faults: "429:raw=soon,ok", both: success(2, [50]) },
   { faults: "429:raw=99999999999,ok", both: success(2, [50]) },
-  { faults: "503:s=2,ok", both: success(2, [2_000]) },
+  { faults: "503:s=2,ok", both: success(2, [2_100]) },
   {
     faults: "429:s=3,429:s=3,429:s=3",
-    both: failure(RateLimitError, 3, [3_000, 3_000], (e) => expect((e as RateLimitError).retryAfter).toBe(3)),
+    both: failure(RateLimitError, 3, [3_150, 3_150], (e) => expect((e as RateLimitError).retryAfter).toBe(3)),
   },
   { faults: "408,ok", both: success(2, [50]) },
   { faults: "409,ok", both: success(2, [50]) },

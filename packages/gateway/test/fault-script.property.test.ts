@@ -25,8 +25,9 @@ const STEPS: { step: string; plain: Verdict; stream: Verdict }[] = [
   { step: "408", plain: "retry", stream: "retry" },
   { step: "409", plain: "retry", stream: "retry" },
   { step: "429:s=0", plain: "retry", stream: "retry" },
-  { step: "429:s=9999", plain: "retry", stream: "retry" },
-  { step: "429:date=3", plain: "retry", stream: "retry" },
+  // Longer than MAX_RETRY_AFTER: not waited for, the call ends with the RateLimitError.
+  { step: "429:s=9999", plain: "fatal", stream: "fatal" },
+  { step: "429:date=1", plain: "retry", stream: "retry" },
   { step: "429:ms=10", plain: "retry", stream: "retry" },
   { step: "429:raw=-1", plain: "retry", stream: "retry" },
   { step: "reset", plain: "retry", stream: "retry" },

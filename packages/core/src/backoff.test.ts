@@ -22,7 +22,9 @@ describe("computeBackoffMs (full jitter)", () => {
           const delay = computeBackoffMs({ retry, baseDelayMs: base, maxDelayMs: max, random: () => r });
           expect(Number.isFinite(delay)).toBe(true);
           expect(delay).toBeGreaterThanOrEqual(0);
-          expect(delay).toBeLessThanOrEqual(Math.min(max, backoffCeilingMs(retry, base, max)));
+          expect(delay).toBeLessThanOrEqual(
+            Math.min(max, backoffCeilingMs({ retry, baseDelayMs: base, maxDelayMs: max })),
+          );
         },
       ),
     );
@@ -31,11 +33,11 @@ describe("computeBackoffMs (full jitter)", () => {
   it("has a ceiling that grows monotonically until the cap", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 1_000 }), (retry, base) => {
-        expect(backoffCeilingMs(retry + 1, base, 30_000)).toBeGreaterThanOrEqual(
-          backoffCeilingMs(retry, base, 30_000),
-        );
+        expect(
+          backoffCeilingMs({ retry: retry + 1, baseDelayMs: base, maxDelayMs: 30_000 }),
+        ).toBeGreaterThanOrEqual(backoffCeilingMs({ retry, baseDelayMs: base, maxDelayMs: 30_000 }));
       }),
     );
-    expect(backoffCeilingMs(1_000_000, 1, 5)).toBe(5);
+    expect(backoffCeilingMs({ retry: 1_000_000, baseDelayMs: 1, maxDelayMs: 5 })).toBe(5);
   });
 });

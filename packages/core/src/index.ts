@@ -1,0 +1,8 @@
+export { type BackoffOptions, backoffCeilingMs, computeBackoffMs } from "./backoff.js";
+export {
+  DEFAULT_ABSURD_RETRY_AFTER_MS,
+  type HeaderLookup,
+  parseRetryAfterMs,
+  type RetryAfterOptions,
+} from "./retry-after.js";
+export { RETRY_AFTER_JITTER, type RetryDelay, type RetryDelayOptions, retryDelay } from "./retry-delay.js";
