@@ -24,7 +24,7 @@ export type AppConfig = Pick<
   ServerConfig,
   "bodyLimitBytes" | "requestTimeoutMs" | "rateLimitPerMinute" | "outputRepairAttempts" | "statsCapacity"
 > &
-  Partial<Pick<ServerConfig, "logBodies" | "bodyTimeoutMs" | "nonceCapacityPerClient">>;
+  Partial<Pick<ServerConfig, "logBodies" | "bodyTimeoutMs" | "nonceCapacityPerClient" | "gatewayDeadlineMs">>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -65,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
     gateway,
     repairAttempts: deps.config.outputRepairAttempts,
     requestTimeoutMs: deps.config.requestTimeoutMs,
+    gatewayDeadlineMs: deps.config.gatewayDeadlineMs,
     errorMappers,
     lifecycle,
     onRepair: ({ templateId, outcome }: { templateId: string; outcome: "attempt" | "exhausted" }) =>

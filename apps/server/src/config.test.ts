@@ -1,6 +1,17 @@
+import { DEFAULT_TIMEOUTS } from "@promptreg/gateway";
 import { describe, expect, it } from "vitest";
 import { loadConfig, truncateSecret } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ env });
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected ConfigError");
+}
 
 describe("loadConfig", () => {
   it("starts with zero configuration", () => {
@@ -65,6 +76,79 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { GATEWAY_API_KEY: "k", GATEWAY_API_KEY_FILE: "/f" } })).toThrow(
       /not both/,
     );
+  });
+
+  it("leaves the gateway client's policies at their defaults when no GATEWAY_* policy variable is set", () => {
+    const config = loadConfig({ env: {} });
+    expect(config.gateway.policies).toEqual({});
+    expect(config.gatewayDeadlineMs).toBe(DEFAULT_TIMEOUTS.deadlineMs);
+  });
+
+  it("passes each GATEWAY_* policy variable to its gateway client option", () => {
+    const config = loadConfig({
+      env: {
+        GATEWAY_MAX_ATTEMPTS: "5",
+        GATEWAY_DEADLINE_MS: "45000",
+        GATEWAY_ATTEMPT_TIMEOUT_MS: " 10000 ",
+        GATEWAY_RETRY_BUDGET_RATIO: "0.1",
+        GATEWAY_CIRCUIT_FAILURE_RATE: "0.75",
+        GATEWAY_CIRCUIT_MIN_REQUESTS: "40",
+        GATEWAY_MAX_CONCURRENT: "8",
+      },
+    });
+    expect(config.gateway.policies).toEqual({
+      retry: { maxAttempts: 5 },
+      timeouts: { deadlineMs: 45_000, attemptMs: 10_000 },
+      retryBudget: { ratio: 0.1 },
+      circuitBreaker: { failureRate: 0.75, minRequests: 40 },
+      concurrency: { maxConcurrent: 8 },
+    });
+    expect(config.gatewayDeadlineMs).toBe(45_000);
+    expect(loadConfig({ env: { GATEWAY_CIRCUIT_BREAKER: "off" } }).gateway.policies).toEqual({
+      circuitBreaker: false,
+    });
+  });
+
+  it("lists every bad GATEWAY_* policy variable at once, in the gateway client's own ranges", () => {
+    const error = configError({
+      GATEWAY_MAX_ATTEMPTS: "0",
+      GATEWAY_CIRCUIT_FAILURE_RATE: "2",
+      GATEWAY_IDLE_TIMEOUT_MS: "30s",
+      GATEWAY_MAX_QUEUE: "2.5",
+    });
+    const byVariable = Object.fromEntries(error.issues.map((issue) => [issue.variable, issue.message]));
+    expect(Object.keys(byVariable).sort()).toEqual([
+      "GATEWAY_CIRCUIT_FAILURE_RATE",
+      "GATEWAY_IDLE_TIMEOUT_MS",
+      "GATEWAY_MAX_ATTEMPTS",
+      "GATEWAY_MAX_QUEUE",
+    ]);
+    expect(byVariable.GATEWAY_MAX_ATTEMPTS).toContain("expected an integer in [1, 20], got 0");
+    expect(byVariable.GATEWAY_MAX_ATTEMPTS).toContain("unset it for the default");
+    expect(byVariable.GATEWAY_CIRCUIT_FAILURE_RATE).toContain("in [0, 1]");
+    expect(byVariable.GATEWAY_IDLE_TIMEOUT_MS).toContain("such as 3, 0.5 or 30000");
+    expect(byVariable.GATEWAY_MAX_QUEUE).toContain("an integer");
+  });
+
+  it("checks limits between two GATEWAY_* variables and names them, not the gateway's option paths", () => {
+    const tooMany = configError({ GATEWAY_CIRCUIT_MIN_REQUESTS: "200" });
+    expect(tooMany.issues).toEqual([
+      {
+        variable: "GATEWAY_CIRCUIT_MIN_REQUESTS",
+        message: expect.stringContaining("more than GATEWAY_CIRCUIT_WINDOW_SIZE (100)"),
+      },
+    ]);
+    expect(
+      loadConfig({ env: { GATEWAY_CIRCUIT_MIN_REQUESTS: "200", GATEWAY_CIRCUIT_WINDOW_SIZE: "500" } }).gateway
+        .policies,
+    ).toEqual({ circuitBreaker: { minRequests: 200, windowSize: 500 } });
+    const conflicting = configError({ GATEWAY_CIRCUIT_BREAKER: "off", GATEWAY_CIRCUIT_OPEN_MS: "1000" });
+    expect(conflicting.issues).toEqual([
+      {
+        variable: "GATEWAY_CIRCUIT_OPEN_MS",
+        message: expect.stringContaining("GATEWAY_CIRCUIT_BREAKER=off"),
+      },
+    ]);
   });
 
   it("never shows more than 8 characters of a secret", () => {

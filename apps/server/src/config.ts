@@ -1,7 +1,9 @@
 import path from "node:path";
+import type { GatewayPolicyOptions } from "@promptreg/gateway";
 import { DEV_CLIENT_FILE } from "@promptreg/signing";
 import { z } from "zod";
 import { ConfigError } from "./errors/config-error.js";
+import { GATEWAY_POLICY_VARIABLE_NAMES, gatewayPoliciesFromEnv } from "./gateway-policy-env.js";
 
 /**
  * Every environment variable the service reads, validated once at start-up. docs/operations.md has the same
@@ -44,7 +46,10 @@ const envSchema = z.object({
 });
 
 /** Every variable name the service reads; docs/operations.md documents each (a test checks). */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...Object.keys(envSchema.shape),
+  ...GATEWAY_POLICY_VARIABLE_NAMES,
+];
 
 export interface ServerConfig {
   nodeEnv: "development" | "production" | "test";
@@ -76,7 +81,11 @@ export interface ServerConfig {
     apiKeyFile?: string;
     /** Scenario file (faults, latency) for the simulated gateway; see docs/mock-gateway.md. */
     simulatedScenario?: string;
+    /** Retry, timeout, budget, breaker and concurrency options for `createGatewayClient` (GATEWAY_* variables). */
+    policies: GatewayPolicyOptions;
   };
+  /** Longest one model call may take, retries and fallbacks included (GATEWAY_DEADLINE_MS, resolved). */
+  gatewayDeadlineMs: number;
 }
 
 /** Validates `env` and returns the typed configuration; throws `ConfigError` listing every bad variable. */
@@ -92,12 +101,17 @@ export function loadConfig({
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
   const parsed = envSchema.safeParse(cleaned);
+  // Read alongside the schema (not inside it), so that one bad variable of either kind does not hide the others.
+  const gatewayPolicies = gatewayPoliciesFromEnv(cleaned);
   if (!parsed.success) {
     throw new ConfigError({
-      issues: parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? "(environment)"),
-        message: issue.message,
-      })),
+      issues: [
+        ...parsed.error.issues.map((issue) => ({
+          variable: String(issue.path[0] ?? "(environment)"),
+          message: issue.message,
+        })),
+        ...gatewayPolicies.issues,
+      ],
     });
   }
   const e = parsed.data;
@@ -133,7 +147,8 @@ export function loadConfig({
         "production needs a real gateway key (GATEWAY_API_KEY or GATEWAY_API_KEY_FILE); the simulated gateway is for development",
     });
   }
-  if (issues.length > 0) throw new ConfigError({ issues });
+  issues.push(...gatewayPolicies.issues);
+  if (issues.length > 0 || !gatewayPolicies.resolved) throw new ConfigError({ issues });
 
   return {
     nodeEnv: e.NODE_ENV,
@@ -162,7 +177,9 @@ export function loadConfig({
       simulatedScenario: e.PROMPTREG_SIMULATED_GATEWAY_SCENARIO
         ? path.resolve(repoRoot, e.PROMPTREG_SIMULATED_GATEWAY_SCENARIO)
         : undefined,
+      policies: gatewayPolicies.policies,
     },
+    gatewayDeadlineMs: gatewayPolicies.resolved.timeouts.deadlineMs,
   };
 }
 

@@ -103,6 +103,7 @@ export async function createService({
     baseUrl = mock.url;
   }
   const gateway = createGatewayClient({
+    ...config.gateway.policies,
     baseUrl,
     ...(config.gateway.apiKeyFile
       ? { apiKeyProvider: fileApiKeyProvider(config.gateway.apiKeyFile, { ttlMs: 60_000 }) }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "./config.js";
+import { checkPolicyOption, resolveConfig, resolveGatewayPolicies } from "./config.js";
 import { InvalidConfigError } from "./errors/invalid-config-error.js";
 
 const base = { baseUrl: "https://api.phaseo.app/v1/", apiKey: "sk-abcdefghijklmnop" };
@@ -66,6 +66,34 @@ describe("resolveConfig", () => {
     const error = problem({ ...base, retryBudget: { ratio: Number.NaN } });
     expect(error.path).toBe("retryBudget.ratio");
     expect(error.message).not.toContain(base.apiKey);
+  });
+
+  it("checks policies without a client, and one option against its range alone", () => {
+    expect(resolveGatewayPolicies({ retry: { maxAttempts: 5 } }).retry.maxAttempts).toBe(5);
+    expect(resolveGatewayPolicies({ circuitBreaker: false }).circuitBreaker).toBe(false);
+    const tooMany = problem({ ...base, circuitBreaker: { minRequests: 500 } });
+    expect([tooMany.path, tooMany.fix]).toEqual([
+      "circuitBreaker.minRequests",
+      "Lower circuitBreaker.minRequests or raise circuitBreaker.windowSize.",
+    ]);
+    // Alone, 500 is a valid minRequests: only the pair with the default windowSize is not.
+    expect(() =>
+      checkPolicyOption({ policy: "circuitBreaker", option: "minRequests", value: 500 }),
+    ).not.toThrow();
+    const bad = (() => {
+      try {
+        checkPolicyOption({ policy: "retry", option: "maxAttempts", value: 21 });
+      } catch (error) {
+        return error as InvalidConfigError;
+      }
+    })();
+    expect(bad).toMatchObject({
+      path: "retry.maxAttempts",
+      problem: "expected an integer in [1, 20], got 21",
+    });
+    expect(() => checkPolicyOption({ policy: "retry", option: "maxAttemps", value: 2 })).toThrow(
+      /unknown option/,
+    );
   });
 
   it("uses the undici transport unless a fetch is injected", () => {

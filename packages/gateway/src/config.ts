@@ -133,10 +133,44 @@ export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerConfig = {
 };
 export const DEFAULT_CONCURRENCY: ConcurrencyConfig = { maxConcurrent: 64, maxQueue: 1_000 };
 
+interface Range {
+  min: number;
+  max?: number;
+  integer?: boolean;
+}
+
+/** The valid values of every numeric policy option: the one place these ranges are written. */
+const POLICY_RANGES = {
+  retry: {
+    maxAttempts: { min: 1, max: 20, integer: true },
+    baseDelayMs: { min: 0 },
+    maxDelayMs: { min: 0 },
+    maxRetryAfterMs: { min: 0 },
+  },
+  timeouts: { attemptMs: { min: 1 }, idleMs: { min: 1 }, deadlineMs: { min: 1 } },
+  retryBudget: { ratio: { min: 0 }, minRetries: { min: 0 }, windowMs: { min: 10 } },
+  circuitBreaker: {
+    failureRate: { min: 0, max: 1 },
+    minRequests: { min: 1, integer: true },
+    // Memory: 9 bytes per outcome per model.
+    windowSize: { min: 1, max: 100_000, integer: true },
+    windowMs: { min: 10 },
+    openMs: { min: 0 },
+    consecutiveFailures: { min: 0, integer: true },
+  },
+  concurrency: { maxConcurrent: { min: 1, integer: true }, maxQueue: { min: 0, integer: true } },
+} as const satisfies {
+  retry: Record<keyof RetryOptions, Range>;
+  timeouts: Record<keyof TimeoutOptions, Range>;
+  retryBudget: Record<keyof RetryBudgetConfig, Range>;
+  circuitBreaker: Record<keyof CircuitBreakerConfig, Range>;
+  concurrency: Record<keyof ConcurrencyConfig, Range>;
+};
+
 function numberIn(
   path: string,
   value: unknown,
-  { min, max = Number.POSITIVE_INFINITY, integer = false }: { min: number; max?: number; integer?: boolean },
+  { min, max = Number.POSITIVE_INFINITY, integer = false }: Range,
 ): number {
   if (
     typeof value !== "number" ||
@@ -194,6 +228,78 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The resilience policies a client can be given, each partial (unset fields keep the defaults) or `false`. */
+export type GatewayPolicyOptions = Pick<
+  GatewayClientOptions,
+  "retry" | "timeouts" | "retryBudget" | "circuitBreaker" | "concurrency"
+>;
+
+export interface ResolvedGatewayPolicies {
+  retry: RetryOptions;
+  timeouts: TimeoutOptions;
+  retryBudget: RetryBudgetConfig | false;
+  circuitBreaker: CircuitBreakerConfig | false;
+  concurrency: ConcurrencyConfig | false;
+}
+
+/**
+ * Validates the policy options and fills in the defaults, as `createGatewayClient` does; throws `InvalidConfigError`
+ * naming the first bad option (`path`, `problem`, `fix`). Exported so that a service can check its configuration at
+ * start-up, before it builds a client, against the same ranges.
+ */
+export function resolveGatewayPolicies(options: GatewayPolicyOptions): ResolvedGatewayPolicies {
+  const retry = checkGroup("retry", merge("retry", DEFAULT_RETRY, options.retry));
+  const timeouts = checkGroup("timeouts", merge("timeouts", DEFAULT_TIMEOUTS, options.timeouts));
+  const retryBudget =
+    options.retryBudget !== false &&
+    checkGroup("retryBudget", merge("retryBudget", DEFAULT_RETRY_BUDGET, options.retryBudget));
+  const circuitBreaker =
+    options.circuitBreaker !== false &&
+    checkGroup("circuitBreaker", merge("circuitBreaker", DEFAULT_CIRCUIT_BREAKER, options.circuitBreaker));
+  if (circuitBreaker && circuitBreaker.minRequests > circuitBreaker.windowSize) {
+    throw new InvalidConfigError({
+      path: "circuitBreaker.minRequests",
+      problem: `${circuitBreaker.minRequests} is more than circuitBreaker.windowSize (${circuitBreaker.windowSize}), so the failure rate could never be evaluated`,
+      fix: "Lower circuitBreaker.minRequests or raise circuitBreaker.windowSize.",
+    });
+  }
+  const concurrency =
+    options.concurrency !== false &&
+    checkGroup("concurrency", merge("concurrency", DEFAULT_CONCURRENCY, options.concurrency));
+  return { retry, timeouts, retryBudget, circuitBreaker, concurrency };
+}
+
+/**
+ * Checks one numeric policy option against its range (not against other options: that is `resolveGatewayPolicies`);
+ * throws `InvalidConfigError` when it is out of range. Lets a caller report every bad option at once.
+ */
+export function checkPolicyOption({
+  policy,
+  option,
+  value,
+}: {
+  policy: keyof GatewayPolicyOptions;
+  option: string;
+  value: unknown;
+}): void {
+  const range = (POLICY_RANGES[policy] as Record<string, Range>)[option];
+  if (range === undefined) {
+    throw new InvalidConfigError({
+      path: `${policy}.${option}`,
+      problem: "unknown option",
+      fix: `Known options: ${Object.keys(POLICY_RANGES[policy]).join(", ")}.`,
+    });
+  }
+  numberIn(`${policy}.${option}`, value, range);
+}
+
+function checkGroup<P extends keyof typeof POLICY_RANGES, T extends object>(policy: P, values: T): T {
+  for (const [option, range] of Object.entries(POLICY_RANGES[policy] as Record<string, Range>)) {
+    numberIn(`${policy}.${option}`, (values as Record<string, unknown>)[option], range);
+  }
+  return values;
+}
+
 /** Validates options once, at client creation, and fills in defaults. */
 export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
   if (typeof options !== "object" || options === null) {
@@ -248,50 +354,7 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
     });
   }
 
-  const retry = merge("retry", DEFAULT_RETRY, options.retry);
-  numberIn("retry.maxAttempts", retry.maxAttempts, { min: 1, max: 20, integer: true });
-  numberIn("retry.baseDelayMs", retry.baseDelayMs, { min: 0 });
-  numberIn("retry.maxDelayMs", retry.maxDelayMs, { min: 0 });
-  numberIn("retry.maxRetryAfterMs", retry.maxRetryAfterMs, { min: 0 });
-
-  const timeouts = merge("timeouts", DEFAULT_TIMEOUTS, options.timeouts);
-  numberIn("timeouts.attemptMs", timeouts.attemptMs, { min: 1 });
-  numberIn("timeouts.idleMs", timeouts.idleMs, { min: 1 });
-  numberIn("timeouts.deadlineMs", timeouts.deadlineMs, { min: 1 });
-
-  let retryBudget: RetryBudgetConfig | false = false;
-  if (options.retryBudget !== false) {
-    retryBudget = merge("retryBudget", DEFAULT_RETRY_BUDGET, options.retryBudget);
-    numberIn("retryBudget.ratio", retryBudget.ratio, { min: 0 });
-    numberIn("retryBudget.minRetries", retryBudget.minRetries, { min: 0 });
-    numberIn("retryBudget.windowMs", retryBudget.windowMs, { min: 10 });
-  }
-  let circuitBreaker: CircuitBreakerConfig | false = false;
-  if (options.circuitBreaker !== false) {
-    circuitBreaker = merge("circuitBreaker", DEFAULT_CIRCUIT_BREAKER, options.circuitBreaker);
-    numberIn("circuitBreaker.failureRate", circuitBreaker.failureRate, { min: 0, max: 1 });
-    numberIn("circuitBreaker.minRequests", circuitBreaker.minRequests, { min: 1, integer: true });
-    numberIn("circuitBreaker.windowSize", circuitBreaker.windowSize, { min: 1, max: 100_000, integer: true });
-    numberIn("circuitBreaker.windowMs", circuitBreaker.windowMs, { min: 10 });
-    numberIn("circuitBreaker.openMs", circuitBreaker.openMs, { min: 0 });
-    numberIn("circuitBreaker.consecutiveFailures", circuitBreaker.consecutiveFailures, {
-      min: 0,
-      integer: true,
-    });
-    if (circuitBreaker.minRequests > circuitBreaker.windowSize) {
-      throw new InvalidConfigError({
-        path: "circuitBreaker.minRequests",
-        problem: `${circuitBreaker.minRequests} is more than circuitBreaker.windowSize (${circuitBreaker.windowSize}), so the failure rate could never be evaluated`,
-        fix: "Lower minRequests or raise windowSize.",
-      });
-    }
-  }
-  let concurrency: ConcurrencyConfig | false = false;
-  if (options.concurrency !== false) {
-    concurrency = merge("concurrency", DEFAULT_CONCURRENCY, options.concurrency);
-    numberIn("concurrency.maxConcurrent", concurrency.maxConcurrent, { min: 1, integer: true });
-    numberIn("concurrency.maxQueue", concurrency.maxQueue, { min: 0, integer: true });
-  }
+  const { retry, timeouts, retryBudget, circuitBreaker, concurrency } = resolveGatewayPolicies(options);
   const events = options.events;
   const sinks = events === undefined ? [] : typeof events === "function" ? [events] : [...events];
   for (const [i, sink] of sinks.entries()) {

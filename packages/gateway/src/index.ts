@@ -14,14 +14,18 @@ export { createGatewayClient, type GatewayClient } from "./client.js";
 export {
   type CircuitBreakerConfig,
   type ConcurrencyConfig,
+  checkPolicyOption,
   DEFAULT_CIRCUIT_BREAKER,
   DEFAULT_CONCURRENCY,
   DEFAULT_RETRY,
   DEFAULT_RETRY_BUDGET,
   DEFAULT_TIMEOUTS,
   type GatewayClientOptions,
+  type GatewayPolicyOptions,
+  type ResolvedGatewayPolicies,
   type RetryBudgetConfig,
   type RetryOptions,
+  resolveGatewayPolicies,
   type TimeoutOptions,
 } from "./config.js";
 export { AbortedError } from "./errors/aborted-error.js";

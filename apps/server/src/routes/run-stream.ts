@@ -23,6 +23,8 @@ export interface RenderRunOptions {
   gateway: () => GatewayPort | undefined;
   repairAttempts: number;
   requestTimeoutMs: number;
+  /** GATEWAY_DEADLINE_MS: a model call never gets more than this, even with more of the request's budget left. */
+  gatewayDeadlineMs?: number | undefined;
   errorMappers: ErrorMapper[];
   onRepair?: (event: { templateId: string; outcome: "attempt" | "exhausted" }) => void;
   lifecycle?: Lifecycle;
@@ -43,7 +45,10 @@ export function runOptionsFor(
     input,
     repairAttempts: options.repairAttempts,
     signal: state.abort.signal,
-    deadlineMs: remainingMs(res, options.requestTimeoutMs),
+    deadlineMs: Math.min(
+      remainingMs(res, options.requestTimeoutMs),
+      options.gatewayDeadlineMs ?? Number.POSITIVE_INFINITY,
+    ),
     onRendered: (rendered) => recordRendered(res, rendered),
     onRepair: options.onRepair,
   };

@@ -6,6 +6,10 @@ const marker = Symbol.for("promptreg.gateway.invalid-config-error");
 export class InvalidConfigError extends GatewayError {
   protected readonly [marker] = true;
   readonly path: string;
+  /** What is wrong with the value, e.g. "expected an integer in [1, 20], got 0". */
+  readonly problem: string;
+  /** How to fix it. */
+  readonly fix: string;
 
   constructor(options: { path: string; problem: string; fix: string }) {
     super({
@@ -16,6 +20,8 @@ export class InvalidConfigError extends GatewayError {
     });
     this.name = "InvalidConfigError";
     this.path = options.path;
+    this.problem = options.problem;
+    this.fix = options.fix;
   }
 
   static override isInstance(value: unknown): value is InvalidConfigError {
