@@ -94,7 +94,11 @@ describe("stream", () => {
     expect(service.calls).toHaveLength(1);
   });
 
-  it("parses the same events however the bytes are split into chunks (property)", async () => {
+  // 25 real HTTP exchanges: well under a second on a quiet box, but more than vitest's 5 s default on a loaded one,
+  // and a timed-out run would leave its handler behind for the next test.
+  it("parses the same events however the bytes are split into chunks (property)", {
+    timeout: 120_000,
+  }, async () => {
     const payload = Buffer.from(
       [
         sseFrame("delta", { text: "héllo ✓ " }),
