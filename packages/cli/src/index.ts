@@ -24,6 +24,7 @@ export { formatRenderResult, type RenderedPrompt } from "./render-output.js";
 export { defaultOwner, scaffoldSource, scaffoldTemplate, scaffoldVersion } from "./scaffold.js";
 export { describeServiceFailure } from "./service-errors.js";
 export { exampleFromService } from "./service-example.js";
+export { readBody, readSecretFile, type SignedRequest, shellQuote, signedRequest } from "./signed-request.js";
 export { storeFailure } from "./store-failure.js";
 export { defaultTemplateDir, resolveTemplateDir } from "./template-dir.js";
 export { formatTemplateTable } from "./template-table.js";

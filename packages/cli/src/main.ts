@@ -8,6 +8,7 @@ import { runLock } from "./commands/lock.js";
 import { runNew } from "./commands/new.js";
 import { runRender } from "./commands/render.js";
 import { runShow } from "./commands/show.js";
+import { runSign } from "./commands/sign.js";
 import { runValidate } from "./commands/validate.js";
 import { CliError } from "./errors/cli-error.js";
 import { UsageError } from "./errors/usage-error.js";
@@ -25,6 +26,7 @@ const commands: Record<CommandName, Command> = {
   build: runBuild,
   call: runCall,
   lock: runLock,
+  sign: runSign,
 };
 
 function isCommandName(name: string): name is CommandName {

@@ -68,6 +68,20 @@ Refuses (exit 1) when a locked hash would change, unless --allow-changed.
   --dir <path>       template root (default: the config's templates, else templates)
   --config <file>    settings file (default: the nearest promptreg.config.yaml)
   --allow-changed    accept changed hashes of published content (say why in the pull request)`,
+  sign: `Usage: promptreg sign <METHOD> <path> [--body FILE | --body -] [--key-id ID --secret-file FILE] [--url URL] [--format text|headers|curl|json]
+
+Prints the four X-Promptreg-* signing headers for one request and a ready curl line, for curl, Postman or any
+HTTP tool. Each signature is single use (fresh nonce, 5-minute window). Credential: --key-id + --secret-file,
+else PROMPTREG_KEY_ID + PROMPTREG_SECRET, else the development credential written by \`pnpm start\`.
+
+  <path>               path and query exactly as sent, e.g. /v1/run or "/v1/templates?tag=support"
+  --body <file>        the exact body bytes to sign (and send); "-" reads them from stdin
+  --key-id <id>        sign as this client key (with --secret-file)
+  --secret-file <f>    file holding that key's secret (kept out of shell history and process lists)
+  --url <url>          service URL for the curl line (default: PROMPTREG_URL, the credential file's, or
+                       http://127.0.0.1:3000)
+  --format <f>         text (headers, then the curl line; default), headers (one "Name: value" per line:
+                       curl -H @file, Postman bulk edit), curl (the command line only), json`,
 } as const;
 
 export type CommandName = keyof typeof commandUsage;
@@ -83,6 +97,7 @@ Commands:
   build      write bundle.json and TypeScript types
   call       render or run a template on the running service (signed)
   lock       write the lockfile of published versions' content hashes
+  sign       print signing headers and a curl line for one request
 
 Run "promptreg <command> --help" for a command's flags.
 Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;
