@@ -361,11 +361,16 @@ the simulated gateway sharing the service's process and event loop, not by promp
 Targets: render >= 0.80x the static throughput: ${med(renderRatio) >= 0.8 ? "met" : "**missed**"}; render p99 <= 2.00x: ${med(renderP99) <= 2 ? "met" : "**missed**"}.
 The box is a noisy 2-core machine; read the ratios and their spread, not absolute numbers.
 `;
-// BENCH_DOC_FILE=/tmp/x.md keeps exploratory (noisy) runs out of docs/benchmarks.md.
+// BENCH_DOC_FILE=/tmp/x.md keeps exploratory (noisy) runs out of docs/benchmarks.md and its history.
 writeBenchmarkSection({
   id: "server",
   title: "Service: render, run and streaming overhead",
   markdown,
-  file: process.env.BENCH_DOC_FILE || undefined,
+  headlines: [
+    { metric: "render ÷ same-stack static JSON, throughput", values: renderRatio, target: { min: 0.8 } },
+    { metric: "render ÷ same-stack static JSON, p99", values: renderP99, target: { max: 2 } },
+    { metric: "/v1/run ÷ mock direct, throughput", values: runRatio },
+    { metric: "streamed time to first byte, service ÷ direct", values: ttfbRatio },
+  ],
 });
 console.log(markdown);

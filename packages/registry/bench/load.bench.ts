@@ -220,6 +220,7 @@ Reproduce: \`pnpm bench -- registry\` (or \`node --import tsx --expose-gc bench/
     id: "registry-load",
     title: "Registry: loading 1,000 template versions",
     markdown,
+    headlines: [{ metric: "loadRegistryFromDir ÷ YAML.parse", values: ratios("loadVsParse") }],
   });
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -133,5 +133,13 @@ ${markdownTable(["run", "contender", "median µs/op", "p99 µs/op", "ours ÷ flo
 Run it: \`pnpm bench -- renderer\` or, from \`packages/renderer\`, \`node --import tsx --expose-gc bench/render.bench.ts\`.
 `;
 
-writeBenchmarkSection({ id: "renderer-hot-render", title: "Renderer: hot render", markdown });
+writeBenchmarkSection({
+  id: "renderer-hot-render",
+  title: "Renderer: hot render",
+  markdown,
+  headlines: [
+    { metric: "promptreg ÷ floor (raw Handlebars + zod)", values: vsFloor, target: { max: 1.5 } },
+    { metric: "dotprompt ÷ promptreg", values: vsDot, target: { min: 2 } },
+  ],
+});
 console.log(markdown);

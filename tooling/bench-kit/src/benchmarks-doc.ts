@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { appendBenchmarkHistory, type Headline } from "./history.js";
 import { machineSummary } from "./machine.js";
 import { findRepoRoot } from "./repo-root.js";
 
@@ -8,7 +9,8 @@ const HEADER = `# Benchmarks
 Written by \`pnpm bench\`. Each section is replaced by the benchmark that owns it, so numbers here are
 always from a real run: the machine and date stand above each table. Every benchmark compares against a
 baseline measured in the same run, because absolute numbers on a shared 2-core box drift from run to run;
-read the ratios. Run \`pnpm bench\` three times before believing a change.
+read the ratios. Run \`pnpm bench\` three times before believing a change. Each run also appends its headline
+ratios to \`docs/benchmarks-history.jsonl\`, which the docs site plots over time (page "Benchmark history").
 `;
 
 const marker = (id: string, edge: "start" | "end") => `<!-- bench:${id}:${edge} -->`;
@@ -35,12 +37,19 @@ export interface WriteSectionOptions {
   title: string;
   /** Markdown body: what was measured, the table, and what the ratios mean. */
   markdown: string;
-  /** Defaults to `<repo>/docs/benchmarks.md`; tests point it elsewhere. */
+  /** Defaults to `<repo>/docs/benchmarks.md` (BENCH_DOC_FILE overrides it); tests point it elsewhere. */
   file?: string;
+  /**
+   * The section's headline ratios (one value per round), appended to the history the docs site plots
+   * (docs/benchmarks-history.jsonl; see `historyFile` for where exploratory runs go).
+   */
+  headlines?: Headline[];
 }
 
-export function writeBenchmarkSection({ id, title, markdown, file }: WriteSectionOptions): string {
-  const target = file ?? path.join(findRepoRoot(), "docs", "benchmarks.md");
+export function writeBenchmarkSection({ id, title, markdown, file, headlines }: WriteSectionOptions): string {
+  // BENCH_DOC_FILE=/tmp/x.md keeps exploratory (noisy) runs out of docs/benchmarks.md and its history.
+  const target = file ?? (process.env.BENCH_DOC_FILE || path.join(findRepoRoot(), "docs", "benchmarks.md"));
+  if (headlines && headlines.length > 0) appendBenchmarkHistory({ benchmark: id, headlines });
   const current = existsSync(target) ? readFileSync(target, "utf8") : HEADER;
   const body = `## ${title}\n\n_Measured ${machineSummary()}._\n\n${markdown.trim()}\n`;
   writeFileSync(target, upsertSection(current, id, body));

@@ -24,13 +24,15 @@ if (selected.length === 0) {
   console.error(`no benchmark matched ${filter.join(" ") || "(all)"}`);
   process.exit(1);
 }
+// One id for every benchmark of this run, so the history groups their headline ratios.
+const runId = process.env.BENCH_RUN_ID || `${new Date().toISOString().slice(0, 16)}Z`;
 let failed = 0;
 for (const file of selected) {
   console.log(`\n▶ ${path.relative(root, file)}`);
   const result = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", file], {
     cwd: path.dirname(path.dirname(file)),
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
+    env: { ...process.env, NODE_ENV: "production", BENCH_RUN_ID: runId },
   });
   if (result.status !== 0) failed++;
 }
