@@ -63,6 +63,7 @@ export function catalogPage(site: SiteData): string {
     "---",
     "title: Template catalog",
     "aside: false",
+    "pageClass: catalog-page",
     "---",
     "",
     "# Template catalog",

@@ -9,6 +9,12 @@ export {
   type TextDiff,
   wordDiff,
 } from "./analysis.js";
+export { apiReferencePage } from "./api-reference-page.js";
+export {
+  type BenchmarkHistoryEntry,
+  benchmarkHistoryPage,
+  parseBenchmarkHistory,
+} from "./benchmark-history.js";
 export { CATALOG_PAGE_PATH, catalogPage, catalogRowData } from "./catalog-page.js";
 export {
   type CatalogQuery,
@@ -20,6 +26,7 @@ export {
 } from "./catalog-query.js";
 export { resolveDocsBase } from "./docs-base.js";
 export { DocsConfigError } from "./errors/docs-config-error.js";
+export { DocsInputError } from "./errors/docs-input-error.js";
 export { type CallSnippets, callReference, callSnippets } from "./how-to-call.js";
 export { escapeHtml } from "./html.js";
 export {

@@ -45,7 +45,8 @@ function formatTick(value: number): string {
 export function lineChartSvg(options: LineChartOptions): string {
   const { title, xLabels, series, yLabel, references = [], width = 720, height = 300 } = options;
   const left = 64;
-  const right = 16;
+  // Room for half of the last x label, which is centred on the last point.
+  const right = 48;
   const top = 28;
   const legendRows = Math.ceil(series.length / 2);
   const bottom = 48 + legendRows * 18;

@@ -1,0 +1,23 @@
+const marker = Symbol.for("promptreg.docs-site.DocsInputError");
+
+/** An input file of the docs build (the benchmark history) that cannot be read: where, what and how to fix it. */
+export class DocsInputError extends Error {
+  readonly [marker] = true;
+  readonly code = "invalid_docs_input";
+  /** `path:line`. */
+  readonly file: string;
+  readonly problem: string;
+  readonly fix: string;
+
+  constructor(options: { file: string; problem: string; fix: string }) {
+    super(`${options.file}: ${options.problem}. ${options.fix}`);
+    this.name = "DocsInputError";
+    this.file = options.file;
+    this.problem = options.problem;
+    this.fix = options.fix;
+  }
+
+  static isInstance(value: unknown): value is DocsInputError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}
