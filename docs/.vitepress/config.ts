@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { checkSiteLinks, formatBrokenLinks, resolveDocsBase } from "@promptreg/docs-site";
 import { slug } from "github-slugger";
@@ -62,6 +63,10 @@ export default defineConfig({
           { text: "Getting started", link: "/getting-started" },
           { text: "Template format", link: "/template-format" },
           { text: "Authoring templates", link: "/templates/authoring" },
+          // Written with `promptreg review` (issue 8); listed as soon as it exists.
+          ...(existsSync(path.join(DOCS_DIR, "reviewing-prompt-changes.md"))
+            ? [{ text: "Reviewing prompt changes", link: "/reviewing-prompt-changes" }]
+            : []),
           { text: "Renderer", link: "/renderer" },
           { text: "CLI", link: "/cli" },
           { text: "Client SDK", link: "/client" },
