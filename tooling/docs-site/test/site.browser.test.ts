@@ -27,7 +27,7 @@ beforeAll(async () => {
   ]);
   server = await serveStatic({ root: outDir, base: BASE });
   await mkdir(SCREENSHOTS, { recursive: true });
-}, 300_000);
+}, 720_000);
 
 afterAll(async () => {
   await browser?.close();
