@@ -63,6 +63,7 @@ export default defineConfig({
           { text: "Getting started", link: "/getting-started" },
           { text: "Template format", link: "/template-format" },
           { text: "Authoring templates", link: "/templates/authoring" },
+          { text: "Repository rules", link: "/rules" },
           // Written with `promptreg review` (issue 8); listed as soon as it exists.
           ...(existsSync(path.join(DOCS_DIR, "reviewing-prompt-changes.md"))
             ? [{ text: "Reviewing prompt changes", link: "/reviewing-prompt-changes" }]
