@@ -10,6 +10,7 @@ const storeFixes: Record<StoreError["code"], string> = {
   file_too_large: "Split the file or move shared text into a partial under _partials/.",
   file_not_found: "The file disappeared while reading; run the command again.",
   store_read_failed: "Check the file's permissions and that it is a regular UTF-8 text file.",
+  invalid_utf8: "Save the file as UTF-8 (the error names the first bad byte's line and column).",
 };
 
 /** A registry `StoreError` as a CLI error: the path relative to the cwd, what went wrong, and how to fix it. */
