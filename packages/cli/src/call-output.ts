@@ -1,4 +1,5 @@
 import type { RunResponse, StreamEvent } from "@promptreg/client";
+import { terminalText } from "./terminal-text.js";
 
 /** The one-block summary printed after a run (and after a stream's deltas): resolved ref, output, usage, cost. */
 export function formatRunSummary(result: RunResponse): string {
@@ -14,9 +15,9 @@ export function formatRunSummary(result: RunResponse): string {
   const cost = result.cost === null ? "cost unknown" : `cost $${result.cost.toFixed(6)}`;
   const repairs = result.repairs ? `  repairs ${result.repairs}` : "";
   return [
-    `${ref.id}@${ref.version}${served}${provider}`,
+    terminalText(`${ref.id}@${ref.version}${served}${provider}`),
     "--- output ---",
-    output,
+    terminalText(output, { block: true }),
     "--- usage ---",
     `tokens ${usage.promptTokens} prompt + ${usage.completionTokens} completion = ${usage.totalTokens}  ${cost}  latency ${result.latencyMs} ms${repairs}`,
     "",
@@ -39,11 +40,11 @@ export async function printStream(options: {
   for await (const event of events) {
     if (json) stdout.write(`${JSON.stringify(event)}\n`);
     if (event.type === "delta" && !json) {
-      stdout.write(event.text);
+      stdout.write(terminalText(event.text, { block: true }));
       if (event.text.length > 0) endsWithNewline = event.text.endsWith("\n");
     } else if (event.type === "repair" && !json) {
       stderr.write(
-        `\n[promptreg] the reply failed the output schema (${event.reason}); the service re-asks the model (attempt ${event.attempt}); ignore the text above.\n`,
+        `\n[promptreg] the reply failed the output schema (${terminalText(event.reason)}); the service re-asks the model (attempt ${event.attempt}); ignore the text above.\n`,
       );
       endsWithNewline = true;
     } else if (event.type === "final") {

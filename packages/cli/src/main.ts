@@ -13,6 +13,7 @@ import { runValidate } from "./commands/validate.js";
 import { CliError } from "./errors/cli-error.js";
 import { UsageError } from "./errors/usage-error.js";
 import type { CliIo } from "./io.js";
+import { terminalText } from "./terminal-text.js";
 import { type CommandName, commandUsage, topUsage } from "./usage.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -46,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (!isCommandName(name)) {
     const suggestion = closestCommand(name);
     const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
-    io.stderr.write(`promptreg: unknown command "${name}".${hint}\n\n${topUsage}\n`);
+    io.stderr.write(`promptreg: unknown command "${terminalText(name)}".${hint}\n\n${topUsage}\n`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -62,17 +63,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 function reportError(error: unknown, command: CommandName, io: CliIo): number {
   if (UsageError.isInstance(error)) {
-    io.stderr.write(`${error.message}\n\n${commandUsage[command]}\n`);
+    io.stderr.write(`${terminalText(error.message)}\n\n${commandUsage[command]}\n`);
     return 2;
   }
   if (CliError.isInstance(error)) {
-    io.stderr.write(`promptreg ${command}: ${error.message}\n`);
+    const details = error.detailLines.map((line) => `${terminalText(line)}\n`).join("");
+    io.stderr.write(`promptreg ${command}: ${terminalText(error.message)}\n${details}`);
     return error.exitCode;
   }
   // Content errors from the packages (unknown reference, bad bundle, invalid promptreg.config.yaml...) already say
-  // what, where and how to fix.
+  // what, where and how to fix. Some list one problem per line, and they quote the names they embed, so only
+  // control characters other than newlines are escaped here.
   if (RegistryError.isInstance(error) || RenderError.isInstance(error) || PolicyError.isInstance(error)) {
-    io.stderr.write(`promptreg ${command}: ${error.message}\n`);
+    io.stderr.write(`promptreg ${command}: ${terminalText(error.message, { block: true })}\n`);
     return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

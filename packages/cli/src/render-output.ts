@@ -1,3 +1,5 @@
+import { terminalText } from "./terminal-text.js";
+
 /** What both a local render (renderer's RenderResult) and the service's render response carry. */
 export interface RenderedPrompt {
   ref: { id: string; version: string; hash: string };
@@ -15,11 +17,15 @@ export function formatRenderResult(result: RenderedPrompt): string {
     result.fallbacks !== undefined && result.fallbacks.length > 0
       ? `  fallbacks ${result.fallbacks.join(", ")}`
       : "";
-  const lines = [`${ref.id}@${ref.version}  ${hash}  model ${result.model}${fallbacks}`];
-  if (Object.keys(result.params).length > 0) lines.push(`params ${JSON.stringify(result.params)}`);
+  const lines = [terminalText(`${ref.id}@${ref.version}  ${hash}  model ${result.model}${fallbacks}`)];
+  if (Object.keys(result.params).length > 0)
+    lines.push(terminalText(`params ${JSON.stringify(result.params)}`));
   lines.push("");
   for (const message of result.messages) {
-    lines.push(`--- ${message.role} ---`, message.content.replace(/\n+$/, ""));
+    lines.push(
+      `--- ${terminalText(message.role)} ---`,
+      terminalText(message.content.replace(/\n+$/, ""), { block: true }),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -42,7 +42,8 @@ export function describeServiceFailure(
     return new ServiceCallError({
       ...common,
       code: error.code,
-      message: `the service rejected the request signature (reason: ${error.code}; credential from ${context.source}). ${hint}\n  ${error.message}`,
+      message: `the service rejected the request signature (reason: ${error.code}; credential from ${context.source}). ${hint}`,
+      detailLines: [`  ${error.message}`],
     });
   }
   const issues = inputIssues(error.details);
@@ -51,7 +52,8 @@ export function describeServiceFailure(
     return new ServiceCallError({
       ...common,
       code: error.code,
-      message: `the service rejected the input (${issues.length} problem${issues.length === 1 ? "" : "s"}); fix these paths in the input JSON:\n${lines.join("\n")}`,
+      message: `the service rejected the input (${issues.length} problem${issues.length === 1 ? "" : "s"}); fix these paths in the input JSON:`,
+      detailLines: lines,
     });
   }
   return new ServiceCallError({ ...common, code: error.code, message: error.message });

@@ -1,4 +1,5 @@
 import type { TemplateSummary } from "@promptreg/registry";
+import { terminalText } from "./terminal-text.js";
 
 const descriptionWidth = 60;
 
@@ -6,13 +7,15 @@ const descriptionWidth = 60;
 export function formatTemplateTable(summaries: readonly TemplateSummary[]): string {
   if (summaries.length === 0) return "No templates match.\n";
   const header = ["ID", "LATEST", "LABELS", "VERSIONS", "DESCRIPTION"];
-  const rows = summaries.map((summary) => [
-    summary.id,
-    summary.latest ?? "-",
-    formatLabels(summary.labels),
-    summary.versions.join(", "),
-    truncate(summary.description, descriptionWidth),
-  ]);
+  const rows = summaries.map((summary) =>
+    [
+      summary.id,
+      summary.latest ?? "-",
+      formatLabels(summary.labels),
+      summary.versions.join(", "),
+      truncate(summary.description, descriptionWidth),
+    ].map((cell) => terminalText(cell)),
+  );
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );

@@ -5,6 +5,7 @@ import { runPolicyChecks } from "./policy-checks.js";
 import type { RepositoryContext } from "./repository.js";
 import { storeFailure } from "./store-failure.js";
 import { displayPath } from "./template-dir.js";
+import { terminalText } from "./terminal-text.js";
 
 export interface ValidationReport {
   templates: number;
@@ -102,9 +103,13 @@ function summarise(options: {
   };
 }
 
-/** `path:line:col: severity: message [code]`, the format editors and CI annotators understand. */
+/**
+ * `path:line:col: severity: message [code]`, the format editors and CI annotators understand. Always one line: the
+ * path and message are escaped, so a newline in a directory name or key cannot forge another finding.
+ */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message} [${problem.code}]`;
+  const file = terminalText(problem.file);
+  return `${file}:${problem.line}:${problem.column}: ${problem.severity}: ${terminalText(problem.message)} [${terminalText(problem.code)}]`;
 }
 
 export function formatSummary(report: ValidationReport): string {

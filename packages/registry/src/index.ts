@@ -24,6 +24,7 @@ export { LIMITS } from "./limits.js";
 export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } from "./load.js";
 export { findPartialCycles, findPartialReferences, partialClosure } from "./partials.js";
 export { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
+export { escapeControl, quote } from "./quote.js";
 export { formatReference, parseReference } from "./reference.js";
 export { createRegistry } from "./registry.js";
 export {

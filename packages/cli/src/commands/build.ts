@@ -3,6 +3,7 @@ import { parseCommandArgs } from "../args.js";
 import { defaultOutDir, writeBuildOutput } from "../build-output.js";
 import type { CliIo } from "../io.js";
 import { loadTemplates } from "../load-templates.js";
+import { terminalText } from "../terminal-text.js";
 
 export async function runBuild(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs({
@@ -16,7 +17,7 @@ export async function runBuild(argv: string[], io: CliIo): Promise<number> {
   const written = await writeBuildOutput({ registry, outDir });
   const versions = [...registry.templates()].length;
   for (const file of [written.bundle, written.types]) {
-    io.stdout.write(`Wrote ${path.relative(io.cwd, file).split(path.sep).join("/")}\n`);
+    io.stdout.write(`Wrote ${terminalText(path.relative(io.cwd, file).split(path.sep).join("/"))}\n`);
   }
   io.stdout.write(`${registry.ids().length} templates, ${versions} versions\n`);
   return 0;

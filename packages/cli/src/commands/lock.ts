@@ -7,6 +7,7 @@ import type { CliIo } from "../io.js";
 import { loadTemplates } from "../load-templates.js";
 import { readOptionalFile } from "../policy-checks.js";
 import { repositoryPath, resolveRepository } from "../repository.js";
+import { terminalText } from "../terminal-text.js";
 
 export async function runLock(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs({
@@ -25,7 +26,7 @@ export async function runLock(argv: string[], io: CliIo): Promise<number> {
     dir: path.relative(io.cwd, repository.root) || ".",
   });
   const file = repositoryPath(repository, repository.config.paths.lockfile);
-  const shown = path.relative(io.cwd, file).split(path.sep).join("/");
+  const shown = terminalText(path.relative(io.cwd, file).split(path.sep).join("/"));
   const previousText = await readOptionalFile(file);
   const update = updateLock({ registry, previousText });
   if (update.changed.length > 0 && values["allow-changed"] !== true) {
@@ -42,7 +43,7 @@ export async function runLock(argv: string[], io: CliIo): Promise<number> {
     ["removed", update.removed],
     ["changed", update.changed],
   ] as const) {
-    if (refs.length > 0) io.stdout.write(`  ${label}: ${refs.join(", ")}\n`);
+    if (refs.length > 0) io.stdout.write(`  ${label}: ${terminalText(refs.join(", "))}\n`);
   }
   return 0;
 }

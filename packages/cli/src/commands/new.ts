@@ -2,6 +2,7 @@ import { parseCommandArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { scaffoldTemplate } from "../scaffold.js";
 import { resolveTemplateDir } from "../template-dir.js";
+import { terminalText } from "../terminal-text.js";
 
 export async function runNew(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs({
@@ -20,7 +21,8 @@ export async function runNew(argv: string[], io: CliIo): Promise<number> {
     ...(values.owner === undefined ? {} : { owner: values.owner }),
   });
   io.stdout.write(
-    `Created ${file}\nEdit the TODOs, then run: promptreg validate${values.dir ? ` --dir ${values.dir}` : ""}\n`,
+    `${terminalText(`Created ${file}`)}\n` +
+      `${terminalText(`Edit the TODOs, then run: promptreg validate${values.dir ? ` --dir ${values.dir}` : ""}`)}\n`,
   );
   return 0;
 }

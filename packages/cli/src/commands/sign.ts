@@ -4,6 +4,7 @@ import { type CallTarget, defaultServiceUrl, resolveCallTarget } from "../call-c
 import { UsageError } from "../errors/usage-error.js";
 import type { CliIo } from "../io.js";
 import { readBody, readSecretFile, signedRequest } from "../signed-request.js";
+import { terminalText } from "../terminal-text.js";
 
 const formats = ["text", "headers", "curl", "json"] as const;
 type Format = (typeof formats)[number];
@@ -78,7 +79,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<number> {
   else {
     io.stdout.write(`${headerLines.join("\n")}\n\n${signed.curl}\n`);
     io.stderr.write(
-      `Signed as ${target.keyId} (${target.source}). Single use: the service refuses a nonce twice and a timestamp older than 5 minutes.\n`,
+      `Signed as ${terminalText(target.keyId)} (${target.source}). Single use: the service refuses a nonce twice and a timestamp older than 5 minutes.\n`,
     );
   }
   return 0;

@@ -8,12 +8,24 @@ export class CliError extends Error {
   readonly [marker] = true;
   readonly code: string;
   readonly exitCode: 1 | 2;
+  /**
+   * Lines printed under the one-line message (each failing path, each problem), one item each. `main` escapes the
+   * message and every line on its own, so a newline inside a name can never start a line of its own.
+   */
+  readonly detailLines: readonly string[];
 
-  constructor(options: { code: string; message: string; exitCode?: 1 | 2; cause?: unknown }) {
+  constructor(options: {
+    code: string;
+    message: string;
+    exitCode?: 1 | 2;
+    cause?: unknown;
+    detailLines?: readonly string[];
+  }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CliError";
     this.code = options.code;
     this.exitCode = options.exitCode ?? 1;
+    this.detailLines = options.detailLines ?? [];
   }
 
   static isInstance(value: unknown): value is CliError {

@@ -17,8 +17,14 @@ export class ServiceCallError extends CliError {
     status?: number;
     requestId?: string;
     cause?: unknown;
+    detailLines?: readonly string[];
   }) {
-    super({ code: options.code, message: options.message, cause: options.cause });
+    super({
+      code: options.code,
+      message: options.message,
+      cause: options.cause,
+      ...(options.detailLines === undefined ? {} : { detailLines: options.detailLines }),
+    });
     this.name = "ServiceCallError";
     this.status = options.status;
     this.requestId = options.requestId;

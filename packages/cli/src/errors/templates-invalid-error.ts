@@ -11,12 +11,12 @@ export class TemplatesInvalidError extends CliError {
   readonly problems: readonly Problem[];
 
   constructor(options: { dir: string; problems: readonly Problem[] }) {
-    const lines = options.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n");
     super({
       code: "templates_invalid",
       message:
         `the templates in "${options.dir}" have ${options.problems.length} error(s); fix them first ` +
-        `(\`promptreg validate --dir ${options.dir}\` shows every problem):\n${lines}`,
+        `(\`promptreg validate --dir ${options.dir}\` shows every problem):`,
+      detailLines: options.problems.map((problem) => `  ${formatProblem(problem)}`),
     });
     this.name = "TemplatesInvalidError";
     this.problems = options.problems;
