@@ -13,6 +13,8 @@ export const SERVICE_LIMITS = {
   sseHeartbeatMs: 15_000,
   /** Request body excerpt in a log line when PROMPTREG_LOG_BODIES=on. */
   loggedBodyBytes: 2048,
+  /** The gateway's own error text in a request log line (`errorDetail`, upstream failures only). */
+  loggedErrorDetailChars: 2000,
   /** Model reply excerpt in an `output_invalid` error. */
   outputExcerptChars: 2000,
   /** A client's X-Request-Id is echoed only when it is 1 to this many safe characters. */

@@ -52,6 +52,7 @@ describe("docs/security.md budgets table", () => {
       "service.page_size": SERVICE_LIMITS.pageSizeMax,
       "service.request_id_chars": SERVICE_LIMITS.requestIdMaxChars,
       "service.logged_body_bytes": SERVICE_LIMITS.loggedBodyBytes,
+      "service.logged_error_detail_chars": SERVICE_LIMITS.loggedErrorDetailChars,
       "service.output_excerpt_chars": SERVICE_LIMITS.outputExcerptChars,
       "service.sse_heartbeat_ms": SERVICE_LIMITS.sseHeartbeatMs,
     };

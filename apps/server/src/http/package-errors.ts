@@ -85,9 +85,29 @@ function rendererError(error: unknown): ServerError | undefined {
 const seconds = (ms: number | undefined) =>
   ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
 
+const TIMEOUT_WHAT = {
+  attempt: "sent no response headers in time",
+  idle: "went silent in the middle of its answer",
+  overall: "did not finish within this request's time budget",
+} as const;
+
+const STREAM_WHAT = {
+  cut: "was cut off",
+  idle: "stalled past the idle timeout",
+  deadline: "was still running at the deadline",
+  inband_error: "reported an error",
+  malformed: "sent a malformed frame",
+} as const;
+
+/** Where the gateway's own words are: the service log, under the request id (never the response). */
+const SEE_LOG = "The service log has the gateway's answer under this request id.";
+
 /**
  * Gateway failures are never the client app's fault as far as this service is concerned (the template, not the
  * caller, chose the model and parameters), so they map to 502/503/504 and keep the gateway's own code in details.
+ * Messages are written here, never copied from the gateway error: its text names the gateway URL (with any
+ * credentials in it), internal hosts and ports, and echoes the upstream's raw error body. That text stays on
+ * `cause`, which the request log line records with URL credentials redacted.
  */
 function gatewayError(error: unknown): ServerError | undefined {
   if (!GatewayError.isInstance(error)) return undefined;
@@ -107,33 +127,30 @@ function gatewayError(error: unknown): ServerError | undefined {
       ...base,
       type: "unavailable",
       code: "upstream_rate_limited",
-      message: `The model gateway is rate limiting this service (${error.message}). Retry after the Retry-After delay.`,
+      message: "The model gateway is rate limiting this service. Retry after the Retry-After delay.",
       retryAfterSeconds: seconds(error.retryAfterMs) ?? 1,
     });
   }
   if (TimeoutError.isInstance(error)) {
-    return new ServerError({ ...base, type: "timeout", code: "upstream_timeout", message: error.message });
+    return new ServerError({
+      ...base,
+      type: "timeout",
+      code: "upstream_timeout",
+      message: `The model gateway ${TIMEOUT_WHAT[error.deadline]} (${error.deadline} timeout, ${error.timeoutMs} ms). Retry the call; if it persists, tell the service operator.`,
+    });
   }
   if (
     CircuitOpenError.isInstance(error) ||
     RetryBudgetExceededError.isInstance(error) ||
-    ConcurrencyLimitError.isInstance(error)
+    ConcurrencyLimitError.isInstance(error) ||
+    (UpstreamError.isInstance(error) && error.status === 503)
   ) {
     return new ServerError({
       ...base,
       type: "unavailable",
       code: "upstream_unavailable",
-      message: error.message,
-      retryAfterSeconds: 1,
-    });
-  }
-  if (UpstreamError.isInstance(error) && error.status === 503) {
-    return new ServerError({
-      ...base,
-      type: "unavailable",
-      code: "upstream_unavailable",
-      message: error.message,
-      retryAfterSeconds: seconds(error.retryAfterMs) ?? 1,
+      message: `The model gateway is unavailable (${error.code}). Retry after the Retry-After delay.`,
+      retryAfterSeconds: (UpstreamError.isInstance(error) ? seconds(error.retryAfterMs) : undefined) ?? 1,
     });
   }
   if (AuthError.isInstance(error)) {
@@ -150,10 +167,23 @@ function gatewayError(error: unknown): ServerError | undefined {
       ...base,
       type: "upstream_error",
       code: "upstream_rejected",
-      message: `The model gateway rejected the request the template produced: ${error.message} Check the template's model name and params.`,
+      message: `The model gateway refused the request the template produced (status ${error.status ?? "unknown"}); check the template's model name and params. ${SEE_LOG}`,
     });
   }
-  return new ServerError({ ...base, type: "upstream_error", code: "upstream_error", message: error.message });
+  if (IncompleteStreamError.isInstance(error)) {
+    return new ServerError({
+      ...base,
+      type: "upstream_error",
+      code: "upstream_error",
+      message: `The model's answer stream ${STREAM_WHAT[error.reason]} after ${error.partialText.length} characters. Retry the call. ${SEE_LOG}`,
+    });
+  }
+  return new ServerError({
+    ...base,
+    type: "upstream_error",
+    code: "upstream_error",
+    message: `The model gateway failed (${error.code}${error.status === undefined ? "" : `, status ${error.status}`}). Retry the call. ${SEE_LOG}`,
+  });
 }
 
 /**

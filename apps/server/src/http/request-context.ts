@@ -3,7 +3,9 @@ import type { NextFunction, Request, Response } from "express";
 import { BodyTimeoutError } from "../errors/body-timeout-error.js";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
+import type { ServerError } from "../errors/server-error.js";
 import { SERVICE_LIMITS } from "../limits.js";
+import { redactUrlCredentials } from "../logic/redact-url-credentials.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -106,6 +108,7 @@ export function requestContext({
         template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
         errorCode: state.error?.code,
         errorOrigin: status >= 400 ? errorOrigin : undefined,
+        errorDetail: upstreamDetail(state.error),
       };
       if (logBodies && state.rawBody.length > 0)
         line.requestBody = state.rawBody.subarray(0, SERVICE_LIMITS.loggedBodyBytes).toString("utf8");
@@ -118,4 +121,13 @@ export function requestContext({
 
 function shortKeyId(keyId: string): string {
   return keyId.length <= 8 ? keyId : `${keyId.slice(0, 8)}…`;
+}
+
+/**
+ * The gateway's own account of an upstream failure, which the client's message leaves out (it names URLs, hosts and
+ * echoes the upstream's text): for the operator, with any credentials in a URL redacted.
+ */
+function upstreamDetail(error: ServerError | undefined): string | undefined {
+  if (error?.origin !== "upstream" || !(error.cause instanceof Error)) return undefined;
+  return redactUrlCredentials(error.cause.message).slice(0, SERVICE_LIMITS.loggedErrorDetailChars);
 }
