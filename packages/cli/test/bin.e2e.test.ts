@@ -75,7 +75,7 @@ describe("promptreg binary", () => {
     );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("--- user ---\nGreet Ada.\n");
+    expect(run.stdout).toContain("--- user ---\n| Greet Ada.\n");
   });
 
   it("call reads its credential and URL from the process environment; a stopped service exits 1 with the hint", async () => {

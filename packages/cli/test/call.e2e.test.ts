@@ -85,7 +85,8 @@ describe("promptreg call (real service, dev credential found from a subdirectory
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("support/summarize-ticket@1.1.0");
-    const output = result.stdout.split("--- output ---\n")[1]?.split("\n--- usage ---")[0] ?? "";
+    const block = result.stdout.split("--- output ---\n")[1]?.split("\n--- usage ---")[0] ?? "";
+    const output = block.replace(/^\|( |$)/gm, "");
     expect(JSON.parse(output)).toMatchObject({ summary: expect.any(String), next_steps: expect.any(Array) });
     expect(result.stdout).toMatch(/tokens \d+ prompt \+ \d+ completion = \d+ {2}cost/);
   });

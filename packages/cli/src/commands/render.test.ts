@@ -13,7 +13,7 @@ describe("promptreg render", () => {
     const lines = run.stdout.split("\n");
     expect(lines[0]).toMatch(/^greeting\/hello@1\.1\.0 {2}sha256:[0-9a-f]{8}… {2}model openai\/gpt-4o-mini$/);
     expect(run.stdout).toContain(
-      '--- system ---\nYou write one short formal greeting. Answer as JSON: {"greeting": "..."}.\n--- user ---\nGreet Grace, who is 85.\n',
+      '--- system ---\n| You write one short formal greeting. Answer as JSON: {"greeting": "..."}.\n--- user ---\n| Greet Grace, who is 85.\n',
     );
   });
 
