@@ -3,7 +3,7 @@ import nodePath from "node:path";
 import { StoreError } from "./errors/store-error.js";
 import { LIMITS } from "./limits.js";
 import { classifyPath, type StoredFile, type TemplateStore, unsafePathReason } from "./store.js";
-import { decodeUtf8 } from "./utf8.js";
+import { decodeStoredFile } from "./utf8.js";
 
 function isInside(root: string, candidate: string): boolean {
   const relative = nodePath.relative(root, candidate);
@@ -125,14 +125,7 @@ export function createFileSystemStore(
       } catch (cause) {
         throw new StoreError({ code: "store_read_failed", path, message: String(cause), cause });
       }
-      const decoded = decodeUtf8(bytes);
-      if (decoded.ok) return decoded.text;
-      throw new StoreError({
-        code: "invalid_utf8",
-        path,
-        position: { line: decoded.line, column: decoded.column },
-        message: `byte 0x${decoded.byte.toString(16).padStart(2, "0")} at line ${decoded.line}, column ${decoded.column} is not UTF-8; save the file as UTF-8`,
-      });
+      return decodeStoredFile(path, bytes);
     },
   };
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StoreError } from "./errors/store-error.js";
+import { LIMITS } from "./limits.js";
 import { classifyPath, createMemoryStore, unsafePathReason } from "./store.js";
 
 describe("classifyPath", () => {
@@ -56,5 +57,28 @@ describe("createMemoryStore", () => {
     expect(StoreError.isInstance(unsafe)).toBe(true);
     expect(unsafe).toMatchObject({ code: "unsafe_path", path: "../a/1.0.0.yaml" });
     await expect(store.read("b/1.0.0.yaml")).rejects.toMatchObject({ code: "file_not_found" });
+  });
+
+  it("decodes bytes as strict UTF-8 and names the first bad byte's position", async () => {
+    const store = createMemoryStore(
+      {
+        "a/1.0.0.yaml": new TextEncoder().encode("é"),
+        "a/2.0.0.yaml": Uint8Array.of(0x61, 0x0a, 0x62, 0xe9),
+      },
+      { location: "git main:templates" },
+    );
+    expect(store.location).toBe("git main:templates");
+    expect(await store.list()).toMatchObject([{ size: 2 }, { size: 4 }]);
+    expect(await store.read("a/1.0.0.yaml")).toBe("é");
+    await expect(store.read("a/2.0.0.yaml")).rejects.toMatchObject({
+      code: "invalid_utf8",
+      position: { line: 2, column: 2 },
+    });
+    await expect(store.read("b/1.0.0.yaml")).rejects.toThrow(/no such file in git main:templates/);
+  });
+
+  it("refuses oversize byte content like oversize text", async () => {
+    const store = createMemoryStore({ "a/1.0.0.yaml": new Uint8Array(LIMITS.maxFileBytes + 1) });
+    await expect(store.read("a/1.0.0.yaml")).rejects.toMatchObject({ code: "file_too_large" });
   });
 });

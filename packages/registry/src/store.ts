@@ -1,5 +1,6 @@
 import { StoreError } from "./errors/store-error.js";
 import { LIMITS } from "./limits.js";
+import { decodeStoredFile } from "./utf8.js";
 
 /**
  * What a file in a template tree is, decided from its path alone:
@@ -73,35 +74,42 @@ export function classifyPath(path: string): Pick<StoredFile, "kind" | "reason"> 
   return { kind: "other" };
 }
 
-/** An in-memory store: relative path -> file text. Used by tests, bundles and tools that generate templates. */
+/**
+ * An in-memory store: relative path -> file text, or raw bytes decoded as strict UTF-8 on read (an `invalid_utf8`
+ * StoreError with the position, like the file system store). Used by tests, bundles, tools that generate templates,
+ * and `promptreg review`, which loads git revisions from memory without a checkout.
+ */
 export function createMemoryStore(
-  files: Record<string, string> | ReadonlyMap<string, string>,
+  files: Record<string, string | Uint8Array> | ReadonlyMap<string, string | Uint8Array>,
+  { location = "memory" }: { location?: string } = {},
 ): TemplateStore {
-  const entries = new Map(files instanceof Map ? files : Object.entries(files));
+  const entries = new Map<string, string | Uint8Array>(files instanceof Map ? files : Object.entries(files));
+  const sizeOf = (content: string | Uint8Array) =>
+    typeof content === "string" ? Buffer.byteLength(content, "utf8") : content.byteLength;
   return {
-    location: "memory",
+    location,
     async list() {
       return [...entries.keys()].sort().map((path) => ({
         path,
         ...classifyPath(path),
-        size: Buffer.byteLength(entries.get(path)!, "utf8"),
+        size: sizeOf(entries.get(path)!),
       }));
     },
     async read(path) {
       const reason = unsafePathReason(path);
       if (reason) throw new StoreError({ code: "unsafe_path", path, message: reason });
-      const text = entries.get(path);
-      if (text === undefined) {
-        throw new StoreError({ code: "file_not_found", path, message: "no such file in the memory store" });
+      const content = entries.get(path);
+      if (content === undefined) {
+        throw new StoreError({ code: "file_not_found", path, message: `no such file in ${location}` });
       }
-      if (Buffer.byteLength(text, "utf8") > LIMITS.maxFileBytes) {
+      if (sizeOf(content) > LIMITS.maxFileBytes) {
         throw new StoreError({
           code: "file_too_large",
           path,
           message: `file is larger than ${LIMITS.maxFileBytes} bytes`,
         });
       }
-      return text;
+      return typeof content === "string" ? content : decodeStoredFile(path, content);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { StoreError } from "./errors/store-error.js";
+
 /**
  * Strict UTF-8 decoding for template files. `readFile(path, "utf8")` turns invalid bytes into U+FFFD silently, so a
  * file saved in Latin-1 would load with altered text (and a hash of that altered text); here it is an error that
@@ -58,6 +60,21 @@ export function decodeUtf8(bytes: Uint8Array): DecodedText {
       offset,
     };
   }
+}
+
+/**
+ * A stored file's bytes as text, or the `invalid_utf8` StoreError naming the first bad byte's line and column. Every
+ * store that holds bytes (file system, memory, git revisions) decodes through here, so none falls back to U+FFFD.
+ */
+export function decodeStoredFile(path: string, bytes: Uint8Array): string {
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  throw new StoreError({
+    code: "invalid_utf8",
+    path,
+    position: { line: decoded.line, column: decoded.column },
+    message: `byte 0x${decoded.byte.toString(16).padStart(2, "0")} at line ${decoded.line}, column ${decoded.column} is not UTF-8; save the file as UTF-8`,
+  });
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -1,0 +1,49 @@
+import { ReviewError } from "./review-error.js";
+
+const marker = Symbol.for("promptreg.review.git-error");
+
+/** Why a revision could not be read through git. Closed: callers and the CLI map each code to a fix. */
+export const GIT_ERROR_CODES = {
+  NOT_A_REPOSITORY: "not_a_repository",
+  INVALID_REF: "invalid_ref",
+  UNKNOWN_REF: "unknown_ref",
+  TREE_TOO_LARGE: "tree_too_large",
+  FILE_TOO_LARGE: "file_too_large",
+  GIT_UNAVAILABLE: "git_unavailable",
+  GIT_FAILED: "git_failed",
+} as const;
+
+export type GitErrorCode = (typeof GIT_ERROR_CODES)[keyof typeof GIT_ERROR_CODES];
+
+/** git could not give the template tree of a revision: what, for which ref and directory, and how to fix it. */
+export class GitError extends ReviewError {
+  protected readonly [marker] = true;
+  declare readonly code: GitErrorCode;
+  /** The ref as the user gave it, when the error is about one. */
+  readonly ref?: string;
+  /** The directory git ran in. */
+  readonly repoDir: string;
+
+  constructor({
+    code,
+    message,
+    repoDir,
+    ref,
+    cause,
+  }: {
+    code: GitErrorCode;
+    message: string;
+    repoDir: string;
+    ref?: string;
+    cause?: unknown;
+  }) {
+    super({ code, message, cause });
+    this.name = "GitError";
+    this.repoDir = repoDir;
+    if (ref !== undefined) this.ref = ref;
+  }
+
+  static override isInstance(value: unknown): value is GitError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}
