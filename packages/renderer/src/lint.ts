@@ -7,7 +7,7 @@ import { UnknownHelperError } from "./errors/unknown-helper-error.js";
 import { LINT_CODES, type LintCode } from "./lint-codes.js";
 import { nestingOverflow, type PartialDepth, templateDepth } from "./nesting.js";
 import { createRenderer, describeParseError } from "./renderer.js";
-import { isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
+import { INTEGER_SCHEMA, isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
 import { closestName } from "./suggest.js";
 import { checkTemplate, classifyCall, FORBIDDEN_SEGMENTS, partialName, position } from "./template-checks.js";
 
@@ -51,9 +51,46 @@ interface Walk {
   /** Set when the whole input is read (`{{json this}}`): nothing is unused. */
   usesEverything: { value: boolean };
   seen: Set<string>;
+  /**
+   * Partials (registry and inline) already walked in this message, by name and context: walking one again in the
+   * same context finds nothing new (problems are reported once per message anyway), so the linter does work
+   * linear in the partials times the distinct contexts they are included in, not in the paths to them (2^N for a
+   * chain of partials that each include the next one twice).
+   */
+  walked: Set<string>;
+  ids: ObjectIds;
+  work: { visits: number };
+}
+
+/** Small stable numbers for objects (schemas, scopes of inline partials), to build memo keys from identity. */
+class ObjectIds {
+  private readonly ids = new WeakMap<object, number>();
+  private next = 1;
+  of(value: object | undefined): number {
+    if (value === undefined) return 0;
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.next++;
+      this.ids.set(value, id);
+    }
+    return id;
+  }
 }
 
 const DATA_VARIABLES = new Set(["index", "key", "first", "last"]);
+
+/** The schema of `#each`'s second block parameter, one object so contexts that hold it compare equal. */
+const INDEX_SCHEMA: JsonSchema = Object.freeze({ type: ["integer", "string"] });
+
+/** What a partial's walk depends on in its caller: every frame's schema, flags and visible names. */
+function contextKey(walk: Walk, frames: Frame[]): string {
+  return frames
+    .map((frame) => {
+      const names = [...frame.names].map(([name, schema]) => `${name}=${walk.ids.of(schema)}`).join(",");
+      return `${walk.ids.of(frame.schema)}:${frame.isRoot ? 1 : 0}${frame.iterating ? 1 : 0}:${names}`;
+    })
+    .join("/");
+}
 
 /** A partial's AST, or why it has none (reported once per template where it is included). */
 type ParsedPartial = hbs.AST.Program | { code: LintCode; line: number; column: number; detail: string };
@@ -93,6 +130,17 @@ export function lintTemplate(
   partials: ReadonlyMap<string, string>,
   options: LintOptions = {},
 ): Problem[] {
+  return lintTemplateCounted(version, partials, options).problems;
+}
+
+/** `lintTemplate`, with the number of template statements it visited (tests count work with it, never time). */
+export function lintTemplateCounted(
+  version: TemplateVersion,
+  partials: ReadonlyMap<string, string>,
+  options: LintOptions = {},
+): { problems: Problem[]; visits: number } {
+  const work = { visits: 0 };
+  const ids = new ObjectIds();
   const helpers = helperArity(options.helpers);
   const problems: Problem[] = [];
   const used = new Set<string>();
@@ -144,6 +192,9 @@ export function lintTemplate(
       used,
       usesEverything,
       seen: new Set(),
+      walked: new Set(),
+      ids,
+      work,
     };
     const ast = parseChecked(message.content);
     if (!isProgram(ast)) {
@@ -178,7 +229,7 @@ export function lintTemplate(
       });
     }
   }
-  return problems;
+  return { problems, visits: work.visits };
 }
 
 /**
@@ -308,6 +359,7 @@ function withNames(
 }
 
 function walkStatement(walk: Walk, statement: hbs.AST.Statement, frames: Frame[]): void {
+  walk.work.visits++;
   switch (statement.type) {
     case "MustacheStatement":
       walkCall(walk, statement as hbs.AST.MustacheStatement, frames);
@@ -328,7 +380,7 @@ function walkStatement(walk: Walk, statement: hbs.AST.Statement, frames: Frame[]
           names: new Map(top.names),
         };
         if (blockParams[0]) frame.names.set(blockParams[0], inner);
-        if (blockParams[1]) frame.names.set(blockParams[1], { type: ["integer", "string"] });
+        if (blockParams[1]) frame.names.set(blockParams[1], INDEX_SCHEMA);
         walkProgram(walk, block.program, [...frames, frame]);
         walkProgram(walk, block.inverse, frames);
         return;
@@ -410,7 +462,7 @@ function resolvePath(walk: Walk, path: hbs.AST.PathExpression, frames: Frame[]):
           "error",
         );
       }
-      return head === "index" ? { type: "integer" } : undefined;
+      return head === "index" ? INTEGER_SCHEMA : undefined;
     }
     if (head === "partial-block") return undefined;
     report(walk, at, LINT_CODES.UNDECLARED_VARIABLE, `unknown data variable "${path.original}"`, "error");
@@ -510,6 +562,9 @@ function walkPartial(
   const inline = walk.inline.get(name);
   if (inline) {
     if (walk.inlineStack.includes(name)) return;
+    const key = `inline\u0000${walk.partial ?? ""}\u0000${walk.ids.of(walk.inline)}\u0000${name}\u0000${contextKey(walk, partialFrames)}`;
+    if (walk.walked.has(key)) return;
+    walk.walked.add(key);
     walkProgram({ ...walk, inlineStack: [...walk.inlineStack, name] }, inline, partialFrames);
     return;
   }
@@ -527,6 +582,9 @@ function walkPartial(
   }
   // Deeper chains are over the nesting budget (reported once per message); this also bounds the recursion.
   if (walk.partialStack.length >= BUDGETS.maxTemplateNesting) return;
+  const key = `partial\u0000${name}\u0000${contextKey(walk, partialFrames)}`;
+  if (walk.walked.has(key)) return;
+  walk.walked.add(key);
   let ast = walk.parsedPartials.get(name);
   if (ast === undefined) {
     ast = parseChecked(source);

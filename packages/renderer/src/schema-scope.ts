@@ -22,6 +22,9 @@ function asSchema(value: unknown): JsonSchema | undefined {
     : undefined;
 }
 
+/** The schema of a `length`; one frozen object, so the linter's contexts that hold it compare equal by identity. */
+export const INTEGER_SCHEMA: JsonSchema = Object.freeze({ type: "integer" });
+
 /**
  * Resolves one segment of a template path against a schema. `undefined` schemas are "anything" (e.g. under
  * `additionalProperties: true`), where no further checking is possible.
@@ -39,9 +42,9 @@ export function propertyOf(schema: JsonSchema | undefined, name: string): Lookup
   }
   if (types.has("array")) {
     if (/^\d+$/.test(name)) return { kind: "found", schema: asSchema(schema.items) };
-    if (name === "length") return { kind: "found", schema: { type: "integer" } };
+    if (name === "length") return { kind: "found", schema: INTEGER_SCHEMA };
   }
-  if (types.has("string") && name === "length") return { kind: "found", schema: { type: "integer" } };
+  if (types.has("string") && name === "length") return { kind: "found", schema: INTEGER_SCHEMA };
   const described = [...types].join(" or ");
   return {
     kind: "absent",
