@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readlink, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isTemplateId, MAX_ID_LENGTH } from "@promptreg/registry";
@@ -46,17 +46,19 @@ export async function scaffoldTemplate(options: {
         "To change it, copy its latest version to a new version file instead of scaffolding.",
     });
   }
+  await checkPathUnderRoot({ root, cwd, id });
   const schemaPath = await findSchema(directory);
   const source = scaffoldSource({
     id,
     owner,
     schemaComment: path.relative(directory, schemaPath).split(path.sep).join("/"),
   });
-  await mkdir(directory, { recursive: true });
   try {
+    await mkdir(directory, { recursive: true });
+    // "wx" fails on anything already there, a (dangling) symbolic link included, so nothing is written through one.
     await writeFile(file, source, { encoding: "utf8", flag: "wx" });
   } catch (error) {
-    if (typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST") {
+    if (errorCode(error) === "EEXIST") {
       throw new ScaffoldError({
         templateId: id,
         problem: "already_exists",
@@ -64,9 +66,57 @@ export async function scaffoldTemplate(options: {
         message: `${shown} already exists; it was not touched. Pick another id or edit that file.`,
       });
     }
-    throw error;
+    throw new ScaffoldError({
+      templateId: id,
+      problem: "unwritable",
+      path: shown,
+      message:
+        `cannot create ${shown} (${errorCode(error) ?? "write failed"}). Check that you may write to ` +
+        `${displayPath({ cwd, root, file: "." }) || "."} and its folders, or pass --dir <a folder you can write to>.`,
+    });
   }
   return { file: shown, source };
+}
+
+/**
+ * Every existing step from the template root down to `<root>/<id>` must be a real directory: a symbolic link would
+ * let `new` write outside the root (or into another template), and a file would make mkdir fail. The root itself may
+ * be a link (a checkout may link its templates folder); what is below it is the registry's and may not.
+ */
+async function checkPathUnderRoot(options: { root: string; cwd: string; id: string }): Promise<void> {
+  const { root, cwd, id } = options;
+  let current = root;
+  for (const segment of id.split("/")) {
+    current = path.join(current, segment);
+    const info = await lstat(current).catch(() => undefined);
+    if (info === undefined) return;
+    const shown = displayPath({ cwd, root, file: path.relative(root, current) });
+    if (info.isSymbolicLink()) {
+      const target = await readlink(current).catch(() => "?");
+      throw new ScaffoldError({
+        templateId: id,
+        problem: "symlink_in_path",
+        path: shown,
+        message:
+          `"${shown}" is a symbolic link (to ${target}); promptreg new writes only inside the template root and ` +
+          "does not follow links. Replace the link with a real directory, or run it with --dir <the folder it points at>.",
+      });
+    }
+    if (!info.isDirectory()) {
+      throw new ScaffoldError({
+        templateId: id,
+        problem: "not_a_directory",
+        path: shown,
+        message:
+          `"${shown}" is a file, not a directory, so "${id}" cannot be created under it. Rename or move that ` +
+          "file, or choose another id.",
+      });
+    }
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useTempProject } from "../__fixtures__/temp-project.js";
@@ -78,5 +78,39 @@ describe("promptreg new", () => {
     const run = await project.cli(["new", "a/b", "--dir", "elsewhere"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Template directory "elsewhere" does not exist');
+  });
+
+  it("refuses a symlink on the path instead of writing outside the template root", async () => {
+    const outside = path.join(project.dir, "outside");
+    await mkdir(outside);
+    await symlink(outside, path.join(project.dir, "templates", "team"), "dir");
+    const run = await project.cli(["new", "team/escape"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^promptreg new: .*"templates\/team" is a symbolic link.* Replace the link [^\n]*\n$/,
+    );
+    expect(run.stderr).not.toContain("    at ");
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it("refuses a dangling symlink as the version file", async () => {
+    await mkdir(path.join(project.dir, "templates", "team", "link"), { recursive: true });
+    await symlink(
+      path.join(project.dir, "elsewhere.yaml"),
+      path.join(project.dir, "templates", "team", "link", "1.0.0.yaml"),
+    );
+    const run = await project.cli(["new", "team/link"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(await readdir(project.dir)).not.toContain("elsewhere.yaml");
+  });
+
+  it("a file where a directory belongs is a one-line error with a fix, not an internal error", async () => {
+    await writeTree(project.dir, { "templates/team": "not a directory" });
+    const run = await project.cli(["new", "team/blurb"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^promptreg new: .*"templates\/team" is a file, not a directory.* Rename or move [^\n]*\n$/,
+    );
   });
 });

@@ -2,9 +2,17 @@ import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.scaffold-error");
 
-export type ScaffoldProblem = "invalid_id" | "already_exists";
+export type ScaffoldProblem =
+  | "invalid_id"
+  | "already_exists"
+  | "symlink_in_path"
+  | "not_a_directory"
+  | "unwritable";
 
-/** `promptreg new` refused to create a template (bad id, or it would overwrite an existing one). */
+/**
+ * `promptreg new` refused to create a template: a bad id, an existing version it would overwrite, a symbolic link or
+ * a file on the path under the template root, or a directory it may not write to.
+ */
 export class ScaffoldError extends CliError {
   readonly [marker] = true;
   readonly templateId: string;
