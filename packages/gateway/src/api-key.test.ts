@@ -61,3 +61,17 @@ describe("envApiKeyProvider", () => {
     delete process.env[name];
   });
 });
+
+describe("fileApiKeyProvider invalidate(rejectedKey)", () => {
+  it("ignores a 401 for a key it no longer serves", async () => {
+    const file = path.join(dir, "key");
+    await writeFile(file, "sk-current");
+    const provider = fileApiKeyProvider(file);
+    expect(await provider.getKey()).toBe("sk-current");
+    await writeFile(file, "sk-next");
+    provider.invalidate?.("sk-older");
+    expect(await provider.getKey()).toBe("sk-current");
+    provider.invalidate?.("sk-current");
+    expect(await provider.getKey()).toBe("sk-next");
+  });
+});

@@ -3,11 +3,13 @@ import { AuthError } from "./errors/auth-error.js";
 
 /**
  * Supplies the gateway key on demand, so a key can live in a secret store or a mounted file and rotate without a
- * restart. The client calls `getKey()` before each attempt and `invalidate()` after a 401, then retries once.
+ * restart. The client calls `getKey()` before each attempt and `invalidate(rejectedKey)` after a 401, then retries
+ * once. A provider may ignore an invalidation naming a key it no longer serves (it was already replaced), so that
+ * many requests failing together with the old key cause one refresh.
  */
 export interface ApiKeyProvider {
   getKey(): Promise<string> | string;
-  invalidate?(): void;
+  invalidate?(rejectedKey?: string): void;
 }
 
 /** The only way a key is ever shown: its first 8 characters and an ellipsis. */
@@ -80,7 +82,8 @@ export function fileApiKeyProvider(
       });
       return pending;
     },
-    invalidate() {
+    invalidate(rejectedKey?: string) {
+      if (rejectedKey !== undefined && cached !== undefined && cached.key !== rejectedKey) return;
       cached = undefined;
     },
   };

@@ -32,6 +32,8 @@ export interface CallContext {
   waitController: AbortController | undefined;
   attempts: number;
   upstreamRequestId: string | undefined;
+  /** The key the last attempt sent, so a 401 invalidates exactly that key. Internal: never logged or serialised. */
+  sentKey: string | undefined;
   channel: DeltaChannel | undefined;
   firstChunkAt: number | undefined;
 }
@@ -61,6 +63,7 @@ export function createCallContext(init: {
     waitController: undefined,
     attempts: 0,
     upstreamRequestId: undefined,
+    sentKey: undefined,
     channel: init.channel,
     firstChunkAt: undefined,
   };

@@ -106,7 +106,7 @@ export async function runChain(core: ClientCore, ctx: CallContext): Promise<Chat
       ) {
         // A rotated key: read it again once and retry at once, without spending the retry budget.
         keyRefreshed = true;
-        config.keyProvider.invalidate();
+        config.keyProvider.invalidate(ctx.sentKey);
         if (core.observed) {
           emitRetryScheduled(core, ctx, {
             model,

@@ -26,6 +26,7 @@ export async function runAttempt(
   const { config } = core;
   const pending = readKey(core, model);
   const key = typeof pending === "string" ? pending : await pending;
+  ctx.sentKey = key;
   const timer = ctx.timer!;
   const attemptController = new AbortController();
   const attemptSignal = attemptController.signal;

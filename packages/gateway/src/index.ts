@@ -43,10 +43,22 @@ export {
 export { InvalidConfigError } from "./errors/invalid-config-error.js";
 export { RateLimitError } from "./errors/rate-limit-error.js";
 export { RetryBudgetExceededError } from "./errors/retry-budget-exceeded-error.js";
+export { SecretCommandError, type SecretCommandFailure } from "./errors/secret-command-error.js";
 export { type DeadlineKind, TimeoutError } from "./errors/timeout-error.js";
 export { type GatewayErrorBody, UpstreamError } from "./errors/upstream-error.js";
 export { costFromPriceTable, DEFAULT_PRICE_TABLE, type ModelPrice, type PriceTable } from "./price-table.js";
 export { createPrometheusTelemetry, type PrometheusTelemetryOptions } from "./prometheus-telemetry.js";
+export {
+  type CommandApiKeyProviderOptions,
+  commandApiKeyProvider,
+  DEFAULT_SECRET_COMMAND_MAX_OUTPUT_BYTES,
+  DEFAULT_SECRET_COMMAND_TIMEOUT_MS,
+  DEFAULT_SECRET_COMMAND_TTL_MS,
+  type ParsedSecretCommand,
+  parseSecretCommand,
+  type RunSecretCommandOptions,
+  runSecretCommand,
+} from "./secret-command.js";
 export type {
   ChatDelta,
   ChatMessage,

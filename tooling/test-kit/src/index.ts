@@ -1,3 +1,4 @@
 // The public API of @promptreg/test-kit (a private, test-only workspace package). Anything not named here is private.
 
+export { createFakeSecretCommand, type FakeSecretCommand } from "./fake-secret-command.js";
 export { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
