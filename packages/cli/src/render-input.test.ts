@@ -54,7 +54,62 @@ describe("readInputJson", () => {
 
   it("says stdin was empty", () => {
     expect(() => parseInputJson({ text: "  ", name: "<stdin>" })).toThrow(
-      /<stdin>: input is not valid JSON \(it is empty\)/,
+      /<stdin>:1:3: input is not valid JSON \(it is empty\)/,
+    );
+  });
+});
+
+function jsonError(text: string): InputFileError {
+  try {
+    parseInputJson({ text, name: "in.json" });
+  } catch (error) {
+    if (InputFileError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error(`parsed: ${text}`);
+}
+
+describe("bad input JSON carries line:col", () => {
+  // Node's JSON.parse gives no position for these; the docs promise one for every syntax error.
+  it.each([
+    ["abc", 1, 1],
+    ['{\n  "a": tru\n}', 2, 8],
+    ['{"a":', 1, 6],
+    ['{\n  "a": "x\ty"\n}', 2, 10],
+    ["{'a': 1}", 1, 2],
+    ['{"a": 1} // note', 1, 10],
+    ["", 1, 1],
+  ])("%j -> %i:%i", (text, line, column) => {
+    const error = jsonError(text);
+    expect(error.problem).toBe("invalid_json");
+    expect([error.line, error.column]).toEqual([line, column]);
+    expect(error.message.startsWith(`in.json:${line}:${column}: input is not valid JSON`)).toBe(true);
+  });
+
+  it("every text JSON.parse refuses gets a position inside the text (property)", () => {
+    const corrupted = fc
+      .tuple(fc.json(), fc.nat(), fc.constantFrom("", "}", "{", ",", ":", '"', "x", "\n", "\u0000", "]"))
+      .map(([json, at, insert]) => {
+        const cut = at % (json.length + 1);
+        return `{"k": ${json.slice(0, cut)}${insert}${json.slice(cut)}`;
+      });
+    fc.assert(
+      fc.property(fc.oneof(corrupted, fc.string()), (text) => {
+        let valid = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          valid = false;
+        }
+        fc.pre(!valid);
+        const error = jsonError(text);
+        const lines = text.split("\n");
+        expect(error.line).toBeGreaterThanOrEqual(1);
+        expect(error.line).toBeLessThanOrEqual(lines.length);
+        expect(error.column).toBeGreaterThanOrEqual(1);
+        expect(error.column).toBeLessThanOrEqual((lines[(error.line ?? 1) - 1]?.length ?? 0) + 1);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { TemplateVersion } from "@promptreg/registry";
+import { type ParseError, parse as parseJsonc } from "jsonc-parser";
 import { ExampleNotFoundError } from "./errors/example-not-found-error.js";
 import { InputFileError } from "./errors/input-file-error.js";
 import { readAllText } from "./io.js";
@@ -43,15 +44,13 @@ export function parseInputJson(options: { text: string; name: string }): Record<
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const offset = /at position (\d+)/.exec(reason)?.[1];
-    const position = offset === undefined ? undefined : lineAndColumn(text, Number(offset));
-    const where = position ? `${name}:${position.line}:${position.column}` : name;
+    const position = lineAndColumn(text, syntaxErrorOffset(text, reason));
     const detail = text.trim() === "" ? "it is empty" : reason;
     throw new InputFileError({
       path: name,
       problem: "invalid_json",
-      message: `${where}: input is not valid JSON (${detail}). The input must be one JSON object, e.g. {"ticket": "..."}.`,
-      ...(position ?? {}),
+      message: `${name}:${position.line}:${position.column}: input is not valid JSON (${detail}). The input must be one JSON object, e.g. {"ticket": "..."}.`,
+      ...position,
       cause: error,
     });
   }
@@ -78,6 +77,20 @@ export function exampleInput(version: TemplateVersion, name: string): Record<str
     });
   }
   return example.input;
+}
+
+/**
+ * Where JSON.parse failed: Node's offset when its message has one (it is exact, e.g. the control character inside a
+ * string). "Unexpected token 'a', ... is not valid JSON" and "Unexpected end of JSON input" have none, so then the
+ * offset comes from jsonc-parser (the parser behind VS Code's JSON support) in strict mode: no comments, no trailing
+ * commas. The end of the text is the last fallback, so every syntax error has a position.
+ */
+function syntaxErrorOffset(text: string, reason: string): number {
+  const nodeOffset = /at position (\d+)/.exec(reason)?.[1];
+  if (nodeOffset !== undefined) return Math.min(Number(nodeOffset), text.length);
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return Math.min(errors[0]?.offset ?? text.length, text.length);
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
