@@ -17,3 +17,28 @@ export {
   loadWorkingTreeRevision,
   type Revision,
 } from "./revision.js";
+export {
+  compareSchemas,
+  isBreaking,
+  SCHEMA_CHANGE_KINDS,
+  type SchemaChange,
+  type SchemaChangeKind,
+  type SchemaSide,
+} from "./schema-compat.js";
+export {
+  type Bump,
+  bumpOf,
+  type ClassifiedSchemaChange,
+  diffRegistries,
+  diffVersions,
+  type LabelMove,
+  type MessageDiff,
+  type PartialChange,
+  predecessorOf,
+  type RegistryDiff,
+  type StatusChange,
+  type TemplateChange,
+  type ValueChange,
+  type VersionDiff,
+} from "./template-diff.js";
+export { type DiffPart, lineDiffBlock, wordDiff } from "./text-diff.js";
