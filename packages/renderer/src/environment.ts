@@ -21,6 +21,33 @@ export class MissingLookup extends Error {
   }
 }
 
+/**
+ * Thrown by the compiled template when a mustache (or a block) would print an object or an array into text.
+ * `source` is the partial name, or "" for the message itself; `line`/`column` are 1-based.
+ */
+export class NonScalarOutput extends Error {
+  constructor(
+    readonly kind: "object" | "array",
+    readonly line: number,
+    readonly column: number,
+    readonly source: string,
+  ) {
+    super(`an ${kind} cannot be printed into text`);
+    this.name = "NonScalarOutput";
+  }
+}
+
+/**
+ * Plain objects and arrays (what JSON input holds) print as "[object Object]" or "a,b": never what a prompt means.
+ * Objects with their own prototype (a helper's SafeString, say) print through their own toString.
+ */
+function nonScalarKind(value: unknown): "object" | "array" | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (Array.isArray(value)) return "array";
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null ? "object" : undefined;
+}
+
 /** Arity of every helper a template may call, for compile-time checks and lints. */
 export type HelperArity = ReadonlyMap<string, { minArgs: number; maxArgs: number }>;
 
@@ -66,6 +93,12 @@ function step(current: unknown, part: string): unknown {
 }
 
 const lookups = {
+  /** Every value printed into text passes here: a scalar goes through, an object or array stops the render. */
+  t(value: unknown, line: number, column: number, source: string): unknown {
+    const kind = nonScalarKind(value);
+    if (kind !== undefined) throw new NonScalarOutput(kind, line, column + 1, source);
+    return value;
+  },
   /** Lenient lookup of one segment: helper arguments, `#if`/`#each` targets (guards may be absent). */
   g1(base: unknown, part: string): unknown {
     return step(base, part);
@@ -118,6 +151,7 @@ interface JsCompilerBase {
   compile(environment: unknown, options: object, context: undefined, asObject: true): TemplateSpecification;
   setupParams(helper: string, paramSize: number, params: unknown[]): Record<string, unknown>;
   invokePartial(isDynamic: boolean, name: string, indent: string): void;
+  append(): void;
 }
 interface CompilerBase {
   opcodes: { opcode: string; args: unknown[] }[];
@@ -127,6 +161,11 @@ interface CompilerBase {
 interface CompilerInternals {
   JavaScriptCompiler: new () => JsCompilerBase;
   Compiler: new () => CompilerBase;
+}
+
+/** The `line, column, source` arguments a compiled template passes to a check, for the error's position. */
+function siteArguments(loc: JsCompilerBase["source"]["currentLocation"]): string {
+  return [loc?.start.line ?? 1, loc?.start.column ?? 0, JSON.stringify(loc?.source ?? "")].join(",");
 }
 
 /**
@@ -159,10 +198,7 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
         this.push([target, rest.length === 1 ? ".g1(" : ".gn(", base, ",", path, ")"]);
         return;
       }
-      const loc = this.source.currentLocation;
-      const site = [loc?.start.line ?? 1, loc?.start.column ?? 0, JSON.stringify(loc?.source ?? "")].join(
-        ",",
-      );
+      const site = siteArguments(this.source.currentLocation);
       const prefix = JSON.stringify(type === "data" ? "@" : "");
       this.push([target, rest.length === 1 ? ".n1(" : ".nn(", base, ",", path, ",", site, ",", prefix, ")"]);
     }
@@ -190,6 +226,14 @@ function installStrictCompilers(hbs: typeof Handlebars): void {
       } finally {
         delete (this as Partial<JsCompilerBase>).setupParams;
       }
+    }
+
+    // What a mustache or a block prints goes through the scalar check first (with its position).
+    override append(): void {
+      const value = this.popStack();
+      const site = siteArguments(this.source.currentLocation);
+      this.push([this.aliasable(`helpers[${JSON.stringify(INTERNALS)}]`), ".t(", value, ",", site, ")"]);
+      super.append();
     }
 
     override lookupBlockParam(blockParamId: [number, number], parts: string[], strict?: boolean): void {

@@ -2,6 +2,7 @@ export { BUDGETS, type BudgetName } from "./budgets.js";
 export type { CustomHelper } from "./environment.js";
 export { type InputIssue, InputValidationError } from "./errors/input-validation-error.js";
 export { MissingVariableError } from "./errors/missing-variable-error.js";
+export { NonScalarValueError } from "./errors/non-scalar-value-error.js";
 export {
   type OutputBudgetName,
   OutputValidationError,

@@ -6,6 +6,7 @@
 export const LINT_CODES = {
   UNDECLARED_VARIABLE: "undeclared_variable",
   DATA_VARIABLE_OUTSIDE_EACH: "data_variable_outside_each",
+  NON_SCALAR_VALUE: "non_scalar_value",
   UNUSED_INPUT: "unused_input",
   UNKNOWN_HELPER: "unknown_helper",
   HELPER_ARITY: "helper_arity",

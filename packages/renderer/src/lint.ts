@@ -2,12 +2,20 @@ import type { JsonSchema, Problem, Registry, SourcePosition, TemplateVersion } f
 import Handlebars from "handlebars";
 import { BUDGETS } from "./budgets.js";
 import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";
+import { nonScalarHint } from "./errors/non-scalar-value-error.js";
 import { TemplateCompileError } from "./errors/template-compile-error.js";
 import { UnknownHelperError } from "./errors/unknown-helper-error.js";
 import { LINT_CODES, type LintCode } from "./lint-codes.js";
 import { nestingOverflow, type PartialDepth, templateDepth } from "./nesting.js";
 import { createRenderer, describeParseError } from "./renderer.js";
-import { INTEGER_SCHEMA, isArraySchema, itemsOf, propertyNames, propertyOf } from "./schema-scope.js";
+import {
+  INTEGER_SCHEMA,
+  isArraySchema,
+  itemsOf,
+  nonScalarKind,
+  propertyNames,
+  propertyOf,
+} from "./schema-scope.js";
 import { closestName } from "./suggest.js";
 import { checkTemplate, classifyCall, FORBIDDEN_SEGMENTS, partialName, position } from "./template-checks.js";
 
@@ -361,9 +369,22 @@ function withNames(
 function walkStatement(walk: Walk, statement: hbs.AST.Statement, frames: Frame[]): void {
   walk.work.visits++;
   switch (statement.type) {
-    case "MustacheStatement":
-      walkCall(walk, statement as hbs.AST.MustacheStatement, frames);
+    case "MustacheStatement": {
+      const mustache = statement as hbs.AST.MustacheStatement;
+      const printed = walkCall(walk, mustache, frames);
+      const kind = nonScalarKind(printed);
+      if (kind !== undefined) {
+        const path = (mustache.path as hbs.AST.PathExpression).original;
+        report(
+          walk,
+          position(mustache),
+          LINT_CODES.NON_SCALAR_VALUE,
+          `"${path}" is ${kind === "array" ? "an array" : "an object"} (the input schema says so), and only strings, numbers, booleans and null can be printed into text. ${nonScalarHint(path, kind)}`,
+          "error",
+        );
+      }
       return;
+    }
     case "BlockStatement": {
       const block = statement as hbs.AST.BlockStatement;
       const call = classifyCall(block, walk.helpers);

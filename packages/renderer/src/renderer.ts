@@ -5,10 +5,12 @@ import {
   createEnvironment,
   MessageFailure,
   MissingLookup,
+  NonScalarOutput,
   type RenderEnvironment,
 } from "./environment.js";
 import { InputValidationError } from "./errors/input-validation-error.js";
 import { MissingVariableError } from "./errors/missing-variable-error.js";
+import { NonScalarValueError } from "./errors/non-scalar-value-error.js";
 import { RenderBudgetError } from "./errors/render-budget-error.js";
 import { RenderError } from "./errors/render-error.js";
 import { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
@@ -438,6 +440,17 @@ function translateRuntimeError(options: {
       ...(error.source === "" ? {} : { partial: error.source }),
     });
   }
+  if (error instanceof NonScalarOutput) {
+    const ast = error.source === "" ? message.ast : partials.get(error.source)?.ast;
+    return new NonScalarValueError({
+      ...base,
+      expression: (ast && printedExpression(ast, error.line, error.column)) ?? "value",
+      kind: error.kind,
+      line: error.line,
+      column: error.column,
+      ...(error.source === "" ? {} : { partial: error.source }),
+    });
+  }
   if (error instanceof HelperArgumentMissing) {
     const source = error.loc?.source ?? "";
     const ast = source === "" ? message.ast : partials.get(source)?.ast;
@@ -480,6 +493,32 @@ function translateRuntimeError(options: {
     message: `${version.id}@${version.version}: rendering messages[${messageIndex}] failed: ${detail}. If a custom helper threw, fix the helper or its arguments.`,
     cause: error,
   });
+}
+
+/** The expression of the mustache or block at 1-based `line`/`column` (a path as written, or a helper's name). */
+function printedExpression(ast: hbs.AST.Program, line: number, column: number): string | undefined {
+  const visit = (program: hbs.AST.Program | undefined): string | undefined => {
+    for (const statement of program?.body ?? []) {
+      const node = statement as hbs.AST.Node & {
+        path?: hbs.AST.Expression;
+        program?: hbs.AST.Program;
+        inverse?: hbs.AST.Program;
+      };
+      const start = node.loc?.start;
+      if (
+        (node.type === "MustacheStatement" || node.type === "BlockStatement") &&
+        start?.line === line &&
+        start.column + 1 === column &&
+        node.path?.type === "PathExpression"
+      ) {
+        return (node.path as hbs.AST.PathExpression).original;
+      }
+      const inner = visit(node.program) ?? visit(node.inverse);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  };
+  return visit(ast);
 }
 
 /** The source text and position of the `index`th argument of the helper call at `loc`, for error messages. */

@@ -64,6 +64,19 @@ export function isArraySchema(schema: JsonSchema | undefined): boolean {
   return schema !== undefined && (typesOf(schema)?.has("array") ?? false);
 }
 
+/**
+ * "object" or "array" when a schema only allows values of that kind (null aside, which prints as nothing), so
+ * printing such a value into text is a template bug; undefined when a scalar may be there or nothing is known.
+ */
+export function nonScalarKind(schema: JsonSchema | undefined): "object" | "array" | undefined {
+  if (schema === undefined) return undefined;
+  const types = typesOf(schema);
+  if (types === undefined) return undefined;
+  types.delete("null");
+  if (types.size === 0 || [...types].some((type) => type !== "object" && type !== "array")) return undefined;
+  return types.has("object") ? "object" : "array";
+}
+
 /** Declared property names of an object schema. */
 export function propertyNames(schema: JsonSchema): string[] {
   return Object.keys(asSchema(schema.properties) ?? {});
