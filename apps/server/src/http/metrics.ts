@@ -40,7 +40,7 @@ export function createServerMetrics({
     }),
     errors: new Counter({
       name: "promptreg_http_errors_total",
-      help: "Error responses by origin (caller = 4xx, upstream = gateway, server = our own bug) and code.",
+      help: "Failed requests (error responses, and streams that failed after their 200) by origin (caller = 4xx, upstream = gateway, server = our own) and code.",
       labelNames: ["origin", "code"],
       registers: [register],
     }),

@@ -73,16 +73,17 @@ export function requestContext({
         { method: req.method, route: state.route, status: String(status) },
         latencyMs / 1000,
       );
-      const errorOrigin =
-        state.error?.origin ?? (status >= 500 ? "server" : status >= 400 ? "caller" : undefined);
-      if (status >= 400)
-        metrics.errors.inc({ origin: errorOrigin ?? "server", code: state.error?.code ?? String(status) });
+      // A stream that failed after its 200 went out (cut, stalled, timed out, shut down) failed all the same:
+      // `state.error` is only ever set by a failure, so it counts even when the status line said 200.
+      const failed = status >= 400 || state.error !== undefined;
+      const errorOrigin = failed ? (state.error?.origin ?? (status >= 500 ? "server" : "caller")) : undefined;
+      if (errorOrigin) metrics.errors.inc({ origin: errorOrigin, code: state.error?.code ?? String(status) });
       stats.record({
         at: now(),
         route: state.route,
         status,
         latencyMs,
-        errorOrigin: status >= 400 ? errorOrigin : undefined,
+        errorOrigin,
         template: state.template?.id,
         templateVersion: state.template?.version,
         provider: state.upstream?.provider,
@@ -90,15 +91,16 @@ export function requestContext({
         completionTokens: state.upstream?.completionTokens,
         costUsd: state.upstream?.costUsd,
       });
-      const failed = status >= 500 && state.error?.origin === "server";
+      const ourFault = errorOrigin === "server";
       // The line is only built when it will be written (a silent or warn-level logger skips the object entirely).
-      if (!logger.isLevelEnabled(failed ? "error" : "info")) return;
+      if (!logger.isLevelEnabled(ourFault ? "error" : "info")) return;
       const line: Record<string, unknown> = {
         requestId: state.requestId,
         method: req.method,
         path: req.path,
         route: state.route,
         status,
+        outcome: failed ? "error" : "ok",
         latencyMs: Math.round(latencyMs * 10) / 10,
         // Key ids are identifiers, not secrets, but long ones are cut like everything else credential-shaped.
         keyId: state.client ? shortKeyId(state.client.keyId) : undefined,
@@ -107,12 +109,12 @@ export function requestContext({
         templateRef: state.templateRef,
         template: state.template ? `${state.template.id}@${state.template.version}` : undefined,
         errorCode: state.error?.code,
-        errorOrigin: status >= 400 ? errorOrigin : undefined,
+        errorOrigin,
         errorDetail: upstreamDetail(state.error),
       };
       if (logBodies && state.rawBody.length > 0)
         line.requestBody = state.rawBody.subarray(0, SERVICE_LIMITS.loggedBodyBytes).toString("utf8");
-      if (failed) logger.error(line, "request failed");
+      if (ourFault) logger.error(line, "request failed");
       else logger.info(line, "request");
     });
     next();

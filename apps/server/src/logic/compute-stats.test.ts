@@ -38,6 +38,17 @@ describe("computeStats", () => {
     expect(stats.window5m).toMatchObject({ requests: 4, errors: 2, errorRate: 0.5, callerErrors: 1 });
   });
 
+  it("counts a stream that failed after its 200 as an error of its origin", () => {
+    const samples = [sample({ status: 200, errorOrigin: "upstream" }), sample({ status: 200 })];
+    expect(computeStats({ samples, now: NOW }).window1m).toEqual({
+      requests: 2,
+      errors: 1,
+      errorRate: 0.5,
+      callerErrors: 0,
+      upstreamErrors: 1,
+    });
+  });
+
   it("sums tokens and cost by template version and computes the provider mix", () => {
     const samples = [
       sample({

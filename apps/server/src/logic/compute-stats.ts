@@ -40,7 +40,8 @@ function windowStats(samples: RequestSample[]): WindowStats {
   let callerErrors = 0;
   let upstreamErrors = 0;
   for (const sample of samples) {
-    if (sample.status < 400) continue;
+    // A stream that failed after its 200 has an origin but a 2xx status.
+    if (sample.status < 400 && sample.errorOrigin === undefined) continue;
     errors++;
     if (sample.errorOrigin === "caller") callerErrors++;
     else if (sample.errorOrigin === "upstream") upstreamErrors++;

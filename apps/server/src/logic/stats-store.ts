@@ -5,7 +5,10 @@ export interface RequestSample {
   route: string;
   status: number;
   latencyMs: number;
-  /** `caller` for 4xx, `upstream` for gateway failures, `server` for our own 5xx. */
+  /**
+   * Set when the request failed, a stream that failed after its 200 included: `caller` for 4xx, `upstream` for
+   * gateway failures, `server` for our own.
+   */
   errorOrigin?: "caller" | "upstream" | "server";
   template?: string;
   templateVersion?: string;
