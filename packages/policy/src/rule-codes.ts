@@ -11,6 +11,12 @@ export const RULE_CODES = {
   LOCK_INVALID: "lock_invalid",
   LOCK_VERSION_MISSING: "lock_version_missing",
   LOCK_ENTRY_STALE: "lock_entry_stale",
+  // Versioning and labels, between two revisions (promptreg review)
+  BREAKING_CHANGE_WITHOUT_MAJOR: "breaking_change_without_major",
+  VERSION_NOT_INCREASING: "version_not_increasing",
+  LABEL_MAJOR_WITHOUT_MIGRATION: "label_major_without_migration",
+  LABEL_TARGET_INVALID: "label_target_invalid",
+  REMOVED_VERSION_LABELLED: "removed_version_labelled",
   // Ownership
   TEMPLATE_WITHOUT_OWNERS: "template_without_owners",
   // Authoring (docs/templates/authoring.md)

@@ -75,6 +75,46 @@ export const RULES = {
       "The lockfile lists a version that is no longer published in the tree (deleted, or back to draft).",
     options: none,
   }),
+  [RULE_CODES.BREAKING_CHANGE_WITHOUT_MAJOR]: rule({
+    code: RULE_CODES.BREAKING_CHANGE_WITHOUT_MAJOR,
+    stage: "review",
+    defaultSeverity: "error",
+    summary:
+      "A new version breaks callers of the version it succeeds (input narrowed or output widened) without a major bump, so `^N` callers break. Bump the major version.",
+    options: none,
+  }),
+  [RULE_CODES.VERSION_NOT_INCREASING]: rule({
+    code: RULE_CODES.VERSION_NOT_INCREASING,
+    stage: "review",
+    defaultSeverity: "error",
+    summary:
+      "A new version is not above the template's latest version at the base revision, so `latest` and ranges do not pick it up as expected.",
+    options: none,
+  }),
+  [RULE_CODES.LABEL_MAJOR_WITHOUT_MIGRATION]: rule({
+    code: RULE_CODES.LABEL_MAJOR_WITHOUT_MIGRATION,
+    stage: "review",
+    defaultSeverity: "error",
+    summary:
+      'A label moved across a major version (callers of `@production` break like callers of `^1`) but the new version\'s changelog does not say how to migrate (no "migrat...").',
+    options: none,
+  }),
+  [RULE_CODES.LABEL_TARGET_INVALID]: rule({
+    code: RULE_CODES.LABEL_TARGET_INVALID,
+    stage: "review",
+    defaultSeverity: "error",
+    summary:
+      "A label points at a version that does not exist or is a draft, so callers of the label get nothing or an unreviewed prompt.",
+    options: none,
+  }),
+  [RULE_CODES.REMOVED_VERSION_LABELLED]: rule({
+    code: RULE_CODES.REMOVED_VERSION_LABELLED,
+    stage: "review",
+    defaultSeverity: "error",
+    summary:
+      "A version was removed while a label still points at it. Move the label first, in its own change.",
+    options: none,
+  }),
   [RULE_CODES.TEMPLATE_WITHOUT_OWNERS]: rule({
     code: RULE_CODES.TEMPLATE_WITHOUT_OWNERS,
     stage: "validate",

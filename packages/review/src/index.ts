@@ -2,6 +2,7 @@
 
 export { GIT_ERROR_CODES, GitError, type GitErrorCode } from "./errors/git-error.js";
 export { ReviewError } from "./errors/review-error.js";
+export { type ExampleRender, type RenderedSide, RendererCache, renderExamples } from "./example-renders.js";
 export {
   findRepositoryTop,
   type GitTree,
@@ -11,6 +12,17 @@ export {
   resolveCommit,
   type SkippedFile,
 } from "./git-tree.js";
+export { estimatePrompt, type PromptEstimate, reviewPriceTable } from "./prompt-estimate.js";
+export {
+  type PolicyResult,
+  REVIEW_FORMAT,
+  type ReviewFinding,
+  type ReviewReport,
+  reviewRevisions,
+  type TemplateReview,
+  type VersionReview,
+} from "./review.js";
+export { checkReviewPolicy, type PolicySide } from "./review-policy.js";
 export {
   loadGitRevision,
   loadTreeRevision,
