@@ -1,3 +1,4 @@
+import type { GatewayPort } from "@promptreg/runtime";
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
 import { DEFAULT_BODY_TIMEOUT_MS, type ServerConfig } from "./config.js";
@@ -13,7 +14,6 @@ import type { RequestVerifier } from "./logic/authenticate.js";
 import type { CredentialSet } from "./logic/credentials.js";
 import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-limit-store.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
-import type { GatewayPort } from "./logic/run-template.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
 import { facadeRouter } from "./routes/facade.js";
 import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";

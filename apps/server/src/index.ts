@@ -1,6 +1,8 @@
 // Public API of @promptreg/server: the app factory and the pieces needed to embed or extend it. Anything not
 // named here is private.
 
+// The run pipeline itself lives in @promptreg/runtime; these are the types createApp and its routes expose.
+export type { GatewayPort, RunEvent, RunResult, RunUsage } from "@promptreg/runtime";
 export { type AppConfig, type AppDeps, createApp } from "./app.js";
 export { CONFIG_VARIABLES, loadConfig, type ServerConfig, truncateSecret } from "./config.js";
 export { AuthenticationError, type AuthFailureReason } from "./errors/authentication-error.js";
@@ -46,7 +48,7 @@ export {
   canUseTemplate,
   createCredentialSet,
 } from "./logic/credentials.js";
-export type { ParseOutputResult, RendererPort, RenderOutput } from "./logic/ports.js";
+export type { RendererPort, RenderOutput } from "./logic/ports.js";
 export {
   createMemoryRateLimitStore,
   type RateLimitDecision,
@@ -58,16 +60,6 @@ export {
   type RegistryHolder,
   type ReloadOutcome,
 } from "./logic/registry-holder.js";
-export {
-  buildChatRequest,
-  type GatewayPort,
-  type RunEvent,
-  type RunOptions,
-  type RunResult,
-  type RunUsage,
-  runTemplate,
-  streamTemplate,
-} from "./logic/run-template.js";
 export { createRingStatsStore, type RequestSample, type StatsStore } from "./logic/stats-store.js";
 export type { Lifecycle } from "./routes/operations.js";
 export { createService, type Service } from "./service.js";

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChatRequest } from "@promptreg/gateway";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import type { GatewayPort } from "@promptreg/runtime";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { GatewayPort } from "../src/logic/run-template.js";
 import {
   capturedLogLines,
   fixtureRegistry,

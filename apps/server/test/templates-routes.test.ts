@@ -11,7 +11,9 @@ beforeAll(async () => {
       render: () => {
         throw new Error("not used by these tests");
       },
-      parseOutput: () => ({ ok: false, error: new Error("not used") }),
+      renderVersion: () => {
+        throw new Error("not used by these tests");
+      },
     }),
   });
   await registry.reload();

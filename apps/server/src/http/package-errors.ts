@@ -14,9 +14,38 @@ import {
 } from "@promptreg/gateway";
 import { InvalidReferenceError, TemplateNotFoundError } from "@promptreg/registry";
 import { InputValidationError, MissingVariableError, RenderError } from "@promptreg/renderer";
+import { RunDeadlineError, RunOutputInvalidError } from "@promptreg/runtime";
 import { ClientClosedError } from "../errors/client-closed-error.js";
+import { OutputInvalidError } from "../errors/output-invalid-error.js";
 import { ServerError } from "../errors/server-error.js";
 import type { ErrorMapper } from "./to-server-error.js";
+
+/** The run pipeline's own failures: a reply that stays invalid after the repairs, a deadline used up between calls. */
+function runtimeError(error: unknown): ServerError | undefined {
+  if (RunOutputInvalidError.isInstance(error)) {
+    return new OutputInvalidError({
+      templateId: error.templateId,
+      version: error.version,
+      attempts: error.attempts,
+      reason: error.reason,
+      detail: error.detail,
+      issues: error.issues,
+      text: error.text,
+    });
+  }
+  if (RunDeadlineError.isInstance(error)) {
+    // The run's deadline is the request's (PROMPTREG_REQUEST_TIMEOUT_MS): the same answer as the request timer's.
+    return new ServerError({
+      type: "timeout",
+      code: "request_timeout",
+      origin: "upstream",
+      message: `The request's time budget (PROMPTREG_REQUEST_TIMEOUT_MS) ran out after ${error.attempts} model call(s), before the output could be repaired. Retry, or ask the operator to raise the limit for slow templates.`,
+      details: { attempts: error.attempts },
+      cause: error,
+    });
+  }
+  return undefined;
+}
 
 function registryError(error: unknown): ServerError | undefined {
   if (TemplateNotFoundError.isInstance(error)) {
@@ -223,4 +252,4 @@ function invalidConfigError(error: InvalidConfigError): ServerError {
   });
 }
 
-export const packageErrorMappers: ErrorMapper[] = [registryError, rendererError, gatewayError];
+export const packageErrorMappers: ErrorMapper[] = [runtimeError, registryError, rendererError, gatewayError];

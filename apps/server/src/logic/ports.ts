@@ -1,18 +1,10 @@
-import type { JsonSchema, Role } from "@promptreg/registry";
+import type { Renderer, RenderResult } from "@promptreg/renderer";
 
-/** What the routes need from `@promptreg/renderer` (its `Renderer` satisfies this). */
-export interface RenderOutput {
-  ref: { id: string; version: string; hash: string };
-  messages: { role: Role; content: string }[];
-  model: string;
-  params: Record<string, unknown>;
-  fallbacks: string[];
-  outputSchema?: JsonSchema;
-}
+/** A rendered template, as `/v1/render` returns it. */
+export type RenderOutput = RenderResult;
 
-export type ParseOutputResult = { ok: true; value: unknown } | { ok: false; error: Error };
-
-export interface RendererPort {
-  render(ref: string, input: unknown): RenderOutput;
-  parseOutput(ref: string, text: string): ParseOutputResult;
-}
+/**
+ * What the service needs from `@promptreg/renderer`: `render` for `/v1/render` (resolves its string reference
+ * through the renderer's cache), `renderVersion` for runs (the run pipeline resolves once and carries the version).
+ */
+export type RendererPort = Pick<Renderer, "render" | "renderVersion">;

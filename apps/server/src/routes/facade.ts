@@ -1,12 +1,12 @@
+import type { RunResult } from "@promptreg/runtime";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { RequestValidationError } from "../errors/request-validation-error.js";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { createErrorConverter } from "../http/to-server-error.js";
-import type { RunResult } from "../logic/run-template.js";
 import { authorizeRef } from "./run-context.js";
-import { type RenderRunOptions, runOnce, runOptionsFor, streamRun } from "./run-stream.js";
+import { prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
 
 const MODEL_PREFIX = "template:";
 
@@ -93,7 +93,7 @@ export function facadeRouter(options: RenderRunOptions): Router {
     const body = parseRequest(facadeRequestSchema, req.body, "POST /v1/chat/completions");
     const ref = body.model.slice(MODEL_PREFIX.length);
     authorizeRef(res, ref);
-    const run = runOptionsFor(res, options, ref, facadeInput(body));
+    const run = prepareRun(res, options, { ref, input: facadeInput(body) });
     const id = `chatcmpl-${state.requestId}`;
     const created = Math.floor(Date.now() / 1000);
 

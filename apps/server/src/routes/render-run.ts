@@ -3,8 +3,8 @@ import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
 import { createErrorConverter } from "../http/to-server-error.js";
-import { authorizeRef, recordRendered, renderContext, runView } from "./run-context.js";
-import { type RenderRunOptions, runOnce, runOptionsFor, streamRun } from "./run-stream.js";
+import { authorizeRef, recordTemplate, renderContext, runView } from "./run-context.js";
+import { prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
 
 export type { RenderRunOptions } from "./run-stream.js";
 
@@ -17,7 +17,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     const body = parseRequest(renderRequestSchema, req.body, "POST /v1/render");
     authorizeRef(res, body.ref);
     const rendered = renderContext(options.registry).render(body.ref, body.input);
-    recordRendered(res, rendered);
+    recordTemplate(res, rendered.ref);
     res.json({
       ref: rendered.ref,
       messages: rendered.messages,
@@ -32,7 +32,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     requestState(res).route = "/v1/run";
     const body = parseRequest(runRequestSchema, req.body, "POST /v1/run");
     authorizeRef(res, body.ref);
-    const run = runOptionsFor(res, options, body.ref, body.input);
+    const run = prepareRun(res, options, { ref: body.ref, input: body.input });
     if (!body.stream) {
       res.json(runView(await runOnce(res, run)));
       return;

@@ -1,18 +1,22 @@
-import { parseReference } from "@promptreg/registry";
+import { parseReference, type TemplateVersion } from "@promptreg/registry";
+import type { GatewayPort, RunResult } from "@promptreg/runtime";
 import type { Response } from "express";
 import { NotReadyError } from "../errors/not-ready-error.js";
 import { TemplateAccessDeniedError } from "../errors/template-access-denied-error.js";
 import { requestState } from "../http/request-state.js";
 import type { RenderOutput } from "../logic/ports.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
-import type { GatewayPort, RunResult } from "../logic/run-template.js";
 import { requireRegistry } from "./require-registry.js";
 
-/** Checks the client may use the template a reference names, before anything is resolved or rendered. */
+/**
+ * Checks the client may use the template a reference names, before anything is resolved or rendered. The string
+ * itself is what gets resolved: the registry answers exact, label and latest strings from a map and caches ranges,
+ * which beats resolving the parsed form.
+ */
 export function authorizeRef(res: Response, ref: string): void {
   const state = requestState(res);
   state.templateRef = ref;
-  // Unrestricted clients skip the parse: the renderer parses the reference anyway (hot path of every render).
+  // Unrestricted clients skip the parse (hot path of every render).
   if (!state.client?.allowedTemplates) return;
   const { id } = parseReference(ref);
   if (!state.client.allowsTemplate(id)) {
@@ -32,8 +36,9 @@ export function requireGateway(gateway: GatewayPort | undefined): GatewayPort {
   return gateway;
 }
 
-export function recordRendered(res: Response, rendered: RenderOutput): void {
-  requestState(res).template = { id: rendered.ref.id, version: rendered.ref.version };
+/** The template version a request uses, for its log line and stats. */
+export function recordTemplate(res: Response, template: RenderOutput["ref"] | TemplateVersion): void {
+  requestState(res).template = { id: template.id, version: template.version };
 }
 
 export function recordUpstream(res: Response, result: RunResult): void {
@@ -59,7 +64,7 @@ export function runView(result: RunResult) {
   };
 }
 
-/** What is left of the request's time budget, handed to the gateway as its overall deadline. */
-export function remainingMs(res: Response, timeoutMs: number): number {
-  return Math.max(1, timeoutMs - (performance.now() - requestState(res).startedAt));
+/** The request's one absolute deadline (epoch ms): its start plus PROMPTREG_REQUEST_TIMEOUT_MS. */
+export function requestDeadlineAt(res: Response, timeoutMs: number): number {
+  return Date.now() + Math.max(1, timeoutMs - (performance.now() - requestState(res).startedAt));
 }

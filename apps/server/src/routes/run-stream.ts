@@ -1,3 +1,11 @@
+import {
+  createRunPipeline,
+  type GatewayPort,
+  type RunEvent,
+  type RunPipeline,
+  type RunRequest,
+  type RunResult,
+} from "@promptreg/runtime";
 import type { Response } from "express";
 import { NotReadyError } from "../errors/not-ready-error.js";
 import type { ServerError } from "../errors/server-error.js";
@@ -6,16 +14,9 @@ import { errorBody } from "../http/send-error.js";
 import { openSse, type SseWriter } from "../http/sse.js";
 import type { ErrorMapper } from "../http/to-server-error.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
-import {
-  type GatewayPort,
-  type RunEvent,
-  type RunOptions,
-  type RunResult,
-  runTemplate,
-  streamTemplate,
-} from "../logic/run-template.js";
 import type { Lifecycle } from "./operations.js";
-import { recordRendered, recordUpstream, remainingMs, renderContext, requireGateway } from "./run-context.js";
+import { requireRegistry } from "./require-registry.js";
+import { recordTemplate, recordUpstream, requestDeadlineAt, requireGateway } from "./run-context.js";
 
 /** What `/v1/run` and the OpenAI facade share: where templates and the gateway come from, and the run limits. */
 export interface RenderRunOptions {
@@ -30,33 +31,46 @@ export interface RenderRunOptions {
   lifecycle?: Lifecycle;
 }
 
-/** The run of one request: its template, input, cancellation signal and what is left of its time budget. */
-export function runOptionsFor(
+/** One request's run: the pipeline over the registry and gateway serving now, and the pipeline's request. */
+export interface PreparedRun {
+  pipeline: RunPipeline;
+  request: RunRequest;
+}
+
+/**
+ * Resolves the request's template once (recorded for its log line and stats) and hands the run pipeline the
+ * request's cancellation signal and its one absolute deadline; the pipeline never sees `res`.
+ */
+export function prepareRun(
   res: Response,
   options: RenderRunOptions,
-  ref: string,
-  input: unknown,
-): RunOptions {
-  const state = requestState(res);
-  return {
-    renderer: renderContext(options.registry),
+  { ref, input }: { ref: string; input: unknown },
+): PreparedRun {
+  const loaded = requireRegistry(options.registry);
+  const pipeline = createRunPipeline({
+    registry: loaded.registry,
+    renderer: loaded.renderer,
     gateway: requireGateway(options.gateway()),
-    ref,
-    input,
     repairAttempts: options.repairAttempts,
-    signal: state.abort.signal,
-    deadlineMs: Math.min(
-      remainingMs(res, options.requestTimeoutMs),
-      options.gatewayDeadlineMs ?? Number.POSITIVE_INFINITY,
-    ),
-    onRendered: (rendered) => recordRendered(res, rendered),
+    callDeadlineMs: options.gatewayDeadlineMs,
     onRepair: options.onRepair,
+  });
+  const version = pipeline.resolve(ref);
+  recordTemplate(res, version);
+  return {
+    pipeline,
+    request: {
+      version,
+      input,
+      signal: requestState(res).abort.signal,
+      deadlineAt: requestDeadlineAt(res, options.requestTimeoutMs),
+    },
   };
 }
 
 /** A plain (non-streamed) run whose provider, tokens and cost land in the request's log line and stats. */
-export async function runOnce(res: Response, run: RunOptions): Promise<RunResult> {
-  const result = await runTemplate(run);
+export async function runOnce(res: Response, { pipeline, request }: PreparedRun): Promise<RunResult> {
+  const result = await pipeline.run(request);
   recordUpstream(res, result);
   return result;
 }
@@ -69,7 +83,7 @@ export async function runOnce(res: Response, run: RunOptions): Promise<RunResult
  */
 export async function streamRun(
   res: Response,
-  run: RunOptions,
+  { pipeline, request }: PreparedRun,
   {
     lifecycle,
     convert,
@@ -85,7 +99,7 @@ export async function streamRun(
   },
 ): Promise<void> {
   const state = requestState(res);
-  const events = streamTemplate(run);
+  const events = pipeline.stream(request);
   const first = await events.next();
   const sse = openSse(res);
   const stop = shutdownCloser({ sse, state, lifecycle, event: errorEvent });
