@@ -74,7 +74,49 @@ describe("loadConfig", () => {
   it("requires client keys in production and one gateway key source", () => {
     expect(() => loadConfig({ env: { NODE_ENV: "production" } })).toThrow(/PROMPTREG_CLIENT_KEYS/);
     expect(() => loadConfig({ env: { GATEWAY_API_KEY: "k", GATEWAY_API_KEY_FILE: "/f" } })).toThrow(
-      /not both/,
+      /set only one of GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_API_KEY_COMMAND/,
+    );
+    expect(configError({ GATEWAY_API_KEY_FILE: "/f", GATEWAY_API_KEY_COMMAND: "op read x" }).issues).toEqual([
+      {
+        variable: "GATEWAY_API_KEY_COMMAND",
+        message: expect.stringContaining("found GATEWAY_API_KEY_FILE and"),
+      },
+    ]);
+    expect(
+      configError({ PROMPTREG_CLIENT_KEYS: "a:b", PROMPTREG_CLIENT_KEYS_COMMAND: "x" }).issues[0]?.variable,
+    ).toBe("PROMPTREG_CLIENT_KEYS_COMMAND");
+  });
+
+  it("accepts a command as the only gateway key and client credentials source in production", () => {
+    const config = loadConfig({
+      env: {
+        NODE_ENV: "production",
+        GATEWAY_API_KEY_COMMAND: "op read op://prod/gateway/key",
+        PROMPTREG_CLIENT_KEYS_COMMAND: '["vault","kv","get","-field=clients","secret/promptreg"]',
+        GATEWAY_API_KEY_COMMAND_TTL_MS: "60000",
+      },
+    });
+    expect(config.gateway).toMatchObject({
+      apiKeyCommand: ["op", "read", "op://prod/gateway/key"],
+      apiKeyCommandTtlMs: 60_000,
+    });
+    expect(config.clientKeys.command).toEqual(["vault", "kv", "get", "-field=clients", "secret/promptreg"]);
+    expect(config.secretCommandTimeoutMs).toBe(10_000);
+  });
+
+  it("refuses a command line that only a shell could run, without quoting the value back", () => {
+    const error = configError({
+      GATEWAY_API_KEY_COMMAND: "cat /run/secret-path | tr -d x",
+      PROMPTREG_CLIENT_KEYS_COMMAND: "[not json",
+    });
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
+      "GATEWAY_API_KEY_COMMAND",
+      "PROMPTREG_CLIENT_KEYS_COMMAND",
+    ]);
+    expect(error.message).toContain("JSON array");
+    expect(error.message).not.toContain("secret-path");
+    expect(configError({ PROMPTREG_SECRET_COMMAND_TIMEOUT_MS: "0" }).issues[0]?.variable).toBe(
+      "PROMPTREG_SECRET_COMMAND_TIMEOUT_MS",
     );
   });
 

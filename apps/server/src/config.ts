@@ -1,5 +1,10 @@
 import path from "node:path";
-import type { GatewayPolicyOptions } from "@promptreg/gateway";
+import {
+  DEFAULT_SECRET_COMMAND_TIMEOUT_MS,
+  DEFAULT_SECRET_COMMAND_TTL_MS,
+  type GatewayPolicyOptions,
+  parseSecretCommand,
+} from "@promptreg/gateway";
 import { DEV_CLIENT_FILE } from "@promptreg/signing";
 import { z } from "zod";
 import { ConfigError } from "./errors/config-error.js";
@@ -28,6 +33,8 @@ const envSchema = z.object({
   PROMPTREG_AUTH: z.enum(["on", "off"]).default("on"),
   PROMPTREG_CLIENT_KEYS: z.string().min(1).optional(),
   PROMPTREG_CLIENT_KEYS_FILE: z.string().min(1).optional(),
+  PROMPTREG_CLIENT_KEYS_COMMAND: z.string().min(1).optional(),
+  PROMPTREG_SECRET_COMMAND_TIMEOUT_MS: positiveInt(DEFAULT_SECRET_COMMAND_TIMEOUT_MS),
   PROMPTREG_DEV_CLIENT_FILE: z.string().min(1).optional(),
   PROMPTREG_SIGNATURE_WINDOW_SECONDS: positiveInt(300),
   PROMPTREG_RATE_LIMIT_RPM: positiveInt(600),
@@ -43,7 +50,12 @@ const envSchema = z.object({
   GATEWAY_BASE_URL: z.url().default("https://api.phaseo.app/v1"),
   GATEWAY_API_KEY: z.string().min(1).optional(),
   GATEWAY_API_KEY_FILE: z.string().min(1).optional(),
+  GATEWAY_API_KEY_COMMAND: z.string().min(1).optional(),
+  GATEWAY_API_KEY_COMMAND_TTL_MS: positiveInt(DEFAULT_SECRET_COMMAND_TTL_MS),
 });
+
+/** Most a client-credentials command may print (a credentials document, far larger than one key). */
+export const CLIENT_KEYS_COMMAND_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 /** Every variable name the service reads; docs/operations.md documents each (a test checks). */
 export const CONFIG_VARIABLES: readonly string[] = [
@@ -60,7 +72,9 @@ export interface ServerConfig {
   /** Reload the registry when a template file changes (default on in development). */
   watch: boolean;
   auth: "on" | "off";
-  clientKeys: { inline?: string; file?: string };
+  clientKeys: { inline?: string; file?: string; command?: string[] };
+  /** Longest a secret command (gateway key, client credentials) may run before it is killed. */
+  secretCommandTimeoutMs: number;
   devClientFile: string;
   signatureWindowSeconds: number;
   /** Default per-client budget; a client entry may set its own. */
@@ -79,6 +93,10 @@ export interface ServerConfig {
     /** Unset: a simulated gateway is started in-process. */
     apiKey?: string;
     apiKeyFile?: string;
+    /** argv of the command that prints the key (GATEWAY_API_KEY_COMMAND, parsed without a shell). */
+    apiKeyCommand?: string[];
+    /** How long a key read by the command is reused. */
+    apiKeyCommandTtlMs: number;
     /** Scenario file (faults, latency) for the simulated gateway; see docs/mock-gateway.md. */
     simulatedScenario?: string;
     /** Retry, timeout, budget, breaker and concurrency options for `createGatewayClient` (GATEWAY_* variables). */
@@ -122,31 +140,36 @@ export function loadConfig({
       message: "'off' is refused when NODE_ENV=production; configure PROMPTREG_CLIENT_KEYS(_FILE) instead",
     });
   }
-  if (e.GATEWAY_API_KEY && e.GATEWAY_API_KEY_FILE) {
-    issues.push({
-      variable: "GATEWAY_API_KEY_FILE",
-      message: "set either GATEWAY_API_KEY or GATEWAY_API_KEY_FILE, not both",
-    });
-  }
-  if (e.NODE_ENV === "production" && !e.PROMPTREG_CLIENT_KEYS && !e.PROMPTREG_CLIENT_KEYS_FILE) {
+  const gatewayKeySources = oneOf(
+    e,
+    ["GATEWAY_API_KEY", "GATEWAY_API_KEY_FILE", "GATEWAY_API_KEY_COMMAND"],
+    issues,
+  );
+  const clientKeySources = oneOf(
+    e,
+    ["PROMPTREG_CLIENT_KEYS", "PROMPTREG_CLIENT_KEYS_FILE", "PROMPTREG_CLIENT_KEYS_COMMAND"],
+    issues,
+  );
+  if (e.NODE_ENV === "production" && clientKeySources === 0) {
     issues.push({
       variable: "PROMPTREG_CLIENT_KEYS",
-      message: "production needs client credentials (PROMPTREG_CLIENT_KEYS or PROMPTREG_CLIENT_KEYS_FILE)",
+      message:
+        "production needs client credentials (PROMPTREG_CLIENT_KEYS, PROMPTREG_CLIENT_KEYS_FILE or PROMPTREG_CLIENT_KEYS_COMMAND)",
     });
   }
-  if (e.PROMPTREG_CLIENT_KEYS && e.PROMPTREG_CLIENT_KEYS_FILE) {
-    issues.push({
-      variable: "PROMPTREG_CLIENT_KEYS_FILE",
-      message: "set either PROMPTREG_CLIENT_KEYS or PROMPTREG_CLIENT_KEYS_FILE, not both",
-    });
-  }
-  if (e.NODE_ENV === "production" && !e.GATEWAY_API_KEY && !e.GATEWAY_API_KEY_FILE) {
+  if (e.NODE_ENV === "production" && gatewayKeySources === 0) {
     issues.push({
       variable: "GATEWAY_API_KEY",
       message:
-        "production needs a real gateway key (GATEWAY_API_KEY or GATEWAY_API_KEY_FILE); the simulated gateway is for development",
+        "production needs a real gateway key (GATEWAY_API_KEY, GATEWAY_API_KEY_FILE or GATEWAY_API_KEY_COMMAND); the simulated gateway is for development",
     });
   }
+  const apiKeyCommand = secretCommand(e.GATEWAY_API_KEY_COMMAND, "GATEWAY_API_KEY_COMMAND", issues);
+  const clientKeysCommand = secretCommand(
+    e.PROMPTREG_CLIENT_KEYS_COMMAND,
+    "PROMPTREG_CLIENT_KEYS_COMMAND",
+    issues,
+  );
   issues.push(...gatewayPolicies.issues);
   if (issues.length > 0 || !gatewayPolicies.resolved) throw new ConfigError({ issues });
 
@@ -158,7 +181,12 @@ export function loadConfig({
     templatesDir: path.resolve(repoRoot, e.PROMPTREG_TEMPLATES_DIR ?? "templates"),
     watch: e.PROMPTREG_WATCH ?? e.NODE_ENV === "development",
     auth: e.PROMPTREG_AUTH,
-    clientKeys: { inline: e.PROMPTREG_CLIENT_KEYS, file: e.PROMPTREG_CLIENT_KEYS_FILE },
+    clientKeys: {
+      inline: e.PROMPTREG_CLIENT_KEYS,
+      file: e.PROMPTREG_CLIENT_KEYS_FILE,
+      command: clientKeysCommand,
+    },
+    secretCommandTimeoutMs: e.PROMPTREG_SECRET_COMMAND_TIMEOUT_MS,
     devClientFile: path.resolve(repoRoot, e.PROMPTREG_DEV_CLIENT_FILE ?? DEV_CLIENT_FILE),
     signatureWindowSeconds: e.PROMPTREG_SIGNATURE_WINDOW_SECONDS,
     rateLimitPerMinute: e.PROMPTREG_RATE_LIMIT_RPM,
@@ -174,6 +202,8 @@ export function loadConfig({
       baseUrl: e.GATEWAY_BASE_URL,
       apiKey: e.GATEWAY_API_KEY,
       apiKeyFile: e.GATEWAY_API_KEY_FILE,
+      apiKeyCommand,
+      apiKeyCommandTtlMs: e.GATEWAY_API_KEY_COMMAND_TTL_MS,
       simulatedScenario: e.PROMPTREG_SIMULATED_GATEWAY_SCENARIO
         ? path.resolve(repoRoot, e.PROMPTREG_SIMULATED_GATEWAY_SCENARIO)
         : undefined,
@@ -181,6 +211,35 @@ export function loadConfig({
     },
     gatewayDeadlineMs: gatewayPolicies.resolved.timeouts.deadlineMs,
   };
+}
+
+/** How many of `names` are set; more than one is an issue (which one wins would be a guess). */
+function oneOf(
+  env: Record<string, unknown>,
+  names: readonly string[],
+  issues: { variable: string; message: string }[],
+): number {
+  const set = names.filter((name) => env[name] !== undefined);
+  if (set.length > 1) {
+    issues.push({
+      variable: set[1] as string,
+      message: `set only one of ${names.join(", ")} (found ${set.join(" and ")})`,
+    });
+  }
+  return set.length;
+}
+
+/** A `*_COMMAND` variable as argv (no shell); the variable's value is never quoted back, it may hold a path. */
+function secretCommand(
+  value: string | undefined,
+  variable: string,
+  issues: { variable: string; message: string }[],
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseSecretCommand(value);
+  if (parsed.ok) return parsed.argv;
+  issues.push({ variable, message: `${parsed.problem}. ${parsed.fix}` });
+  return undefined;
 }
 
 /** Shows at most the first 8 characters of a secret, for logs and messages. */

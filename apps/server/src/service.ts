@@ -1,13 +1,20 @@
 import { type FSWatcher, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createGatewayClient, createPrometheusTelemetry, fileApiKeyProvider } from "@promptreg/gateway";
+import {
+  type ApiKeyProvider,
+  commandApiKeyProvider,
+  createGatewayClient,
+  createPrometheusTelemetry,
+  fileApiKeyProvider,
+  runSecretCommand,
+} from "@promptreg/gateway";
 import { createMockGateway, loadScenarioFile, type MockGateway } from "@promptreg/mock-gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
 import type { Express } from "express";
 import { createApp } from "./app.js";
-import type { ServerConfig } from "./config.js";
+import { CLIENT_KEYS_COMMAND_MAX_OUTPUT_BYTES, type ServerConfig } from "./config.js";
 import type { Logger } from "./http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
 import { createSignatureVerifier } from "./logic/authenticate.js";
@@ -32,6 +39,16 @@ export interface Service {
 }
 
 async function loadClientKeys(config: ServerConfig): Promise<ClientKeySet | undefined> {
+  if (config.clientKeys.command) {
+    // Read once at start, like the file: a credentials change rolls the deployment (docs/operations.md).
+    const text = await runSecretCommand({
+      argv: config.clientKeys.command,
+      source: "PROMPTREG_CLIENT_KEYS_COMMAND",
+      timeoutMs: config.secretCommandTimeoutMs,
+      maxOutputBytes: CLIENT_KEYS_COMMAND_MAX_OUTPUT_BYTES,
+    });
+    return parseClientKeys(text, { source: "PROMPTREG_CLIENT_KEYS_COMMAND" });
+  }
   if (config.clientKeys.file) {
     const text = await readFile(config.clientKeys.file, "utf8");
     return parseClientKeys(text, { source: config.clientKeys.file });
@@ -39,6 +56,31 @@ async function loadClientKeys(config: ServerConfig): Promise<ClientKeySet | unde
   if (config.clientKeys.inline) {
     return parseClientKeys(config.clientKeys.inline, { source: "PROMPTREG_CLIENT_KEYS", format: "env" });
   }
+  return undefined;
+}
+
+/**
+ * Where the gateway key comes from: a secret manager's command (run once here, so a broken command stops the start
+ * with its program name and exit code), a mounted file, or the variable. Undefined when none is configured.
+ */
+async function gatewayKeyProvider(config: ServerConfig, logger: Logger): Promise<ApiKeyProvider | undefined> {
+  const { apiKeyCommand, apiKeyFile } = config.gateway;
+  if (apiKeyCommand) {
+    const provider = commandApiKeyProvider({
+      argv: apiKeyCommand,
+      source: "GATEWAY_API_KEY_COMMAND",
+      ttlMs: config.gateway.apiKeyCommandTtlMs,
+      timeoutMs: config.secretCommandTimeoutMs,
+      onStaleKey: (error) =>
+        logger.warn(
+          { err: error.toJSON() },
+          "GATEWAY_API_KEY_COMMAND failed to refresh the gateway key; the previous key is still in use",
+        ),
+    });
+    await provider.getKey();
+    return provider;
+  }
+  if (apiKeyFile) return fileApiKeyProvider(apiKeyFile, { ttlMs: 60_000 });
   return undefined;
 }
 
@@ -93,9 +135,10 @@ export async function createService({
         })
       : undefined;
 
+  const apiKeyProvider = await gatewayKeyProvider(config, logger);
   let mock: MockGateway | undefined;
   let baseUrl = config.gateway.baseUrl;
-  if (!config.gateway.apiKey && !config.gateway.apiKeyFile) {
+  if (!config.gateway.apiKey && !apiKeyProvider) {
     const scenario = config.gateway.simulatedScenario;
     mock = await createMockGateway(
       scenario ? { ...(await loadScenarioFile(scenario)), scenarioFile: scenario } : {},
@@ -105,9 +148,7 @@ export async function createService({
   const gateway = createGatewayClient({
     ...config.gateway.policies,
     baseUrl,
-    ...(config.gateway.apiKeyFile
-      ? { apiKeyProvider: fileApiKeyProvider(config.gateway.apiKeyFile, { ttlMs: 60_000 }) }
-      : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
+    ...(apiKeyProvider ? { apiKeyProvider } : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
     events: createPrometheusTelemetry({
       registry: metrics.register,
       extraLabelNames: ["template", "template_version"],

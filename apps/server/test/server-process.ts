@@ -27,11 +27,7 @@ export async function startServerProcess({
   env: Record<string, string>;
   readStdout?: boolean;
 }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH, NODE_ENV: "development", PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnMain(env);
   let stderr = "";
   let stdout = "";
   child.stderr?.on("data", (chunk) => {
@@ -70,4 +66,28 @@ export async function startServerProcess({
       }
     },
   };
+}
+
+function spawnMain(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: SERVER_DIR,
+    env: { PATH: process.env.PATH, NODE_ENV: "development", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Starts `src/main.ts` expecting it to refuse to start; resolves with its exit code and stderr. */
+export async function startServerExpectingExit({
+  env,
+}: {
+  env: Record<string, string>;
+}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawnMain(env);
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  child.stdout?.resume();
+  const code = await new Promise<number | null>((resolve) => child.once("close", (exit) => resolve(exit)));
+  return { code, stderr };
 }

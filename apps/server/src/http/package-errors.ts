@@ -188,7 +188,7 @@ function gatewayError(error: unknown): ServerError | undefined {
       type: "upstream_error",
       code: "upstream_auth",
       message:
-        "The model gateway rejected this service's API key. The operator must fix GATEWAY_API_KEY(_FILE).",
+        "The model gateway rejected this service's API key, or the key could not be read. The operator must fix GATEWAY_API_KEY, GATEWAY_API_KEY_FILE or GATEWAY_API_KEY_COMMAND.",
     });
   }
   if (BadRequestError.isInstance(error)) {
