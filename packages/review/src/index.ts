@@ -12,6 +12,7 @@ export {
   resolveCommit,
   type SkippedFile,
 } from "./git-tree.js";
+export { describeChange, formatMarkdown, MARKDOWN_BUDGET_CHARS } from "./markdown-report.js";
 export { estimatePrompt, type PromptEstimate, reviewPriceTable } from "./prompt-estimate.js";
 export {
   type PolicyResult,

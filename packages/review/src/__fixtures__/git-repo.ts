@@ -16,7 +16,14 @@ export interface TestRepo {
 
 export function createTestRepo(): TestRepo {
   const dir = mkdtempSync(nodePath.join(tmpdir(), "promptreg-review-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: dir };
+  // Fixed dates: the same commits get the same ids on every run, so reports can be snapshot-tested.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    HOME: dir,
+    GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
+    GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
+  };
   for (const key of Object.keys(env))
     if (key.startsWith("GIT_DIR") || key === "GIT_WORK_TREE") delete env[key];
   const git = (...args: string[]) =>
