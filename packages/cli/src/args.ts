@@ -51,7 +51,7 @@ function describeParseError(error: unknown, command: string): string {
   // parseArgs messages are good but mention "options"; keep them and add which command they belong to.
   const option = /'([^']+)'/.exec(text)?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) {
-    return `promptreg ${command}: unknown flag "${option}". See the flags below.`;
+    return `promptreg ${command}: unknown flag "${option}".`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
     return `promptreg ${command}: ${text.replace(/\.$/, "")}.`;

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { devClientFilePath } from "@promptreg/signing";
 import { CredentialError } from "./errors/credential-error.js";
+import { UsageError } from "./errors/usage-error.js";
 
 export const defaultServiceUrl = "http://127.0.0.1:3000";
 
@@ -22,12 +23,21 @@ export async function resolveCallTarget(options: {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   url: string | undefined;
+  /** The command, for messages (default "call"). */
+  command?: string;
 }): Promise<CallTarget> {
-  const { cwd, env } = options;
+  const { cwd, env, command = "call" } = options;
   const set = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
   const keyId = set("PROMPTREG_KEY_ID");
   const secret = set("PROMPTREG_SECRET");
   const explicitUrl = options.url ?? set("PROMPTREG_URL");
+  if (explicitUrl !== undefined) {
+    checkServiceUrl({
+      url: explicitUrl,
+      origin: options.url === undefined ? "PROMPTREG_URL" : "--url",
+      command,
+    });
+  }
   if ((keyId === undefined) !== (secret === undefined)) {
     const missing = keyId === undefined ? "PROMPTREG_KEY_ID" : "PROMPTREG_SECRET";
     throw new CredentialError({
@@ -73,6 +83,22 @@ export async function resolveCallTarget(options: {
     secret: parsed.secret,
     source: shown,
   };
+}
+
+/** A service URL must be an absolute http(s) URL; anything else is a usage error, not a failed fetch. */
+function checkServiceUrl(options: { url: string; origin: string; command: string }): void {
+  const { url, origin, command } = options;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === "http:" || protocol === "https:") return;
+  throw new UsageError({
+    command,
+    message: `promptreg ${command}: ${origin} "${url}" is not an http:// or https:// URL; use the service's address, e.g. ${defaultServiceUrl}.`,
+  });
 }
 
 function parseDevClient(text: string): { keyId: string; secret: string; baseUrl?: string } | undefined {

@@ -1,7 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { useTempProject } from "./__fixtures__/temp-project.js";
+import { main } from "./main.js";
 
 const project = useTempProject();
 
@@ -20,11 +22,36 @@ describe("main", () => {
     expect(run.stdout).toBe("");
   });
 
-  it("exits 2 on an unknown flag and prints that command's usage", async () => {
+  it("exits 2 on an unknown flag: the reason, then how to see that command's usage", async () => {
     const run = await project.cli(["validate", "--frobnicate"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown flag "--frobnicate"');
-    expect(run.stderr).toContain("Usage: promptreg validate");
+    expect(run.stderr).toBe(
+      'promptreg validate: unknown flag "--frobnicate".\nRun `promptreg validate --help` to see its arguments and flags.\n',
+    );
+  });
+
+  it("a bug is one line with the error's message, the stack only with PROMPTREG_DEBUG=1", async () => {
+    let stderr = "";
+    const io = (env: Record<string, string>) => ({
+      cwd: project.dir,
+      // A sink that fails is not an error the CLI knows: it reaches the last-resort branch of main.
+      stdout: {
+        write: () => {
+          throw new TypeError("sink broke\n    at forged (x.ts:1:1)");
+        },
+      },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      stdin: Readable.from([]),
+      env,
+    });
+    expect(await main(["list", "--dir", "."], io({}))).toBe(1);
+    expect(stderr).toBe(
+      "promptreg list: unexpected error (TypeError: sink broke\\u000a    at forged (x.ts:1:1)); this is a bug in promptreg. Please report it with the command you ran (PROMPTREG_DEBUG=1 prints the stack).\n",
+    );
+    stderr = "";
+    expect(await main(["list", "--dir", "."], io({ PROMPTREG_DEBUG: "1" }))).toBe(1);
+    expect(stderr.split("\n")[0]).toMatch(/^promptreg list: unexpected error \(TypeError: sink broke/);
+    expect(stderr).toMatch(/^ {4}at /m);
   });
 
   it("exits 2 when a string flag has no value", async () => {

@@ -47,7 +47,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (!isCommandName(name)) {
     const suggestion = closestCommand(name);
     const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
-    io.stderr.write(`promptreg: unknown command "${terminalText(name)}".${hint}\n\n${topUsage}\n`);
+    io.stderr.write(
+      `promptreg: unknown command "${terminalText(name)}".${hint}\nRun \`promptreg --help\` to see the commands.\n`,
+    );
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -62,8 +64,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 function reportError(error: unknown, command: CommandName, io: CliIo): number {
+  // Every failure is one line saying what is wrong and what to do, at most one more line with the fix: never the
+  // whole usage text, never a stack.
   if (UsageError.isInstance(error)) {
-    io.stderr.write(`${terminalText(error.message)}\n\n${commandUsage[command]}\n`);
+    io.stderr.write(
+      `${terminalText(error.message)}\nRun \`promptreg ${command} --help\` to see its arguments and flags.\n`,
+    );
     return 2;
   }
   if (CliError.isInstance(error)) {
@@ -78,9 +84,13 @@ function reportError(error: unknown, command: CommandName, io: CliIo): number {
     io.stderr.write(`promptreg ${command}: ${terminalText(error.message, { block: true })}\n`);
     return 1;
   }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  // A bug: say so on one line with the error's own message; the stack only when asked for (PROMPTREG_DEBUG=1).
+  const summary = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const debug = io.env?.PROMPTREG_DEBUG === "1";
+  const stack =
+    debug && error instanceof Error && error.stack ? `${terminalText(error.stack, { block: true })}\n` : "";
   io.stderr.write(
-    `promptreg ${command}: internal error, this is a bug in promptreg; please report it with the command you ran.\n${detail}\n`,
+    `promptreg ${command}: unexpected error (${terminalText(summary)}); this is a bug in promptreg. Please report it with the command you ran${debug ? "" : " (PROMPTREG_DEBUG=1 prints the stack)"}.\n${stack}`,
   );
   return 1;
 }

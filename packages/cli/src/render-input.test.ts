@@ -54,7 +54,7 @@ describe("readInputJson", () => {
 
   it("says stdin was empty", () => {
     expect(() => parseInputJson({ text: "  ", name: "<stdin>" })).toThrow(
-      /<stdin>:1:3: input is not valid JSON \(it is empty\)/,
+      /<stdin>:1:1: input is not valid JSON \(it is empty\)/,
     );
   });
 });
@@ -79,6 +79,7 @@ describe("bad input JSON carries line:col", () => {
     ["{'a': 1}", 1, 2],
     ['{"a": 1} // note', 1, 10],
     ["", 1, 1],
+    ['{"a":\n\n', 1, 6],
   ])("%j -> %i:%i", (text, line, column) => {
     const error = jsonError(text);
     expect(error.problem).toBe("invalid_json");

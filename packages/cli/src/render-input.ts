@@ -90,7 +90,8 @@ function syntaxErrorOffset(text: string, reason: string): number {
   if (nodeOffset !== undefined) return Math.min(Number(nodeOffset), text.length);
   const errors: ParseError[] = [];
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  return Math.min(errors[0]?.offset ?? text.length, text.length);
+  // "Unexpected end" points past trailing whitespace and newlines: show the end of the last line with content.
+  return Math.min(errors[0]?.offset ?? text.length, text.trimEnd().length);
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

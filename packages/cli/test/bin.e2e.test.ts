@@ -1,34 +1,16 @@
-import { spawn } from "node:child_process";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runBin } from "../src/__fixtures__/run-bin.js";
 import { makeTempDir } from "../src/__fixtures__/run-cli.js";
 import { copyValidTree, templateYaml, writeTree } from "../src/__fixtures__/trees.js";
-
-// Runs the real binary the way `pnpm promptreg` does: from the repository root, through tsx.
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const bin = path.join(repoRoot, "packages/cli/src/bin.ts");
 
 function promptreg(
   args: string[],
   stdin?: string,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
-  });
+  return runBin(args, { env, ...(stdin === undefined ? {} : { stdin }) });
 }
 
 let temp: { dir: string; cleanup: () => Promise<void> };

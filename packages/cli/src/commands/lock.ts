@@ -3,6 +3,7 @@ import path from "node:path";
 import { updateLock } from "@promptreg/policy";
 import { parseCommandArgs } from "../args.js";
 import { LockRefusedError } from "../errors/lock-refused-error.js";
+import { OutputWriteError } from "../errors/output-write-error.js";
 import type { CliIo } from "../io.js";
 import { loadTemplates } from "../load-templates.js";
 import { readOptionalFile } from "../policy-checks.js";
@@ -36,7 +37,13 @@ export async function runLock(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${shown} is up to date (${countLine(update.text)}).\n`);
     return 0;
   }
-  await writeFile(file, update.text, "utf8");
+  await writeFile(file, update.text, "utf8").catch((error: unknown) => {
+    throw new OutputWriteError({
+      path: shown,
+      fix: "Check that you may write to it, or set `lockfile` in promptreg.config.yaml to a path you can write.",
+      cause: error,
+    });
+  });
   io.stdout.write(`Wrote ${shown} (${countLine(update.text)}).\n`);
   for (const [label, refs] of [
     ["added", update.added],

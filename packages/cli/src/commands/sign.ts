@@ -101,5 +101,5 @@ async function signingTarget(options: {
       source: `--key-id/--secret-file ${secretFile}`,
     };
   }
-  return resolveCallTarget({ cwd: io.cwd, env: io.env ?? {}, url });
+  return resolveCallTarget({ cwd: io.cwd, env: io.env ?? {}, url, command: "sign" });
 }
