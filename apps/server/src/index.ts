@@ -19,7 +19,6 @@ export { RequestTimeoutError } from "./errors/request-timeout-error.js";
 export { type RequestIssue, RequestValidationError } from "./errors/request-validation-error.js";
 export { RouteNotFoundError } from "./errors/route-not-found-error.js";
 export { ERROR_TYPES, type ErrorOrigin, type ErrorType, ServerError } from "./errors/server-error.js";
-export { TemplateAccessDeniedError } from "./errors/template-access-denied-error.js";
 export { UnsupportedMediaTypeError } from "./errors/unsupported-media-type-error.js";
 export { createLogger, type Logger } from "./http/logger.js";
 export { createServerMetrics, type ServerMetrics } from "./http/metrics.js";

@@ -1,4 +1,4 @@
-import { createClient, NotFoundError, PermissionDeniedError, PromptregError } from "@promptreg/client";
+import { createClient, NotFoundError, PromptregError } from "@promptreg/client";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureRegistry, SECRETS, startTestServer, type TestServer, testGateway } from "./harness.js";
@@ -67,7 +67,7 @@ describe("end to end through @promptreg/client", () => {
     await expect(client.render("support/unknown", {})).rejects.toBeInstanceOf(NotFoundError);
     const restricted = clientFor(server, "app-support", SECRETS.support);
     await expect(restricted.render("billing/explain-invoice", { line: "x" })).rejects.toBeInstanceOf(
-      PermissionDeniedError,
+      NotFoundError,
     );
     const invalid = await client.render("support/greet", {}).catch((error: unknown) => error);
     expect(PromptregError.isInstance(invalid)).toBe(true);

@@ -11,7 +11,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const ERROR_TYPES = ["invalid_request", "not_found", "validation_error", "permission_denied"];
+const ERROR_TYPES = ["invalid_request", "not_found", "validation_error"];
 
 describe("the HTTP boundary never crashes on caller input", () => {
   it("any signed JSON body to /v1/render answers 2xx or a typed 4xx error, never 5xx", async () => {

@@ -78,13 +78,13 @@ describe("POST /v1/render", () => {
     expect(((await response.json()) as ErrorJson).error).toMatchObject({ code: "invalid_body" });
   });
 
-  it("answers 403 when a restricted client renders a template outside its prefix", async () => {
+  it("answers 404 when a restricted client renders a template outside its prefix", async () => {
     const response = await server.signed("/v1/render", {
       body: { ref: "billing/explain-invoice", input: { line: "VAT" } },
       keyId: "app-support",
       secret: SECRETS.support,
     });
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(404);
     const allowed = await server.signed("/v1/render", {
       body: { ref: "support/greet", input: { name: "Ada" } },
       keyId: "app-support",

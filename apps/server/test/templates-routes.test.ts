@@ -126,18 +126,14 @@ describe("GET /v1/templates/{id}", () => {
     expect(body.error.message).toContain("1.0.0, 1.1.0");
   });
 
-  it("answers 403 when a restricted client asks for another prefix", async () => {
+  it("answers 404 when a restricted client asks for another prefix (allow-list.test.ts has the details)", async () => {
     const response = await server.signed("/v1/templates/billing/explain-invoice", {
       keyId: "app-support",
       secret: SECRETS.support,
     });
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({
-      error: {
-        type: "permission_denied",
-        code: "template_not_allowed",
-        details: { allowedPrefixes: ["support/"] },
-      },
+      error: { type: "not_found", code: "template_not_found", details: { suggestions: [] } },
     });
   });
 });

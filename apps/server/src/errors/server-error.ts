@@ -4,7 +4,6 @@ const marker = Symbol.for("promptreg.server.ServerError");
 export const ERROR_TYPES = {
   invalid_request: 400,
   authentication_error: 401,
-  permission_denied: 403,
   not_found: 404,
   client_timeout: 408,
   payload_too_large: 413,

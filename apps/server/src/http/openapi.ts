@@ -141,8 +141,7 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
               content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateDetail" } } },
             },
             ...errorResponses({
-              403: "Client not allowed to use this template.",
-              404: "Unknown id.",
+              404: "Unknown id, or one outside the client's allow-list (answered alike).",
               ...COMMON_ERRORS,
             }),
           },
@@ -162,8 +161,7 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
               content: { "application/json": { schema: { $ref: "#/components/schemas/TemplateVersion" } } },
             },
             ...errorResponses({
-              403: "Client not allowed.",
-              404: "Unknown id or version.",
+              404: "Unknown id or version, or an id outside the client's allow-list (answered alike).",
               ...COMMON_ERRORS,
             }),
           },
@@ -185,8 +183,7 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
             ...errorResponses({
               ...BODY_ERRORS,
               400: "Malformed body, reference or path.",
-              403: "Client not allowed.",
-              404: "Unknown id, version or label.",
+              404: "Unknown id, version or label, or an id outside the client's allow-list (answered alike).",
               422: "Input fails the template's input schema; details.issues lists every failing path.",
             }),
           },
@@ -214,8 +211,7 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
             ...errorResponses({
               ...BODY_ERRORS,
               400: "Malformed body, reference or path.",
-              403: "Client not allowed.",
-              404: "Unknown id, version or label.",
+              404: "Unknown id, version or label, or an id outside the client's allow-list (answered alike).",
               422: "Input fails the template's input schema.",
               502: "Gateway failure, or output still invalid after repair (code output_invalid).",
               503: "Gateway unavailable or rate limited; see Retry-After.",

@@ -92,7 +92,7 @@ export function facadeRouter(options: RenderRunOptions): Router {
     state.route = "/v1/chat/completions";
     const body = parseRequest(facadeRequestSchema, req.body, "POST /v1/chat/completions");
     const ref = body.model.slice(MODEL_PREFIX.length);
-    authorizeRef(res, ref);
+    authorizeRef(res, { ref, registry: options.registry });
     const run = prepareRun(res, options, { ref, input: facadeInput(body) });
     const id = `chatcmpl-${state.requestId}`;
     const created = Math.floor(Date.now() / 1000);

@@ -15,7 +15,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
   router.post("/v1/render", (req: Request, res: Response) => {
     requestState(res).route = "/v1/render";
     const body = parseRequest(renderRequestSchema, req.body, "POST /v1/render");
-    authorizeRef(res, body.ref);
+    authorizeRef(res, { ref: body.ref, registry: options.registry });
     const rendered = renderContext(options.registry).render(body.ref, body.input);
     recordTemplate(res, rendered.ref);
     res.json({
@@ -31,7 +31,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
   router.post("/v1/run", async (req: Request, res: Response) => {
     requestState(res).route = "/v1/run";
     const body = parseRequest(runRequestSchema, req.body, "POST /v1/run");
-    authorizeRef(res, body.ref);
+    authorizeRef(res, { ref: body.ref, registry: options.registry });
     const run = prepareRun(res, options, { ref: body.ref, input: body.input });
     if (!body.stream) {
       res.json(runView(await runOnce(res, run)));

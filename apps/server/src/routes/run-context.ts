@@ -2,29 +2,32 @@ import { parseReference, type TemplateVersion } from "@promptreg/registry";
 import type { GatewayPort, RunResult } from "@promptreg/runtime";
 import type { Response } from "express";
 import { NotReadyError } from "../errors/not-ready-error.js";
-import { TemplateAccessDeniedError } from "../errors/template-access-denied-error.js";
 import { requestState } from "../http/request-state.js";
 import type { RenderOutput } from "../logic/ports.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
+import { templateIdNotFound, visibleTemplateIds } from "../logic/template-visibility.js";
 import { requireRegistry } from "./require-registry.js";
 
 /**
- * Checks the client may use the template a reference names, before anything is resolved or rendered. The string
- * itself is what gets resolved: the registry answers exact, label and latest strings from a map and caches ranges,
- * which beats resolving the parsed form.
+ * Checks the client may use the template a reference names, before anything is resolved or rendered. For a client
+ * with an allow-list, a template outside it is answered exactly like one that does not exist (see
+ * template-visibility.ts), and so is a missing id, whose registry error would suggest ids from the whole registry.
+ * The string itself is what gets resolved later: the registry answers exact, label and latest strings from a map
+ * and caches ranges, which beats resolving the parsed form.
  */
-export function authorizeRef(res: Response, ref: string): void {
+export function authorizeRef(
+  res: Response,
+  { ref, registry }: { ref: string; registry: RegistryHolder },
+): void {
   const state = requestState(res);
   state.templateRef = ref;
+  const client = state.client;
   // Unrestricted clients skip the parse (hot path of every render).
-  if (!state.client?.allowedTemplates) return;
+  if (!client?.allowedTemplates) return;
   const { id } = parseReference(ref);
-  if (!state.client.allowsTemplate(id)) {
-    throw new TemplateAccessDeniedError({
-      templateId: id,
-      allowedPrefixes: state.client.allowedTemplates ?? [],
-    });
-  }
+  const { registry: current } = requireRegistry(registry);
+  if (client.allowsTemplate(id) && current.versions(id).length > 0) return;
+  throw templateIdNotFound({ templateId: id, visibleIds: visibleTemplateIds(current.ids(), client) });
 }
 
 export function renderContext(holder: RegistryHolder) {

@@ -1,22 +1,13 @@
 import { type Request, type Response, Router } from "express";
 import { ServerError } from "../errors/server-error.js";
-import { TemplateAccessDeniedError } from "../errors/template-access-denied-error.js";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { listTemplatesQuerySchema } from "../http/schemas.js";
 import { canUseTemplate } from "../logic/credentials.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
 import { splitTemplatePath, summaryView, versionView } from "../logic/template-views.js";
+import { templateIdNotFound, visibleTemplateIds } from "../logic/template-visibility.js";
 import { requireRegistry } from "./require-registry.js";
-
-function templateNotFound(id: string, suggestions: string[] = []) {
-  return new ServerError({
-    type: "not_found",
-    code: "template_not_found",
-    message: `No template with id "${id}".${suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : " GET /v1/templates lists the ids."}`,
-    details: { kind: "id", templateId: id, suggestions },
-  });
-}
 
 export function templatesRouter({ registry }: { registry: RegistryHolder }): Router {
   const router = Router();
@@ -42,22 +33,14 @@ export function templatesRouter({ registry }: { registry: RegistryHolder }): Rou
     const state = requestState(res);
     const segments = (req.params as { path: string[] }).path;
     const { registry: current } = requireRegistry(registry);
-    const known = new Set(current.ids());
-    const { id, version } = splitTemplatePath(segments, (candidate) => known.has(candidate));
+    // A restricted client's view of the registry is its allow-list: ids outside it are not there at all, even for
+    // splitting the path into id and version, so nothing in the answer depends on whether they exist.
+    const visibleIds = visibleTemplateIds(current.ids(), state.client);
+    const visible = new Set(visibleIds);
+    const { id, version } = splitTemplatePath(segments, (candidate) => visible.has(candidate));
     state.route = version === undefined ? "/v1/templates/{id}" : "/v1/templates/{id}/versions/{version}";
     state.templateRef = version === undefined ? id : `${id}@${version}`;
-    if (state.client && !canUseTemplate(state.client, id)) {
-      throw new TemplateAccessDeniedError({
-        templateId: id,
-        allowedPrefixes: state.client.allowedTemplates ?? [],
-      });
-    }
-    if (!known.has(id)) {
-      const suggestions = [...known]
-        .filter((candidate) => candidate.includes(id) || id.includes(candidate))
-        .slice(0, 3);
-      throw templateNotFound(id, suggestions);
-    }
+    if (!visible.has(id)) throw templateIdNotFound({ templateId: id, visibleIds });
     if (version !== undefined) {
       const found = current.get(id, version);
       if (!found) {
@@ -73,7 +56,7 @@ export function templatesRouter({ registry }: { registry: RegistryHolder }): Rou
       return;
     }
     const summary = current.list({ idPrefix: id }).find((candidate) => candidate.id === id);
-    if (!summary) throw templateNotFound(id);
+    if (!summary) throw templateIdNotFound({ templateId: id, visibleIds });
     const currentVersion = summary.latest ?? summary.versions.at(-1);
     const definition = currentVersion === undefined ? undefined : current.get(id, currentVersion);
     res.json({ ...summaryView(summary), current: definition ? versionView(definition) : null });
