@@ -8,7 +8,11 @@ import { lintTemplateCounted } from "./lint.js";
 // partials that each include the next one twice has 2^N paths (N=20 took 7 s before). Work is counted in
 // statements visited, never timed.
 
-const schema = z.object({ name: z.string(), items: z.array(z.object({ label: z.string() })) });
+const schema = z.object({
+  name: z.string(),
+  items: z.array(z.object({ label: z.string() })),
+  customer: z.object({ name: z.string() }),
+});
 
 interface Case {
   name: string;
@@ -34,6 +38,13 @@ const cases: Case[] = [
     levels: 1,
   },
   {
+    // Context stacks differ along every path (2^N of them), but none of these partials looks below its own context.
+    name: "includes the next one with @root, then with one of its properties, as context",
+    message: "{{> p0 customer}}",
+    link: (next) => `{{> ${next} @root}}{{> ${next} @root.customer}}`,
+    levels: 1,
+  },
+  {
     name: "includes the next one twice inside #each with block parameters",
     message: "{{> p0}}",
     link: (next) =>
@@ -53,7 +64,7 @@ function chain(n: number, link: (next: string) => string): Map<string, string> {
   const partials = new Map<string, string>();
   for (let i = 0; i < n; i++) partials.set(`p${i}`, link(`p${i + 1}`));
   // Reads from the root, so it is clean in whatever context the chain reaches it.
-  partials.set(`p${n}`, "{{@root.name}}{{#each @root.items}}{{label}}{{/each}}");
+  partials.set(`p${n}`, "{{@root.name}}{{#each @root.items}}{{label}}{{/each}}{{@root.customer.name}}");
   return partials;
 }
 
@@ -92,11 +103,29 @@ describe("lint work is linear in the size of the expanded partial graph", () => 
 
   it("still reports a problem deep in the graph once, at the message's inclusion", () => {
     const partials = chain(20, (next) => `{{> ${next}}}{{> ${next}}}`);
-    partials.set("p20", "{{nmae}}{{#each items}}{{label}}{{/each}}");
+    partials.set("p20", "{{nmae}}{{#each items}}{{label}}{{/each}}{{customer.name}}");
     const version = makeVersion({ messages: [{ role: "user", content: "Hi {{> p0}}" }], input: schema });
     const { problems } = lintTemplateCounted(version, partials);
     expect(problems.map((problem) => problem.code)).toEqual(["undeclared_variable", "unused_input"]);
     expect(problems[0]!.message).toContain('partial "p20"');
     expect(problems[0]!.message).toContain('Did you mean "name"?');
+  });
+});
+
+describe("memoised walks still tell contexts apart where a partial looks", () => {
+  it("walks a partial that reads ../ again when the frame below its context differs", () => {
+    const version = makeVersion({
+      messages: [
+        { role: "user", content: "{{#with order}}{{> card @root.customer}}{{/with}} {{> card customer}}" },
+      ],
+      input: z.object({
+        customer: z.object({ name: z.string() }),
+        order: z.object({ total: z.number() }),
+      }),
+    });
+    const { problems } = lintTemplateCounted(version, new Map([["card", "{{name}}: {{../total}}"]]));
+    // Inside #with order, ../total is the order's; from the message, ../ is the input, which has no total.
+    expect(problems.map((problem) => problem.code)).toEqual(["undeclared_variable"]);
+    expect(problems[0]!.message).toContain('"../total"');
   });
 });

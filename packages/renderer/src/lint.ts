@@ -66,6 +66,10 @@ interface Walk {
    * chain of partials that each include the next one twice).
    */
   walked: Set<string>;
+  /** Per program (partial or inline body), how far below its context it reads: see reachOf. */
+  reaches: WeakMap<hbs.AST.Program, number>;
+  /** Inline partials each registry partial's source defines. */
+  inlineScopes: WeakMap<hbs.AST.Program, Map<string, hbs.AST.Program>>;
   ids: ObjectIds;
   work: { visits: number };
 }
@@ -90,14 +94,93 @@ const DATA_VARIABLES = new Set(["index", "key", "first", "last"]);
 /** The schema of `#each`'s second block parameter, one object so contexts that hold it compare equal. */
 const INDEX_SCHEMA: JsonSchema = Object.freeze({ type: ["integer", "string"] });
 
-/** What a partial's walk depends on in its caller: every frame's schema, flags and visible names. */
-function contextKey(walk: Walk, frames: Frame[]): string {
-  return frames
-    .map((frame) => {
-      const names = [...frame.names].map(([name, schema]) => `${name}=${walk.ids.of(schema)}`).join(",");
-      return `${walk.ids.of(frame.schema)}:${frame.isRoot ? 1 : 0}${frame.iterating ? 1 : 0}:${names}`;
-    })
-    .join("/");
+/**
+ * What a partial's walk depends on in its caller: the frames it can read (its own context and `reach` frames below
+ * it, for `../`), the input frame (`@root`), and the names visible from there (block parameters, hash arguments).
+ * Frames further down cannot change what it finds, so they are left out: otherwise contexts that differ only
+ * there (a chain that passes `@root` or `@root.customer` on, 2^N stacks) would each be walked again.
+ */
+function contextKey(walk: Walk, frames: Frame[], reach: number): string {
+  const frame = (f: Frame) => `${walk.ids.of(f.schema)}:${f.isRoot ? 1 : 0}${f.iterating ? 1 : 0}`;
+  const from = Number.isFinite(reach) ? Math.max(0, frames.length - 1 - reach) : 0;
+  const visible = new Set<string>();
+  const names: string[] = [];
+  for (let i = frames.length - 1; i >= 0; i--) {
+    for (const [name, schema] of frames[i]!.names) {
+      if (visible.has(name)) continue;
+      visible.add(name);
+      names.push(`${name}=${walk.ids.of(schema)}`);
+    }
+  }
+  return `${from === 0 ? "" : `${frame(frames[0]!)}|`}${frames.slice(from).map(frame).join("/")}|${names.join(",")}`;
+}
+
+/**
+ * How many frames below its own context a program can read (the deepest `../`), counted through the partials it
+ * includes (one less through a partial given a context argument, which pushes a frame); an over-estimate is
+ * safe. Infinite inside a cycle of partials (reported elsewhere).
+ */
+function reachOf(walk: Walk, program: hbs.AST.Program, inline: ReadonlyMap<string, hbs.AST.Program>): number {
+  const known = walk.reaches.get(program);
+  if (known !== undefined) return known;
+  walk.reaches.set(program, Number.POSITIVE_INFINITY);
+  let reach = 0;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const current = node as hbs.AST.Node & { depth?: number };
+    if (current.type === "PathExpression") reach = Math.max(reach, current.depth ?? 0);
+    if (current.type === "PartialStatement" || current.type === "PartialBlockStatement") {
+      const statement = node as hbs.AST.PartialStatement;
+      const name = partialName(statement);
+      const included = name === undefined ? undefined : includedProgram(walk, name, inline);
+      if (included) {
+        const pushed = statement.params.length > 0 ? 1 : 0;
+        reach = Math.max(reach, reachOf(walk, included.program, included.inline) - pushed);
+      }
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== "loc") visit(value);
+  };
+  visit(program);
+  walk.reaches.set(program, reach);
+  return reach;
+}
+
+/** The program `{{> name}}` includes from a source whose inline partials are `inline`, and the scope it runs in. */
+function includedProgram(
+  walk: Walk,
+  name: string,
+  inline: ReadonlyMap<string, hbs.AST.Program>,
+): { program: hbs.AST.Program; inline: ReadonlyMap<string, hbs.AST.Program> } | undefined {
+  const own = inline.get(name);
+  if (own) return { program: own, inline };
+  const ast = parsedPartial(walk, name);
+  if (ast === undefined || !isProgram(ast)) return undefined;
+  let scope = walk.inlineScopes.get(ast);
+  if (scope === undefined) {
+    scope = new Map();
+    collectInline(ast, scope);
+    walk.inlineScopes.set(ast, scope);
+  }
+  return { program: ast, inline: scope };
+}
+
+/** A registry partial's AST (parsed once per lint), or undefined when there is no such partial. */
+function parsedPartial(
+  walk: Pick<Walk, "partials" | "parsedPartials">,
+  name: string,
+): ParsedPartial | undefined {
+  let ast = walk.parsedPartials.get(name);
+  if (ast === undefined) {
+    const source = walk.partials.get(name);
+    if (source === undefined) return undefined;
+    ast = parseChecked(source);
+    walk.parsedPartials.set(name, ast);
+  }
+  return ast;
 }
 
 /** A partial's AST, or why it has none (reported once per template where it is included). */
@@ -149,21 +232,14 @@ export function lintTemplateCounted(
 ): { problems: Problem[]; visits: number } {
   const work = { visits: 0 };
   const ids = new ObjectIds();
+  const reaches = new WeakMap<hbs.AST.Program, number>();
+  const inlineScopes = new WeakMap<hbs.AST.Program, Map<string, hbs.AST.Program>>();
   const helpers = helperArity(options.helpers);
   const problems: Problem[] = [];
   const used = new Set<string>();
   const usesEverything = { value: false };
   const parsedPartials = new Map<string, ParsedPartial>();
-  const parsePartial = (name: string): ParsedPartial | undefined => {
-    let parsed = parsedPartials.get(name);
-    if (parsed === undefined) {
-      const source = partials.get(name);
-      if (source === undefined) return undefined;
-      parsed = parseChecked(source);
-      parsedPartials.set(name, parsed);
-    }
-    return parsed;
-  };
+  const parsePartial = (name: string) => parsedPartial({ partials, parsedPartials }, name);
   // Depth of each partial counted through the partials it includes (for the nesting budget), measured once.
   const partialDepths = new Map<string, PartialDepth | "measuring">();
   const measuring: string[] = [];
@@ -201,6 +277,8 @@ export function lintTemplateCounted(
       usesEverything,
       seen: new Set(),
       walked: new Set(),
+      reaches,
+      inlineScopes,
       ids,
       work,
     };
@@ -583,7 +661,8 @@ function walkPartial(
   const inline = walk.inline.get(name);
   if (inline) {
     if (walk.inlineStack.includes(name)) return;
-    const key = `inline\u0000${walk.partial ?? ""}\u0000${walk.ids.of(walk.inline)}\u0000${name}\u0000${contextKey(walk, partialFrames)}`;
+    const reach = reachOf(walk, inline, walk.inline);
+    const key = `inline\u0000${walk.partial ?? ""}\u0000${walk.ids.of(walk.inline)}\u0000${name}\u0000${contextKey(walk, partialFrames, reach)}`;
     if (walk.walked.has(key)) return;
     walk.walked.add(key);
     walkProgram({ ...walk, inlineStack: [...walk.inlineStack, name] }, inline, partialFrames);
@@ -603,14 +682,11 @@ function walkPartial(
   }
   // Deeper chains are over the nesting budget (reported once per message); this also bounds the recursion.
   if (walk.partialStack.length >= BUDGETS.maxTemplateNesting) return;
-  const key = `partial\u0000${name}\u0000${contextKey(walk, partialFrames)}`;
+  const ast = parsedPartial(walk, name)!;
+  const reach = isProgram(ast) ? reachOf(walk, ast, includedProgram(walk, name, new Map())!.inline) : 0;
+  const key = `partial\u0000${name}\u0000${contextKey(walk, partialFrames, reach)}`;
   if (walk.walked.has(key)) return;
   walk.walked.add(key);
-  let ast = walk.parsedPartials.get(name);
-  if (ast === undefined) {
-    ast = parseChecked(source);
-    walk.parsedPartials.set(name, ast);
-  }
   const inner: Walk = {
     ...walk,
     includedAt: walk.includedAt ?? position(node),
