@@ -1,5 +1,11 @@
 import type { TemplateVersion } from "@promptreg/registry";
-import { diffWordsWithSpace } from "diff";
+import {
+  compareSchemas,
+  estimatePrompt,
+  isBreaking,
+  reviewPriceTable,
+  wordDiff as reviewWordDiff,
+} from "@promptreg/review";
 
 /** One run of a text diff. */
 export interface DiffPart {
@@ -36,9 +42,9 @@ export type PromptEstimator = (request: {
 }) => PromptEstimate;
 
 /**
- * The analyses the pages use. The diff has a word-level default; the breaking-change classifier and the token
- * estimator are those of `promptreg review` (issue 8) and are optional, so the pages say what they do not know
- * instead of a second, drifting implementation guessing it.
+ * The analyses the pages use. By default they are those of `promptreg review` (`reviewAnalysis`), so a page and a
+ * review comment never disagree on what breaks callers or what a prompt costs. Without a classifier or estimator
+ * (a test, or a caller that wants none) the pages say what they do not know instead of guessing.
  */
 export interface DocsAnalysis {
   diffText: TextDiff;
@@ -46,11 +52,36 @@ export interface DocsAnalysis {
   estimatePrompt?: PromptEstimator;
 }
 
-/** jsdiff's word diff that keeps whitespace runs as tokens, so line breaks in prompts survive. */
-export const wordDiff: TextDiff = (before, after) =>
-  diffWordsWithSpace(before, after).map((change) => ({
-    kind: change.added ? "added" : change.removed ? "removed" : "same",
-    text: change.value,
-  }));
+/** The review's word diff (jsdiff, whitespace runs kept as tokens so line breaks in prompts survive). */
+export const wordDiff: TextDiff = reviewWordDiff;
 
-export const defaultAnalysis: DocsAnalysis = { diffText: wordDiff };
+/** USD per 1M tokens by model, as in promptreg.config.yaml's `prices`. */
+export type ModelPrices = NonNullable<Parameters<typeof reviewPriceTable>[0]>;
+
+/**
+ * The review's analyses: its schema change classifier (input breaks when it narrows what callers may send, output
+ * when it widens what they may receive) and its prompt estimator (gpt-tokenizer, the gateway's list prices overridden
+ * by the repository's `prices`).
+ */
+export function reviewAnalysis(options: { prices?: ModelPrices } = {}): DocsAnalysis {
+  const prices = reviewPriceTable(options.prices);
+  return {
+    diffText: wordDiff,
+    classifyChanges: (before, after) =>
+      (["input", "output"] as const).flatMap((side) =>
+        compareSchemas(
+          side === "input" ? before.inputSchema : before.outputSchema,
+          side === "input" ? after.inputSchema : after.outputSchema,
+        ).map((change) => ({
+          side,
+          path: change.path,
+          description: change.detail,
+          breaking: isBreaking(change, side),
+        })),
+      ),
+    estimatePrompt: ({ model, messages }) => estimatePrompt({ model, messages, prices }),
+  };
+}
+
+/** The review's analyses at the built-in list prices. */
+export const defaultAnalysis: DocsAnalysis = reviewAnalysis();

@@ -1,3 +1,4 @@
+import { loadConfigFile } from "@promptreg/policy";
 import {
   loadRegistryFromDir,
   type Registry,
@@ -5,7 +6,7 @@ import {
   type TemplateVersion,
 } from "@promptreg/registry";
 import { createRenderer, type RenderedMessage } from "@promptreg/renderer";
-import { type DocsAnalysis, defaultAnalysis, type PromptEstimate } from "./analysis.js";
+import { type DocsAnalysis, defaultAnalysis, type PromptEstimate, reviewAnalysis } from "./analysis.js";
 
 /** One example of a version with its fully rendered messages (or why it could not be rendered). */
 export interface ExampleView {
@@ -88,10 +89,17 @@ export function buildSiteData(registry: Registry, analysis: DocsAnalysis = defau
   return { templates, analysis };
 }
 
-/** Loads `templatesDir` (throws the registry's RegistryLoadError, with every problem, on an invalid tree). */
+/**
+ * Loads `templatesDir` (throws the registry's RegistryLoadError, with every problem, on an invalid tree). Without an
+ * `analysis`, the review's, with the `prices` of the promptreg.config.yaml that `promptreg review` would read from
+ * that folder (a bad config file throws the policy's ConfigError, as `validate` would).
+ */
 export async function loadSiteData(options: {
   templatesDir: string;
   analysis?: DocsAnalysis;
 }): Promise<SiteData> {
-  return buildSiteData(await loadRegistryFromDir(options.templatesDir), options.analysis);
+  const analysis =
+    options.analysis ??
+    reviewAnalysis({ prices: (await loadConfigFile({ cwd: options.templatesDir })).config.prices });
+  return buildSiteData(await loadRegistryFromDir(options.templatesDir), analysis);
 }

@@ -68,14 +68,23 @@ describe("template pages", () => {
     }
   });
 
-  it("marks deprecated versions and the major bump of summarize-ticket as breaking, and diffs the prompts", () => {
+  it("marks deprecated versions and the breaking changes of summarize-ticket 2.0.0 with the review's classifier, and diffs the prompts", () => {
     const template = site.templates.find((entry) => entry.id === "support/summarize-ticket")!;
     const page = templatePage(template, site);
     expect(page).toContain("::: warning Deprecated\n1.0.0 is deprecated");
     const v2 = page.slice(page.indexOf("### Changes from 1.1.0"));
+    // 2.0.0 replaced the required `ticket` input by a required `messages` thread: two breaking input changes.
     expect(v2).toMatch(
-      /^### Changes from 1\.1\.0 \{#v-2-0-0-changes\}\n\n::: danger Breaking\nMajor version 1 → 2/,
+      /^### Changes from 1\.1\.0 \{#v-2-0-0-changes\}\n\n::: danger Breaking\n2 breaking change\(s\) for callers\./,
     );
+    expect(v2).toContain(
+      '<span class="breaking">breaking</span></td><td>input</td><td><code>ticket</code></td><td>property removed</td>',
+    );
+    expect(v2).toContain(
+      '<span class="breaking">breaking</span></td><td>input</td><td><code>messages</code></td><td>now required</td>',
+    );
+    // The review's estimator is on by default: tokens per example and the per-version chart.
+    expect(page).toContain("## Estimated prompt size per version {#estimates}");
     const v11 = page.slice(page.indexOf("### Changes from 1.0.0"));
     expect(v11).toMatch(/::: tip Compatible/);
     expect(v2).toContain("<ins>");
@@ -108,6 +117,16 @@ describe("template pages", () => {
     expect(page).toContain("## Estimated prompt size per version {#estimates}");
     const example = template.versions[0]!.examples[0]!;
     expect(page).toContain(`<strong>${example.estimate!.promptTokens} tokens</strong>, unknown price`);
+  });
+
+  it("falls back to semantic versioning when no classifier is plugged in, and shows no estimates", () => {
+    const plain = buildSiteData(registry, { diffText: wordDiff });
+    const template = plain.templates.find((entry) => entry.id === "support/summarize-ticket")!;
+    const page = templatePage(template, plain);
+    expect(page.slice(page.indexOf("### Changes from 1.1.0"))).toMatch(
+      /^### Changes from 1\.1\.0 \{#v-2-0-0-changes\}\n\n::: danger Breaking\nMajor version 1 → 2/,
+    );
+    expect(page).not.toContain("{#estimates}");
   });
 
   it("keeps Handlebars and HTML in templates inert: every {{ and < outside code fences is inside a v-pre element or escaped", () => {
