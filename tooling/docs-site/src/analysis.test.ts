@@ -54,7 +54,9 @@ describe("reviewAnalysis", () => {
     const widenedInput = classifyChanges!(version(100, ["ok"]), version(200, ["ok"]));
     expect(widenedInput).toEqual([expect.objectContaining({ side: "input", breaking: false })]);
     const widenedOutput = classifyChanges!(version(100, ["ok"]), version(100, ["ok", "angry"]));
-    expect(widenedOutput).toEqual([expect.objectContaining({ side: "output", path: "mood", breaking: true })]);
+    expect(widenedOutput).toEqual([
+      expect.objectContaining({ side: "output", path: "mood", breaking: true }),
+    ]);
   });
 });
 
