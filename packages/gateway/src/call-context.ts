@@ -1,4 +1,3 @@
-import type { CallTimer } from "./call-timer.js";
 import type { DeltaChannel } from "./deltas.js";
 import { AbortedError } from "./errors/aborted-error.js";
 import type { GatewayError } from "./errors/gateway-error.js";
@@ -12,6 +11,20 @@ export type AbortCause =
   | { kind: "idle"; ms: number }
   | { kind: "caller"; reason: unknown };
 
+/**
+ * What an attempt tells the call's deadline timer (`CallTimer` implements it). Declared here so the context does not
+ * import the timer, which imports the context to abort the call.
+ */
+export interface CallDeadlines {
+  /** An attempt starts: its headers deadline runs from now. */
+  attemptStarted(): void;
+  headersReceived(): void;
+  /** A chunk arrived: the idle deadline moves forward. */
+  refresh(): void;
+  attemptEnded(): void;
+  stop(): void;
+}
+
 /** The state of one `chat` / `chatStream` call, shared by its fallback chain and its attempts. */
 export interface CallContext {
   request: ChatRequest;
@@ -23,7 +36,7 @@ export interface CallContext {
   deadlineAt: number;
   deadlineMs: number;
   /** The call's one timer for the overall, attempt and idle deadlines; set right after the context is created. */
-  timer: CallTimer | undefined;
+  timer: CallDeadlines | undefined;
   /** Why the call was stopped (deadline, caller); set once. */
   abortCause: AbortCause | undefined;
   /** The running attempt's controller, aborted together with the call. */

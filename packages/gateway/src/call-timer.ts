@@ -1,4 +1,4 @@
-import { abortCall, type CallContext } from "./call-context.js";
+import { abortCall, type CallContext, type CallDeadlines } from "./call-context.js";
 import type { TimeoutOptions } from "./config.js";
 
 /** Node may run a timer up to a millisecond before `performance.now()` says it is due (libuv's cached loop time). */
@@ -17,7 +17,7 @@ const BODY = 2;
  * really due (chunks move the idle deadline forward by recording the time, not by re-arming) and re-arms for the
  * next one. A call that succeeds without a stall sets one timer and clears it once.
  */
-export class CallTimer {
+export class CallTimer implements CallDeadlines {
   private timer: NodeJS.Timeout | undefined;
   /** When the armed timer fires (performance.now() time). */
   private armedFor = 0;

@@ -1,5 +1,8 @@
 import type { z } from "zod";
 
+/** One step of a path into a parsed value: an object key or an array index. */
+export type PathSegment = string | number;
+
 /** A template id: one or more lowercase path segments, e.g. `support/summarize-ticket`. */
 export type TemplateId = string;
 

@@ -1,4 +1,4 @@
-import type { PathSegment } from "./yaml-source.js";
+import type { PathSegment } from "./types.js";
 
 /**
  * The path of the first array or object nested deeper than `maxDepth` (the root collection is depth 1), or

@@ -14,10 +14,10 @@ import { LIMITS } from "./limits.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { ProblemList } from "./problem-list.js";
 import { quote } from "./quote.js";
-import type { MessageSourcePosition, Problem } from "./types.js";
+import type { MessageSourcePosition, PathSegment, Problem } from "./types.js";
 import { findTooDeep } from "./value-depth.js";
 
-export type PathSegment = string | number;
+export type { PathSegment } from "./types.js";
 
 /** Maps a path inside the parsed value back to a 1-based line and column of the YAML source. */
 export interface SourceLocator {

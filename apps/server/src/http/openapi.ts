@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { facadeRequestSchema } from "../routes/facade.js";
 import {
   errorResponseSchema,
+  facadeRequestSchema,
   listTemplatesQuerySchema,
   renderRequestSchema,
   renderResponseSchema,

@@ -129,3 +129,29 @@ export const templateDetailSchema = templateSummarySchema.extend({
     .nullable()
     .describe("The latest version, or the highest one when none is published."),
 });
+
+/** The facade's `model` names a template: `template:<ref>`. */
+export const FACADE_MODEL_PREFIX = "template:";
+
+/**
+ * The OpenAI-compatible request: `model` is `template:<ref>`; the template input travels in `input` (top level,
+ * what `extra_body`/unknown fields become), or in `metadata.promptreg_input` as a JSON string (for SDKs that only
+ * pass `metadata`). `messages` is accepted for compatibility and ignored: the template owns the prompt.
+ */
+export const facadeRequestSchema = z.object({
+  model: z
+    .string()
+    .startsWith(
+      FACADE_MODEL_PREFIX,
+      `must be "${FACADE_MODEL_PREFIX}<template ref>", e.g. "template:support/summarize@production"`,
+    )
+    .describe('"template:<ref>", e.g. "template:support/summarize-ticket@production".'),
+  input: z.record(z.string(), z.unknown()).optional().describe("Template input (top-level field)."),
+  metadata: z
+    .object({ promptreg_input: z.string().optional().describe("Template input as a JSON string.") })
+    .catchall(z.unknown())
+    .optional(),
+  messages: z.array(z.unknown()).optional().describe("Ignored: the template renders the messages."),
+  stream: z.boolean().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).catchall(z.unknown()).optional(),
+});

@@ -1,37 +1,13 @@
 import type { RunResult } from "@promptreg/runtime";
 import { type Request, type Response, Router } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import { RequestValidationError } from "../errors/request-validation-error.js";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
+import { facadeRequestSchema, FACADE_MODEL_PREFIX as MODEL_PREFIX } from "../http/schemas.js";
 import { createErrorConverter } from "../http/to-server-error.js";
 import { authorizeRef } from "./run-context.js";
 import { prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
-
-const MODEL_PREFIX = "template:";
-
-/**
- * The OpenAI-compatible request: `model` is `template:<ref>`; the template input travels in `input` (top level,
- * what `extra_body`/unknown fields become), or in `metadata.promptreg_input` as a JSON string (for SDKs that only
- * pass `metadata`). `messages` is accepted for compatibility and ignored: the template owns the prompt.
- */
-export const facadeRequestSchema = z.object({
-  model: z
-    .string()
-    .startsWith(
-      MODEL_PREFIX,
-      `must be "${MODEL_PREFIX}<template ref>", e.g. "template:support/summarize@production"`,
-    )
-    .describe('"template:<ref>", e.g. "template:support/summarize-ticket@production".'),
-  input: z.record(z.string(), z.unknown()).optional().describe("Template input (top-level field)."),
-  metadata: z
-    .object({ promptreg_input: z.string().optional().describe("Template input as a JSON string.") })
-    .catchall(z.unknown())
-    .optional(),
-  messages: z.array(z.unknown()).optional().describe("Ignored: the template renders the messages."),
-  stream: z.boolean().optional(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).catchall(z.unknown()).optional(),
-});
 
 function facadeInput(body: z.output<typeof facadeRequestSchema>): Record<string, unknown> {
   if (body.input) return body.input;
