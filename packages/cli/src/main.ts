@@ -1,12 +1,14 @@
 import { PolicyError } from "@promptreg/policy";
 import { RegistryError } from "@promptreg/registry";
 import { RenderError } from "@promptreg/renderer";
+import { ReviewError } from "@promptreg/review";
 import { runBuild } from "./commands/build.js";
 import { runCall } from "./commands/call.js";
 import { runList } from "./commands/list.js";
 import { runLock } from "./commands/lock.js";
 import { runNew } from "./commands/new.js";
 import { runRender } from "./commands/render.js";
+import { runReview } from "./commands/review.js";
 import { runShow } from "./commands/show.js";
 import { runSign } from "./commands/sign.js";
 import { runValidate } from "./commands/validate.js";
@@ -28,6 +30,7 @@ const commands: Record<CommandName, Command> = {
   call: runCall,
   lock: runLock,
   sign: runSign,
+  review: runReview,
 };
 
 function isCommandName(name: string): name is CommandName {
@@ -80,7 +83,12 @@ function reportError(error: unknown, command: CommandName, io: CliIo): number {
   // Content errors from the packages (unknown reference, bad bundle, invalid promptreg.config.yaml...) already say
   // what, where and how to fix. Some list one problem per line, and they quote the names they embed, so only
   // control characters other than newlines are escaped here.
-  if (RegistryError.isInstance(error) || RenderError.isInstance(error) || PolicyError.isInstance(error)) {
+  if (
+    RegistryError.isInstance(error) ||
+    RenderError.isInstance(error) ||
+    PolicyError.isInstance(error) ||
+    ReviewError.isInstance(error)
+  ) {
     io.stderr.write(`promptreg ${command}: ${terminalText(error.message, { block: true })}\n`);
     return 1;
   }

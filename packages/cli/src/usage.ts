@@ -68,6 +68,19 @@ Refuses (exit 1) when a locked hash would change, unless --allow-changed.
   --dir <path>       template root (default: the config's templates, else templates)
   --config <file>    settings file (default: the nearest promptreg.config.yaml)
   --allow-changed    accept changed hashes of published content (say why in the pull request)`,
+  review: `Usage: promptreg review --base <git-ref> [--head <git-ref>] [--format markdown|json] [--out FILE]
+
+Compares the templates at two revisions, read through git without a checkout (--head defaults to the
+working tree): versions added, removed, deprecated, label moves, message/model/params diffs, input and
+output schema changes classified breaking or compatible, every example rendered before and after with
+prompt-token and cost estimates, and the review policy. Exit 1 when the policy fails.
+
+  --base <ref>       the revision to compare against, e.g. origin/main
+  --head <ref>       the revision to review (default: the working tree)
+  --format <f>       markdown (a pull request comment; default) or json
+  --out <file>       write the report there instead of stdout
+  --dir <path>       template root (default: the config's templates, else templates)
+  --config <file>    settings file (default: the nearest promptreg.config.yaml)`,
   sign: `Usage: promptreg sign <METHOD> <path> [--body FILE | --body -] [--key-id ID --secret-file FILE] [--url URL] [--format text|headers|curl|json]
 
 Prints the four X-Promptreg-* signing headers for one request and a ready curl line, for curl, Postman or any
@@ -98,6 +111,7 @@ Commands:
   call       render or run a template on the running service (signed)
   lock       write the lockfile of published versions' content hashes
   sign       print signing headers and a curl line for one request
+  review     compare templates at two git revisions: diffs, renders, costs, policy
 
 Run "promptreg <command> --help" for a command's flags.
 Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;

@@ -88,7 +88,7 @@ export const RULES = {
     stage: "review",
     defaultSeverity: "error",
     summary:
-      "A new version is not above the template's latest version at the base revision, so `latest` and ranges do not pick it up as expected.",
+      "A new version is not above the template's highest released (published or deprecated) version at the base revision, so `latest` and ranges do not pick it up as expected.",
     options: none,
   }),
   [RULE_CODES.LABEL_MAJOR_WITHOUT_MIGRATION]: rule({

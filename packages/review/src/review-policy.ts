@@ -62,15 +62,19 @@ export async function checkReviewPolicy(options: {
         message: `${id}@${version} is published at ${base.name} and what it sends to the model or accepts/returns changed in place; every caller of that exact version silently gets a different prompt. Restore it and add a new version instead.`,
       });
     }
-    const baseLatest =
-      base.registry && template.change !== "added" ? semver.rsort(base.registry.versions(id))[0] : undefined;
+    // Drafts are work in progress and may be renumbered; released (published or deprecated) versions are the bar.
+    const released =
+      base.registry && baseIds.has(id)
+        ? base.registry.versions(id).filter((version) => base.registry!.get(id, version)?.status !== "draft")
+        : [];
+    const baseLatest = semver.rsort(released)[0];
     for (const version of template.versionsAdded) {
       if (baseLatest !== undefined && semver.lte(version, baseLatest)) {
         findings.push({
           code: RULE_CODES.VERSION_NOT_INCREASING,
           ...at(versionFile(id, version)),
           ref: `${id}@${version}`,
-          message: `${id}@${version} is not above ${baseLatest}, the latest version at ${base.name}; number new versions above it (next: ${semver.inc(baseLatest, "patch")}, ${semver.inc(baseLatest, "minor")} or ${semver.inc(baseLatest, "major")}).`,
+          message: `${id}@${version} is not above ${baseLatest}, the highest released version at ${base.name}; number new versions above it (next: ${semver.inc(baseLatest, "patch")}, ${semver.inc(baseLatest, "minor")} or ${semver.inc(baseLatest, "major")}).`,
         });
       }
     }
@@ -90,6 +94,9 @@ export async function checkReviewPolicy(options: {
     const labelsFile = `${id}/labels.yaml`;
     const headLabels = await readLabels(head.store, labelsFile);
     const baseVersions = new Set(baseIds.has(id) ? base.registry!.versions(id) : []);
+    // A label that did not move in this change was reviewed when it did (a staging label may point at a draft on
+    // purpose, docs/template-format.md): only the labels this change sets are judged, besides removed versions.
+    const moved = (label: string) => template.labelMoves.some((move) => move.label === label);
     for (const { label, version, line, column } of headLabels) {
       const ref = `${id}@${version}`;
       if (!headVersionFiles.has(versionFile(id, version)) && baseVersions.has(version)) {
@@ -99,6 +106,7 @@ export async function checkReviewPolicy(options: {
           ref,
           message: `${id}@${version} was removed but label "${label}" still points at it, so callers of ${id}@${label} break. Move the label to a remaining version first.`,
         });
+      } else if (!moved(label)) {
       } else if (!headVersionFiles.has(versionFile(id, version))) {
         findings.push({
           code: RULE_CODES.LABEL_TARGET_INVALID,

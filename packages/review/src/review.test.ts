@@ -208,6 +208,17 @@ describe("reviewRevisions: the policy", () => {
       expect(report.templates.find((t) => t.id === finding.template)?.policy).toBe("error");
   });
 
+  it("a label left on a draft since before the change is not judged again", IO, async () => {
+    const report = await review({
+      base: {
+        ...versions({ version: "1.1.0", status: "draft" }),
+        ...labels({ production: "1.0.0", staging: "1.1.0" }),
+      },
+      head: versions({ version: "1.0.1", changelog: "Typo." }),
+    });
+    expect(codes(report)).toEqual([]);
+  });
+
   it("a label moved across a major with a migration note passes", IO, async () => {
     const report = await review({
       head: {
