@@ -6,7 +6,7 @@ import { admitRequests } from "./http/admit-request.js";
 import { checkPath } from "./http/check-path.js";
 import { errorHandler, notFound } from "./http/error-handler.js";
 import { createLogger, type Logger } from "./http/logger.js";
-import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
+import { createServerMetrics, createUsageMetrics, type ServerMetrics } from "./http/metrics.js";
 import { packageErrorMappers } from "./http/package-errors.js";
 import { requestContext } from "./http/request-context.js";
 import { createErrorConverter, type ErrorMapper } from "./http/to-server-error.js";
@@ -68,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
     gatewayDeadlineMs: deps.config.gatewayDeadlineMs,
     errorMappers,
     lifecycle,
+    dimensionNames: deps.credentials.dimensionNames,
     onRepair: ({ templateId, outcome }: { templateId: string; outcome: "attempt" | "exhausted" }) =>
       metrics.outputRepairs.inc({ template: templateId, outcome }),
   };
@@ -79,6 +80,10 @@ export function createApp(deps: AppDeps): Express {
     requestContext({
       logger,
       metrics,
+      usage: createUsageMetrics({
+        register: metrics.register,
+        dimensionNames: deps.credentials.dimensionNames,
+      }),
       stats,
       timeoutMs: deps.config.requestTimeoutMs,
       logBodies: deps.config.logBodies,

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { maxHeaderSize } from "node:http";
 import { LIMITS } from "@promptreg/registry";
-import { DEFAULT_MAX_NONCE_KEY_IDS, DEFAULT_NONCE_TTL_SECONDS } from "@promptreg/signing";
+import { DEFAULT_MAX_NONCE_KEY_IDS, DEFAULT_NONCE_TTL_SECONDS, DIMENSION_LIMITS } from "@promptreg/signing";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { SERVICE_LIMITS } from "../src/limits.js";
@@ -45,6 +45,8 @@ describe("docs/security.md budgets table", () => {
       "service.nonce_key_ids": DEFAULT_MAX_NONCE_KEY_IDS,
       "service.rate_limit_rpm": config.rateLimitPerMinute,
       "service.rate_limit_clients": SERVICE_LIMITS.rateLimitClients,
+      "service.dimensions_per_client": DIMENSION_LIMITS.dimensionsPerClient,
+      "service.dimension_values": DIMENSION_LIMITS.valuesPerDimension,
       "service.stats_samples": config.statsCapacity,
       "service.drain_timeout_ms": config.drainTimeoutMs,
       "service.repair_attempts": config.outputRepairAttempts,

@@ -26,6 +26,7 @@ export const SECRETS = {
   rotatedNew: "new-rotated-secret-9876543210zz",
   support: "support-only-secret-0123456789ab",
   slow: "slow-client-secret-0123456789abcd",
+  web: "web-client-secret-0123456789abcdef",
 };
 
 export const CLIENT_KEYS_YAML = `clients:
@@ -39,6 +40,11 @@ export const CLIENT_KEYS_YAML = `clients:
   - keyId: app-slow
     secrets: ["${SECRETS.slow}"]
     rateLimit: { requestsPerMinute: 3 }
+  - keyId: app-web
+    secrets: ["${SECRETS.web}"]
+    dimensions:
+      feature: [search, checkout]
+      customer_tier: [free, pro]
 `;
 
 /** The app configuration of every test server; a test overrides single fields with `config: { ...TEST_APP_CONFIG }`. */

@@ -113,6 +113,59 @@ describe("parseClientKeys: file formats", () => {
     for (const secret of [S1, S2, S3, "tiny"]) expect(error.message).not.toContain(secret);
   });
 
+  it("parses cost-attribution dimensions with their allowed values, shown in toJSON", () => {
+    const keys = parseClientKeys(
+      JSON.stringify({
+        clients: [
+          {
+            keyId: "web",
+            secrets: [S1],
+            dimensions: { feature: ["search", "checkout"], customer_tier: ["free", "pro"] },
+          },
+        ],
+      }),
+    );
+    const web = keys.get("web")!;
+    expect(web.dimensions).toEqual({ feature: ["search", "checkout"], customer_tier: ["free", "pro"] });
+    expect(Object.isFrozen(web.dimensions?.feature)).toBe(true);
+    expect(JSON.stringify(web)).toContain('"dimensions":{"feature":["search","checkout"]');
+  });
+
+  it("refuses unbounded or unsafe dimensions, naming each", () => {
+    const tooMany = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`d${i}`, ["a"]]));
+    const error = parseError(
+      JSON.stringify({
+        clients: [
+          { keyId: "a", secrets: [S1], dimensions: { Feature: ["x"], template: ["y"], team: [] } },
+          { keyId: "b", secrets: [S2], dimensions: tooMany },
+          {
+            keyId: "c",
+            secrets: [S3],
+            dimensions: {
+              feature: Array.from({ length: 51 }, (_, i) => `f${i}`),
+              team: ["none"],
+              tier: ["pro", "pro"],
+              region: ["eu west"],
+            },
+          },
+        ],
+      }),
+    );
+    const locations = error.issues.map((i) => i.location).sort();
+    expect(locations).toEqual(
+      [
+        "clients[0].dimensions.Feature",
+        "clients[0].dimensions.template",
+        "clients[0].dimensions.team",
+        "clients[1].dimensions",
+        "clients[2].dimensions.feature",
+        "clients[2].dimensions.team[0]",
+        "clients[2].dimensions.tier",
+        "clients[2].dimensions.region[0]",
+      ].sort(),
+    );
+  });
+
   it("rejects duplicate key ids and a secret listed twice", () => {
     const error = parseError(
       JSON.stringify({

@@ -7,6 +7,51 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 const MIN_SECRET_LENGTH = 16;
 const SECRET_RULE = `must be at least ${MIN_SECRET_LENGTH} characters (generate one with \`openssl rand -base64 32\`)`;
 
+/**
+ * Bounds of cost-attribution dimensions (labels of `promptreg_cost_usd_total`): a client declares each dimension it
+ * sends with its allowed values, so every label's values are known at start and series stay bounded.
+ */
+export const DIMENSION_LIMITS = Object.freeze({
+  dimensionsPerClient: 8,
+  valuesPerDimension: 50,
+  nameMaxChars: 32,
+  valueMaxChars: 64,
+});
+/** Prometheus label names the service's metrics already use, and reserved ones. */
+const RESERVED_DIMENSION_NAMES = new Set([
+  "template",
+  "template_version",
+  "client",
+  "type",
+  "le",
+  "quantile",
+]);
+export const DIMENSION_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+export const DIMENSION_VALUE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** The label value recorded when a request leaves a declared dimension out. */
+export const DIMENSION_UNSET_VALUE = "none";
+
+const dimensionNameSchema = z
+  .string()
+  .max(DIMENSION_LIMITS.nameMaxChars, `must be at most ${DIMENSION_LIMITS.nameMaxChars} characters`)
+  .regex(DIMENSION_NAME_PATTERN, "must be a Prometheus-style label name: a-z first, then a-z 0-9 _")
+  .refine((name) => !RESERVED_DIMENSION_NAMES.has(name) && !name.startsWith("__"), {
+    message: `is reserved (${[...RESERVED_DIMENSION_NAMES].join(", ")})`,
+  });
+const dimensionValuesSchema = z
+  .array(
+    z
+      .string()
+      .max(DIMENSION_LIMITS.valueMaxChars, `must be at most ${DIMENSION_LIMITS.valueMaxChars} characters`)
+      .regex(DIMENSION_VALUE_PATTERN, "must start with a letter or digit, then A-Z a-z 0-9 _ . -")
+      .refine((value) => value !== DIMENSION_UNSET_VALUE, {
+        message: `"${DIMENSION_UNSET_VALUE}" is what a request without this dimension records; leave it out`,
+      }),
+  )
+  .min(1, "must list at least one allowed value")
+  .max(DIMENSION_LIMITS.valuesPerDimension, `holds at most ${DIMENSION_LIMITS.valuesPerDimension} values`)
+  .refine((values) => new Set(values).size === values.length, { message: "lists a value twice" });
+
 const clientSchema = z.strictObject({
   keyId: z.string().regex(KEY_ID_PATTERN, "must be 1-128 characters of A-Z a-z 0-9 . _ ~ -"),
   secrets: z
@@ -20,6 +65,12 @@ const clientSchema = z.strictObject({
   rateLimit: z
     .strictObject({
       requestsPerMinute: z.number().int("must be an integer").positive("must be positive"),
+    })
+    .optional(),
+  dimensions: z
+    .record(dimensionNameSchema, dimensionValuesSchema)
+    .refine((dimensions) => Object.keys(dimensions).length <= DIMENSION_LIMITS.dimensionsPerClient, {
+      message: `declares at most ${DIMENSION_LIMITS.dimensionsPerClient} dimensions`,
     })
     .optional(),
 });
@@ -36,6 +87,7 @@ export interface RedactedClientCredential {
   secrets: string[];
   allowedTemplates?: string[];
   rateLimit?: { requestsPerMinute: number };
+  dimensions?: Record<string, string[]>;
 }
 
 /** One client application's credential. `secrets` is readable but never serialised, logged or inspected. */
@@ -46,6 +98,8 @@ export interface ClientCredential {
   /** Template id prefixes this client may use; undefined means every template. */
   readonly allowedTemplates?: readonly string[];
   readonly rateLimit?: { readonly requestsPerMinute: number };
+  /** Cost-attribution dimensions this client may send, each with its allowed values; absent = none. */
+  readonly dimensions?: Readonly<Record<string, readonly string[]>>;
   /**
    * True when no restriction is configured, or the id equals an entry, or starts with it as a path prefix:
    * "support/" and "support" both allow "support/summarize", neither allows "supportive/x".
@@ -59,6 +113,7 @@ class Credential implements ClientCredential {
   readonly keyId: string;
   readonly allowedTemplates?: readonly string[];
   readonly rateLimit?: { readonly requestsPerMinute: number };
+  readonly dimensions?: Readonly<Record<string, readonly string[]>>;
   readonly #secrets: readonly string[];
 
   constructor(input: ClientInput) {
@@ -67,6 +122,13 @@ class Credential implements ClientCredential {
     if (input.allowedTemplates !== undefined)
       this.allowedTemplates = Object.freeze([...input.allowedTemplates]);
     if (input.rateLimit !== undefined) this.rateLimit = Object.freeze({ ...input.rateLimit });
+    if (input.dimensions !== undefined) {
+      this.dimensions = Object.freeze(
+        Object.fromEntries(
+          Object.entries(input.dimensions).map(([name, values]) => [name, Object.freeze([...values])]),
+        ),
+      );
+    }
     Object.freeze(this);
   }
 
@@ -88,6 +150,13 @@ class Credential implements ClientCredential {
       secrets: this.#secrets.map(() => "[redacted]"),
       ...(this.allowedTemplates ? { allowedTemplates: [...this.allowedTemplates] } : {}),
       ...(this.rateLimit ? { rateLimit: { ...this.rateLimit } } : {}),
+      ...(this.dimensions
+        ? {
+            dimensions: Object.fromEntries(
+              Object.entries(this.dimensions).map(([name, values]) => [name, [...values]]),
+            ),
+          }
+        : {}),
     };
   }
 

@@ -15,7 +15,13 @@ export type {
   ParseClientKeysOptions,
   RedactedClientCredential,
 } from "./client-keys.js";
-export { parseClientKeys } from "./client-keys.js";
+export {
+  DIMENSION_LIMITS,
+  DIMENSION_NAME_PATTERN,
+  DIMENSION_UNSET_VALUE,
+  DIMENSION_VALUE_PATTERN,
+  parseClientKeys,
+} from "./client-keys.js";
 export { DEV_CLIENT_FILE, devClientFilePath, findWorkspaceRoot } from "./dev-client-location.js";
 export type { ClientKeysIssue } from "./errors/invalid-client-keys-error.js";
 export { InvalidClientKeysError } from "./errors/invalid-client-keys-error.js";

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { DimensionValues } from "../logic/cost-dimensions.js";
 
 export interface ServerMetrics {
   register: Registry;
@@ -66,5 +67,69 @@ export function createServerMetrics({
       help: "Requests (including open streams) in progress.",
       registers: [register],
     }),
+  };
+}
+
+/** What one finished run used, for the cost and token counters. */
+export interface RunUsage {
+  template: string;
+  templateVersion: string;
+  client: string;
+  dimensions: DimensionValues | undefined;
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  costUsd: number | undefined;
+}
+
+export interface UsageMetrics {
+  /** The dimension label names, fixed at start (every dimension any client declares). */
+  readonly dimensionNames: readonly string[];
+  record(usage: RunUsage): void;
+}
+
+/**
+ * `promptreg_cost_usd_total` and `promptreg_tokens_total` by template, version, client and the declared business
+ * dimensions. Label values come only from the registry, the credentials file and the values it declares, so the
+ * series count is bounded (docs/operations.md, "Cost attribution").
+ */
+export function createUsageMetrics({
+  register,
+  dimensionNames,
+}: {
+  register: Registry;
+  dimensionNames: readonly string[];
+}): UsageMetrics {
+  const labelNames = ["template", "template_version", "client", ...dimensionNames];
+  // A second app on the same registry (tests) shares the counters instead of failing to register them twice.
+  const cost =
+    (register.getSingleMetric("promptreg_cost_usd_total") as Counter<string> | undefined) ??
+    new Counter({
+      name: "promptreg_cost_usd_total",
+      help: "Model cost in US dollars of successful runs, by template, version, client and business dimension.",
+      labelNames,
+      registers: [register],
+    });
+  const tokens =
+    (register.getSingleMetric("promptreg_tokens_total") as Counter<string> | undefined) ??
+    new Counter({
+      name: "promptreg_tokens_total",
+      help: "Tokens of successful runs by type (input, output), template, version, client and business dimension.",
+      labelNames: [...labelNames, "type"],
+      registers: [register],
+    });
+  return {
+    dimensionNames,
+    record(usage) {
+      const labels: Record<string, string> = {
+        template: usage.template,
+        template_version: usage.templateVersion,
+        client: usage.client,
+      };
+      for (const name of dimensionNames) labels[name] = usage.dimensions?.[name] ?? "none";
+      if (usage.costUsd !== undefined) cost.inc(labels, usage.costUsd);
+      if (usage.promptTokens !== undefined) tokens.inc({ ...labels, type: "input" }, usage.promptTokens);
+      if (usage.completionTokens !== undefined)
+        tokens.inc({ ...labels, type: "output" }, usage.completionTokens);
+    },
   };
 }

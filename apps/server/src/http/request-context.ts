@@ -8,7 +8,7 @@ import { SERVICE_LIMITS } from "../limits.js";
 import { redactUrlCredentials } from "../logic/redact-url-credentials.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
-import type { ServerMetrics } from "./metrics.js";
+import type { ServerMetrics, UsageMetrics } from "./metrics.js";
 import type { RequestState } from "./request-state.js";
 import { sendError } from "./send-error.js";
 
@@ -22,6 +22,7 @@ const SAFE_REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${SERVICE_LIMITS.requestI
 export function requestContext({
   logger,
   metrics,
+  usage,
   stats,
   timeoutMs,
   logBodies = false,
@@ -29,6 +30,8 @@ export function requestContext({
 }: {
   logger: Logger;
   metrics: ServerMetrics;
+  /** Cost and token counters by template, client and business dimension. */
+  usage?: UsageMetrics;
   stats: StatsStore;
   timeoutMs: number;
   /** Adds the request body (first 2 KiB) to the log line; off by default, for debugging only. */
@@ -90,7 +93,19 @@ export function requestContext({
         promptTokens: state.upstream?.promptTokens,
         completionTokens: state.upstream?.completionTokens,
         costUsd: state.upstream?.costUsd,
+        dimensions: state.dimensions,
       });
+      if (usage && state.upstream && state.template) {
+        usage.record({
+          template: state.template.id,
+          templateVersion: state.template.version,
+          client: state.client?.keyId ?? "anonymous",
+          dimensions: state.dimensions,
+          promptTokens: state.upstream.promptTokens,
+          completionTokens: state.upstream.completionTokens,
+          costUsd: state.upstream.costUsd,
+        });
+      }
       const ourFault = errorOrigin === "server";
       // The line is only built when it will be written (a silent or warn-level logger skips the object entirely).
       if (!logger.isLevelEnabled(ourFault ? "error" : "info")) return;

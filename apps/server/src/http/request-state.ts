@@ -1,5 +1,6 @@
 import type { Response } from "express";
 import type { ServerError } from "../errors/server-error.js";
+import type { DimensionValues } from "../logic/cost-dimensions.js";
 import type { AuthenticatedClient } from "../logic/credentials.js";
 
 /** What one request accumulates on its way through the middleware, for logs, metrics and stats. */
@@ -18,6 +19,8 @@ export interface RequestState {
   secretIndex?: number;
   templateRef?: string;
   template?: { id: string; version: string };
+  /** The run's business dimensions, checked against the client's declaration (cost attribution). */
+  dimensions?: DimensionValues;
   upstream?: { provider?: string; promptTokens?: number; completionTokens?: number; costUsd?: number };
   error?: ServerError;
 }

@@ -33,9 +33,18 @@ export const inputSchema = z
 
 export const renderRequestSchema = z.object({ ref: refSchema, input: inputSchema });
 
+export const dimensionsSchema = z
+  .record(z.string().min(1).max(32), z.string().min(1).max(64))
+  .refine((dimensions) => Object.keys(dimensions).length <= 8, { message: "at most 8 dimensions" })
+  .optional()
+  .describe(
+    'Business dimensions for cost attribution, e.g. `{ "feature": "search", "customer_tier": "pro" }`: each must be declared for the client with its allowed values (else 422 `dimension_not_allowed`).',
+  );
+
 export const runRequestSchema = z.object({
   ref: refSchema,
   input: inputSchema,
+  dimensions: dimensionsSchema,
   stream: z.boolean().default(false).describe("Answer with Server-Sent Events (delta, final, error)."),
 });
 

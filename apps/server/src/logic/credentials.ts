@@ -1,4 +1,5 @@
 import type { ClientKeySet } from "@promptreg/signing";
+import { declaredDimensionNames } from "./cost-dimensions.js";
 
 /** The identity a verified request carries through the app (no secrets). */
 export interface AuthenticatedClient {
@@ -6,6 +7,8 @@ export interface AuthenticatedClient {
   /** Template id prefixes this client may use; absent = all templates. */
   allowedTemplates?: readonly string[];
   requestsPerMinute: number;
+  /** Cost-attribution dimensions this client may send, with their allowed values. */
+  dimensions?: Readonly<Record<string, readonly string[]>>;
   allowsTemplate(templateId: string): boolean;
 }
 
@@ -13,6 +16,8 @@ export interface CredentialSet {
   lookupSecrets(keyId: string): readonly string[] | undefined;
   client(keyId: string): AuthenticatedClient | undefined;
   readonly size: number;
+  /** Every dimension any client declares, sorted: the cost metrics' extra labels. */
+  readonly dimensionNames: readonly string[];
 }
 
 /** Wraps the parsed `PROMPTREG_CLIENT_KEYS(_FILE)` set; clients without their own rate limit get the default. */
@@ -28,6 +33,7 @@ export function createCredentialSet({
   const clients = new Map<string, AuthenticatedClient>();
   return {
     size: keys?.clients.length ?? 0,
+    dimensionNames: declaredDimensionNames(keys),
     lookupSecrets: (keyId) => keys?.lookupSecrets(keyId),
     client: (keyId) => {
       const cached = clients.get(keyId);
@@ -37,6 +43,7 @@ export function createCredentialSet({
       const client: AuthenticatedClient = Object.freeze({
         keyId: entry.keyId,
         allowedTemplates: entry.allowedTemplates,
+        dimensions: entry.dimensions,
         requestsPerMinute: entry.rateLimit?.requestsPerMinute ?? defaultRequestsPerMinute,
         allowsTemplate: (templateId: string) => entry.allowsTemplate(templateId),
       });

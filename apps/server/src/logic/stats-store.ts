@@ -16,6 +16,8 @@ export interface RequestSample {
   promptTokens?: number;
   completionTokens?: number;
   costUsd?: number;
+  /** Business dimensions of a run (cost attribution); `none` where the request sent none. */
+  dimensions?: Readonly<Record<string, string>>;
 }
 
 /** Bounded storage for recent samples; swap for a shared store when several replicas report together. */

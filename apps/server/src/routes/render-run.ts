@@ -3,7 +3,7 @@ import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
 import { createErrorConverter } from "../http/to-server-error.js";
-import { authorizeRef, recordTemplate, renderContext, runView } from "./run-context.js";
+import { authorizeRef, recordDimensions, recordTemplate, renderContext, runView } from "./run-context.js";
 import { prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
 
 export type { RenderRunOptions } from "./run-stream.js";
@@ -32,6 +32,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     requestState(res).route = "/v1/run";
     const body = parseRequest(runRequestSchema, req.body, "POST /v1/run");
     authorizeRef(res, { ref: body.ref, registry: options.registry });
+    recordDimensions(res, { requested: body.dimensions, names: options.dimensionNames ?? [] });
     const run = prepareRun(res, options, { ref: body.ref, input: body.input });
     if (!body.stream) {
       res.json(runView(await runOnce(res, run)));

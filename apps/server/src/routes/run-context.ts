@@ -3,6 +3,7 @@ import type { GatewayPort, RunResult } from "@promptreg/runtime";
 import type { Response } from "express";
 import { NotReadyError } from "../errors/not-ready-error.js";
 import { requestState } from "../http/request-state.js";
+import { resolveDimensions } from "../logic/cost-dimensions.js";
 import type { RenderOutput } from "../logic/ports.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
 import { templateIdNotFound, visibleTemplateIds } from "../logic/template-visibility.js";
@@ -28,6 +29,20 @@ export function authorizeRef(
   const { registry: current } = requireRegistry(registry);
   if (client.allowsTemplate(id) && current.versions(id).length > 0) return;
   throw templateIdNotFound({ templateId: id, visibleIds: visibleTemplateIds(current.ids(), client) });
+}
+
+/** Checks a run's business dimensions against its client's declaration (422 naming a bad one) and records them. */
+export function recordDimensions(
+  res: Response,
+  { requested, names }: { requested: Readonly<Record<string, string>> | undefined; names: readonly string[] },
+): void {
+  const state = requestState(res);
+  state.dimensions = resolveDimensions({
+    names,
+    declared: state.client?.dimensions,
+    requested,
+    keyId: state.client?.keyId ?? "anonymous",
+  });
 }
 
 export function renderContext(holder: RegistryHolder) {

@@ -29,6 +29,8 @@ export interface RenderRunOptions {
   errorMappers: ErrorMapper[];
   onRepair?: (event: { templateId: string; outcome: "attempt" | "exhausted" }) => void;
   lifecycle?: Lifecycle;
+  /** Every declared cost-attribution dimension (the cost metrics' extra labels). */
+  dimensionNames?: readonly string[];
 }
 
 /** One request's run: the pipeline over the registry and gateway serving now, and the pipeline's request. */
