@@ -19,7 +19,14 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   let publicUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
-  const service = await createService({ config, logger, publicUrl });
+  const service = await createService({
+    config,
+    logger,
+    publicUrl,
+    // Development only: loaded on demand, so a service with a gateway key never loads the mock gateway.
+    simulatedGateway: async (options) =>
+      (await import("./simulated-gateway.js")).startSimulatedGateway(options),
+  });
 
   const first = await service.registry.reload();
   if (!first.ok && config.nodeEnv === "production") {

@@ -8,7 +8,6 @@ import {
   fileApiKeyProvider,
   runSecretCommand,
 } from "@promptreg/gateway";
-import { createMockGateway, loadScenarioFile, type MockGateway } from "@promptreg/mock-gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
@@ -24,12 +23,19 @@ import { describeLoadFailure } from "./logic/problems.js";
 import { createRegistryHolder, type RegistryHolder } from "./logic/registry-holder.js";
 import { createLifecycle, type Lifecycle } from "./routes/operations.js";
 
+/** A gateway simulated for development (see simulated-gateway.ts): where it listens, and how to stop it. */
+export interface SimulatedGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
 export interface Service {
   app: Express;
   registry: RegistryHolder;
   metrics: ServerMetrics;
   lifecycle: Lifecycle;
-  gatewayMode: "configured" | "simulated";
+  /** `none`: no key and no simulated gateway; runs answer 503 and /readyz is not ready. */
+  gatewayMode: "configured" | "simulated" | "none";
   /** Set when no client keys are configured outside production. */
   devClient?: DevClient;
   /** Records the address actually bound (port 0 picks one) in the dev-client file. */
@@ -104,11 +110,17 @@ export async function createService({
   config,
   logger,
   publicUrl,
+  simulatedGateway,
 }: {
   config: ServerConfig;
   logger: Logger;
   /** Written into the dev-client file so tools know where to call. */
   publicUrl: string;
+  /**
+   * Starts a simulated gateway when no gateway key is configured (development). main.ts passes one that loads the
+   * mock gateway on demand; without it such a service has no gateway.
+   */
+  simulatedGateway?: (options: { scenarioFile?: string | undefined }) => Promise<SimulatedGateway>;
 }): Promise<Service> {
   const metrics = createServerMetrics();
   const lifecycle: Lifecycle = createLifecycle();
@@ -136,24 +148,27 @@ export async function createService({
       : undefined;
 
   const apiKeyProvider = await gatewayKeyProvider(config, logger);
-  let mock: MockGateway | undefined;
+  let simulated: SimulatedGateway | undefined;
   let baseUrl = config.gateway.baseUrl;
-  if (!config.gateway.apiKey && !apiKeyProvider) {
-    const scenario = config.gateway.simulatedScenario;
-    mock = await createMockGateway(
-      scenario ? { ...(await loadScenarioFile(scenario)), scenarioFile: scenario } : {},
-    );
-    baseUrl = mock.url;
+  const keyless = !config.gateway.apiKey && !apiKeyProvider;
+  if (keyless && simulatedGateway) {
+    simulated = await simulatedGateway({ scenarioFile: config.gateway.simulatedScenario });
+    baseUrl = simulated.url;
   }
-  const gateway = createGatewayClient({
-    ...config.gateway.policies,
-    baseUrl,
-    ...(apiKeyProvider ? { apiKeyProvider } : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
-    events: createPrometheusTelemetry({
-      registry: metrics.register,
-      extraLabelNames: ["template", "template_version"],
-    }),
-  });
+  const gateway =
+    keyless && !simulated
+      ? undefined
+      : createGatewayClient({
+          ...config.gateway.policies,
+          baseUrl,
+          ...(apiKeyProvider
+            ? { apiKeyProvider }
+            : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
+          events: createPrometheusTelemetry({
+            registry: metrics.register,
+            extraLabelNames: ["template", "template_version"],
+          }),
+        });
 
   const registry = createRegistryHolder({
     load: () => loadRegistryFromDir(config.templatesDir),
@@ -216,7 +231,7 @@ export async function createService({
     registry,
     metrics,
     lifecycle,
-    gatewayMode: mock ? "simulated" : "configured",
+    gatewayMode: simulated ? "simulated" : gateway ? "configured" : "none",
     devClient,
     announce: async (url) => {
       if (devClient) await loadOrCreateDevClient({ file: devClient.file, baseUrl: url });
@@ -224,8 +239,8 @@ export async function createService({
     close: async () => {
       watcher?.close();
       // The gateway client keeps a keep-alive connection pool; close it before the simulated gateway behind it.
-      await gateway.close();
-      await mock?.close();
+      await gateway?.close();
+      await simulated?.close();
     },
   };
 }

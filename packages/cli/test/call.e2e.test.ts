@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createLogger, createService, loadConfig, type Service } from "@promptreg/server";
+import { startSimulatedGateway } from "@promptreg/server/simulated-gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, runCli } from "../src/__fixtures__/run-cli.js";
 import { realTemplates } from "../src/__fixtures__/trees.js";
@@ -34,6 +35,7 @@ beforeAll(async () => {
     config,
     logger: createLogger({ level: "silent" }),
     publicUrl: "http://127.0.0.1:0",
+    simulatedGateway: startSimulatedGateway,
   });
   const loaded = await service.registry.reload();
   if (!loaded.ok) throw new Error("the repository templates did not load");

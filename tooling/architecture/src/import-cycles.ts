@@ -1,4 +1,5 @@
 import { cruise, type ICruiseResult } from "dependency-cruiser";
+import { RESOLVE } from "./resolve-options.js";
 
 /** One import cycle: the modules in order, each importing the next, the last importing the first. */
 export interface ImportCycle {
@@ -31,7 +32,7 @@ export async function findImportCycles({
         forbidden: [{ name: "no-circular", severity: "error", from: {}, to: { circular: true } }],
       },
     },
-    { extensionAlias: { ".js": [".ts", ".js"] } },
+    RESOLVE,
   );
   const result = reported.output as ICruiseResult;
   const cycles: ImportCycle[] = [];
