@@ -128,7 +128,7 @@ function versionSection(review: VersionReview, withDiffs: boolean): string[] {
     partial_changed: "re-rendered: a partial it includes changed",
   }[review.kind];
   lines.push(
-    `#### ${review.version} (${kind}${against}${review.diff ? `, ${review.diff.bump} bump` : ""})`,
+    `#### ${review.version} (${kind}${against}${review.diff && review.kind === "new" ? `, ${review.diff.bump} bump` : ""})`,
     "",
   );
   const diff = review.diff;
