@@ -11,6 +11,7 @@ import { runRender } from "./commands/render.js";
 import { runReview } from "./commands/review.js";
 import { runShow } from "./commands/show.js";
 import { runSign } from "./commands/sign.js";
+import { runSnapshot } from "./commands/snapshot.js";
 import { runValidate } from "./commands/validate.js";
 import { CliError } from "./errors/cli-error.js";
 import { UsageError } from "./errors/usage-error.js";
@@ -31,6 +32,7 @@ const commands: Record<CommandName, Command> = {
   lock: runLock,
   sign: runSign,
   review: runReview,
+  snapshot: runSnapshot,
 };
 
 function isCommandName(name: string): name is CommandName {

@@ -1,7 +1,15 @@
 import { readFile } from "node:fs/promises";
-import { applyRuleSettings, checkLock, lintAuthoring, type RuleFinding } from "@promptreg/policy";
+import {
+  applyRuleSettings,
+  checkLock,
+  checkSnapshots,
+  lintAuthoring,
+  type RuleFinding,
+  renderSnapshots,
+} from "@promptreg/policy";
 import type { Problem, Registry, TemplateStore } from "@promptreg/registry";
 import { type RepositoryContext, repositoryPath, rootRelative } from "./repository.js";
+import { readSnapshotFiles } from "./snapshot-files.js";
 
 /** The text of a file, or undefined when it does not exist (other read errors are thrown). */
 export async function readOptionalFile(file: string): Promise<string | undefined> {
@@ -44,6 +52,23 @@ export async function runPolicyChecks(options: {
       lockText: await readOptionalFile(repositoryPath(context, paths.lockfile)),
       lockFile: rootRelative(context, paths.lockfile),
     }),
+    ...(await snapshotFindings({ registry, context })),
   ];
   return applyRuleSettings(findings, rules);
+}
+
+/** Golden renders: skipped entirely when every snapshot rule is off (rendering every example is the costly part). */
+async function snapshotFindings(options: {
+  registry: Registry;
+  context: RepositoryContext;
+}): Promise<RuleFinding[]> {
+  const { registry, context } = options;
+  const { rules, paths } = context.config;
+  const codes = ["snapshot_mismatch", "snapshot_missing", "snapshot_stale"] as const;
+  if (codes.every((code) => rules[code].severity === "off")) return [];
+  return checkSnapshots({
+    rendered: renderSnapshots(registry),
+    files: await readSnapshotFiles(repositoryPath(context, paths.snapshots)),
+    folder: rootRelative(context, paths.snapshots),
+  });
 }

@@ -95,6 +95,14 @@ else PROMPTREG_KEY_ID + PROMPTREG_SECRET, else the development credential writte
                        http://127.0.0.1:3000)
   --format <f>         text (headers, then the curl line; default), headers (one "Name: value" per line:
                        curl -H @file, Postman bulk edit), curl (the command line only), json`,
+  snapshot: `Usage: promptreg snapshot [--dir templates] [--config FILE]
+
+Writes the golden renders: every example of every version rendered to the messages a model receives, one
+YAML file per version under the config's snapshots folder (default <templates>/_snapshots). Commit them:
+validate fails when a render no longer matches (a helper, partial or template change altered a prompt).
+
+  --dir <path>       template root (default: the config's templates, else templates)
+  --config <file>    settings file (default: the nearest promptreg.config.yaml)`,
 } as const;
 
 export type CommandName = keyof typeof commandUsage;
@@ -112,6 +120,7 @@ Commands:
   lock       write the lockfile of published versions' content hashes
   sign       print signing headers and a curl line for one request
   review     compare templates at two git revisions: diffs, renders, costs, policy
+  snapshot   write the golden renders of every example (validate compares them)
 
 Run "promptreg <command> --help" for a command's flags.
 Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;

@@ -47,6 +47,14 @@ export {
   type RuleSeverity,
   type RuleStage,
 } from "./rules.js";
+export {
+  checkSnapshots,
+  formatSnapshot,
+  renderSnapshots,
+  type SnapshotExample,
+  snapshotFile,
+  type VersionSnapshot,
+} from "./snapshots.js";
 export { createPositionFinder, type Position, type PositionFinder } from "./source-positions.js";
 export {
   isLocked,

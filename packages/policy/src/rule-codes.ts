@@ -29,6 +29,10 @@ export const RULE_CODES = {
   MODEL_PARAM_UNSUPPORTED: "model_param_unsupported",
   FALLBACK_MISSING: "fallback_missing",
   REQUIRED_PARTIAL: "required_partial",
+  // Golden renders (`promptreg snapshot`)
+  SNAPSHOT_MISMATCH: "snapshot_mismatch",
+  SNAPSHOT_MISSING: "snapshot_missing",
+  SNAPSHOT_STALE: "snapshot_stale",
 } as const;
 
 export type RuleCode = (typeof RULE_CODES)[keyof typeof RULE_CODES];

@@ -194,6 +194,28 @@ export const RULES = {
       "Every version includes each of `partials` (directly or through another partial) in a system message, e.g. a shared safety preamble.",
     options: z.strictObject({ partials: z.array(z.string().min(1)).default([]) }),
   }),
+  [RULE_CODES.SNAPSHOT_MISMATCH]: rule({
+    code: RULE_CODES.SNAPSHOT_MISMATCH,
+    stage: "validate",
+    defaultSeverity: "error",
+    summary:
+      "An example no longer renders as its committed golden render (a helper, partial or template change altered the prompt); run `promptreg snapshot` if intended.",
+    options: none,
+  }),
+  [RULE_CODES.SNAPSHOT_MISSING]: rule({
+    code: RULE_CODES.SNAPSHOT_MISSING,
+    stage: "validate",
+    defaultSeverity: "off",
+    summary: "A version or example has no golden render; run `promptreg snapshot` and commit the files.",
+    options: none,
+  }),
+  [RULE_CODES.SNAPSHOT_STALE]: rule({
+    code: RULE_CODES.SNAPSHOT_STALE,
+    stage: "validate",
+    defaultSeverity: "error",
+    summary: "A golden render names a version or example that no longer exists; run `promptreg snapshot`.",
+    options: none,
+  }),
 } as const satisfies Record<RuleCode, RuleDefinition>;
 
 /** The options type of one rule, with defaults applied. */
