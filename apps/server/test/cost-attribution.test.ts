@@ -62,6 +62,18 @@ describe("cost attribution on POST /v1/run", { timeout: 60_000 }, () => {
     );
   });
 
+  it("reports cost and tokens per dimension value in GET /v1/stats", async () => {
+    const stats = (await (await server.signed("/v1/stats")).json()) as {
+      byDimension: { window5m: Record<string, Record<string, { requests: number; costUsd: number }>> };
+    };
+    expect(stats.byDimension.window5m.feature?.search).toMatchObject({
+      requests: 1,
+      costUsd: expect.any(Number),
+    });
+    expect(stats.byDimension.window5m.feature?.checkout?.requests).toBe(1);
+    expect(stats.byDimension.window5m.customer_tier?.none?.requests).toBeGreaterThanOrEqual(2);
+  });
+
   it("answers 422 dimension_not_allowed naming the dimension, before calling the model", async () => {
     const before = mock.stats().requests;
     for (const [dimensions, dimension, allowed] of [

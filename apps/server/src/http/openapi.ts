@@ -249,7 +249,7 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
       "/v1/stats": {
         get: {
           summary:
-            "Dashboard summary: latency percentiles, error rates (1 and 5 min), tokens and cost by template, provider mix",
+            "Dashboard summary: latency percentiles, error rates (1 and 5 min), tokens and cost by template and by business dimension, provider mix",
           security: signed,
           responses: { 200: { description: "Stats." }, ...errorResponses(COMMON_ERRORS) },
         },

@@ -81,6 +81,39 @@ describe("computeStats", () => {
     expect(stats.providerMix).toEqual({ anthropic: 0.5, openai: 0.5 });
   });
 
+  it("sums requests, tokens and cost per business dimension value over 1 and 5 minutes", () => {
+    const run = (at: number, feature: string, costUsd: number) =>
+      sample({
+        at,
+        template: "a/b",
+        promptTokens: 10,
+        completionTokens: 2,
+        costUsd,
+        dimensions: { feature, team: "none" },
+      });
+    const samples = [
+      run(NOW - 4 * 60_000, "search", 0.5),
+      run(NOW - 30_000, "search", 0.25),
+      run(NOW - 20_000, "chat", 1),
+      sample({ at: NOW - 10_000 }), // a request without a run (no dimensions)
+      run(NOW - 10 * 60_000, "search", 100), // outside both windows
+    ];
+    const { byDimension } = computeStats({ samples, now: NOW });
+    expect(byDimension.window5m.feature).toEqual({
+      search: { requests: 2, promptTokens: 20, completionTokens: 4, costUsd: 0.75 },
+      chat: { requests: 1, promptTokens: 10, completionTokens: 2, costUsd: 1 },
+    });
+    expect(byDimension.window1m.feature?.search).toEqual({
+      requests: 1,
+      promptTokens: 10,
+      completionTokens: 2,
+      costUsd: 0.25,
+    });
+    expect(byDimension.window5m.team).toEqual({
+      none: { requests: 3, promptTokens: 30, completionTokens: 6, costUsd: 1.75 },
+    });
+  });
+
   it("answers nulls, not NaN, when there is no traffic", () => {
     const stats = computeStats({ samples: [], now: NOW });
     expect(stats.latencyMs).toEqual({ p50: null, p95: null, p99: null });

@@ -16,6 +16,17 @@ export interface TemplateStats {
   costUsd: number;
 }
 
+/** Usage of the runs that carried one value of one business dimension. */
+export interface DimensionUsage {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/** dimension name -> value (`none` when a run left it out) -> usage. */
+export type DimensionStats = Record<string, Record<string, DimensionUsage>>;
+
 export interface StatsSummary {
   generatedAt: string;
   /** Samples the percentiles are computed from (the last 5 minutes, bounded by the store's capacity). */
@@ -24,6 +35,8 @@ export interface StatsSummary {
   window1m: WindowStats;
   window5m: WindowStats;
   byTemplate: TemplateStats[];
+  /** Cost and tokens per business dimension value (cost attribution), over the last 1 and 5 minutes. */
+  byDimension: { window1m: DimensionStats; window5m: DimensionStats };
   /** Share of gateway calls served by each provider, 0..1. */
   providerMix: Record<string, number>;
 }
@@ -53,6 +66,21 @@ function windowStats(samples: RequestSample[]): WindowStats {
     callerErrors,
     upstreamErrors,
   };
+}
+
+function dimensionStats(samples: RequestSample[]): DimensionStats {
+  const out: DimensionStats = {};
+  for (const sample of samples) {
+    for (const [name, value] of Object.entries(sample.dimensions ?? {})) {
+      const byValue = (out[name] ??= {});
+      const entry = (byValue[value] ??= { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+      entry.requests++;
+      entry.promptTokens += sample.promptTokens ?? 0;
+      entry.completionTokens += sample.completionTokens ?? 0;
+      entry.costUsd += sample.costUsd ?? 0;
+    }
+  }
+  return out;
 }
 
 /** The `/v1/stats` summary, computed from recorded samples (pure, so tests feed it directly). */
@@ -95,6 +123,7 @@ export function computeStats({ samples, now }: { samples: RequestSample[]; now: 
     window1m: windowStats(last1),
     window5m: windowStats(last5),
     byTemplate: [...templates.values()].sort((a, b) => a.template.localeCompare(b.template)),
+    byDimension: { window1m: dimensionStats(last1), window5m: dimensionStats(last5) },
     providerMix: Object.fromEntries(
       [...providers.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
