@@ -48,6 +48,15 @@ function parseExposition(text: string): Map<string, Sample[]> {
   return byName;
 }
 
+async function writeClientKeys(folder: string): Promise<string> {
+  const file = path.join(folder, "client-keys.yaml");
+  await writeFile(
+    file,
+    `clients:\n  - keyId: ops\n    secrets: ["${CLIENT_SECRET}"]\n    dimensions: { feature: [search] }\n`,
+  );
+  return file;
+}
+
 function signedPost(pathAndQuery: string, body: unknown, secret = CLIENT_SECRET) {
   const text = JSON.stringify(body);
   const headers = signRequest({ keyId: "ops", secret, method: "POST", pathAndQuery, body: text });
@@ -119,7 +128,8 @@ beforeAll(async () => {
       NODE_ENV: "test",
       PROMPTREG_TEMPLATES_DIR: templates,
       PROMPTREG_WATCH: "off",
-      PROMPTREG_CLIENT_KEYS: `ops:${CLIENT_SECRET}`,
+      // A credentials file, so the client can declare the cost dimension the dashboard groups by.
+      PROMPTREG_CLIENT_KEYS_FILE: await writeClientKeys(dir),
       GATEWAY_BASE_URL: mock.url,
       GATEWAY_API_KEY: GATEWAY_TEST_KEY,
     },
@@ -139,6 +149,7 @@ beforeAll(async () => {
   const ok = await signedPost("/v1/run", {
     ref: "support/summarize@1.1.0",
     input: { ticket: "t", customer: "c" },
+    dimensions: { feature: "search" },
   });
   expect(ok.status).toBe(200);
   const stream = await signedPost("/v1/run", { ref: "support/greet", input: { name: "A" }, stream: true });
