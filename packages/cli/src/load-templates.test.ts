@@ -55,6 +55,18 @@ describe("template store failures become clear CLI errors", () => {
     expect(failure.message).toMatch(/\[unsafe_path\]$/);
   });
 
+  it("takes the store's reason field, not a slice of its message (a path with a control character is escaped there)", () => {
+    const root = path.join(project.dir, "templates");
+    const error = new StoreError({
+      code: "store_read_failed",
+      path: "a/\u001b[31mb.yaml",
+      message: "permission denied",
+    });
+    const failure = storeFailure({ error, root, cwd: project.dir, dir: "templates" });
+    expect(failure.message).toMatch(/in template directory "templates": permission denied\. /);
+    expect(failure.message.split("b.yaml").length - 1).toBe(1);
+  });
+
   it("an oversize file read directly names the file and the fix", async () => {
     const root = path.join(project.dir, "templates");
     await writeTree(root, { "a/b/1.0.0.yaml": "x".repeat(LIMITS.maxFileBytes + 1) });

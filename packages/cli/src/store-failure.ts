@@ -26,13 +26,10 @@ export function storeFailure(options: {
     error.code === "root_not_found"
       ? path.relative(cwd, error.path) || "."
       : displayPath({ cwd, root, file: error.path });
-  const reason = error.message.startsWith(`${error.path}: `)
-    ? error.message.slice(error.path.length + 2)
-    : error.message;
   const what =
     error.code === "root_not_found"
       ? `template directory "${dir}" cannot be read: it does not exist or is not a directory.`
-      : `cannot read "${shown}" in template directory "${dir}": ${reason}.`;
+      : `cannot read "${shown}" in template directory "${dir}": ${error.reason}.`;
   return new TemplatesUnreadableError({
     storeCode: error.code,
     dir,

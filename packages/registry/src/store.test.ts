@@ -56,6 +56,9 @@ describe("createMemoryStore", () => {
     const unsafe = await store.read("../a/1.0.0.yaml").catch((error: unknown) => error);
     expect(StoreError.isInstance(unsafe)).toBe(true);
     expect(unsafe).toMatchObject({ code: "unsafe_path", path: "../a/1.0.0.yaml" });
+    // The reason is the message without its path prefix, so callers never slice the message.
+    expect((unsafe as StoreError).message).toBe(`../a/1.0.0.yaml: ${(unsafe as StoreError).reason}`);
+    expect((unsafe as StoreError).reason).not.toContain("../a/1.0.0.yaml:");
     await expect(store.read("b/1.0.0.yaml")).rejects.toMatchObject({ code: "file_not_found" });
   });
 

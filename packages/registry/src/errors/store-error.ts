@@ -16,6 +16,8 @@ export class StoreError extends RegistryError {
   protected readonly [marker] = true;
   declare readonly code: StoreErrorCode;
   readonly path: string;
+  /** What went wrong, without the path the message starts with: callers compose their own text from it. */
+  readonly reason: string;
   /** Where in the file, when the problem is in its content (`invalid_utf8`). */
   readonly position?: { line: number; column: number };
 
@@ -35,6 +37,7 @@ export class StoreError extends RegistryError {
     super({ code, message: `${escapeControl(path)}: ${message}`, cause });
     this.name = "StoreError";
     this.path = path;
+    this.reason = message;
     if (position) this.position = position;
   }
 
