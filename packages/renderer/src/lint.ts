@@ -1,4 +1,11 @@
-import type { JsonSchema, Problem, Registry, SourcePosition, TemplateVersion } from "@promptreg/registry";
+import {
+  escapeControl,
+  type JsonSchema,
+  type Problem,
+  type Registry,
+  type SourcePosition,
+  type TemplateVersion,
+} from "@promptreg/registry";
 import Handlebars from "handlebars";
 import { BUDGETS } from "./budgets.js";
 import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";
@@ -311,7 +318,9 @@ export function lintTemplateCounted(
         ...(version.sourceMap?.inputProperties[name] ?? UNKNOWN_POSITION),
         code: LINT_CODES.UNUSED_INPUT,
         severity: "warning",
-        message: `${version.id}@${version.version}: input property "${name}" is declared but no message uses it. Use it in a message or remove it from the input schema.`,
+        message: escapeControl(
+          `${version.id}@${version.version}: input property "${name}" is declared but no message uses it. Use it in a message or remove it from the input schema.`,
+        ),
       });
     }
   }
@@ -345,7 +354,10 @@ export function lintRegistry(
           ...(version.sourceMap?.examples[index] ?? UNKNOWN_POSITION),
           code: LINT_CODES.EXAMPLE_FAILED,
           severity: "error",
-          message: `example "${example.name}" does not render: ${error instanceof Error ? error.message : String(error)}`,
+          // One line: the render error's own layout (an input error lists issues on lines) is flattened.
+          message: escapeControl(
+            `example "${example.name}" does not render: ${(error instanceof Error ? error.message : String(error)).replace(/\n\s*/g, " ")}`,
+          ),
         });
       }
     }
@@ -395,7 +407,8 @@ function report(
   detail: string,
   severity: Problem["severity"],
 ): void {
-  const message = `${walk.version.id}@${walk.version.version}: ${where(walk, at)}: ${detail}`;
+  // Details quote template text: control characters in it are escaped, so a problem stays one printable line.
+  const message = escapeControl(`${walk.version.id}@${walk.version.version}: ${where(walk, at)}: ${detail}`);
   // A partial included twice by one template reports its problems once.
   if (walk.seen.has(`${code}\u0000${message}`)) return;
   walk.seen.add(`${code}\u0000${message}`);
