@@ -453,6 +453,25 @@ function mutate(text: string, change: Mutation): string | Uint8Array {
   return Uint8Array.from([...bytes.subarray(0, offset), ...change.bytes, ...bytes.subarray(offset)]);
 }
 
+/**
+ * A chain of partials where each includes the next one twice (2^N paths), with contexts that differ in ways that do
+ * and do not matter: the shape that made the linter exponential and that the render's expansion budget stops.
+ */
+const chainArbitrary: fc.Arbitrary<string[][]> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<string[][]>([]) },
+  fc.array(
+    fc.array(fc.constantFrom("", " this", " @root", " @root.customer", " customer"), {
+      minLength: 2,
+      maxLength: 2,
+    }),
+    {
+      minLength: 1,
+      maxLength: 40,
+      size: "max",
+    },
+  ),
+);
+
 function treeArbitrary(messy: boolean): fc.Arbitrary<FuzzCase> {
   const schema = propertySchemaArbitrary(messy);
   // Tidy messages start with text: an empty message is a load error.
@@ -505,12 +524,25 @@ function treeArbitrary(messy: boolean): fc.Arbitrary<FuzzCase> {
           })
         : fc.option(fc.constant("production: 1.0.0\n"), { nil: undefined }),
       replies: fc.array(reply, { minLength: 1, maxLength: 3 }),
+      chain: chainArbitrary,
     })
-    .map(({ templates, partials, dropped, labels, replies }) => {
+    .map(({ templates, partials, dropped, labels, replies, chain }) => {
       const files: Record<string, string | Uint8Array> = {};
       templates.forEach((parts, index) => {
         const version = index === 0 ? parts.version : "1.1.0";
-        files[`fuzz/t/${version}.yaml`] = mutate(templateYaml({ ...parts, version }), parts.mutation);
+        // The first message includes the head of the chain of partials, if there is one.
+        const messages =
+          chain.length === 0
+            ? parts.messages
+            : [`${parts.messages[0]}{{> chain/p0}}`, ...parts.messages.slice(1)];
+        files[`fuzz/t/${version}.yaml`] = mutate(
+          templateYaml({ ...parts, messages, version }),
+          parts.mutation,
+        );
+      });
+      chain.forEach((contexts, i) => {
+        const next = i + 1 < chain.length ? `chain/p${i + 1}` : "tone";
+        files[`_partials/chain/p${i}.hbs`] = contexts.map((context) => `{{> ${next}${context}}}`).join("");
       });
       PARTIALS.forEach((name, i) => {
         files[`_partials/${name}.hbs`] = partials[i]!;

@@ -1,6 +1,14 @@
 import { Worker } from "node:worker_threads";
 import type { FuzzCase } from "./arbitraries.js";
 
+/** A case ran past the cap: a hang past the documented budgets. */
+export class CaseHangError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the case ran for more than ${timeoutMs} ms: a hang past the documented budgets`);
+    this.name = "CaseHangError";
+  }
+}
+
 export interface CaseRunner {
   /** The invariants the case broke (empty when it passed); rejects when it runs past `caseTimeoutMs`. */
   run(fuzzCase: FuzzCase): Promise<string[]>;

@@ -73,7 +73,10 @@ function checkProblem(problem: Problem, codes: Set<string>, from: string, violat
 
 /** Characters that could forge a `path:line:col:` line or reach the terminal raw. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const FORGING = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+const FORGING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** The same, for error messages, which may be laid out on several lines. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const FORGING_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function checkRender(
   renderer: ReturnType<typeof createRenderer>,
@@ -96,6 +99,11 @@ function checkRender(
     if (!RenderError.isInstance(error)) {
       violations.push(`${where} threw something other than a RenderError: ${describe(error)}`);
       return;
+    }
+    if (FORGING_BUT_NEWLINE.test(error.message)) {
+      violations.push(
+        `${where}: raw control character in the error message: ${JSON.stringify(error.message)}`,
+      );
     }
     if (error.code === "render_failed") {
       violations.push(`${where} failed internally (render_failed): ${error.message}`);
