@@ -4,6 +4,7 @@ import { RenderError } from "@promptreg/renderer";
 import { ReviewError } from "@promptreg/review";
 import { runBuild } from "./commands/build.js";
 import { runCall } from "./commands/call.js";
+import { runCodeowners } from "./commands/codeowners.js";
 import { runList } from "./commands/list.js";
 import { runLock } from "./commands/lock.js";
 import { runNew } from "./commands/new.js";
@@ -33,6 +34,7 @@ const commands: Record<CommandName, Command> = {
   sign: runSign,
   review: runReview,
   snapshot: runSnapshot,
+  codeowners: runCodeowners,
 };
 
 function isCommandName(name: string): name is CommandName {

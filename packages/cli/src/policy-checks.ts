@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import {
   applyRuleSettings,
   checkLock,
@@ -8,18 +7,9 @@ import {
   renderSnapshots,
 } from "@promptreg/policy";
 import type { Problem, Registry, TemplateStore } from "@promptreg/registry";
-import { type RepositoryContext, repositoryPath, rootRelative } from "./repository.js";
+import { codeownersFindings } from "./codeowners-file.js";
+import { type RepositoryContext, readOptionalFile, repositoryPath, rootRelative } from "./repository.js";
 import { readSnapshotFiles } from "./snapshot-files.js";
-
-/** The text of a file, or undefined when it does not exist (other read errors are thrown). */
-export async function readOptionalFile(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
 
 /** Template file texts by path, so rule findings point at the exact line and column. */
 export async function templateSources(options: {
@@ -53,6 +43,7 @@ export async function runPolicyChecks(options: {
       lockFile: rootRelative(context, paths.lockfile),
     }),
     ...(await snapshotFindings({ registry, context })),
+    ...(await codeownersFindings({ registry, context })),
   ];
   return applyRuleSettings(findings, rules);
 }

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfigFile, type PolicyConfig, withTemplateRoot } from "@promptreg/policy";
 import { checkDirectory } from "./template-dir.js";
@@ -46,4 +47,14 @@ export function repositoryPath(context: RepositoryContext, relative: string): st
 /** A config path as a path relative to the template root, the way findings name files. */
 export function rootRelative(context: RepositoryContext, relative: string): string {
   return path.relative(context.root, repositoryPath(context, relative)).split(path.sep).join("/");
+}
+
+/** The text of a file, or undefined when it does not exist (other read errors are thrown). */
+export async function readOptionalFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return undefined;
+    throw error;
+  }
 }

@@ -103,6 +103,15 @@ validate fails when a render no longer matches (a helper, partial or template ch
 
   --dir <path>       template root (default: the config's templates, else templates)
   --config <file>    settings file (default: the nearest promptreg.config.yaml)`,
+  codeowners: `Usage: promptreg codeowners [--dir templates] [--config FILE]
+
+Writes promptreg's section of CODEOWNERS: one "/templates/<id>/ owner ..." line per template, from the owners
+of its latest version, so GitHub asks them to review changes. The file is the config's codeowners, else the
+first of .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS; lines outside the section are kept. validate fails
+when the section is stale.
+
+  --dir <path>       template root (default: the config's templates, else templates)
+  --config <file>    settings file (default: the nearest promptreg.config.yaml)`,
 } as const;
 
 export type CommandName = keyof typeof commandUsage;
@@ -121,6 +130,7 @@ Commands:
   sign       print signing headers and a curl line for one request
   review     compare templates at two git revisions: diffs, renders, costs, policy
   snapshot   write the golden renders of every example (validate compares them)
+  codeowners write CODEOWNERS lines from template owners (validate checks them)
 
 Run "promptreg <command> --help" for a command's flags.
 Exit codes: 0 ok, 1 content problems (invalid templates, bad input), 2 usage errors.`;

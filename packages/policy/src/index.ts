@@ -2,6 +2,14 @@
 
 export { lintAuthoring } from "./authoring-rules.js";
 export {
+  CODEOWNERS_BEGIN,
+  CODEOWNERS_CANDIDATES,
+  CODEOWNERS_END,
+  checkCodeowners,
+  codeownersSection,
+  updateCodeowners,
+} from "./codeowners.js";
+export {
   CONFIG_FILE_NAME,
   defaultConfig,
   type ModelPriceSetting,

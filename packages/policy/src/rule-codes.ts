@@ -33,6 +33,8 @@ export const RULE_CODES = {
   SNAPSHOT_MISMATCH: "snapshot_mismatch",
   SNAPSHOT_MISSING: "snapshot_missing",
   SNAPSHOT_STALE: "snapshot_stale",
+  // Review owners (`promptreg codeowners`)
+  CODEOWNERS_STALE: "codeowners_stale",
 } as const;
 
 export type RuleCode = (typeof RULE_CODES)[keyof typeof RULE_CODES];

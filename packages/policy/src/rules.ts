@@ -216,6 +216,14 @@ export const RULES = {
     summary: "A golden render names a version or example that no longer exists; run `promptreg snapshot`.",
     options: none,
   }),
+  [RULE_CODES.CODEOWNERS_STALE]: rule({
+    code: RULE_CODES.CODEOWNERS_STALE,
+    stage: "validate",
+    defaultSeverity: "error",
+    summary:
+      "The promptreg section of CODEOWNERS no longer matches the template owners (or is missing where the config names the file); run `promptreg codeowners`.",
+    options: none,
+  }),
 } as const satisfies Record<RuleCode, RuleDefinition>;
 
 /** The options type of one rule, with defaults applied. */

@@ -6,8 +6,7 @@ import { LockRefusedError } from "../errors/lock-refused-error.js";
 import { OutputWriteError } from "../errors/output-write-error.js";
 import type { CliIo } from "../io.js";
 import { loadTemplates } from "../load-templates.js";
-import { readOptionalFile } from "../policy-checks.js";
-import { repositoryPath, resolveRepository } from "../repository.js";
+import { readOptionalFile, repositoryPath, resolveRepository } from "../repository.js";
 import { terminalText } from "../terminal-text.js";
 
 export async function runLock(argv: string[], io: CliIo): Promise<number> {

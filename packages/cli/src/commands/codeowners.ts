@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { updateCodeowners } from "@promptreg/policy";
+import { parseCommandArgs } from "../args.js";
+import { findCodeowners, repositorySection } from "../codeowners-file.js";
+import { OutputWriteError } from "../errors/output-write-error.js";
+import type { CliIo } from "../io.js";
+import { loadTemplates } from "../load-templates.js";
+import { repositoryPath, resolveRepository } from "../repository.js";
+import { terminalText } from "../terminal-text.js";
+
+export async function runCodeowners(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs({
+    command: "codeowners",
+    argv,
+    flags: { dir: { type: "string" }, config: { type: "string" } },
+    maxPositionals: 0,
+  });
+  const repository = await resolveRepository({ cwd: io.cwd, dir: values.dir, configFile: values.config });
+  const { registry } = await loadTemplates({
+    cwd: io.cwd,
+    dir: path.relative(io.cwd, repository.root) || ".",
+  });
+  const target = (await findCodeowners({ context: repository, forWriting: true }))!;
+  const absolute = repositoryPath(repository, target.file);
+  const shown = terminalText(path.relative(io.cwd, absolute).split(path.sep).join("/"));
+  const section = repositorySection({ registry, context: repository });
+  const text = updateCodeowners(target.text, section);
+  const lines = section.split("\n").length - 3;
+  const summary = `(${lines} template${lines === 1 ? "" : "s"} with review owners)`;
+  if (text === target.text) {
+    io.stdout.write(`${shown} is up to date ${summary}.\n`);
+    return 0;
+  }
+  try {
+    await mkdir(path.dirname(absolute), { recursive: true });
+    await writeFile(absolute, text, "utf8");
+  } catch (error) {
+    throw new OutputWriteError({
+      path: shown,
+      fix: "Check that you may write there, or set `codeowners` in promptreg.config.yaml to another path.",
+      cause: error,
+    });
+  }
+  io.stdout.write(`Wrote ${shown} ${summary}.\n`);
+  return 0;
+}
