@@ -3,7 +3,8 @@
 // Measures the whole review (read both revisions through git, load, diff, render every affected example before and
 // after, estimate tokens, apply the policy, format markdown) against a baseline measured in the same run: reading
 // and loading the two revisions alone (what any comparison has to pay). Target: under 5 s on the 2-core box.
-// Run: pnpm bench -- review   (BENCH_DOC_FILE=/tmp/x.md for a run that does not rewrite docs/benchmarks.md)
+// Run: pnpm bench -- review.bench   (BENCH_DOC_FILE=/tmp/x.md for a run that does not rewrite docs/benchmarks.md;
+// the filter matches file paths, and "review" alone also matches a checkout whose path contains it)
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -174,7 +175,7 @@ ${table}
 **Target: under 5 s. Measured: ${(reviewMs / 1000).toFixed(1)} s** (median of round medians), ${formatRatio(mid(ratioRounds))} the cost of reading and
 loading the two revisions (paired ratio per round: ${ratioRounds.map(formatRatio).join(", ")}). Absolute times on this box swing with the other
 engineers' load; the paired ratio is the number to compare across changes.
-Reproduce: \`pnpm bench -- review\` (or \`node --import tsx --expose-gc bench/review.bench.ts\` in packages/review).`;
+Reproduce: \`pnpm bench -- review.bench\` (or \`node --import tsx --expose-gc bench/review.bench.ts\` in packages/review).`;
   console.log(markdown);
   writeBenchmarkSection({
     id: "review",

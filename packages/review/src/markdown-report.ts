@@ -4,8 +4,8 @@ import type { DiffPart } from "./text-diff.js";
 import { lineDiffBlock } from "./text-diff.js";
 
 /**
- * GitHub refuses comments over 65,536 characters. Past this budget the report keeps its summary, findings and every
- * template's changes but leaves out the remaining rendered diffs (the JSON report always has them all).
+ * GitHub refuses comments over 65,536 characters. Past this budget the report keeps its summary table and findings
+ * but leaves out the remaining rendered diffs, then the remaining templates' details (the JSON report has them all).
  */
 export const MARKDOWN_BUDGET_CHARS = 60_000;
 
@@ -225,9 +225,15 @@ function build(report: ReviewReport, budget: number): string {
     lines.push(fenced("diff", lineDiffBlock({ before, after })), "", "</details>", "");
   }
   let text = lines.join("\n");
+  let left = 0;
   for (const template of report.templates) {
     const full = templateDetails(template, true).join("\n");
-    text += `\n${text.length + full.length <= budget ? full : templateDetails(template, false).join("\n")}`;
+    const short = text.length + full.length <= budget ? full : templateDetails(template, false).join("\n");
+    if (text.length + short.length > budget) left++;
+    else text += `\n${short}`;
+  }
+  if (left > 0) {
+    text += `\n_The details of ${left} more template${left === 1 ? "" : "s"} (listed in the table above) are left out to keep the comment under GitHub's size limit; see the JSON report (\`--format json\`)._\n`;
   }
   return `${text.trimEnd()}\n`;
 }
