@@ -5,5 +5,10 @@ export default defineProject({
     name: "@promptreg/server",
     // After every test file, every log line the file's apps wrote is scanned for secrets.
     setupFiles: ["./test/log-scan.setup.ts"],
+    // Most suites here start real servers, child processes and sockets: well under a second each on a quiet machine,
+    // but past vitest's 5 s default on a shared, loaded 2-core box (seen at load 60). Nothing here is bounded by
+    // this timeout; waits inside tests poll for a state with their own generous caps.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -91,6 +91,6 @@ describe("end to end through @promptreg/client", () => {
       expect(event.type).toBe("delta");
       break;
     }
-    await vi.waitFor(() => expect(upstreamSignals.at(-1)?.aborted).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(upstreamSignals.at(-1)?.aborted).toBe(true), { timeout: 30_000 });
   });
 });

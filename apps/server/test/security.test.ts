@@ -77,12 +77,15 @@ describe("request signing", () => {
     const secretIndexOf = async (response: Response) => {
       const requestId = response.headers.get("x-request-id") ?? "";
       let line: { secretIndex?: number } | undefined;
-      await vi.waitFor(() => {
-        line = capturedLogLines
-          .map((text) => JSON.parse(text) as { requestId?: string; msg: string; secretIndex?: number })
-          .find((entry) => entry.requestId === requestId && entry.msg === "request");
-        expect(line).toBeDefined();
-      });
+      await vi.waitFor(
+        () => {
+          line = capturedLogLines
+            .map((text) => JSON.parse(text) as { requestId?: string; msg: string; secretIndex?: number })
+            .find((entry) => entry.requestId === requestId && entry.msg === "request");
+          expect(line).toBeDefined();
+        },
+        { timeout: 30_000 },
+      );
       return line?.secretIndex;
     };
     expect(await secretIndexOf(oldSecret)).toBe(1);

@@ -24,6 +24,9 @@ describe("service.close()", () => {
   it("closes the gateway client's connection pool to a configured gateway", async () => {
     const open = new Set<Socket>();
     gatewayServer = createServer(createMockGatewayHandler());
+    // Ten minutes of keep-alive on both ends (the server's own timeout and the hint undici follows), so nothing but
+    // close() can end the idle connection while the test waits: the wait can then be generous on a loaded machine.
+    gatewayServer.keepAliveTimeout = 600_000;
     gatewayServer.on("connection", (socket) => {
       open.add(socket);
       socket.on("close", () => open.delete(socket));
@@ -69,8 +72,8 @@ describe("service.close()", () => {
       expect(open.size).toBeGreaterThan(0); // the pool keeps its connection alive for the next call
 
       await service.close();
-      // Left alone, an idle keep-alive socket lives for undici's 4 s keep-alive timeout; closed, it goes at once.
-      await expect.poll(() => open.size, { timeout: 1_000 }).toBe(0);
+      // Left alone, the idle keep-alive socket would live for ten minutes (above); closed, it goes at once.
+      await expect.poll(() => open.size, { timeout: 30_000 }).toBe(0);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

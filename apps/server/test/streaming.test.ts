@@ -94,7 +94,7 @@ describe("POST /v1/run with stream: true", () => {
     expect(upstreamSignals).toHaveLength(1);
     expect(upstreamSignals[0]?.aborted).toBe(false);
     controller.abort();
-    await vi.waitFor(() => expect(upstreamSignals[0]?.aborted).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(upstreamSignals[0]?.aborted).toBe(true), { timeout: 30_000 });
   });
 
   it("ends open streams with a typed shutting_down error when the drain timeout closes them", async () => {
@@ -109,6 +109,6 @@ describe("POST /v1/run with stream: true", () => {
     text += await readUntil(response, () => false);
     const last = parseSse(text).at(-1) as { event: string; data: { error: { code: string } } };
     expect(last, text).toMatchObject({ event: "error", data: { error: { code: "shutting_down" } } });
-    await vi.waitFor(() => expect(lifecycle.openStreams.size).toBe(0));
+    await vi.waitFor(() => expect(lifecycle.openStreams.size).toBe(0), { timeout: 30_000 });
   });
 });

@@ -100,7 +100,7 @@ async function logLineOf(requestId: string) {
         .find((entry) => entry.requestId === requestId && entry.msg === "request");
       expect(line).toBeDefined();
     },
-    { timeout: 10_000 },
+    { timeout: 30_000 },
   );
   return line as Record<string, unknown>;
 }

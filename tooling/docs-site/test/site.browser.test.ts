@@ -13,6 +13,8 @@ import { serveStatic } from "./static-server.js";
 const BASE = "/wiki/promptreg/";
 /** Gitignored: screenshots for people to look at after a run. */
 const SCREENSHOTS = path.join(REPO_ROOT, "tooling", "docs-site", "screenshots");
+// vitest polls for 1 s by default; a loaded 2-core box can take longer to apply a filter or a client-side route.
+const POLL = { timeout: 30_000 };
 
 let site: SiteData;
 let outDir: string;
@@ -67,12 +69,13 @@ describe("catalog", () => {
     await page.waitForSelector("[data-catalog-count]");
     expect(await visibleIds(page)).toEqual(site.templates.map((template) => template.id));
     await expect
-      .poll(() => page.textContent("[data-catalog-count]"))
+      .poll(() => page.textContent("[data-catalog-count]"), POLL)
       .toBe(`${site.templates.length} of ${site.templates.length} templates`);
     await page.screenshot({ path: path.join(SCREENSHOTS, "catalog.png"), fullPage: true });
     await page.click('a[href="support/summarize-ticket.html"]');
     await page.waitForURL(`${server.url}catalog/support/summarize-ticket.html`);
-    expect(await page.textContent("h1")).toContain("support/summarize-ticket");
+    // VitePress routes on the client: the URL changes before the new page's heading replaces the catalog's.
+    await expect.poll(() => page.textContent("h1"), POLL).toContain("support/summarize-ticket");
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -99,10 +102,10 @@ describe("catalog", () => {
     const { page, problems } = await openPage();
     await page.goto(`${server.url}catalog/`);
     await page.fill('[data-filter="text"]', word.toUpperCase());
-    await expect.poll(() => visibleIds(page)).toEqual([target.id]);
+    await expect.poll(() => visibleIds(page), POLL).toEqual([target.id]);
     expect(await page.textContent("[data-catalog-count]")).toBe(`1 of ${site.templates.length} templates`);
     await page.fill('[data-filter="text"]', "no-such-word-anywhere");
-    await expect.poll(() => visibleIds(page)).toEqual([]);
+    await expect.poll(() => visibleIds(page), POLL).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -117,15 +120,15 @@ describe("catalog", () => {
     expect(owned.length).toBeGreaterThan(0);
     expect(owned.length).toBeLessThan(site.templates.length);
     await page.selectOption('[data-filter="owner"]', owner);
-    await expect.poll(() => visibleIds(page)).toEqual(owned);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(owned);
     await page.selectOption('[data-filter="owner"]', "");
     await page.selectOption('[data-filter="label"]', "production");
     const labelled = site.templates
       .filter((template) => template.labels.production)
       .map((template) => template.id);
-    await expect.poll(() => visibleIds(page)).toEqual(labelled);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(labelled);
     await page.click("text=Reset");
-    await expect.poll(() => visibleIds(page)).toHaveLength(site.templates.length);
+    await expect.poll(() => visibleIds(page), POLL).toHaveLength(site.templates.length);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -156,7 +159,7 @@ describe("template page", () => {
     expect(codeBlocks.some((text) => text.trim() === userMessage.trim())).toBe(true);
     // The diff from 1.1.0 to 2.0.0: breaking (major), with inserted and deleted words.
     const changes = page.locator("#v-2-0-0-changes");
-    await expect.poll(() => changes.textContent()).toContain("Changes from 1.1.0");
+    await expect.poll(() => changes.textContent(), POLL).toContain("Changes from 1.1.0");
     expect(await page.locator(".danger.custom-block").first().textContent()).toContain("Breaking");
     expect(await page.locator("pre.prompt-diff ins").count()).toBeGreaterThan(0);
     expect(await page.locator("pre.prompt-diff del").count()).toBeGreaterThan(0);
