@@ -14,7 +14,9 @@ afterAll(async () => {
 const ERROR_TYPES = ["invalid_request", "not_found", "validation_error"];
 
 describe("the HTTP boundary never crashes on caller input", () => {
-  it("any signed JSON body to /v1/render answers 2xx or a typed 4xx error, never 5xx", async () => {
+  it("any signed JSON body to /v1/render answers 2xx or a typed 4xx error, never 5xx", {
+    timeout: 60_000,
+  }, async () => {
     const body = fc.oneof(
       fc.jsonValue(),
       fc.record({
