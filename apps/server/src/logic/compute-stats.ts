@@ -72,8 +72,10 @@ function dimensionStats(samples: RequestSample[]): DimensionStats {
   const out: DimensionStats = {};
   for (const sample of samples) {
     for (const [name, value] of Object.entries(sample.dimensions ?? {})) {
-      const byValue = (out[name] ??= {});
-      const entry = (byValue[value] ??= { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+      out[name] ??= {};
+      const byValue = out[name];
+      byValue[value] ??= { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+      const entry = byValue[value];
       entry.requests++;
       entry.promptTokens += sample.promptTokens ?? 0;
       entry.completionTokens += sample.completionTokens ?? 0;
