@@ -11,6 +11,10 @@ export const SERVICE_LIMITS = {
   requestTimeoutMarginMs: 5_000,
   /** Comment line on quiet event streams, so proxies keep them open. */
   sseHeartbeatMs: 15_000,
+  /** Log output waiting for a slow stdout reader; beyond it new lines are dropped. */
+  logBufferBytes: 16 * 1024 * 1024,
+  /** How long shutdown waits for buffered log lines to reach stdout before exiting without them. */
+  logFlushTimeoutMs: 2_000,
   /** Request body excerpt in a log line when PROMPTREG_LOG_BODIES=on. */
   loggedBodyBytes: 2048,
   /** The gateway's own error text in a request log line (`errorDetail`, upstream failures only). */

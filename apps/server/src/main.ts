@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { findWorkspaceRoot } from "@promptreg/signing";
 import { loadConfig } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
-import { createLogger } from "./http/logger.js";
+import { createLogger, createStdoutLogOutput } from "./http/logger.js";
 import { SERVICE_LIMITS } from "./limits.js";
 import { createService } from "./service.js";
 
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logOutput = createStdoutLogOutput();
+  const logger = createLogger({ level: config.logLevel, destination: logOutput.destination });
   let publicUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
   const service = await createService({
     config,
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   if (!first.ok && config.nodeEnv === "production") {
     logger.fatal("refusing to start in production with a template tree that does not load");
     await service.close();
+    await logOutput.close();
     process.exit(1);
   }
 
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
       clearTimeout(forced);
       await service.close();
       logger.info("stopped");
+      // Bounded: a stdout reader that stopped reading costs the last lines, never the exit.
+      await logOutput.close();
       process.exit(0);
     });
     // Idle keep-alive sockets would otherwise hold server.close() open until they time out.

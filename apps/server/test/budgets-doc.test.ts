@@ -54,6 +54,8 @@ describe("docs/security.md budgets table", () => {
       "service.page_size": SERVICE_LIMITS.pageSizeMax,
       "service.request_id_chars": SERVICE_LIMITS.requestIdMaxChars,
       "service.logged_body_bytes": SERVICE_LIMITS.loggedBodyBytes,
+      "service.log_buffer_bytes": SERVICE_LIMITS.logBufferBytes,
+      "service.log_flush_timeout_ms": SERVICE_LIMITS.logFlushTimeoutMs,
       "service.logged_error_detail_chars": SERVICE_LIMITS.loggedErrorDetailChars,
       "service.output_excerpt_chars": SERVICE_LIMITS.outputExcerptChars,
       "service.sse_heartbeat_ms": SERVICE_LIMITS.sseHeartbeatMs,
