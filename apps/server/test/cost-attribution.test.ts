@@ -1,4 +1,6 @@
+import { createClient, createSigningFetch } from "@promptreg/client";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureRegistry, SECRETS, startTestServer, type TestServer, testGateway } from "./harness.js";
 
@@ -94,6 +96,55 @@ describe("cost attribution on POST /v1/run", { timeout: 60_000 }, () => {
     expect(mock.stats().requests).toBe(before);
     const costs = await metricLines("promptreg_cost_usd_total");
     expect(costs.some((l) => l.includes("serach") || l.includes("growth"))).toBe(false);
+  });
+
+  it("the client SDK (run and stream) and the OpenAI facade pass dimensions", async () => {
+    const checkoutInputTokens = async () =>
+      Number(
+        (await metricLines("promptreg_tokens_total"))
+          .find((l) => l.includes('client="app-web",customer_tier="none",feature="checkout",type="input"'))
+          ?.split(" ")[1],
+      );
+    const before = await checkoutInputTokens(); // one run of the same template and input so far
+    const client = createClient({ baseUrl: server.url, ...web, retry: { maxRetries: 0 } });
+    await client.run("support/greet", { name: "Ada" }, { dimensions: { feature: "checkout" } });
+    for await (const _ of client.stream(
+      "support/greet",
+      { name: "Ada" },
+      { dimensions: { feature: "checkout" } },
+    )) {
+    }
+    expect(await checkoutInputTokens()).toBe(3 * before); // the run and the stream were both attributed
+    const refused = await client
+      .run("support/greet", { name: "Ada" }, { dimensions: { feature: "nope" } })
+      .catch((e: unknown) => e);
+    expect((refused as { code?: string }).code).toBe("dimension_not_allowed");
+    expect((refused as { status?: number }).status).toBe(422);
+
+    const openai = new OpenAI({
+      baseURL: `${server.url}/v1`,
+      apiKey: "not-used-requests-are-signed",
+      maxRetries: 0,
+      fetch: createSigningFetch(web),
+    });
+    await openai.chat.completions.create({
+      model: "template:support/greet",
+      messages: [],
+      input: { name: "Ada" },
+      dimensions: { feature: "checkout", customer_tier: "free" },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const costs = await metricLines("promptreg_cost_usd_total");
+    // run + stream + the earlier test's run: three runs under (none, checkout) so far.
+    expect(costs.some((l) => l.includes('client="app-web",customer_tier="none",feature="checkout"'))).toBe(
+      true,
+    );
+    expect(costs.some((l) => l.includes('client="app-web",customer_tier="free",feature="checkout"'))).toBe(
+      true,
+    );
+    const chat = (await metricLines("promptreg_tokens_total")).find((l) =>
+      l.includes('customer_tier="none",feature="checkout",type="input"'),
+    );
+    expect(chat).toBeDefined();
   });
 
   it("refuses a dimensions field that is not a small string map (400 invalid_body)", async () => {

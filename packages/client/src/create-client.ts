@@ -15,6 +15,7 @@ import type {
   ClientOptions,
   PromptregClient,
   RenderResponse,
+  RunOptions,
   RunResponse,
   StreamEvent,
   TemplateDetails,
@@ -149,22 +150,22 @@ export function createClient<TMap extends TemplateMapShape<TMap> = AnyTemplateMa
       return value;
     },
 
-    async run(ref, input, callOptions?: CallOptions) {
+    async run(ref, input, callOptions?: RunOptions) {
       const value = await transport.postJson({
         path: "/v1/run",
-        body: { ref, input },
+        body: runBody({ ref, input, dimensions: callOptions?.dimensions }),
         signal: callOptions?.signal,
       });
       if (!isRunResponse(value)) throw unexpected("/v1/run", "run response");
       return value as RunResponse<never>;
     },
 
-    stream(ref, input, callOptions?: CallOptions) {
+    stream(ref, input, callOptions?: RunOptions) {
       return {
         async *[Symbol.asyncIterator]() {
           const open = await transport.openStream({
             path: "/v1/run",
-            body: { ref, input, stream: true },
+            body: { ...runBody({ ref, input, dimensions: callOptions?.dimensions }), stream: true },
             signal: callOptions?.signal,
           });
           try {
@@ -191,4 +192,17 @@ export function createClient<TMap extends TemplateMapShape<TMap> = AnyTemplateMa
       return value;
     },
   };
+}
+
+/** The `/v1/run` body; `dimensions` only when given, so requests without them stay byte-identical. */
+function runBody({
+  ref,
+  input,
+  dimensions,
+}: {
+  ref: string;
+  input: unknown;
+  dimensions: Record<string, string> | undefined;
+}): Record<string, unknown> {
+  return dimensions === undefined ? { ref, input } : { ref, input, dimensions };
 }

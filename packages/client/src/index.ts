@@ -26,6 +26,7 @@ export type {
   ResolvedRef,
   RetryInfo,
   RetryOptions,
+  RunOptions,
   RunResponse,
   StreamEvent,
   TemplateDetails,

@@ -111,6 +111,15 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface RunOptions extends CallOptions {
+  /**
+   * Business dimensions the run's cost and tokens are attributed to, e.g. `{ feature: "search" }`. Each must be
+   * declared for this client's key with that value on the service, else the run fails with 422
+   * `dimension_not_allowed`. Sent in the signed body.
+   */
+  dimensions?: Record<string, string>;
+}
+
 export interface RetryOptions {
   /** Retries after the first attempt, for 429 and 503 only. Default 2. */
   maxRetries?: number;
@@ -157,7 +166,7 @@ export interface PromptregClient<TMap extends TemplateMapShape<TMap> = AnyTempla
   run<K extends TemplateRefOf<TMap>>(
     ref: K,
     input: TemplateInputOf<TMap, K>,
-    options?: CallOptions,
+    options?: RunOptions,
   ): Promise<RunResponse<TemplateOutputOf<TMap, K>>>;
   /**
    * Like run, streamed: `delta` events, possibly `repair` events, then one `final` event. The request starts when
@@ -166,7 +175,7 @@ export interface PromptregClient<TMap extends TemplateMapShape<TMap> = AnyTempla
   stream<K extends TemplateRefOf<TMap>>(
     ref: K,
     input: TemplateInputOf<TMap, K>,
-    options?: CallOptions,
+    options?: RunOptions,
   ): AsyncIterable<StreamEvent<TemplateOutputOf<TMap, K>>>;
   /** `GET /v1/templates/{id}`: versions, labels and the current definition of one template id (no version part). */
   getTemplate(id: string, options?: CallOptions): Promise<TemplateDetails>;

@@ -156,6 +156,7 @@ export const facadeRequestSchema = z.object({
     )
     .describe('"template:<ref>", e.g. "template:support/summarize-ticket@production".'),
   input: z.record(z.string(), z.unknown()).optional().describe("Template input (top-level field)."),
+  dimensions: dimensionsSchema,
   metadata: z
     .object({ promptreg_input: z.string().optional().describe("Template input as a JSON string.") })
     .catchall(z.unknown())

@@ -6,7 +6,7 @@ import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { facadeRequestSchema, FACADE_MODEL_PREFIX as MODEL_PREFIX } from "../http/schemas.js";
 import { createErrorConverter } from "../http/to-server-error.js";
-import { authorizeRef } from "./run-context.js";
+import { authorizeRef, recordDimensions } from "./run-context.js";
 import { prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
 
 function facadeInput(body: z.output<typeof facadeRequestSchema>): Record<string, unknown> {
@@ -69,6 +69,7 @@ export function facadeRouter(options: RenderRunOptions): Router {
     const body = parseRequest(facadeRequestSchema, req.body, "POST /v1/chat/completions");
     const ref = body.model.slice(MODEL_PREFIX.length);
     authorizeRef(res, { ref, registry: options.registry });
+    recordDimensions(res, { requested: body.dimensions, names: options.dimensionNames ?? [] });
     const run = prepareRun(res, options, { ref, input: facadeInput(body) });
     const id = `chatcmpl-${state.requestId}`;
     const created = Math.floor(Date.now() / 1000);
