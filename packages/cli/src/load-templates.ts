@@ -1,6 +1,9 @@
+import path from "node:path";
 import { loadRegistryFromDir, type Registry, RegistryLoadError, StoreError } from "@promptreg/registry";
+import { parseCommandArgs } from "./args.js";
 import { TemplatesInvalidError } from "./errors/templates-invalid-error.js";
-import { resolveRepository } from "./repository.js";
+import type { CliIo } from "./io.js";
+import { type RepositoryContext, resolveRepository } from "./repository.js";
 import { storeFailure } from "./store-failure.js";
 import { defaultTemplateDir } from "./template-dir.js";
 import { relativeProblems } from "./validation-report.js";
@@ -42,4 +45,28 @@ export function templateLoadFailure(options: {
   }
   if (StoreError.isInstance(error)) return storeFailure({ error, root, cwd, dir });
   return error;
+}
+
+/**
+ * The argument glue of commands that take only `--dir` and `--config` and need the loaded tree (snapshot,
+ * codeowners): parses them, resolves promptreg.config.yaml and the template root, and loads the registry.
+ */
+export async function loadRepositoryTemplates(options: {
+  command: string;
+  argv: string[];
+  io: CliIo;
+}): Promise<{ repository: RepositoryContext; registry: Registry }> {
+  const { command, argv, io } = options;
+  const { values } = parseCommandArgs({
+    command,
+    argv,
+    flags: { dir: { type: "string" }, config: { type: "string" } },
+    maxPositionals: 0,
+  });
+  const repository = await resolveRepository({ cwd: io.cwd, dir: values.dir, configFile: values.config });
+  const { registry } = await loadTemplates({
+    cwd: io.cwd,
+    dir: path.relative(io.cwd, repository.root) || ".",
+  });
+  return { repository, registry };
 }

@@ -1,26 +1,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { updateCodeowners } from "@promptreg/policy";
-import { parseCommandArgs } from "../args.js";
 import { findCodeowners, repositorySection } from "../codeowners-file.js";
 import { OutputWriteError } from "../errors/output-write-error.js";
 import type { CliIo } from "../io.js";
-import { loadTemplates } from "../load-templates.js";
-import { repositoryPath, resolveRepository } from "../repository.js";
+import { loadRepositoryTemplates } from "../load-templates.js";
+import { repositoryPath } from "../repository.js";
 import { terminalText } from "../terminal-text.js";
 
 export async function runCodeowners(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs({
-    command: "codeowners",
-    argv,
-    flags: { dir: { type: "string" }, config: { type: "string" } },
-    maxPositionals: 0,
-  });
-  const repository = await resolveRepository({ cwd: io.cwd, dir: values.dir, configFile: values.config });
-  const { registry } = await loadTemplates({
-    cwd: io.cwd,
-    dir: path.relative(io.cwd, repository.root) || ".",
-  });
+  const { repository, registry } = await loadRepositoryTemplates({ command: "codeowners", argv, io });
   const target = (await findCodeowners({ context: repository, forWriting: true }))!;
   const absolute = repositoryPath(repository, target.file);
   const shown = terminalText(path.relative(io.cwd, absolute).split(path.sep).join("/"));

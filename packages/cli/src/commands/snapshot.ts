@@ -1,25 +1,14 @@
 import path from "node:path";
 import { formatSnapshot, renderSnapshots } from "@promptreg/policy";
-import { parseCommandArgs } from "../args.js";
 import { OutputWriteError } from "../errors/output-write-error.js";
 import type { CliIo } from "../io.js";
-import { loadTemplates } from "../load-templates.js";
-import { repositoryPath, resolveRepository } from "../repository.js";
+import { loadRepositoryTemplates } from "../load-templates.js";
+import { repositoryPath } from "../repository.js";
 import { writeSnapshotFiles } from "../snapshot-files.js";
 import { terminalText } from "../terminal-text.js";
 
 export async function runSnapshot(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs({
-    command: "snapshot",
-    argv,
-    flags: { dir: { type: "string" }, config: { type: "string" } },
-    maxPositionals: 0,
-  });
-  const repository = await resolveRepository({ cwd: io.cwd, dir: values.dir, configFile: values.config });
-  const { registry } = await loadTemplates({
-    cwd: io.cwd,
-    dir: path.relative(io.cwd, repository.root) || ".",
-  });
+  const { repository, registry } = await loadRepositoryTemplates({ command: "snapshot", argv, io });
   const folder = repositoryPath(repository, repository.config.paths.snapshots);
   const shown = terminalText(path.relative(io.cwd, folder).split(path.sep).join("/") || ".");
   const wanted = new Map(
