@@ -274,3 +274,16 @@ describe("docker-compose.yml and docs/operations.md", () => {
       expect(operations, `docs/operations.md lacks ${variable}`).toContain(`\`${variable}\``);
   });
 });
+
+describe("docs/operations.md PromQL examples", () => {
+  it("every ```promql block parses, and the cost examples read the exported cost series", async () => {
+    const doc = await readFile(new URL("docs/operations.md", ROOT), "utf8");
+    const blocks = [...doc.matchAll(/```promql\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const block of blocks) {
+      const reads = promqlReads(block);
+      expect(reads.selectors.map((s) => s.metric)).toContain("promptreg_cost_usd_total");
+      expect(samples.get("promptreg_cost_usd_total")?.some((s) => "feature" in s.labels)).toBe(true);
+    }
+  });
+});
