@@ -1,4 +1,5 @@
 export { type BackoffOptions, backoffCeilingMs, computeBackoffMs } from "./backoff.js";
+export { redactUrlCredentials } from "./redact-url-credentials.js";
 export {
   DEFAULT_ABSURD_RETRY_AFTER_MS,
   type HeaderLookup,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { redactUrlCredentials } from "@promptreg/core";
 import { BulkheadFullError } from "./bulkhead.js";
 import { abortCall, abortError, type CallContext, createCallContext, waitSignal } from "./call-context.js";
 import { CallTimer } from "./call-timer.js";
@@ -43,13 +44,13 @@ class GatewayClientImpl implements GatewayClient {
     return this.core.config.baseUrl;
   }
 
-  /** Never show the key, whatever serialises the client. */
+  /** Never show the key, nor credentials in the base URL, whatever serialises the client. */
   toJSON() {
-    return { baseUrl: this.core.config.baseUrl };
+    return { baseUrl: redactUrlCredentials(this.core.config.baseUrl) };
   }
 
   [Symbol.for("nodejs.util.inspect.custom")]() {
-    return `GatewayClient { baseUrl: ${this.core.config.baseUrl} }`;
+    return `GatewayClient { baseUrl: ${redactUrlCredentials(this.core.config.baseUrl)} }`;
   }
 
   close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from "@promptreg/core";
 import { type ApiKeyProvider, staticApiKeyProvider } from "./api-key.js";
 import { InvalidConfigError } from "./errors/invalid-config-error.js";
 import { DEFAULT_PRICE_TABLE, type PriceTable } from "./price-table.js";
@@ -315,7 +316,7 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
   } catch {
     throw new InvalidConfigError({
       path: "baseUrl",
-      problem: `not an absolute URL: ${JSON.stringify(options.baseUrl)}`,
+      problem: `not an absolute URL: ${redactUrlCredentials(JSON.stringify(options.baseUrl))}`,
       fix: 'Use e.g. "https://api.phaseo.app/v1" or "http://127.0.0.1:11434/v1".',
     });
   }

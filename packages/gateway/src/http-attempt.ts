@@ -1,4 +1,4 @@
-import { parseRetryAfterMs } from "@promptreg/core";
+import { parseRetryAfterMs, redactUrlCredentials } from "@promptreg/core";
 import { redactKey } from "./api-key.js";
 import type { AbortCause, CallContext } from "./call-context.js";
 import type { AttemptSuccess } from "./chat-result.js";
@@ -202,13 +202,13 @@ function classifyFailure(
   if (GatewayError.isInstance(thrown)) return thrown;
   if (thrown instanceof StreamFault)
     return incomplete(thrown.reason, { detail: thrown.detail, body: thrown.body });
-  const message = scrubKey(describeNetworkError(thrown), key);
+  const message = redactUrlCredentials(scrubKey(describeNetworkError(thrown), key));
   if (ctx.stream && phase === "body") return incomplete("cut", { detail: message });
   return new ConnectionError({
     phase,
     model,
     status,
-    message: `Connection to ${core.config.completionsUrl} failed ${phase === "connect" ? "before any response byte" : "while reading the response body"} for model "${model}": ${message}. The client retries this; if it persists check the base URL, DNS and network.`,
+    message: `Connection to ${redactUrlCredentials(core.config.completionsUrl)} failed ${phase === "connect" ? "before any response byte" : "while reading the response body"} for model "${model}": ${message}. The client retries this; if it persists check the base URL, DNS and network.`,
   });
 }
 

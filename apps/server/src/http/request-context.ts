@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { redactUrlCredentials } from "@promptreg/core";
 import type { NextFunction, Request, Response } from "express";
 import { BodyTimeoutError } from "../errors/body-timeout-error.js";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
 import type { ServerError } from "../errors/server-error.js";
 import { SERVICE_LIMITS } from "../limits.js";
-import { redactUrlCredentials } from "../logic/redact-url-credentials.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics, UsageMetrics } from "./metrics.js";

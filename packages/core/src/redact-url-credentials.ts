@@ -1,6 +1,7 @@
 /**
  * `scheme://user:password@host` in any text becomes `scheme://[redacted]@host`. Gateway errors name the URL they
- * called, and an operator may have put basic-auth credentials into GATEWAY_BASE_URL; the log keeps the host.
+ * called, and an operator may have put basic-auth credentials into the base URL (GATEWAY_BASE_URL): the gateway
+ * client's messages and the service's log keep the host, never the credentials.
  * Linear: the userinfo part is a run of characters that cannot start another URL or end the authority.
  */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
