@@ -19,7 +19,8 @@ for (const group of ["packages", "apps", "tooling"]) {
     }
   }
 }
-const selected = files.filter((file) => filter.every((word) => file.includes(word)));
+// Matched against the path from the repository root: a checkout under /work/wt/review would otherwise match every file.
+const selected = files.filter((file) => filter.every((word) => path.relative(root, file).includes(word)));
 if (selected.length === 0) {
   console.error(`no benchmark matched ${filter.join(" ") || "(all)"}`);
   process.exit(1);
