@@ -1,5 +1,5 @@
 import { PolicyError } from "@promptreg/policy";
-import { RegistryError } from "@promptreg/registry";
+import { didYouMean, RegistryError } from "@promptreg/registry";
 import { RenderError } from "@promptreg/renderer";
 import { ReviewError } from "@promptreg/review";
 import { runBuild } from "./commands/build.js";
@@ -52,8 +52,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return name === undefined ? 2 : 0;
   }
   if (!isCommandName(name)) {
-    const suggestion = closestCommand(name);
-    const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
+    // The registry's one "did you mean" (the same threshold as for template ids and keys).
+    const hint = didYouMean(name, Object.keys(commands));
     io.stderr.write(
       `promptreg: unknown command "${terminalText(name)}".${hint}\nRun \`promptreg --help\` to see the commands.\n`,
     );
@@ -105,26 +105,4 @@ function reportError(error: unknown, command: CommandName, io: CliIo): number {
     `promptreg ${command}: unexpected error (${terminalText(summary)}); this is a bug in promptreg. Please report it with the command you ran${debug ? "" : " (PROMPTREG_DEBUG=1 prints the stack)"}.\n${stack}`,
   );
   return 1;
-}
-
-function closestCommand(name: string): string | undefined {
-  let best: { command: string; distance: number } | undefined;
-  for (const command of Object.keys(commands)) {
-    const distance = editDistance(name, command);
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { command, distance };
-  }
-  return best?.command;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
