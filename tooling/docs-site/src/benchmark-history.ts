@@ -1,20 +1,10 @@
+import type { HistoryEntry } from "@promptreg/bench-kit";
 import { DocsInputError } from "./errors/docs-input-error.js";
 import { escapeHtml, htmlBlock } from "./html.js";
 import { lineChartSvg } from "./svg-chart.js";
 
-/** One line of docs/benchmarks-history.jsonl (written by @promptreg/bench-kit's appendBenchmarkHistory). */
-export interface BenchmarkHistoryEntry {
-  run: string;
-  date: string;
-  benchmark: string;
-  metric: string;
-  value: number;
-  low: number;
-  high: number;
-  target?: { min?: number; max?: number };
-  machine?: string;
-  source?: string;
-}
+/** One line of docs/benchmarks-history.jsonl: the shape @promptreg/bench-kit's appendBenchmarkHistory writes. */
+export type BenchmarkHistoryEntry = HistoryEntry;
 
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isText = (value: unknown): value is string => typeof value === "string" && value !== "";
