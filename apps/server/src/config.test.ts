@@ -1,4 +1,5 @@
 import { DEFAULT_TIMEOUTS } from "@promptreg/gateway";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadConfig, truncateSecret } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
@@ -191,6 +192,67 @@ describe("loadConfig", () => {
         message: expect.stringContaining("GATEWAY_CIRCUIT_BREAKER=off"),
       },
     ]);
+  });
+
+  it("keeps state in memory unless REDIS_URL is set, with bounded Redis timeouts", () => {
+    expect(loadConfig({ env: {} }).redis).toBeUndefined();
+    expect(loadConfig({ env: { REDIS_URL: "redis://:s3cret-pass@cache.internal:6380/2" } }).redis).toEqual({
+      url: "redis://:s3cret-pass@cache.internal:6380/2",
+      keyPrefix: "promptreg:",
+      connectTimeoutMs: 2_000,
+      commandTimeoutMs: 1_000,
+    });
+    const tuned = loadConfig({
+      env: {
+        REDIS_URL: "rediss://redis.example",
+        PROMPTREG_REDIS_KEY_PREFIX: "staging:promptreg:",
+        PROMPTREG_REDIS_CONNECT_TIMEOUT_MS: "500",
+        PROMPTREG_REDIS_COMMAND_TIMEOUT_MS: "250",
+      },
+    }).redis;
+    expect(tuned).toMatchObject({
+      keyPrefix: "staging:promptreg:",
+      connectTimeoutMs: 500,
+      commandTimeoutMs: 250,
+    });
+    expect(configError({ REDIS_URL: "redis://h", PROMPTREG_REDIS_KEY_PREFIX: "has space" }).issues).toEqual([
+      { variable: "PROMPTREG_REDIS_KEY_PREFIX", message: expect.stringContaining("letters, digits") },
+    ]);
+    expect(configError({ PROMPTREG_REDIS_COMMAND_TIMEOUT_MS: "0" }).issues[0]?.variable).toBe(
+      "PROMPTREG_REDIS_COMMAND_TIMEOUT_MS",
+    );
+  });
+
+  it("says what is wrong with a bad REDIS_URL without ever quoting it (it carries the password)", () => {
+    const cases: [string, RegExp][] = [
+      ["not a url s3cret-pass", /not a URL/],
+      ["http://:s3cret-pass@cache:6379", /scheme must be redis: or rediss: \(got http:\)/],
+      ["redis://:s3cret-pass@cache:6379/99", /database index 0-15/],
+      ["redis://:s3cret-pass@cache:6379/0?password=s3cret-pass", /query and fragment/],
+    ];
+    for (const [value, message] of cases) {
+      const error = configError({ REDIS_URL: value });
+      expect(error.issues).toEqual([{ variable: "REDIS_URL", message: expect.stringMatching(message) }]);
+      expect(error.message).not.toContain("s3cret-pass");
+    }
+  });
+
+  it("never echoes any part of a refused REDIS_URL's credentials (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9]{12,24}$/),
+        fc.string({ maxLength: 20 }),
+        (password, tail) => {
+          const value = `redis://:${password}@${tail}`;
+          try {
+            loadConfig({ env: { REDIS_URL: value } });
+          } catch (error) {
+            if (!ConfigError.isInstance(error)) throw error;
+            expect(error.message).not.toContain(password);
+          }
+        },
+      ),
+    );
   });
 
   it("never shows more than 8 characters of a secret", () => {

@@ -9,6 +9,7 @@ import { DEV_CLIENT_FILE } from "@promptreg/signing";
 import { z } from "zod";
 import { ConfigError } from "./errors/config-error.js";
 import { GATEWAY_POLICY_VARIABLE_NAMES, gatewayPoliciesFromEnv } from "./gateway-policy-env.js";
+import { parseRedisUrl, REDIS_DEFAULTS, REDIS_KEY_PREFIX_PATTERN, type RedisConfig } from "./redis-config.js";
 
 /**
  * Every environment variable the service reads, validated once at start-up. docs/operations.md has the same
@@ -47,6 +48,14 @@ const envSchema = z.object({
   PROMPTREG_STATS_CAPACITY: positiveInt(10_000),
   PROMPTREG_LOG_BODIES: booleanish.default(false),
   PROMPTREG_SIMULATED_GATEWAY_SCENARIO: z.string().min(1).optional(),
+  // Checked by parseRedisUrl, whose messages never quote the value (it may hold a password).
+  REDIS_URL: z.string().min(1).optional(),
+  PROMPTREG_REDIS_KEY_PREFIX: z
+    .string()
+    .regex(REDIS_KEY_PREFIX_PATTERN, "letters, digits and . _ - : only, at most 64, e.g. 'promptreg:'")
+    .default(REDIS_DEFAULTS.keyPrefix),
+  PROMPTREG_REDIS_CONNECT_TIMEOUT_MS: positiveInt(REDIS_DEFAULTS.connectTimeoutMs),
+  PROMPTREG_REDIS_COMMAND_TIMEOUT_MS: positiveInt(REDIS_DEFAULTS.commandTimeoutMs),
   GATEWAY_BASE_URL: z.url().default("https://api.phaseo.app/v1"),
   GATEWAY_API_KEY: z.string().min(1).optional(),
   GATEWAY_API_KEY_FILE: z.string().min(1).optional(),
@@ -88,6 +97,8 @@ export interface ServerConfig {
   outputRepairAttempts: number;
   statsCapacity: number;
   logBodies: boolean;
+  /** Shared state (nonces, rate limits, stats) for several replicas; unset = in-memory, one process. */
+  redis?: RedisConfig;
   gateway: {
     baseUrl: string;
     /** Unset: a simulated gateway is started in-process. */
@@ -170,6 +181,8 @@ export function loadConfig({
     "PROMPTREG_CLIENT_KEYS_COMMAND",
     issues,
   );
+  const redisUrl = e.REDIS_URL === undefined ? undefined : parseRedisUrl(e.REDIS_URL);
+  if (redisUrl && !redisUrl.ok) issues.push({ variable: "REDIS_URL", message: redisUrl.problem });
   issues.push(...gatewayPolicies.issues);
   if (issues.length > 0 || !gatewayPolicies.resolved) throw new ConfigError({ issues });
 
@@ -198,6 +211,14 @@ export function loadConfig({
     outputRepairAttempts: e.PROMPTREG_OUTPUT_REPAIR_ATTEMPTS,
     statsCapacity: e.PROMPTREG_STATS_CAPACITY,
     logBodies: e.PROMPTREG_LOG_BODIES,
+    redis: redisUrl?.ok
+      ? {
+          url: redisUrl.url,
+          keyPrefix: e.PROMPTREG_REDIS_KEY_PREFIX,
+          connectTimeoutMs: e.PROMPTREG_REDIS_CONNECT_TIMEOUT_MS,
+          commandTimeoutMs: e.PROMPTREG_REDIS_COMMAND_TIMEOUT_MS,
+        }
+      : undefined,
     gateway: {
       baseUrl: e.GATEWAY_BASE_URL,
       apiKey: e.GATEWAY_API_KEY,

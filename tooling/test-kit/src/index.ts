@@ -2,3 +2,9 @@
 
 export { createFakeSecretCommand, type FakeSecretCommand } from "./fake-secret-command.js";
 export { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
+export {
+  REDIS_SERVER_COMMAND,
+  type RedisHandle,
+  type StartRedisOptions,
+  startRedis,
+} from "./redis-server.js";

@@ -1,0 +1,182 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
+
+/**
+ * A Redis for one test file. With `REDIS_URL` set (CI's or a developer's shared server) it hands out that server and
+ * a key prefix of its own, so test files running in parallel never see each other's keys; otherwise (or with
+ * `dedicated: true`) it starts its own `redis-server` on a free port that keeps nothing on disk.
+ */
+export interface RedisHandle {
+  /** `redis://127.0.0.1:<port>` (dedicated) or the shared `REDIS_URL`. */
+  url: string;
+  /** Unique to this handle ("test:<random>:"): pass it as the service's key prefix; `stop()` deletes only these keys. */
+  keyPrefix: string;
+  /** Whether this handle runs its own server (so `restart()` and `kill()` work). */
+  dedicated: boolean;
+  /**
+   * Dedicated: stops the server (waits for its exit). Shared: deletes this handle's keys. Safe to call twice; call it
+   * in `afterAll` so no server is left running.
+   */
+  stop(): Promise<void>;
+  /** Dedicated only: stops the server if it runs and starts it again on the same port, empty. */
+  restart(): Promise<void>;
+}
+
+export interface StartRedisOptions {
+  /** Start an own server even when REDIS_URL is set: tests that stop or restart Redis need one. */
+  dedicated?: boolean;
+  /** Defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** How long to wait for a server to accept connections (a loaded 2-core box is slow to fork). Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+/** The command the dedicated mode runs; the CI installs it through .ci/system-deps. */
+export const REDIS_SERVER_COMMAND = "redis-server";
+
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
+  const { dedicated = false, env = process.env, readyTimeoutMs = 30_000 } = options;
+  const keyPrefix = `test:${randomBytes(6).toString("hex")}:`;
+  const shared = env.REDIS_URL;
+  if (!dedicated && shared) return sharedHandle(shared, keyPrefix);
+  return dedicatedHandle(keyPrefix, readyTimeoutMs);
+}
+
+function sharedHandle(url: string, keyPrefix: string): RedisHandle {
+  return {
+    url,
+    keyPrefix,
+    dedicated: false,
+    stop: () => deleteKeys(url, keyPrefix),
+    restart: async () => {
+      throw new Error(
+        "restart() needs a dedicated server: call startRedis({ dedicated: true }); the shared REDIS_URL server is never restarted by a test",
+      );
+    },
+  };
+}
+
+/** SCAN + UNLINK over `prefix*` only: other test files (and other people) share this server. */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 10_000 });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function dedicatedHandle(keyPrefix: string, readyTimeoutMs: number): Promise<RedisHandle> {
+  const port = await freePort();
+  let child: ChildProcess | undefined = await spawnServer(port, readyTimeoutMs);
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (running) await terminate(running);
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    keyPrefix,
+    dedicated: true,
+    stop,
+    restart: async () => {
+      await stop();
+      child = await spawnServer(port, readyTimeoutMs);
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function spawnServer(port: number, readyTimeoutMs: number): Promise<ChildProcess> {
+  const child = spawn(
+    REDIS_SERVER_COMMAND,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--loglevel",
+      "notice",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += String(chunk);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`redis-server on port ${port} not ready within ${readyTimeoutMs} ms: ${output}`));
+      }, readyTimeoutMs);
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        child.stdout?.off("data", check);
+        child.off("exit", exited);
+        child.off("error", failed);
+        if (error) reject(error);
+        else resolve();
+      };
+      const check = () => {
+        if (output.includes("Ready to accept connections")) done();
+      };
+      const exited = (code: number | null) =>
+        done(new Error(`redis-server on port ${port} exited with ${code} before it was ready: ${output}`));
+      const failed = (error: NodeJS.ErrnoException) =>
+        done(
+          error.code === "ENOENT"
+            ? new Error(
+                `${REDIS_SERVER_COMMAND} is not installed: install it (apt-get install redis-server; .ci/system-deps does on CI) or set REDIS_URL to a running server`,
+              )
+            : error,
+        );
+      child.stdout?.on("data", check);
+      child.once("exit", exited);
+      child.once("error", failed);
+      check();
+    });
+  } catch (error) {
+    await terminate(child);
+    throw error;
+  }
+  // Keep draining the pipes so a chatty server never blocks on a full one.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  // No pid: the spawn itself failed (no such command), there is nothing to wait for.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    // SIGKILL: the server keeps nothing on disk, so there is nothing to save, and a restart must come back empty.
+    child.kill("SIGKILL");
+  });
+}
