@@ -71,6 +71,7 @@ export default defineConfig({
           { text: "Renderer", link: "/renderer" },
           { text: "CLI", link: "/cli" },
           { text: "Client SDK", link: "/client" },
+          { text: "Installing and releasing packages", link: "/releasing" },
           { text: "Gateway client", link: "/gateway-client" },
           { text: "Mock gateway", link: "/mock-gateway" },
           { text: "Security and signing", link: "/security" },

@@ -1,0 +1,88 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { areTheTypesWrong, publint } from "./lint-tarball.js";
+import { runCommand } from "./run-command.js";
+import { publishablePackages } from "./workspace-packages.js";
+
+const packed = inject("packed");
+let unpacked: string;
+
+beforeAll(async () => {
+  unpacked = await mkdtemp(path.join(tmpdir(), "promptreg-unpacked-"));
+  for (const { name, tarball } of packed) {
+    const into = path.join(unpacked, name);
+    await runCommand("mkdir", ["-p", into], { cwd: unpacked });
+    const result = await runCommand("tar", ["-xzf", tarball, "-C", into], { cwd: unpacked });
+    expect(result.code, result.stderr).toBe(0);
+  }
+});
+
+afterAll(async () => {
+  await rm(unpacked, { recursive: true, force: true });
+});
+
+const manifestOf = async (name: string) =>
+  JSON.parse(await readFile(path.join(unpacked, name, "package", "package.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+
+describe("every publishable package", () => {
+  it("is packed (new packages under packages/ are found without editing a list)", async () => {
+    const names = (await publishablePackages()).map((pkg) => pkg.name);
+    expect(packed.map((pkg) => pkg.name)).toEqual(names);
+    expect(names).toEqual(
+      expect.arrayContaining(["@promptreg/client", "@promptreg/cli", "@promptreg/signing"]),
+    );
+  });
+
+  it.each(packed)("$name passes publint --strict", async ({ tarball }) => {
+    const result = await publint(tarball);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+
+  it.each(packed)("$name passes attw (esm-only profile)", async ({ tarball }) => {
+    const result = await areTheTypesWrong(tarball);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+
+  it.each(packed)(
+    "$name ships built ESM with types and source maps, not its TypeScript source",
+    async ({ name }) => {
+      const manifest = await manifestOf(name);
+      expect(manifest.type).toBe("module");
+      const exportsMap = manifest.exports as Record<string, { types: string; default: string }>;
+      expect(exportsMap["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
+      const root = path.join(unpacked, name, "package");
+      const index = await readFile(path.join(root, "dist", "index.js"), "utf8");
+      expect(index).toContain("//# sourceMappingURL=index.js.map");
+      const map = JSON.parse(await readFile(path.join(root, "dist", "index.js.map"), "utf8")) as {
+        sourcesContent?: string[];
+      };
+      // The map carries its sources: src/ is not published, so a map that only pointed at it would point nowhere.
+      expect(map.sourcesContent?.[0]).toContain("export");
+      const listing = await runCommand(
+        "tar",
+        ["-tzf", packed.find((pkg) => pkg.name === name)?.tarball ?? ""],
+        {
+          cwd: root,
+        },
+      );
+      expect(listing.stdout).not.toMatch(/^package\/src\//m);
+      expect(listing.stdout).not.toMatch(/\.test\.(js|d\.ts)$/m);
+      const dependencies = { ...(manifest.dependencies as Record<string, string> | undefined) };
+      for (const [dependency, range] of Object.entries(dependencies)) {
+        expect(range, `${name} -> ${dependency}`).not.toMatch(/^(workspace|catalog):/);
+      }
+    },
+  );
+
+  it("the promptreg binary is built JavaScript with a node shebang", async () => {
+    const manifest = await manifestOf("@promptreg/cli");
+    expect(manifest.bin).toEqual({ promptreg: "./dist/bin.js" });
+    const bin = await readFile(path.join(unpacked, "@promptreg/cli", "package", "dist", "bin.js"), "utf8");
+    expect(bin.startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
+});
