@@ -15,6 +15,7 @@ import type { CredentialSet } from "./logic/credentials.js";
 import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-limit-store.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
+import type { RedisHealth } from "./redis/redis-connection.js";
 import { facadeRouter } from "./routes/facade.js";
 import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
 import { renderRunRouter } from "./routes/render-run.js";
@@ -36,6 +37,8 @@ export interface AppDeps {
   metrics?: ServerMetrics;
   stats?: StatsStore;
   rateLimits?: RateLimitStore;
+  /** Set when nonces, limits and stats live on Redis: /readyz checks it. */
+  sharedState?: { check(): Promise<RedisHealth> };
   lifecycle?: Lifecycle;
   /** The gateway client; `undefined` until one is configured (run answers 503, /readyz is not ready). */
   gateway?: GatewayPort | (() => GatewayPort | undefined);
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
     operationsRouter({
       registry: deps.registry,
       gatewayConfigured: () => gateway() !== undefined,
+      sharedState: deps.sharedState,
       metrics,
       lifecycle,
     }),

@@ -19,6 +19,7 @@ export { RequestTimeoutError } from "./errors/request-timeout-error.js";
 export { type RequestIssue, RequestValidationError } from "./errors/request-validation-error.js";
 export { RouteNotFoundError } from "./errors/route-not-found-error.js";
 export { ERROR_TYPES, type ErrorOrigin, type ErrorType, ServerError } from "./errors/server-error.js";
+export { SharedStateUnavailableError, type SharedStore } from "./errors/shared-state-unavailable-error.js";
 export { UnsupportedMediaTypeError } from "./errors/unsupported-media-type-error.js";
 export { createLogger, type Logger } from "./http/logger.js";
 export { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
@@ -60,5 +61,10 @@ export {
   type ReloadOutcome,
 } from "./logic/registry-holder.js";
 export { createRingStatsStore, type RequestSample, type StatsStore } from "./logic/stats-store.js";
+export { createRedisConnection, type RedisConnection, type RedisHealth } from "./redis/redis-connection.js";
+export { createRedisNonceStore } from "./redis/redis-nonce-store.js";
+export { createRedisRateLimitStore } from "./redis/redis-rate-limit-store.js";
+export { createRedisStatsStore } from "./redis/redis-stats-store.js";
+export { parseRedisUrl, REDIS_DEFAULTS, type RedisConfig } from "./redis-config.js";
 export type { Lifecycle } from "./routes/operations.js";
 export { createService, type Service } from "./service.js";

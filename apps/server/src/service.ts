@@ -21,6 +21,11 @@ import { createCredentialSet } from "./logic/credentials.js";
 import { type DevClient, loadOrCreateDevClient } from "./logic/dev-client.js";
 import { describeLoadFailure } from "./logic/problems.js";
 import { createRegistryHolder, type RegistryHolder } from "./logic/registry-holder.js";
+import { createRedisConnection } from "./redis/redis-connection.js";
+import { createRedisNonceStore } from "./redis/redis-nonce-store.js";
+import { createRedisRateLimitStore } from "./redis/redis-rate-limit-store.js";
+import { createRedisStatsStore } from "./redis/redis-stats-store.js";
+import type { RedisConfig } from "./redis-config.js";
 import { createLifecycle, type Lifecycle } from "./routes/operations.js";
 
 /** A gateway simulated for development (see simulated-gateway.ts): where it listens, and how to stop it. */
@@ -102,6 +107,26 @@ async function nonceMemoryStart(): Promise<number> {
   return notBeforeSeconds;
 }
 
+/** Nonces, rate limits and stats on one Redis connection, shared by every replica (REDIS_URL). */
+function sharedStateOnRedis({
+  redis,
+  logger,
+  config,
+}: {
+  redis: RedisConfig;
+  logger: Logger;
+  config: ServerConfig;
+}) {
+  const connection = createRedisConnection({ config: redis, logger });
+  const { client } = connection;
+  return {
+    connection,
+    nonceStore: createRedisNonceStore({ client, keyPrefix: redis.keyPrefix }),
+    rateLimits: createRedisRateLimitStore({ client, keyPrefix: redis.keyPrefix }),
+    stats: createRedisStatsStore({ client, keyPrefix: redis.keyPrefix, capacity: config.statsCapacity }),
+  };
+}
+
 /**
  * Assembles the whole service from validated configuration: credentials, gateway (or the simulated one), registry
  * with reload, metrics and the Express app. main.ts only adds the port and signals; tests and benchmarks use this.
@@ -135,15 +160,17 @@ export async function createService({
     });
   }
   const credentials = createCredentialSet({ keys, defaultRequestsPerMinute: config.rateLimitPerMinute });
+  const shared = config.redis ? sharedStateOnRedis({ redis: config.redis, logger, config }) : undefined;
   const verifier =
     config.auth === "on"
       ? createSignatureVerifier({
           credentials,
-          nonceStore: createMemoryNonceStore(),
+          nonceStore: shared?.nonceStore ?? createMemoryNonceStore(),
           windowSeconds: config.signatureWindowSeconds,
           // The memory store starts empty: requests signed before now may have been accepted by the previous
-          // process, so they are refused (see docs/security.md, "Replays across a restart").
-          notBeforeSeconds: await nonceMemoryStart(),
+          // process, so they are refused (see docs/security.md, "Replays across a restart"). The Redis store
+          // outlives this process and refuses by its own epoch when Redis itself restarted empty.
+          notBeforeSeconds: shared ? undefined : await nonceMemoryStart(),
         })
       : undefined;
 
@@ -206,6 +233,9 @@ export async function createService({
     logger,
     metrics,
     lifecycle,
+    rateLimits: shared?.rateLimits,
+    stats: shared?.stats,
+    sharedState: shared?.connection,
   });
 
   let watcher: FSWatcher | undefined;
@@ -241,6 +271,7 @@ export async function createService({
       // The gateway client keeps a keep-alive connection pool; close it before the simulated gateway behind it.
       await gateway?.close();
       await simulated?.close();
+      await shared?.connection.close();
     },
   };
 }

@@ -38,6 +38,7 @@ export type {
   RememberOutcome,
 } from "./nonce-store.js";
 export {
+  checkNonceCapacity,
   createMemoryNonceStore,
   DEFAULT_MAX_NONCE_KEY_IDS,
   DEFAULT_NONCE_CAPACITY,

@@ -1,20 +1,10 @@
-import fc from "fast-check";
+import { assertNonceStoreFollowsModel, fakeClock, nonceEntry } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 import { createMemoryNonceStore, type RememberNonceInput } from "./nonce-store.js";
 
-function clock(start = 1_000_000) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
-
-const entry = (nonce: string, overrides: Partial<RememberNonceInput> = {}): RememberNonceInput => ({
-  keyId: "k",
-  nonce,
-  ttlSeconds: 600,
-  capacity: 100,
-  ...overrides,
-});
+const entry = (nonce: string, overrides: Partial<RememberNonceInput> = {}): RememberNonceInput =>
+  nonceEntry(nonce, overrides);
 
 describe("createMemoryNonceStore", () => {
   it("stores a nonce once, then reports it as replayed", async () => {
@@ -33,7 +23,7 @@ describe("createMemoryNonceStore", () => {
   });
 
   it("forgets a nonce once its TTL has passed, and drops expired entries", async () => {
-    const c = clock();
+    const c = fakeClock();
     const store = createMemoryNonceStore({ now: c.now });
     await store.remember(entry("n1"));
     c.advance(599_999);
@@ -46,7 +36,7 @@ describe("createMemoryNonceStore", () => {
   });
 
   it("refuses a new nonce when the key id's space is full, never dropping a live one", async () => {
-    const c = clock();
+    const c = fakeClock();
     const store = createMemoryNonceStore({ now: c.now });
     for (let i = 0; i < 3; i++) await store.remember(entry(`n${i}`, { capacity: 3 }));
     c.advance(100_000);
@@ -65,7 +55,7 @@ describe("createMemoryNonceStore", () => {
   });
 
   it("expires by each entry's own TTL, whatever the insertion order", async () => {
-    const c = clock();
+    const c = fakeClock();
     const store = createMemoryNonceStore({ now: c.now });
     await store.remember(entry("long", { ttlSeconds: 10_000, capacity: 2 }));
     await store.remember(entry("short", { ttlSeconds: 1, capacity: 2 }));
@@ -76,49 +66,11 @@ describe("createMemoryNonceStore", () => {
   });
 
   it("agrees with a simple model of per-key spaces under any sequence of calls (property)", async () => {
-    const op = fc.record({
-      keyId: fc.constantFrom("a", "b", "c"),
-      nonce: fc.constantFrom("n1", "n2", "n3", "n4", "n5"),
-      ttlSeconds: fc.integer({ min: 1, max: 30 }),
-      advanceMs: fc.integer({ min: 0, max: 20_000 }),
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(op, { maxLength: 60 }),
-        fc.integer({ min: 1, max: 4 }),
-        async (ops, capacity) => {
-          const c = clock();
-          const store = createMemoryNonceStore({ now: c.now });
-          const model = new Map<string, Map<string, number>>();
-          for (const { keyId, nonce, ttlSeconds, advanceMs } of ops) {
-            c.advance(advanceMs);
-            const at = c.now();
-            const live = new Map(
-              [...(model.get(keyId) ?? new Map<string, number>())].filter(([, exp]) => exp > at),
-            );
-            model.set(keyId, live);
-            const outcome = await store.remember({ keyId, nonce, ttlSeconds, capacity });
-            if (live.has(nonce)) expect(outcome).toEqual({ outcome: "replayed" });
-            else if (live.size >= capacity) {
-              expect(outcome.outcome).toBe("full");
-              const earliest = Math.min(...live.values());
-              expect(outcome).toEqual({
-                outcome: "full",
-                retryAfterSeconds: Math.max(1, Math.ceil((earliest - at) / 1000)),
-              });
-            } else {
-              expect(outcome).toEqual({ outcome: "stored" });
-              live.set(nonce, at + ttlSeconds * 1000);
-            }
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
+    await assertNonceStoreFollowsModel({ createStore: (now) => createMemoryNonceStore({ now }) });
   });
 
   it("bounds the number of key ids, reusing the room of key ids whose nonces all expired", async () => {
-    const c = clock();
+    const c = fakeClock();
     const store = createMemoryNonceStore({ now: c.now, maxKeyIds: 2 });
     await store.remember(entry("n", { keyId: "a", ttlSeconds: 1 }));
     await store.remember(entry("n", { keyId: "b" }));

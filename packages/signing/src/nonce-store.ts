@@ -10,7 +10,13 @@ export type RememberOutcome =
    * refused. Never forgetting a live nonce is what keeps a full store from re-opening a replay window.
    * `retryAfterSeconds`: when the oldest live nonce of this key id expires (room for one more).
    */
-  | { outcome: "full"; retryAfterSeconds: number };
+  | { outcome: "full"; retryAfterSeconds: number }
+  /**
+   * The store's memory began after `signedAtSeconds` (a shared store that restarted empty): this nonce may have been
+   * accepted before, so the request must be refused (signed again, it is accepted). `startedAtSeconds`: when the
+   * store's memory began. Only stores that can lose their memory behind the service's back return it.
+   */
+  | { outcome: "signed_before_start"; startedAtSeconds: number };
 
 export interface RememberNonceInput {
   keyId: string;
@@ -18,6 +24,8 @@ export interface RememberNonceInput {
   ttlSeconds: number;
   /** Live nonces this key id may hold at once (its own space: one client can never evict another's nonces). */
   capacity: number;
+  /** The request's signed timestamp (Unix seconds), checked against the store's start by stores that return `signed_before_start`. */
+  signedAtSeconds?: number;
 }
 
 /**
@@ -117,6 +125,17 @@ class NonceSpace {
   }
 }
 
+/** Every store's check of `remember`'s capacity: a positive integer, or InvalidVerifyOptionsError. */
+export function checkNonceCapacity(capacity: number): void {
+  if (!Number.isSafeInteger(capacity) || capacity < 1) {
+    throw new InvalidVerifyOptionsError({
+      option: "capacity",
+      problem: `must be a positive integer (got ${capacity})`,
+      fix: `Pass the live nonces one key id may hold, e.g. ${DEFAULT_NONCE_CAPACITY}.`,
+    });
+  }
+}
+
 /**
  * A single-process nonce store with one bounded space per key id. A full space refuses (`full`) instead of dropping
  * live nonces: dropping them is what let one client's flood make another client's captured request replayable.
@@ -159,13 +178,7 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
       return liveSpace(keyId, now())?.expiries.has(nonce) ?? false;
     },
     async remember({ keyId, nonce, ttlSeconds, capacity }) {
-      if (!Number.isSafeInteger(capacity) || capacity < 1) {
-        throw new InvalidVerifyOptionsError({
-          option: "capacity",
-          problem: `must be a positive integer (got ${capacity})`,
-          fix: `Pass the live nonces one key id may hold, e.g. ${DEFAULT_NONCE_CAPACITY}.`,
-        });
-      }
+      checkNonceCapacity(capacity);
       const at = now();
       let space = liveSpace(keyId, at);
       if (space?.expiries.has(nonce)) return { outcome: "replayed" };

@@ -9,7 +9,7 @@ import {
 } from "./check-signature.js";
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 import { SIGNATURE_HEADERS } from "./headers.js";
-import { DEFAULT_NONCE_CAPACITY, type NonceStore } from "./nonce-store.js";
+import { DEFAULT_NONCE_CAPACITY, type NonceStore, type RememberOutcome } from "./nonce-store.js";
 
 export type VerifyResult =
   | {
@@ -50,9 +50,16 @@ export function checkNonceTtl(windowSeconds: number, nonceTtlSeconds: number): v
 /** The failure for a nonce the store refused, shared with servers that store nonces themselves. */
 export function nonceFailure(
   keyId: string,
-  outcome: { outcome: "replayed" } | { outcome: "full"; retryAfterSeconds: number },
+  outcome: Exclude<RememberOutcome, { outcome: "stored" }>,
   nonceTtlSeconds: number,
 ): VerifyFailure {
+  if (outcome.outcome === "signed_before_start") {
+    return verifyFailure(
+      "stale_timestamp",
+      `${SIGNATURE_HEADERS.timestamp} is before the nonce store started remembering (${outcome.startedAtSeconds}); it restarted empty, so requests signed before then are refused as possible replays. Sign the request again.`,
+      { header: SIGNATURE_HEADERS.timestamp, keyId },
+    );
+  }
   if (outcome.outcome === "replayed") {
     return verifyFailure(
       "replayed_nonce",
@@ -95,6 +102,7 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
     nonce,
     ttlSeconds: nonceTtlSeconds,
     capacity: nonceCapacity,
+    signedAtSeconds: timestamp,
   });
   if (stored.outcome !== "stored") return nonceFailure(keyId, stored, nonceTtlSeconds);
   return { ok: true, keyId, timestamp, nonce, secretIndex: signature.secretIndex };

@@ -3,6 +3,12 @@
 export { createFakeSecretCommand, type FakeSecretCommand } from "./fake-secret-command.js";
 export { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
 export {
+  assertNonceStoreFollowsModel,
+  fakeClock,
+  type ModelledNonceStore,
+  nonceEntry,
+} from "./nonce-store-model.js";
+export {
   REDIS_SERVER_COMMAND,
   type RedisHandle,
   type StartRedisOptions,

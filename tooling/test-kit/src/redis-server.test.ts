@@ -71,6 +71,13 @@ describe("startRedis", () => {
     await expect(b.restart()).rejects.toThrow(/dedicated: true/);
   });
 
+  it("starts a dedicated server that requires a password, which its URL carries", async () => {
+    const redis = await start({ password: "p@ss word", env: { REDIS_URL: "redis://127.0.0.1:1" } });
+    expect(redis.url).toMatch(/^redis:\/\/:p%40ss%20word@127\.0\.0\.1:\d+$/);
+    expect(await connect(redis.url).ping()).toBe("PONG");
+    await expect(connect(redis.url.replace(/:[^:@]*@/, "@")).ping()).rejects.toThrow(/NOAUTH/);
+  });
+
   it("starts a dedicated server when asked, even with REDIS_URL set", async () => {
     const redis = await start({ dedicated: true, env: { REDIS_URL: "redis://127.0.0.1:1" } });
     expect(redis.url).not.toBe("redis://127.0.0.1:1");

@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
  * `dedicated: true`) it starts its own `redis-server` on a free port that keeps nothing on disk.
  */
 export interface RedisHandle {
-  /** `redis://127.0.0.1:<port>` (dedicated) or the shared `REDIS_URL`. */
+  /** `redis://[:password@]127.0.0.1:<port>` (dedicated) or the shared `REDIS_URL`. */
   url: string;
   /** Unique to this handle ("test:<random>:"): pass it as the service's key prefix; `stop()` deletes only these keys. */
   keyPrefix: string;
@@ -27,6 +27,8 @@ export interface RedisHandle {
 export interface StartRedisOptions {
   /** Start an own server even when REDIS_URL is set: tests that stop or restart Redis need one. */
   dedicated?: boolean;
+  /** Start an own server that requires this password (`--requirepass`); `url` then carries it. Implies `dedicated`. */
+  password?: string;
   /** Defaults to process.env. */
   env?: Record<string, string | undefined>;
   /** How long to wait for a server to accept connections (a loaded 2-core box is slow to fork). Default 30 s. */
@@ -37,11 +39,11 @@ export interface StartRedisOptions {
 export const REDIS_SERVER_COMMAND = "redis-server";
 
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
-  const { dedicated = false, env = process.env, readyTimeoutMs = 30_000 } = options;
+  const { dedicated = false, password, env = process.env, readyTimeoutMs = 30_000 } = options;
   const keyPrefix = `test:${randomBytes(6).toString("hex")}:`;
   const shared = env.REDIS_URL;
-  if (!dedicated && shared) return sharedHandle(shared, keyPrefix);
-  return dedicatedHandle(keyPrefix, readyTimeoutMs);
+  if (!dedicated && password === undefined && shared) return sharedHandle(shared, keyPrefix);
+  return dedicatedHandle({ keyPrefix, readyTimeoutMs, password });
 }
 
 function sharedHandle(url: string, keyPrefix: string): RedisHandle {
@@ -74,22 +76,31 @@ async function deleteKeys(url: string, prefix: string): Promise<void> {
   }
 }
 
-async function dedicatedHandle(keyPrefix: string, readyTimeoutMs: number): Promise<RedisHandle> {
+async function dedicatedHandle({
+  keyPrefix,
+  readyTimeoutMs,
+  password,
+}: {
+  keyPrefix: string;
+  readyTimeoutMs: number;
+  password: string | undefined;
+}): Promise<RedisHandle> {
   const port = await freePort();
-  let child: ChildProcess | undefined = await spawnServer(port, readyTimeoutMs);
+  const extraArgs = password === undefined ? [] : ["--requirepass", password];
+  let child: ChildProcess | undefined = await spawnServer({ port, readyTimeoutMs, extraArgs });
   const stop = async () => {
     const running = child;
     child = undefined;
     if (running) await terminate(running);
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${password === undefined ? "" : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
     keyPrefix,
     dedicated: true,
     stop,
     restart: async () => {
       await stop();
-      child = await spawnServer(port, readyTimeoutMs);
+      child = await spawnServer({ port, readyTimeoutMs, extraArgs });
     },
   };
 }
@@ -106,7 +117,15 @@ function freePort(): Promise<number> {
   });
 }
 
-async function spawnServer(port: number, readyTimeoutMs: number): Promise<ChildProcess> {
+async function spawnServer({
+  port,
+  readyTimeoutMs,
+  extraArgs,
+}: {
+  port: number;
+  readyTimeoutMs: number;
+  extraArgs: string[];
+}): Promise<ChildProcess> {
   const child = spawn(
     REDIS_SERVER_COMMAND,
     [
@@ -120,6 +139,7 @@ async function spawnServer(port: number, readyTimeoutMs: number): Promise<ChildP
       "no",
       "--loglevel",
       "notice",
+      ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -34,7 +34,12 @@ export interface RequestVerifier {
   /** Read-only: whether the nonce was already accepted (checked before the rate limit is charged). */
   seen(keyId: string, nonce: string): Promise<boolean>;
   /** Stores the nonce in the client's own bounded space. */
-  remember(input: { keyId: string; nonce: string; capacity: number }): Promise<RememberOutcome>;
+  remember(input: {
+    keyId: string;
+    nonce: string;
+    capacity: number;
+    signedAtSeconds: number;
+  }): Promise<RememberOutcome>;
   /** How long a nonce stays single-use; sizes each client's nonce space. */
   readonly nonceTtlSeconds: number;
 }
@@ -147,8 +152,25 @@ export async function admitRequest({
     nonceTtlSeconds: verifier.nonceTtlSeconds,
     override: nonceCapacityOverride,
   });
-  const stored = await verifier.remember({ keyId: pending.keyId, nonce: pending.nonce, capacity });
+  const stored = await verifier.remember({
+    keyId: pending.keyId,
+    nonce: pending.nonce,
+    capacity,
+    signedAtSeconds: pending.timestamp,
+  });
   if (stored.outcome === "replayed") return { ...replayed(verifier), client, limit: charged.limit };
+  if (stored.outcome === "signed_before_start") {
+    return {
+      ok: false,
+      error: new AuthenticationError({
+        reason: "stale_timestamp",
+        detail: `X-Promptreg-Timestamp (${pending.timestamp}) is before the shared nonce memory (Redis) started (${stored.startedAtSeconds}); it restarted empty, so requests signed before then are refused: they could be replays. Sign the request again.`,
+        header: "X-Promptreg-Timestamp",
+      }),
+      client,
+      limit: charged.limit,
+    };
+  }
   if (stored.outcome === "full") {
     return {
       ok: false,
@@ -224,7 +246,7 @@ export function createSignatureVerifier({
       };
     },
     seen: (keyId, nonce) => nonceStore.seen(keyId, nonce),
-    remember: ({ keyId, nonce, capacity }) =>
-      nonceStore.remember({ keyId, nonce, ttlSeconds: nonceTtlSeconds, capacity }),
+    remember: ({ keyId, nonce, capacity, signedAtSeconds }) =>
+      nonceStore.remember({ keyId, nonce, ttlSeconds: nonceTtlSeconds, capacity, signedAtSeconds }),
   };
 }

@@ -122,10 +122,10 @@ describe("computeStats", () => {
 });
 
 describe("ring stats store", () => {
-  it("keeps only the last `capacity` samples, oldest first", () => {
+  it("keeps only the last `capacity` samples, oldest first", async () => {
     const store = createRingStatsStore({ capacity: 3 });
     for (let i = 1; i <= 5; i++) store.record(sample({ at: i, latencyMs: i }));
-    expect(store.since(0).map((s) => s.latencyMs)).toEqual([3, 4, 5]);
-    expect(store.since(5).map((s) => s.latencyMs)).toEqual([5]);
+    expect((await store.since(0)).map((s) => s.latencyMs)).toEqual([3, 4, 5]);
+    expect((await store.since(5)).map((s) => s.latencyMs)).toEqual([5]);
   });
 });

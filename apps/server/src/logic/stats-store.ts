@@ -20,11 +20,14 @@ export interface RequestSample {
   dimensions?: Readonly<Record<string, string>>;
 }
 
-/** Bounded storage for recent samples; swap for a shared store when several replicas report together. */
+/**
+ * Bounded storage for recent samples: the ring here for one process, `createRedisStatsStore` when several replicas
+ * report together. `record` never waits (it is on every request's path); `since` may.
+ */
 export interface StatsStore {
   record(sample: RequestSample): void;
   /** Samples with `at >= since`, oldest first. */
-  since(since: number): RequestSample[];
+  since(since: number): Promise<RequestSample[]>;
 }
 
 /** A ring buffer of the last `capacity` samples: memory stays flat whatever the traffic. */
@@ -38,7 +41,7 @@ export function createRingStatsStore({ capacity = 10_000 }: { capacity?: number 
       next = (next + 1) % capacity;
       size = Math.min(size + 1, capacity);
     },
-    since(since) {
+    async since(since) {
       const out: RequestSample[] = [];
       for (let i = 0; i < size; i++) {
         const sample = ring[(next - size + i + capacity) % capacity];

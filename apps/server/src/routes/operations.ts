@@ -5,6 +5,7 @@ import { requestState } from "../http/request-state.js";
 import { computeStats } from "../logic/compute-stats.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
 import type { StatsStore } from "../logic/stats-store.js";
+import type { RedisHealth } from "../redis/redis-connection.js";
 
 export interface Lifecycle {
   /** True once SIGTERM arrived: /readyz answers 503 so load balancers stop sending traffic. */
@@ -24,11 +25,14 @@ export function createLifecycle(): Lifecycle {
 export function operationsRouter({
   registry,
   gatewayConfigured,
+  sharedState,
   metrics,
   lifecycle,
 }: {
   registry: RegistryHolder;
   gatewayConfigured: () => boolean;
+  /** Set when state is shared on Redis: reachable within the command timeout, or why not. */
+  sharedState?: { check(): Promise<RedisHealth> };
   metrics: ServerMetrics;
   lifecycle: Lifecycle;
 }): Router {
@@ -37,18 +41,21 @@ export function operationsRouter({
     requestState(res).route = "/healthz";
     res.json({ status: "ok" });
   });
-  router.get("/readyz", (_req: Request, res: Response) => {
+  router.get("/readyz", async (_req: Request, res: Response) => {
     requestState(res).route = "/readyz";
     const loaded = registry.current();
+    const redis = await sharedState?.check();
     const checks = {
       registry: loaded ? "ok" : "loading",
       gateway: gatewayConfigured() ? "ok" : "not_configured",
       lifecycle: lifecycle.draining ? "draining" : "ok",
+      ...(redis ? { redis: redis.ok ? "ok" : "unreachable" } : {}),
     };
-    const ready = loaded !== undefined && gatewayConfigured() && !lifecycle.draining;
+    const ready = loaded !== undefined && gatewayConfigured() && !lifecycle.draining && redis?.ok !== false;
     res.status(ready ? 200 : 503).json({
       status: ready ? "ready" : "not_ready",
       checks,
+      ...(redis && !redis.ok ? { reasons: { redis: redis.reason } } : {}),
       templates: loaded ? { versions: loaded.versionCount, loadedAt: loaded.loadedAt.toISOString() } : null,
     });
   });
@@ -68,10 +75,10 @@ export function operationsRouter({
 
 export function statsRouter({ stats, now = Date.now }: { stats: StatsStore; now?: () => number }): Router {
   const router = Router();
-  router.get("/v1/stats", (_req: Request, res: Response) => {
+  router.get("/v1/stats", async (_req: Request, res: Response) => {
     requestState(res).route = "/v1/stats";
     const at = now();
-    res.json(computeStats({ samples: stats.since(at - 5 * 60_000), now: at }));
+    res.json(computeStats({ samples: await stats.since(at - 5 * 60_000), now: at }));
   });
   return router;
 }

@@ -1,0 +1,73 @@
+import { redactUrlCredentials } from "@promptreg/core";
+import { Redis } from "ioredis";
+import type { Logger } from "../http/logger.js";
+import type { RedisConfig } from "../redis-config.js";
+
+/** Longest wait between two reconnection attempts: Redis back means the service is back within about a second. */
+export const REDIS_MAX_RECONNECT_DELAY_MS = 1_000;
+
+export type RedisHealth = { ok: true } | { ok: false; reason: string };
+
+/** One ioredis client for the service's shared state, tuned to fail fast and closed. */
+export interface RedisConnection {
+  readonly client: Redis;
+  /** The URL with its credentials replaced, for logs and /readyz. */
+  readonly displayUrl: string;
+  /** PING within the command timeout, for /readyz. Never throws. */
+  check(): Promise<RedisHealth>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects in the background (the service starts, not ready, while Redis is down) and reconnects forever. Commands
+ * never queue while disconnected (`enableOfflineQueue: false`) and time out after `commandTimeoutMs`, so a request
+ * whose check needs Redis gets a typed 503 at once instead of hanging. Logs state changes only, never the password.
+ */
+export function createRedisConnection({
+  config,
+  logger,
+}: {
+  config: RedisConfig;
+  logger: Logger;
+}): RedisConnection {
+  const displayUrl = redactUrlCredentials(config.url);
+  const client = new Redis(config.url, {
+    connectTimeout: config.connectTimeoutMs,
+    commandTimeout: config.commandTimeoutMs,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, REDIS_MAX_RECONNECT_DELAY_MS),
+  });
+  let reachable: boolean | undefined;
+  client.on("ready", () => {
+    if (reachable !== true) logger.info({ redis: displayUrl }, "redis connected");
+    reachable = true;
+  });
+  client.on("error", (error: Error) => {
+    if (reachable !== false) {
+      logger.warn(
+        { redis: displayUrl, err: redactUrlCredentials(error.message) },
+        "redis unreachable; requests that need it are refused (503) until it is back",
+      );
+    }
+    reachable = false;
+  });
+  return {
+    client,
+    displayUrl,
+    async check() {
+      try {
+        await client.ping();
+        return { ok: true };
+      } catch (error) {
+        return {
+          ok: false,
+          reason: `redis at ${displayUrl} unreachable: ${redactUrlCredentials((error as Error).message)}`,
+        };
+      }
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}
