@@ -14,6 +14,11 @@ export { RequestAbortedError } from "./errors/request-aborted-error.js";
 export { RequestTimeoutError } from "./errors/request-timeout-error.js";
 export { StreamError } from "./errors/stream-error.js";
 export { UpstreamError } from "./errors/upstream-error.js";
+export {
+  WEBHOOK_VERIFICATION_REASONS,
+  WebhookVerificationError,
+  type WebhookVerificationReason,
+} from "./errors/webhook-verification-error.js";
 export type { SigningFetchOptions } from "./signing-fetch.js";
 export { createSigningFetch } from "./signing-fetch.js";
 export type {
@@ -39,3 +44,4 @@ export type {
   TemplateVersionDetails,
   Usage,
 } from "./types.js";
+export { type VerifiedWebhook, type VerifyWebhookOptions, verifyWebhook } from "./verify-webhook.js";

@@ -6,6 +6,19 @@ export const SIGNATURE_HEADERS = {
   signature: "X-Promptreg-Signature",
 } as const;
 
+/**
+ * Headers a webhook from the service carries besides the four above (it is signed like a client request, with the
+ * batch's client credential): sent by @promptreg/webhooks, read by the client SDK's verifyWebhook.
+ */
+export const WEBHOOK_HEADERS = {
+  /** The event type, e.g. "batch.completed". */
+  event: "X-Promptreg-Event",
+  /** The delivery id: the same on every attempt, so a receiver can drop duplicates. */
+  delivery: "X-Promptreg-Delivery",
+  /** 1 for the first attempt. */
+  attempt: "X-Promptreg-Attempt",
+} as const;
+
 export type SignatureHeaders = {
   [K in (typeof SIGNATURE_HEADERS)[keyof typeof SIGNATURE_HEADERS]]: string;
 };

@@ -29,7 +29,14 @@ export { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
 export { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 export { SigningError } from "./errors/signing-error.js";
 export type { SignatureHeaders } from "./headers.js";
-export { SIGNATURE_HEADERS } from "./headers.js";
+export {
+  KEY_ID_PATTERN,
+  NONCE_PATTERN,
+  SIGNATURE_HEADERS,
+  SIGNATURE_PATTERN,
+  TIMESTAMP_PATTERN,
+  WEBHOOK_HEADERS,
+} from "./headers.js";
 export type {
   MemoryNonceStore,
   MemoryNonceStoreOptions,

@@ -1,0 +1,14 @@
+// The public API of @promptreg/webhooks. Anything not named here is private.
+
+export {
+  WEBHOOK_FAILURE_REASONS,
+  WebhookDeliveryError,
+  type WebhookFailureReason,
+} from "./errors/webhook-delivery-error.js";
+export {
+  type SendWebhookOptions,
+  sendWebhook,
+  WEBHOOK_DEFAULTS,
+  type WebhookCredential,
+  type WebhookDelivery,
+} from "./send-webhook.js";
