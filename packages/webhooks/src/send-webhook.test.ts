@@ -31,7 +31,11 @@ async function receiver(answers: { status: number; headers?: Record<string, stri
       body: new Uint8Array(Buffer.concat(chunks)),
       keyId: CREDENTIAL.keyId,
       secrets: CREDENTIAL.secret,
-      isReplay: (nonce) => seenNonces.has(nonce) || (seenNonces.add(nonce), false),
+      isReplay: (nonce) => {
+        const seen = seenNonces.has(nonce);
+        seenNonces.add(nonce);
+        return seen;
+      },
     }).catch((error: Error) => error);
     received.push({ verified, headers: req.headers });
     const answer = answers[Math.min(received.length - 1, answers.length - 1)]!;
