@@ -76,6 +76,7 @@ export default defineConfig({
           { text: "Mock gateway", link: "/mock-gateway" },
           { text: "Security and signing", link: "/security" },
           { text: "Operations", link: "/operations" },
+          { text: "Scaling", link: "/scaling" },
           { text: "Gateway best practices", link: "/gateway-best-practices" },
           { text: "Architecture", link: "/architecture" },
           { text: "The docs site", link: "/docs-site" },
