@@ -16,6 +16,7 @@ import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-li
 import type { RegistryHolder } from "./logic/registry-holder.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
 import type { RedisHealth } from "./redis/redis-connection.js";
+import { bundleRouter } from "./routes/bundle.js";
 import { facadeRouter } from "./routes/facade.js";
 import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
 import { renderRunRouter } from "./routes/render-run.js";
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(templatesRouter({ registry: deps.registry }));
+  app.use(bundleRouter({ registry: deps.registry }));
   app.use(statsRouter({ stats, now }));
   app.use(renderRunRouter(runOptions));
   app.use(facadeRouter(runOptions));

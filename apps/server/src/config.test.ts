@@ -41,6 +41,16 @@ describe("loadConfig", () => {
     expect(config.watch).toBe(false);
   });
 
+  it("serves a bundle instead of the tree with PROMPTREG_BUNDLE, which is not watched and excludes PROMPTREG_TEMPLATES_DIR", () => {
+    const config = loadConfig({ env: { PROMPTREG_BUNDLE: "dist/promptreg/bundle.json" }, repoRoot: "/r" });
+    expect(config.bundleFile).toBe("/r/dist/promptreg/bundle.json");
+    expect(config.watch).toBe(false);
+    expect(loadConfig({ env: {}, repoRoot: "/r" }).bundleFile).toBeUndefined();
+    const error = configError({ PROMPTREG_BUNDLE: "b.json", PROMPTREG_TEMPLATES_DIR: "templates" });
+    expect(error.issues[0]?.variable).toBe("PROMPTREG_BUNDLE");
+    expect(error.message).toMatch(/set only one of PROMPTREG_TEMPLATES_DIR, PROMPTREG_BUNDLE/);
+  });
+
   it("derives nonce capacity from rate limits unless PROMPTREG_NONCE_CAPACITY_PER_CLIENT caps it", () => {
     expect(loadConfig({ env: {} }).nonceCapacityPerClient).toBeUndefined();
     expect(loadConfig({ env: { PROMPTREG_NONCE_CAPACITY_PER_CLIENT: "50" } }).nonceCapacityPerClient).toBe(

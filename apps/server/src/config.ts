@@ -30,6 +30,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PROMPTREG_TEMPLATES_DIR: z.string().min(1).optional(),
+  PROMPTREG_BUNDLE: z.string().min(1).optional(),
   PROMPTREG_WATCH: booleanish.optional(),
   PROMPTREG_AUTH: z.enum(["on", "off"]).default("on"),
   PROMPTREG_CLIENT_KEYS: z.string().min(1).optional(),
@@ -78,6 +79,11 @@ export interface ServerConfig {
   host: string;
   logLevel: string;
   templatesDir: string;
+  /**
+   * A built bundle (`promptreg build`) to serve instead of the template tree: ready in well under a second for
+   * 10,000 versions (schemas compile on first use). SIGHUP re-reads it; it is not watched.
+   */
+  bundleFile?: string;
   /** Reload the registry when a template file changes (default on in development). */
   watch: boolean;
   auth: "on" | "off";
@@ -151,6 +157,7 @@ export function loadConfig({
       message: "'off' is refused when NODE_ENV=production; configure PROMPTREG_CLIENT_KEYS(_FILE) instead",
     });
   }
+  oneOf(e, ["PROMPTREG_TEMPLATES_DIR", "PROMPTREG_BUNDLE"], issues);
   const gatewayKeySources = oneOf(
     e,
     ["GATEWAY_API_KEY", "GATEWAY_API_KEY_FILE", "GATEWAY_API_KEY_COMMAND"],
@@ -192,7 +199,9 @@ export function loadConfig({
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     templatesDir: path.resolve(repoRoot, e.PROMPTREG_TEMPLATES_DIR ?? "templates"),
-    watch: e.PROMPTREG_WATCH ?? e.NODE_ENV === "development",
+    ...(e.PROMPTREG_BUNDLE ? { bundleFile: path.resolve(repoRoot, e.PROMPTREG_BUNDLE) } : {}),
+    // A bundle is a build artefact replaced as a whole: SIGHUP reloads it, nothing watches the tree.
+    watch: e.PROMPTREG_BUNDLE ? false : (e.PROMPTREG_WATCH ?? e.NODE_ENV === "development"),
     auth: e.PROMPTREG_AUTH,
     clientKeys: {
       inline: e.PROMPTREG_CLIENT_KEYS,

@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   if (config.auth === "off") {
     process.stderr.write("\n  ⚠  PROMPTREG_AUTH=off: requests are not authenticated (development only).\n");
   }
-  const lines = [`\n  promptreg listening on ${publicUrl}  (templates: ${config.templatesDir})`];
+  const lines = [
+    `\n  promptreg listening on ${publicUrl}  (${config.bundleFile ? `bundle: ${config.bundleFile}` : `templates: ${config.templatesDir}`})`,
+  ];
   if (service.devClient) {
     lines.push(
       `  Development client ${service.devClient.created ? "created" : "reused"}: key id "${service.devClient.keyId}", secret in ${service.devClient.file} (mode 0600).`,

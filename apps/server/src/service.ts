@@ -8,7 +8,7 @@ import {
   fileApiKeyProvider,
   runSecretCommand,
 } from "@promptreg/gateway";
-import { loadRegistryFromDir } from "@promptreg/registry";
+import { loadRegistryFromBundleFile, loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
 import type { Express } from "express";
@@ -197,22 +197,23 @@ export async function createService({
           }),
         });
 
+  const source = config.bundleFile ? { bundle: config.bundleFile } : { templatesDir: config.templatesDir };
   const registry = createRegistryHolder({
-    load: () => loadRegistryFromDir(config.templatesDir),
+    load: () =>
+      config.bundleFile
+        ? loadRegistryFromBundleFile(config.bundleFile, { schemas: "lazy" })
+        : loadRegistryFromDir(config.templatesDir),
     createRenderer: (loaded) => createRenderer({ registry: loaded }),
     onReload: (outcome) => {
       if (outcome.ok) {
         metrics.registryReloads.inc({ outcome: "ok" });
         metrics.registryTemplates.set(outcome.loaded.versionCount);
-        logger.info(
-          { templatesDir: config.templatesDir, versions: outcome.loaded.versionCount },
-          "registry loaded",
-        );
+        logger.info({ ...source, versions: outcome.loaded.versionCount }, "registry loaded");
       } else {
         metrics.registryReloads.inc({ outcome: "error" });
         logger.error(
           {
-            templatesDir: config.templatesDir,
+            ...source,
             problems: describeLoadFailure(outcome.error),
             keptServing: !!outcome.serving,
           },

@@ -4,104 +4,16 @@
 //   - reading every file + YAML.parse (what any loader pays for I/O + parsing).
 // Three independent rounds of 5 timed runs each (LOAD_BENCH_ROUNDS overrides the round count); the table shows each round's median and the spread.
 // Run: node --import tsx --expose-gc bench/load.bench.ts   (or pnpm bench -- registry)
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile, rm } from "node:fs/promises";
 import { formatRatio, markdownTable, summarize, writeBenchmarkSection } from "@promptreg/bench-kit";
 import YAML from "yaml";
 import { loadRegistryFromDir } from "../src/index.js";
+import { generateTree } from "./generate-tree.js";
 
 const IDS = 100;
 const VERSIONS = 10;
 const ROUNDS = Number(process.env.LOAD_BENCH_ROUNDS ?? 3);
 const RUNS = 5;
-
-function templateText(id: string, version: string, index: number): string {
-  return `# yaml-language-server: $schema=../../../schemas/template.schema.json
-id: ${id}
-version: ${version}
-description: Summarise a support ticket (variant ${index}) for the agent who takes it over, keeping the customer's tone.
-owners: [support-platform@acme.example, oncall-${index % 7}@acme.example]
-tags: [support, summarization, team-${index % 5}]
-status: ${index % 4 === 3 ? "draft" : "published"}
-changelog: Variant ${index}; tightens the summary format and adds the customer's tier.
-model:
-  name: openai/gpt-4o-mini
-  params: { temperature: 0.2, max_tokens: 400, top_p: 0.9 }
-  fallbacks: [anthropic/claude-3-5-haiku]
-input:
-  type: object
-  properties:
-    ticket: { type: string, minLength: 1, maxLength: 20000, description: The ticket text. }
-    tier: { type: string, enum: [free, pro, enterprise], default: free }
-    customer:
-      type: object
-      properties:
-        name: { type: string }
-        email: { type: string, format: email }
-        since: { type: string, format: date }
-      required: [name]
-    history: { type: array, items: { type: string }, maxItems: 20 }
-    priority: { type: integer, minimum: 1, maximum: 5 }
-  required: [ticket]
-output:
-  type: object
-  properties:
-    summary: { type: string, maxLength: 2000 }
-    sentiment: { type: string, enum: [positive, neutral, negative] }
-    next_steps: { type: array, items: { type: string } }
-  required: [summary, sentiment]
-messages:
-  - role: system
-    content: |
-      You are a support lead at Acme. {{> support/tone}}
-      Summarise the ticket in at most five bullet points, then give the customer's sentiment
-      and the next steps for the agent. Answer as JSON with summary, sentiment and next_steps.
-  - role: user
-    content: |
-      Customer: {{customer.name}} ({{tier}})
-      Priority: {{priority}}
-      {{#each history}}Earlier: {{this}}
-      {{/each}}
-      Ticket:
-      {{ticket}}
-examples:
-  - name: short-ticket
-    input: { ticket: "My invoice is wrong.", tier: pro, customer: { name: Ann, email: ann@example.com } }
-  - name: escalation
-    description: An angry enterprise customer with history.
-    input:
-      ticket: The export has failed three times today and our auditors are waiting.
-      tier: enterprise
-      priority: 1
-      customer: { name: Bo, since: "2021-04-01" }
-      history: [Export failed on Monday, Export failed on Tuesday]
-`;
-}
-
-async function generateTree(): Promise<{ root: string; dir: string; files: string[] }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "promptreg-load-bench-"));
-  const root = path.join(dir, "templates");
-  const files: string[] = [];
-  await mkdir(path.join(root, "_partials", "support"), { recursive: true });
-  await writeFile(
-    path.join(root, "_partials", "support", "tone.hbs"),
-    "Be concise, warm and specific. {{> signature}}",
-  );
-  await writeFile(path.join(root, "_partials", "signature.hbs"), "Sign as the Acme support team.");
-  for (let i = 0; i < IDS; i++) {
-    const id = `team-${i % 10}/template-${i}`;
-    await mkdir(path.join(root, id), { recursive: true });
-    for (let v = 0; v < VERSIONS; v++) {
-      const version = `${1 + Math.floor(v / 5)}.${v % 5}.0`;
-      const file = path.join(root, id, `${version}.yaml`);
-      await writeFile(file, templateText(id, version, i * VERSIONS + v));
-      files.push(file);
-    }
-    await writeFile(path.join(root, id, "labels.yaml"), "production: 1.2.0\nstaging: 2.4.0\n");
-  }
-  return { root, dir, files };
-}
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   (globalThis as { gc?: () => void }).gc?.();
@@ -110,7 +22,7 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-const { root, dir, files } = await generateTree();
+const { root, dir, files } = await generateTree({ ids: IDS, versions: VERSIONS });
 try {
   const texts = await Promise.all(files.map((file) => readFile(file, "utf8")));
   const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);

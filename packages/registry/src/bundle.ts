@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { contentHash } from "./content-hash.js";
 import { BundleError } from "./errors/bundle-error.js";
 import { isLabelName, isStrictSemver, isTemplateId } from "./ids.js";
 import { LIMITS } from "./limits.js";
-import { findPartialCycles, findPartialReferences } from "./partials.js";
+import { findPartialCycles, findPartialReferences, findPartialUses, partialClosure } from "./partials.js";
 import { PROBLEM_CODES } from "./problem-codes.js";
 import { createRegistry } from "./registry.js";
 import { buildTemplateVersion, definitionToFile, type PartialIndex } from "./template-version.js";
@@ -56,10 +57,29 @@ const bundleSchema = z.strictObject({
   partials: z.record(z.string(), z.string()),
 });
 
+const DEFINITION_KEYS = [
+  "id",
+  "version",
+  "description",
+  "owners",
+  "tags",
+  "status",
+  "changelog",
+  "model",
+  "messages",
+  "inputSchema",
+  "outputSchema",
+  "examples",
+  "hash",
+  "source",
+] as const satisfies readonly (keyof TemplateDefinition)[];
+
 function definitionOf(version: TemplateVersion): TemplateDefinition {
-  // Bundles carry no source positions: they are rebuilt from definitions, not from YAML.
-  const { input: _input, output: _output, sourceMap: _sourceMap, ...definition } = version;
-  return structuredClone(definition) as TemplateDefinition;
+  // Picked by name, never spread: a lazily loaded version compiles its schemas when `input` is read, and bundles
+  // carry no compiled schemas and no source positions (they are rebuilt from definitions, not from YAML).
+  const definition: Record<string, unknown> = {};
+  for (const key of DEFINITION_KEYS) if (version[key] !== undefined) definition[key] = version[key];
+  return structuredClone(definition) as unknown as TemplateDefinition;
 }
 
 /** Serialises a loaded registry; `JSON.stringify` of the result is the bundle file. */
@@ -78,6 +98,20 @@ export function createBundle(registry: Registry, { now = new Date() }: { now?: D
   };
 }
 
+/**
+ * What a bundle holds, as one `sha256:<hex>`: every template's id, version, source path and content hash (which
+ * covers its partials), the labels and the partials, but not `createdAt`. Two bundles of the same registry made at
+ * different times share it; the service's `GET /v1/bundle` answers it as the `ETag`.
+ */
+export function bundleContentHash(bundle: RegistryBundle): string {
+  return contentHash({
+    format: bundle.format,
+    templates: bundle.templates.map((t) => [t.id, t.version, t.source.path, t.hash]),
+    labels: bundle.labels,
+    partials: bundle.partials,
+  });
+}
+
 function jsonPath(path: readonly PropertyKey[]): string {
   return path
     .map((segment, index) =>
@@ -86,11 +120,28 @@ function jsonPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+export interface LoadBundleOptions {
+  /**
+   * When each version's JSON Schemas are compiled to zod and its examples re-validated against them:
+   * - `"eager"` (default): now, for every version, exactly as the YAML loader does;
+   * - `"lazy"`: on the first read of the version's `input` or `output`, then cached. Shape, content hashes,
+   *   partials and labels are still checked now, so a tampered or corrupt bundle is refused at load; a version
+   *   whose content cannot be rebuilt throws `BundleError` (`bundle_content_invalid`) at that first read. This is
+   *   what makes a 10,000-version bundle ready in well under a second (the service with `PROMPTREG_BUNDLE`,
+   *   `@promptreg/embedded`).
+   */
+  schemas?: "eager" | "lazy";
+}
+
 /**
- * Rebuilds a registry from a bundle: validates its shape, re-validates every template exactly as the loader
- * does (schemas, examples, partials, labels) and verifies every content hash. Throws `BundleError`.
+ * Rebuilds a registry from a bundle: validates its shape, verifies every content hash, and re-validates every
+ * template exactly as the loader does (schemas, examples, partials, labels), now or on first use (see
+ * `LoadBundleOptions.schemas`). Throws `BundleError`.
  */
-export function loadRegistryFromBundle(bundle: unknown): Registry {
+export function loadRegistryFromBundle(
+  bundle: unknown,
+  { schemas = "eager" }: LoadBundleOptions = {},
+): Registry {
   const parsed = bundleSchema.safeParse(bundle);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -140,6 +191,10 @@ export function loadRegistryFromBundle(bundle: unknown): Registry {
       });
       return;
     }
+    if (schemas === "lazy") {
+      versions.push(lazyVersion({ definition: definition as TemplateDefinition, index, partials }));
+      return;
+    }
     const built = buildTemplateVersion({
       value: definitionToFile(definition as TemplateDefinition),
       file,
@@ -148,13 +203,8 @@ export function loadRegistryFromBundle(bundle: unknown): Registry {
     });
     problems.push(...built.problems);
     if (!built.version) return;
-    if (built.version.hash !== definition.hash) {
-      throw new BundleError({
-        code: "bundle_hash_mismatch",
-        path: `templates[${index}].hash`,
-        message: `${key} has hash ${definition.hash} but its content hashes to ${built.version.hash}; the bundle was modified or corrupted. Rebuild it.`,
-      });
-    }
+    if (built.version.hash !== definition.hash)
+      throw hashMismatch({ index, key, claimed: definition.hash, actual: built.version.hash });
     versions.push({ ...built.version, source: { path: definition.source.path } });
   });
   if (problems.length > 0) {
@@ -186,4 +236,89 @@ export function loadRegistryFromBundle(bundle: unknown): Registry {
     labels.set(id, map);
   }
   return createRegistry({ versions, labels, partials: partials.sources });
+}
+
+function hashMismatch({
+  index,
+  key,
+  claimed,
+  actual,
+}: {
+  index: number;
+  key: string;
+  claimed: string;
+  actual: string;
+}): BundleError {
+  return new BundleError({
+    code: "bundle_hash_mismatch",
+    path: `templates[${index}].hash`,
+    message: `${key} has hash ${claimed} but its content hashes to ${actual}; the bundle was modified or corrupted. Rebuild it.`,
+  });
+}
+
+/**
+ * A bundled version whose content hash is verified now and whose schemas compile on first use. The first read of
+ * `input` or `output` rebuilds the version exactly as the eager path does (schema subset, examples, normalisation)
+ * and insists on the same hash, so lazy loading accepts nothing the eager path would refuse; it only refuses later.
+ */
+function lazyVersion({
+  definition,
+  index,
+  partials,
+}: {
+  definition: TemplateDefinition;
+  index: number;
+  partials: PartialIndex;
+}): TemplateVersion {
+  const key = `${definition.id}@${definition.version}`;
+  const used = new Set<string>();
+  definition.messages.forEach((message, messageIndex) => {
+    for (const { name } of findPartialUses(message.content)) {
+      if (!partials.sources.has(name)) {
+        throw new BundleError({
+          code: "bundle_content_invalid",
+          path: `templates[${index}].messages[${messageIndex}].content`,
+          message: `${key} uses partial "${name}", which is not in the bundle`,
+        });
+      }
+      used.add(name);
+    }
+  });
+  const { hash, source: _source, ...hashed } = definition;
+  const closure = partialClosure(used, partials.graph);
+  const actual = contentHash({
+    template: hashed,
+    partials: Object.fromEntries(closure.map((name) => [name, partials.sources.get(name)!])),
+  });
+  if (actual !== hash) throw hashMismatch({ index, key, claimed: hash, actual });
+
+  let compiled: Pick<TemplateVersion, "input" | "output"> | undefined;
+  const compile = () => {
+    if (compiled) return compiled;
+    const built = buildTemplateVersion({
+      value: definitionToFile(definition),
+      file: `bundle:templates[${index}]`,
+      locator: noLocator,
+      partials,
+    });
+    if (!built.version || built.version.hash !== hash) {
+      const first = built.problems[0];
+      throw new BundleError({
+        code: "bundle_content_invalid",
+        path: `templates[${index}]`,
+        message: first
+          ? `${key}: ${built.problems.length} problem(s), first: [${first.code}] ${first.message}`
+          : `${key} is not in normalised form (its rebuilt content hashes to ${built.version?.hash}); rebuild the bundle with promptreg build`,
+        problems: built.problems,
+      });
+    }
+    compiled = { input: built.version.input, output: built.version.output };
+    return compiled;
+  };
+  const version = { ...definition, source: { path: definition.source.path } } as TemplateVersion;
+  Object.defineProperty(version, "input", { enumerable: true, get: () => compile().input });
+  if (definition.outputSchema) {
+    Object.defineProperty(version, "output", { enumerable: true, get: () => compile().output });
+  }
+  return version;
 }

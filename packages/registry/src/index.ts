@@ -1,6 +1,14 @@
 // The public API of @promptreg/registry. Anything not named here is private.
 
-export { BUNDLE_FORMAT, createBundle, loadRegistryFromBundle, type RegistryBundle } from "./bundle.js";
+export {
+  BUNDLE_FORMAT,
+  bundleContentHash,
+  createBundle,
+  type LoadBundleOptions,
+  loadRegistryFromBundle,
+  type RegistryBundle,
+} from "./bundle.js";
+export { loadRegistryFromBundleFile, loadRegistryFromBundleText } from "./bundle-file.js";
 export { canonicalJson, contentHash } from "./content-hash.js";
 export { BundleError, type BundleErrorCode } from "./errors/bundle-error.js";
 export { InvalidReferenceError } from "./errors/invalid-reference-error.js";

@@ -6,8 +6,11 @@
 export const LIMITS = Object.freeze({
   /** Largest template, labels or partial file, in bytes (256 KiB). */
   maxFileBytes: 256 * 1024,
-  /** Most files in one template tree (the whole listing, ignored files included). */
-  maxFiles: 10_000,
+  /**
+   * Most files in one template tree (the whole listing, ignored files included): room for 10,000 versions with
+   * their labels files and partials, the size the bundle and incremental-reload benchmarks measure.
+   */
+  maxFiles: 20_000,
   /** Most YAML alias uses per file (yaml's `maxAliasCount`). */
   maxAliasCount: 100,
   /**

@@ -58,8 +58,10 @@ function deepFreeze<T>(value: T): T {
  * would break validation). Callers cannot reach the schema objects' internals through the public types anyway.
  */
 function freezeVersion(version: TemplateVersion): TemplateVersion {
-  const { input, output, ...rest } = version;
-  for (const child of Object.values(rest)) deepFreeze(child);
+  // Keys, not values, for input/output: reading them would compile a lazily loaded version's schemas.
+  for (const key of Object.keys(version) as (keyof TemplateVersion)[]) {
+    if (key !== "input" && key !== "output") deepFreeze(version[key]);
+  }
   return Object.freeze(version);
 }
 

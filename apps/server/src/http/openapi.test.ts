@@ -16,6 +16,7 @@ describe("buildOpenApiDocument", () => {
         "/metrics",
         "/openapi.json",
         "/readyz",
+        "/v1/bundle",
         "/v1/chat/completions",
         "/v1/render",
         "/v1/run",

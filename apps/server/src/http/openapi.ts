@@ -167,6 +167,28 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
           },
         },
       },
+      "/v1/bundle": {
+        get: {
+          summary:
+            "The registry as a promptreg-bundle@1 document, for rendering in-process (@promptreg/embedded)",
+          description:
+            "Only the templates the client may use, their labels and the partials they include. Strong `ETag`: the " +
+            "bundle's content hash (templates, labels, partials; not `createdAt`); send it back in `If-None-Match` " +
+            "and an unchanged registry answers 304 with no body. Verify the per-version hashes before use " +
+            "(loadRegistryFromBundle does).",
+          security: signed,
+          parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+          responses: {
+            200: {
+              description: "The bundle (`format`, `createdAt`, `templates`, `labels`, `partials`).",
+              headers: { ETag: { schema: { type: "string" } } },
+              content: { "application/json": { schema: { type: "object" } } },
+            },
+            304: { description: "Not modified: the ETag in If-None-Match is current." },
+            ...errorResponses({ ...COMMON_ERRORS }),
+          },
+        },
+      },
       "/v1/render": {
         post: {
           summary: "Render a template reference with an input",

@@ -4,9 +4,13 @@ import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.bundle-error");
 
-export type BundleErrorCode = "bundle_invalid" | "bundle_hash_mismatch" | "bundle_content_invalid";
+export type BundleErrorCode =
+  | "bundle_unreadable"
+  | "bundle_invalid"
+  | "bundle_hash_mismatch"
+  | "bundle_content_invalid";
 
-/** A registry bundle is malformed, was tampered with (hash mismatch), or holds invalid templates. */
+/** A registry bundle cannot be read, is malformed, was tampered with (hash mismatch), or holds invalid templates. */
 export class BundleError extends RegistryError {
   protected readonly [marker] = true;
   declare readonly code: BundleErrorCode;
