@@ -1,0 +1,57 @@
+const marker = Symbol.for("promptreg.embedded.error");
+
+/** Every code an `EmbeddedError` can carry; closed, so callers can switch on it. */
+export const EMBEDDED_ERROR_CODES = {
+  /** `render` before any bundle was loaded (call and await `start()` first). */
+  NOT_READY: "not_ready",
+  /** The service could not be reached or answered `GET /v1/bundle` with an error status. */
+  BUNDLE_FETCH_FAILED: "bundle_fetch_failed",
+  /** A bundle arrived (or was read from the file) but is not JSON, malformed or fails its content hashes. */
+  BUNDLE_REJECTED: "bundle_rejected",
+  /** `start()` got no bundle at all: the service failed and there is no usable bundle file. */
+  START_FAILED: "start_failed",
+} as const;
+
+export type EmbeddedErrorCode = (typeof EMBEDDED_ERROR_CODES)[keyof typeof EMBEDDED_ERROR_CODES];
+
+/** What went wrong in embedded mode, where (the URL path or file), and how to fix it. Match on `code`. */
+export class EmbeddedError extends Error {
+  readonly [marker] = true;
+  readonly code: EmbeddedErrorCode;
+  /** `GET /v1/bundle` or the bundle file's path. */
+  readonly source: string;
+  /** HTTP status when the service answered. */
+  readonly status: number | undefined;
+
+  constructor({
+    code,
+    source,
+    message,
+    status,
+    cause,
+  }: {
+    code: EmbeddedErrorCode;
+    source: string;
+    message: string;
+    status?: number;
+    cause?: unknown;
+  }) {
+    super(`${source}: ${message}`, cause === undefined ? undefined : { cause });
+    this.name = "EmbeddedError";
+    this.code = code;
+    this.source = source;
+    this.status = status;
+  }
+
+  /** Failures that may pass on a later refresh (the service was down or busy). */
+  get isRetryable(): boolean {
+    return (
+      this.code === "bundle_fetch_failed" &&
+      (this.status === undefined || this.status >= 500 || this.status === 429)
+    );
+  }
+
+  static isInstance(value: unknown): value is EmbeddedError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}
