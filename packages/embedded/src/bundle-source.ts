@@ -3,6 +3,7 @@ import {
   BundleError,
   bundleContentHash,
   loadRegistryFromBundle,
+  parseBundleText,
   type Registry,
   type RegistryBundle,
 } from "@promptreg/registry";
@@ -21,18 +22,9 @@ export interface LoadedBundle {
  */
 export function verifyBundleText(text: string, source: string): LoadedBundle {
   let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (cause) {
-    throw new EmbeddedError({
-      code: "bundle_rejected",
-      source,
-      message: `the bundle is not JSON (${(cause as Error).message}); the previous bundle stays in use`,
-      cause,
-    });
-  }
   let registry: Registry;
   try {
+    document = parseBundleText(text, source);
     registry = loadRegistryFromBundle(document, { schemas: "lazy" });
   } catch (cause) {
     if (!BundleError.isInstance(cause)) throw cause;

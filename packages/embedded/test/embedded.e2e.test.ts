@@ -6,7 +6,12 @@ import { createBundle, loadRegistryFromDir, type RegistryBundle } from "@promptr
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // The service's own helper: main.ts as a real child process on port 0 (the way the service's process tests run it).
 import { type ServerProcess, startServerProcess } from "../../../apps/server/test/server-process.js";
-import { createEmbeddedClient, EmbeddedError, type RefreshOutcome } from "../src/index.js";
+import {
+  createEmbeddedClient,
+  type EmbeddedClientOptions,
+  EmbeddedError,
+  type RefreshOutcome,
+} from "../src/index.js";
 
 const REPO_TEMPLATES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../../templates");
 const KEY_ID = "embedded-app";
@@ -21,6 +26,10 @@ async function startService(): Promise<ServerProcess> {
   return startServerProcess({
     env: { PROMPTREG_BUNDLE: bundleFile, PROMPTREG_CLIENT_KEYS: `${KEY_ID}:${SECRET}`, LOG_LEVEL: "warn" },
   });
+}
+
+function embeddedClient(options: Partial<EmbeddedClientOptions> = {}) {
+  return createEmbeddedClient({ baseUrl: server.url, keyId: KEY_ID, secret: SECRET, ...options });
 }
 
 /** A fetch that records every bundle request's status, and can alter a bundle in transit. */
@@ -57,7 +66,7 @@ afterAll(async () => {
 
 describe("embedded mode against the real service", () => {
   it("renders every example of every template exactly as the service's POST /v1/render does", async () => {
-    const embedded = createEmbeddedClient({ baseUrl: server.url, keyId: KEY_ID, secret: SECRET });
+    const embedded = embeddedClient();
     const state = await embedded.start();
     expect(state).toMatchObject({ source: "service", versionCount: bundle.templates.length });
     let compared = 0;
@@ -77,12 +86,7 @@ describe("embedded mode against the real service", () => {
 
   it("revalidates with the ETag: an unchanged registry answers 304 and the bundle stays", async () => {
     const recorder = recordingFetch();
-    const embedded = createEmbeddedClient({
-      baseUrl: server.url,
-      keyId: KEY_ID,
-      secret: SECRET,
-      fetch: recorder.fetch,
-    });
+    const embedded = embeddedClient({ fetch: recorder.fetch });
     const { etag } = await embedded.start();
     const registry = embedded.registry();
     const outcome = await embedded.refresh();
@@ -95,10 +99,7 @@ describe("embedded mode against the real service", () => {
     const recorder = recordingFetch();
     let clock = 1_000_000;
     const outcomes: RefreshOutcome[] = [];
-    const embedded = createEmbeddedClient({
-      baseUrl: server.url,
-      keyId: KEY_ID,
-      secret: SECRET,
+    const embedded = embeddedClient({
       fetch: recorder.fetch,
       now: () => clock,
       refreshIntervalMs: 60_000,
@@ -122,12 +123,7 @@ describe("embedded mode against the real service", () => {
 
   it("refuses a bundle altered in transit and keeps rendering from the one it had", async () => {
     const recorder = recordingFetch();
-    const embedded = createEmbeddedClient({
-      baseUrl: server.url,
-      keyId: KEY_ID,
-      secret: SECRET,
-      fetch: recorder.fetch,
-    });
+    const embedded = embeddedClient({ fetch: recorder.fetch });
     await embedded.start();
     const before = embedded.registry();
     // A new bundle on the service (one changelog edited, hash recomputed by a real rebuild), then SIGHUP.
@@ -173,7 +169,7 @@ describe("embedded mode against the real service", () => {
   });
 
   it("keeps rendering through an outage and starts from the bundle file while the service is down", async () => {
-    const embedded = createEmbeddedClient({ baseUrl: server.url, keyId: KEY_ID, secret: SECRET });
+    const embedded = embeddedClient();
     await embedded.start();
     const template = bundle.templates.find((t) => t.examples.length > 0)!;
     const ref = `${template.id}@${template.version}`;

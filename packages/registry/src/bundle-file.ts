@@ -3,17 +3,10 @@ import { type LoadBundleOptions, loadRegistryFromBundle } from "./bundle.js";
 import { BundleError } from "./errors/bundle-error.js";
 import type { Registry } from "./types.js";
 
-/**
- * Parses a bundle's JSON text and rebuilds its registry (see `loadRegistryFromBundle`). Text that is not JSON is a
- * `BundleError` (`bundle_invalid`) naming `source`, never a bare SyntaxError.
- */
-export function loadRegistryFromBundleText(
-  text: string,
-  { source = "bundle", ...options }: LoadBundleOptions & { source?: string } = {},
-): Registry {
-  let document: unknown;
+/** JSON.parse of a bundle's text; text that is not JSON is a `BundleError` (`bundle_invalid`) naming `source`. */
+export function parseBundleText(text: string, source = "bundle"): unknown {
   try {
-    document = JSON.parse(text);
+    return JSON.parse(text);
   } catch (cause) {
     throw new BundleError({
       code: "bundle_invalid",
@@ -21,7 +14,14 @@ export function loadRegistryFromBundleText(
       message: `${source} is not JSON (${(cause as Error).message}). Write it with promptreg build.`,
     });
   }
-  return loadRegistryFromBundle(document, options);
+}
+
+/** Parses a bundle's JSON text and rebuilds its registry (see `loadRegistryFromBundle`). */
+export function loadRegistryFromBundleText(
+  text: string,
+  { source = "bundle", ...options }: LoadBundleOptions & { source?: string } = {},
+): Registry {
+  return loadRegistryFromBundle(parseBundleText(text, source), options);
 }
 
 /** Reads a bundle file written by `promptreg build` and rebuilds its registry; `bundle_unreadable` if it cannot. */

@@ -8,7 +8,7 @@ export {
   loadRegistryFromBundle,
   type RegistryBundle,
 } from "./bundle.js";
-export { loadRegistryFromBundleFile, loadRegistryFromBundleText } from "./bundle-file.js";
+export { loadRegistryFromBundleFile, loadRegistryFromBundleText, parseBundleText } from "./bundle-file.js";
 export { canonicalJson, contentHash } from "./content-hash.js";
 export { BundleError, type BundleErrorCode } from "./errors/bundle-error.js";
 export { InvalidReferenceError } from "./errors/invalid-reference-error.js";
