@@ -8,7 +8,12 @@ import {
   fileApiKeyProvider,
   runSecretCommand,
 } from "@promptreg/gateway";
-import { loadRegistryFromBundleFile, loadRegistryFromDir } from "@promptreg/registry";
+import {
+  createFileSystemStore,
+  createLoadCache,
+  loadRegistry,
+  loadRegistryFromBundleFile,
+} from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
 import type { Express } from "express";
@@ -198,11 +203,14 @@ export async function createService({
         });
 
   const source = config.bundleFile ? { bundle: config.bundleFile } : { templatesDir: config.templatesDir };
+  // Reloads of the tree read and rebuild only the files that changed (docs/operations.md, "Reloads").
+  const loadCache = createLoadCache();
+  const store = createFileSystemStore(config.templatesDir);
   const registry = createRegistryHolder({
     load: () =>
       config.bundleFile
         ? loadRegistryFromBundleFile(config.bundleFile, { schemas: "lazy" })
-        : loadRegistryFromDir(config.templatesDir),
+        : loadRegistry({ store, cache: loadCache }),
     createRenderer: (loaded) => createRenderer({ registry: loaded }),
     onReload: (outcome) => {
       if (outcome.ok) {

@@ -101,8 +101,12 @@ export function createFileSystemStore(
             await walk(childAbsolute, childRelative);
           } else if (isFile) {
             const classified = classifyPath(childRelative);
-            const size = classified.kind === "ignored" ? undefined : (await stat(childAbsolute)).size;
-            files.push({ path: childRelative, ...classified, ...(size === undefined ? {} : { size }) });
+            const info = classified.kind === "ignored" ? undefined : await stat(childAbsolute);
+            files.push({
+              path: childRelative,
+              ...classified,
+              ...(info ? { size: info.size, mtimeMs: info.mtimeMs } : {}),
+            });
           }
         }
       };

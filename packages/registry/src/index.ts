@@ -30,6 +30,7 @@ export {
 } from "./json-schema-subset.js";
 export { LIMITS } from "./limits.js";
 export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } from "./load.js";
+export { createLoadCache, type LoadCache, RACY_WINDOW_MS } from "./load-cache.js";
 export { findPartialCycles, findPartialReferences, partialClosure } from "./partials.js";
 export { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 export { escapeControl, quote } from "./quote.js";

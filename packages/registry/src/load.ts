@@ -3,7 +3,8 @@ import { StoreError } from "./errors/store-error.js";
 import { createFileSystemStore } from "./file-system-store.js";
 import { checkTemplateId, isLabelName, isStrictSemver } from "./ids.js";
 import { LIMITS } from "./limits.js";
-import { findPartialCycles, findPartialReferences } from "./partials.js";
+import { type LoadCache, pruneCache, rememberText, reusableBuild, trustedText } from "./load-cache.js";
+import { findPartialCycles, findPartialReferences, partialClosure } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { type LazyMessage, ProblemList } from "./problem-list.js";
 import { escapeControl, quote } from "./quote.js";
@@ -120,9 +121,21 @@ function templatePath(file: StoredFile, problems: Problem[]): { id: string; name
  * Loads every template, label and partial from `store` and reports every problem (never only the first).
  * Never throws for content problems; only for a store that cannot list at all.
  */
-export async function checkRegistry({ store }: { store: TemplateStore }): Promise<CheckResult> {
+export async function checkRegistry({
+  store,
+  cache,
+}: {
+  store: TemplateStore;
+  /**
+   * Reuse what an earlier check of the same store read and built (incremental reload): pass the same
+   * `createLoadCache()` to every load. The result is the same as without it.
+   */
+  cache?: LoadCache;
+}): Promise<CheckResult> {
   const problems: Problem[] = [];
+  const scanStart = cache?.now() ?? 0;
   const files = await store.list();
+  if (cache) pruneCache(cache, new Set(files.map((file) => file.path)));
   if (files.length > LIMITS.maxFiles) {
     problems.push(
       problemAt(
@@ -210,10 +223,16 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         );
         return;
       }
+      const trusted = cache && trustedText(cache, file);
+      if (trusted !== undefined) {
+        texts.set(file.path, trusted);
+        return;
+      }
       let text: string;
       try {
         text = await store.read(file.path);
       } catch (error) {
+        cache?.files.delete(file.path);
         problems.push(describeReadError(file.path, error));
         return;
       }
@@ -230,6 +249,7 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
         return;
       }
       texts.set(file.path, text);
+      if (cache) rememberText(cache, { file, text, scanStart });
     },
   );
 
@@ -275,6 +295,13 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
     existingVersions.get(id)!.add(version);
     const text = texts.get(file.path);
     if (text === undefined) continue;
+    const reused = cache && reusableBuild(cache, { path: file.path, text, partials: sources });
+    if (reused) {
+      problems.push(...reused.problems);
+      loaded.push(reused.version);
+      continue;
+    }
+    cache?.builds.delete(file.path);
     const yaml = parseYamlSource({ text, file: file.path });
     problems.push(...yaml.problems);
     if (!yaml.ok) continue;
@@ -286,7 +313,16 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
       partials,
     });
     problems.push(...built.problems);
-    if (built.version) loaded.push(built.version);
+    if (!built.version) continue;
+    loaded.push(built.version);
+    if (cache && !built.problems.some((problem) => problem.severity === "error")) {
+      cache.builds.set(file.path, {
+        text,
+        partials: usedPartials(built.version, partials),
+        version: built.version,
+        problems: [...yaml.problems, ...built.problems],
+      });
+    }
   }
 
   // Labels.
@@ -365,9 +401,25 @@ export async function checkRegistry({ store }: { store: TemplateStore }): Promis
   return { registry: createRegistry({ versions: loaded, labels, partials: sources }), problems };
 }
 
+/** The partials a built version uses, transitively, with their sources: what its build depended on. */
+function usedPartials(version: TemplateVersion, partials: PartialIndex): Map<string, string> {
+  const uses = new Set<string>();
+  for (const message of version.messages) {
+    for (const name of findPartialReferences(message.content)) uses.add(name);
+  }
+  return new Map(partialClosure(uses, partials.graph).map((name) => [name, partials.sources.get(name)!]));
+}
+
 /** Loads a registry from any store; throws `RegistryLoadError` carrying every problem if any is an error. */
-export async function loadRegistry({ store }: { store: TemplateStore }): Promise<Registry> {
-  const { registry, problems } = await checkRegistry({ store });
+export async function loadRegistry({
+  store,
+  cache,
+}: {
+  store: TemplateStore;
+  /** See `checkRegistry`: pass the same cache to every reload of one store. */
+  cache?: LoadCache;
+}): Promise<Registry> {
+  const { registry, problems } = await checkRegistry({ store, ...(cache ? { cache } : {}) });
   if (!registry) throw new RegistryLoadError({ problems, source: store.location });
   return registry;
 }

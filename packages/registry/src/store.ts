@@ -17,6 +17,11 @@ export interface StoredFile {
   kind: StoredFileKind;
   /** Size in bytes when the store knows it without reading (lets the loader skip oversize files). */
   size?: number;
+  /**
+   * Last modification time in ms when the store knows it without reading; with `size` it lets an incremental
+   * reload (`createLoadCache`) skip reading unchanged files.
+   */
+  mtimeMs?: number;
   /** Why an `unsafe` file was refused. */
   reason?: string;
 }
