@@ -19,8 +19,8 @@ interface FileEntry {
 
 interface BuildEntry {
   text: string;
-  /** Every partial the version uses, transitively, with the source it was built with. */
-  partials: ReadonlyMap<string, string>;
+  /** Every partial name the version reaches, transitively, with the source it was built with (undefined: missing). */
+  partials: ReadonlyMap<string, string | undefined>;
   version: TemplateVersion;
   /** Warnings the build reported along with the version (a version is cached only when there was no error). */
   problems: Problem[];

@@ -4,7 +4,7 @@ import { createFileSystemStore } from "./file-system-store.js";
 import { checkTemplateId, isLabelName, isStrictSemver } from "./ids.js";
 import { LIMITS } from "./limits.js";
 import { type LoadCache, pruneCache, rememberText, reusableBuild, trustedText } from "./load-cache.js";
-import { findPartialCycles, findPartialReferences, partialClosure } from "./partials.js";
+import { findPartialCycles, findPartialReferences } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { type LazyMessage, ProblemList } from "./problem-list.js";
 import { escapeControl, quote } from "./quote.js";
@@ -401,13 +401,22 @@ export async function checkRegistry({
   return { registry: createRegistry({ versions: loaded, labels, partials: sources }), problems };
 }
 
-/** The partials a built version uses, transitively, with their sources: what its build depended on. */
-function usedPartials(version: TemplateVersion, partials: PartialIndex): Map<string, string> {
-  const uses = new Set<string>();
-  for (const message of version.messages) {
-    for (const name of findPartialReferences(message.content)) uses.add(name);
+/**
+ * The partials a built version's build depended on: every name reachable from its messages, each with its source,
+ * or undefined for a name that does not exist (yet). A missing partial changes the build when it appears, so it is
+ * remembered too (a partial including one that is not defined leaves it out of the content hash).
+ */
+function usedPartials(version: TemplateVersion, partials: PartialIndex): Map<string, string | undefined> {
+  const used = new Map<string, string | undefined>();
+  const queue: string[] = [];
+  for (const message of version.messages) queue.push(...findPartialReferences(message.content));
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (used.has(name)) continue;
+    used.set(name, partials.sources.get(name));
+    queue.push(...(partials.graph.get(name) ?? []));
   }
-  return new Map(partialClosure(uses, partials.graph).map((name) => [name, partials.sources.get(name)!]));
+  return used;
 }
 
 /** Loads a registry from any store; throws `RegistryLoadError` carrying every problem if any is an error. */
