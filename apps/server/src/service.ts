@@ -166,6 +166,8 @@ export async function createService({
   }
   const credentials = createCredentialSet({ keys, defaultRequestsPerMinute: config.rateLimitPerMinute });
   const shared = config.redis ? sharedStateOnRedis({ redis: config.redis, logger, config }) : undefined;
+  // Like nonceMemoryStart for the memory store: answer only once the shared nonce memory's epoch second has begun.
+  await shared?.nonceStore.settle(config.redis?.connectTimeoutMs ?? 0);
   const verifier =
     config.auth === "on"
       ? createSignatureVerifier({

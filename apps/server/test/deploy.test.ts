@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
 import { signRequest } from "@promptreg/signing";
+import { type RedisHandle, startRedis } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_VARIABLES, loadConfig } from "../src/config.js";
@@ -26,6 +27,7 @@ interface Sample {
 }
 
 let dir: string;
+let redis: RedisHandle;
 let mock: MockGateway;
 let service: Service;
 let server: Server;
@@ -123,8 +125,12 @@ beforeAll(async () => {
       { match: { model: "ops/rejected-model" }, faults: ["400"] },
     ],
   });
+  // On Redis, as a deployment with several replicas runs: the shared stores and the batch queue's gauges are live.
+  redis = await startRedis();
   const config = loadConfig({
     env: {
+      REDIS_URL: redis.url,
+      PROMPTREG_REDIS_KEY_PREFIX: redis.keyPrefix,
       NODE_ENV: "test",
       PROMPTREG_TEMPLATES_DIR: templates,
       PROMPTREG_WATCH: "off",
@@ -196,6 +202,7 @@ afterAll(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await service?.close();
   await mock?.close();
+  await redis?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -46,6 +46,15 @@ type RememberCommand = (
   signedAtSeconds: string,
 ) => Promise<[number, number | string]>;
 
+export interface RedisNonceStore extends NonceStore {
+  /**
+   * Waits (at most `timeoutMs` for the connection, then at most 1 s) until the epoch's second has begun, as the
+   * memory store's service waits for its start second: a client with a synchronised clock that signs once the service
+   * answers is never refused as signed before the epoch. Never throws; with Redis down it returns at the timeout.
+   */
+  settle(timeoutMs: number): Promise<void>;
+}
+
 /**
  * The nonce store shared by every replica. Keys: `<prefix>nonces:<keyId>` (one sorted set per client; the number of
  * sets is bounded by the configured credentials, since a nonce is stored only after its HMAC verified) and
@@ -61,7 +70,7 @@ export function createRedisNonceStore({
   keyPrefix: string;
   /** Clock in milliseconds; replicas' clocks need only agree within seconds (nonces live 600 s or more). */
   now?: () => number;
-}): NonceStore {
+}): RedisNonceStore {
   client.defineCommand(COMMAND, { numberOfKeys: 2, lua: REMEMBER_LUA });
   const remember = (client as unknown as Record<string, RememberCommand>)[COMMAND]!.bind(client);
   const setKey = (keyId: string) => `${keyPrefix}nonces:${keyId}`;
@@ -78,6 +87,24 @@ export function createRedisNonceStore({
   if (client.status === "ready") recordEpoch();
 
   return {
+    async settle(timeoutMs) {
+      try {
+        if (client.status !== "ready") {
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error("not ready")), timeoutMs);
+            client.once("ready", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+        }
+        await client.set(epochKey, Math.ceil(now() / 1000), "NX");
+        const wait = Number(await client.get(epochKey)) * 1000 - now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1_000)));
+      } catch {
+        // Redis is not there yet: the service starts not ready, and requests are refused until it is.
+      }
+    },
     async seen(keyId, nonce) {
       let score: string | null;
       try {
