@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMockGateway, createMockGatewayHandler, ListenError } from "../src/index.js";
-import { chat, readFramesThenListen, sseData, startGateway } from "./helpers.js";
+import { chat, readFramesThenListen, startGateway } from "./helpers.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -50,19 +50,6 @@ describe("createMockGatewayHandler", () => {
     const body = second.text();
     handler.dispose();
     await expect(body).rejects.toThrow();
-  });
-});
-
-describe("latencyMs", () => {
-  it("adds a first-byte delay and a per-chunk delay", async () => {
-    const gateway = await startGateway({ latencyMs: { firstByte: 60, perChunk: 15 } });
-    let started = performance.now();
-    await (await chat(gateway)).arrayBuffer();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
-    started = performance.now();
-    const frames = sseData(await (await chat(gateway, { stream: true })).text());
-    // Lower bounds only (timers never fire early by more than a millisecond).
-    expect(performance.now() - started).toBeGreaterThanOrEqual(50 + (frames.length - 1) * 12);
   });
 });
 

@@ -1,4 +1,5 @@
-import { afterEach } from "vitest";
+import { request } from "node:http";
+import { afterEach, vi } from "vitest";
 import { createMockGateway, type MockGateway, type MockGatewayOptions } from "../src/index.js";
 
 const open: MockGateway[] = [];
@@ -86,4 +87,63 @@ export async function readFramesThenListen(
   await reader.cancel().catch(() => undefined);
   next.catch(() => undefined);
   return { received: sseData(text), moreBytes: outcome === "bytes" };
+}
+
+/**
+ * Posts a chat request over node:http (whose own timers are Node-internal, unlike fetch's) and resolves with the
+ * status and the whole body. With `vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })` in force, every
+ * fake timer is then one the gateway armed.
+ */
+export function postChat(
+  gateway: MockGateway,
+  options: ChatOptions = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const body = JSON.stringify({
+    model: options.model ?? "openai/gpt-4o-mini",
+    messages: [{ role: "user", content: options.text ?? LONG_TEXT }],
+    ...(options.stream ? { stream: true } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${gateway.url}/chat/completions`,
+      { method: "POST", agent: false, headers: { "content-type": "application/json", ...options.headers } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The delays a reply waits on, read from a fake clock: call with `vi.useFakeTimers({ toFake: ["setTimeout",
+ * "clearTimeout", "Date"] })` in force and a request sent with `postChat`. Real I/O runs between timers
+ * (setImmediate is not faked); each armed timer is run by advancing the clock to it, and the advance is recorded.
+ * Delays are thereby checked exactly and without reading the wall clock.
+ */
+export async function fakeDelays<T>(pending: Promise<T>): Promise<{ delays: number[]; reply: T }> {
+  let settled = false;
+  const mark = () => {
+    settled = true;
+  };
+  pending.then(mark, mark);
+  const delays: number[] = [];
+  for (let turn = 0; !settled; turn++) {
+    if (turn > 1_000_000) throw new Error("the reply neither armed a timer nor ended");
+    if (vi.getTimerCount() === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      continue;
+    }
+    const before = Date.now();
+    await vi.advanceTimersToNextTimerAsync();
+    delays.push(Date.now() - before);
+  }
+  return { delays, reply: await pending };
 }

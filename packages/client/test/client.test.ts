@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AuthenticationError,
   ConnectionError,
@@ -197,11 +197,25 @@ describe("retries", () => {
       else sendJson(res, 200, RENDER_RESULT);
     });
     const retries: RetryInfo[] = [];
-    const started = performance.now();
-    await client({ retry: { onRetry: (info) => retries.push(info) } }).render("a", {});
-    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000);
-    expect(retries[0]?.delayMs).toBeLessThanOrEqual(1100);
+    // The wait is read from a fake clock: the retry must not go out one millisecond before its delay has passed.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const pending = client({ retry: { onRetry: (info) => retries.push(info) } }).render("a", {});
+      for (let turn = 0; retries.length === 0; turn++) {
+        if (turn > 1_000_000) throw new Error("the client never scheduled a retry");
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const delayMs = retries[0]!.delayMs;
+      expect(delayMs).toBeGreaterThanOrEqual(1000);
+      expect(delayMs).toBeLessThanOrEqual(1100);
+      await vi.advanceTimersByTimeAsync(delayMs - 1);
+      expect(service.calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await pending;
+      expect(service.calls).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("reads Retry-After as the gateway client does: decimal seconds, and retry-after-ms first", async () => {
