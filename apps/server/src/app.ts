@@ -68,7 +68,6 @@ export function createApp(deps: AppDeps): Express {
     registry: deps.registry,
     gateway,
     repairAttempts: deps.config.outputRepairAttempts,
-    requestTimeoutMs: deps.config.requestTimeoutMs,
     gatewayDeadlineMs: deps.config.gatewayDeadlineMs,
     errorMappers,
     lifecycle,

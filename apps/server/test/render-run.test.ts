@@ -1,6 +1,15 @@
+import type { ChatOptions, ChatResult, ProviderMetadata } from "@promptreg/gateway";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureRegistry, SECRETS, startTestServer, type TestServer, testGateway } from "./harness.js";
+import type { GatewayPort } from "@promptreg/runtime";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  fixtureRegistry,
+  SECRETS,
+  startTestServer,
+  TEST_APP_CONFIG,
+  type TestServer,
+  testGateway,
+} from "./harness.js";
 
 let mock: MockGateway;
 let server: TestServer;
@@ -151,6 +160,49 @@ describe("POST /v1/run", () => {
 });
 
 describe("request timeout", () => {
+  it("gives the run the request's one deadline: a repair call gets only what the first call left", async () => {
+    // Date is fake (timers stay real, so HTTP works): the request arrives at a frozen instant, the first model call
+    // "takes" 1,000 ms by moving the clock and answers an output that fails the schema, and the repair call must
+    // get what is left of the deadline the request got on arrival, not a fresh budget.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const deadlines: (number | undefined)[] = [];
+    const replies = ["not json", JSON.stringify({ summary: "VAT fixed", sentiment: "neutral" })];
+    const gateway: GatewayPort = {
+      chat: async (_request, options?: ChatOptions): Promise<ChatResult> => {
+        deadlines.push(options?.deadlineMs);
+        vi.setSystemTime(Date.now() + 1_000);
+        const text = replies[deadlines.length - 1] ?? "";
+        return {
+          text,
+          message: { role: "assistant", content: text },
+          finishReason: "stop",
+          usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+          cost: undefined,
+          metadata: { provider: "openai" } as ProviderMetadata,
+        };
+      },
+      chatStream: () => {
+        throw new Error("not streamed in this test");
+      },
+    };
+    const server = await startTestServer({
+      registry: await fixtureRegistry(),
+      config: { ...TEST_APP_CONFIG, requestTimeoutMs: 20_000, outputRepairAttempts: 1 },
+      gateway,
+    });
+    try {
+      const response = await server.signed("/v1/run", {
+        body: { ref: "support/summarize@1.0.0", input: { ticket: "My invoice is wrong." } },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { repairs: number }).repairs).toBe(1);
+      expect(deadlines).toEqual([20_000, 19_000]);
+    } finally {
+      vi.useRealTimers();
+      await server.close();
+    }
+  });
+
   it("cancels a run that exceeds the request budget with 504", async () => {
     const registry = await fixtureRegistry();
     const slow = await startTestServer({

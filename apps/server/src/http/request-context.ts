@@ -43,6 +43,7 @@ export function requestContext({
     const state: RequestState = {
       requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
       startedAt: performance.now(),
+      deadlineAt: Date.now() + timeoutMs,
       abort: new AbortController(),
       route: "unmatched",
       rawBody: EMPTY,
@@ -51,6 +52,7 @@ export function requestContext({
     res.setHeader("x-request-id", state.requestId);
     metrics.inflight.inc();
 
+    // Fires at state.deadlineAt: whatever is still going then (the body, a handler, a run) ends with the timeout.
     const timer = setTimeout(() => {
       const error = state.readingBody
         ? new BodyTimeoutError({ timeoutMs })

@@ -7,6 +7,12 @@ import type { AuthenticatedClient } from "../logic/credentials.js";
 export interface RequestState {
   requestId: string;
   startedAt: number;
+  /**
+   * The request's one absolute deadline (epoch ms): its start plus PROMPTREG_REQUEST_TIMEOUT_MS, computed once when
+   * it arrives. The request timer fires at it, and a run hands it to the pipeline as `deadlineAt`, so every model call
+   * (the first and each repair) gets only what is left of the same budget.
+   */
+  deadlineAt: number;
   /** Aborted when the client disconnects or the request times out; handlers pass it to the gateway. */
   abort: AbortController;
   /** Route template for metric labels; unmatched requests stay "unmatched" so label cardinality is bounded. */

@@ -81,8 +81,3 @@ export function runView(result: RunResult) {
     metadata: result.metadata,
   };
 }
-
-/** The request's one absolute deadline (epoch ms): its start plus PROMPTREG_REQUEST_TIMEOUT_MS. */
-export function requestDeadlineAt(res: Response, timeoutMs: number): number {
-  return Date.now() + Math.max(1, timeoutMs - (performance.now() - requestState(res).startedAt));
-}

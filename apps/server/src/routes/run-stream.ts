@@ -16,14 +16,13 @@ import type { ErrorMapper } from "../http/to-server-error.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
 import type { Lifecycle } from "./operations.js";
 import { requireRegistry } from "./require-registry.js";
-import { recordTemplate, recordUpstream, requestDeadlineAt, requireGateway } from "./run-context.js";
+import { recordTemplate, recordUpstream, requireGateway } from "./run-context.js";
 
 /** What `/v1/run` and the OpenAI facade share: where templates and the gateway come from, and the run limits. */
 export interface RenderRunOptions {
   registry: RegistryHolder;
   gateway: () => GatewayPort | undefined;
   repairAttempts: number;
-  requestTimeoutMs: number;
   /** GATEWAY_DEADLINE_MS: a model call never gets more than this, even with more of the request's budget left. */
   gatewayDeadlineMs?: number | undefined;
   errorMappers: ErrorMapper[];
@@ -59,15 +58,8 @@ export function prepareRun(
   });
   const version = pipeline.resolve(ref);
   recordTemplate(res, version);
-  return {
-    pipeline,
-    request: {
-      version,
-      input,
-      signal: requestState(res).abort.signal,
-      deadlineAt: requestDeadlineAt(res, options.requestTimeoutMs),
-    },
-  };
+  const state = requestState(res);
+  return { pipeline, request: { version, input, signal: state.abort.signal, deadlineAt: state.deadlineAt } };
 }
 
 /** A plain (non-streamed) run whose provider, tokens and cost land in the request's log line and stats. */
