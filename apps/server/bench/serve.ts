@@ -1,7 +1,12 @@
 // Child process of server.bench.ts: the real app (signed auth, renderer, gateway client) plus a baseline route on
-// the same Express instance that answers a precomputed JSON of the same size. Prints one JSON line when ready.
+// the same Express instance that answers a precomputed JSON of the same size. Sends its URL over IPC when ready and
+// exits when the parent disconnects (or dies).
 import { once } from "node:events";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createGatewayClient } from "@promptreg/gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
@@ -12,6 +17,7 @@ import { createLogger } from "../src/http/logger.js";
 import { createSignatureVerifier } from "../src/logic/authenticate.js";
 import { createCredentialSet } from "../src/logic/credentials.js";
 import { createRegistryHolder } from "../src/logic/registry-holder.js";
+import { benchGatewayOptions } from "./gateway-options.js";
 
 const mockUrl = process.env.MOCK_URL as string;
 const secret = process.env.BENCH_SECRET as string;
@@ -48,13 +54,7 @@ const app = createApp({
     credentials,
     nonceStore: createMemoryNonceStore(),
   }),
-  gateway: createGatewayClient({
-    baseUrl: mockUrl,
-    apiKey: "bench-key",
-    retryBudget: false,
-    circuitBreaker: false,
-    concurrency: false,
-  }),
+  gateway: createGatewayClient(benchGatewayOptions(mockUrl)),
   logger: createLogger({ level: "silent" }),
 });
 
@@ -67,7 +67,27 @@ outer.post("/bench/static", express.raw({ type: () => true }), (_req, res) => {
 outer.use(app);
 const server = outer.listen(0, "127.0.0.1");
 await once(server, "listening");
-process.stdout.write(
-  `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
-);
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+// bench/profile-service.ts profiles the steady state only: it sends "profile-start" after a warm-up and
+// "profile-stop" before the end, and gets the profile's path back.
+let profiler: Session | undefined;
+process.on("message", (message) => {
+  if (message === "profile-start") {
+    profiler = new Session();
+    profiler.connect();
+    profiler.post("Profiler.enable", () =>
+      profiler?.post("Profiler.start", () => process.send?.("profiling")),
+    );
+  } else if (message === "profile-stop" && profiler) {
+    profiler.post("Profiler.stop", (error, result) => {
+      if (error) throw error;
+      const file = path.join(tmpdir(), `promptreg-service-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(result.profile));
+      process.send?.({ profile: file });
+    });
+  }
+});
+process.on("disconnect", () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

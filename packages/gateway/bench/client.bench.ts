@@ -258,6 +258,7 @@ try {
   // metric(pass, variant) for each row; the table shows pass-1..3 spread of the client/fetch and openai/fetch ratios.
   const rows: (string | number)[][] = [];
   const verdicts: string[] = [];
+  const ownOverhead: { label: string; values: number[] }[] = [];
   const fmt = (ms: number) => ms.toFixed(3);
   const spread = (values: number[]) => {
     const s = [...values].sort((a, b) => a - b);
@@ -303,10 +304,11 @@ try {
     const clientMid = summarize(clientRatios).median;
     const sdkMid = summarize(sdkRatios).median;
     const ownMid = summarize(ownRatios).median;
+    ownOverhead.push({ label: m.label, values: ownRatios });
     verdicts.push(
-      `- ${m.label}: client ${formatRatio(clientMid)} of raw fetch (target ≤ 1.10x: ${Number(clientMid.toFixed(2)) <= 1.1 ? "met" : "missed"}), ` +
-        `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}); ` +
-        `${formatRatio(ownMid)} of raw undici (its own transport without the client).`,
+      `- ${m.label}: ${formatRatio(ownMid)} of raw undici, its own transport without the client (target ≤ 1.20x: ${Number(ownMid.toFixed(2)) <= 1.2 ? "met" : "**missed**"}); ` +
+        `${formatRatio(clientMid)} of raw fetch (target ≤ 1.10x: ${Number(clientMid.toFixed(2)) <= 1.1 ? "met" : "**missed**"}), ` +
+        `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}).`,
     );
   }
   const table = markdownTable(
@@ -343,6 +345,11 @@ Run: \`pnpm bench -- gateway\` (or \`node --import tsx --expose-gc bench/client.
       id: "gateway-client",
       title: "Gateway client overhead (vs raw fetch and the openai SDK)",
       markdown,
+      headlines: ownOverhead.map(({ label, values }) => ({
+        metric: `client ÷ raw undici, ${label}`,
+        values,
+        target: { max: 1.2 },
+      })),
     });
 } finally {
   mock.stop();

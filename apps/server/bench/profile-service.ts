@@ -1,0 +1,122 @@
+// Profiles the service under the server benchmark's load: `node --import tsx bench/profile-service.ts [render|run]`
+// (in apps/server; run it under the shared CPU lock). The service runs in a child process; this process drives it with
+// autocannon (signed requests, PROFILE_CONNECTIONS, default 32), has the child profile PROFILE_SECONDS of steady state
+// after a warm-up (node:inspector), and prints the functions with the most self time and the modules they sit in.
+import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { signRequest } from "@promptreg/signing";
+import autocannon from "autocannon";
+
+const SECRET = "bench-secret-0123456789abcdefghij";
+const which = process.argv[2] === "run" ? "run" : "render";
+const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
+const body =
+  which === "run"
+    ? JSON.stringify({ ref: "support/greet", input: { name: "Ada" } })
+    : JSON.stringify({
+        ref: "support/summarize@production",
+        input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
+      });
+
+function start(file: string, env: Record<string, string> = {}) {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { url: string }).url));
+    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+const mock = start("./mock.ts");
+const mockUrl = await mock.url;
+const service = start("./serve.ts", { MOCK_URL: mockUrl, BENCH_SECRET: SECRET, BASELINE_BODY: "{}" });
+const url = await service.url;
+const route = `/v1/${which}`;
+const connections = Number(process.env.PROFILE_CONNECTIONS ?? 32);
+const load = (duration: number) =>
+  autocannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: "POST",
+        path: route,
+        body,
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            "content-type": "application/json",
+            ...signRequest({ keyId: "bench", secret: SECRET, method: "POST", pathAndQuery: route, body }),
+          },
+        }),
+      },
+    ],
+  });
+const reply = (match: (message: unknown) => boolean) =>
+  new Promise<unknown>((resolve) => {
+    const listener = (message: unknown) => {
+      if (!match(message)) return;
+      service.child.off("message", listener);
+      resolve(message);
+    };
+    service.child.on("message", listener);
+  });
+await load(2); // warm-up: JIT, pools; start-up and module loading stay out of the profile
+const profiling = reply((message) => message === "profiling");
+service.child.send("profile-start");
+await profiling;
+const result = await load(seconds);
+const stopped = reply((message) => typeof message === "object" && message !== null && "profile" in message);
+service.child.send("profile-stop");
+const profileFile = ((await stopped) as { profile: string }).profile;
+console.log(
+  `${route}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`,
+);
+service.child.disconnect();
+mock.child.disconnect();
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+const profile = JSON.parse(readFileSync(profileFile, "utf8")) as {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+};
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const self = new Map<string, number>();
+const byFile = new Map<string, number>();
+let total = 0;
+profile.samples.forEach((id, index) => {
+  const node = byId.get(id);
+  if (!node) return;
+  const micros = profile.timeDeltas[index] ?? 0;
+  total += micros;
+  const where = node.callFrame.url
+    .replace(/^file:\/\//, "")
+    .replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "");
+  const short = where.replace(/.*\/(apps|packages)\//, "$1/");
+  const key = `${node.callFrame.functionName || "(anonymous)"} ${short}:${node.callFrame.lineNumber + 1}:${node.callFrame.columnNumber + 1}`;
+  self.set(key, (self.get(key) ?? 0) + micros);
+  const group =
+    short.startsWith("node:") || short === ""
+      ? short || "(native/gc/idle)"
+      : short.split("/").slice(0, 2).join("/");
+  byFile.set(group, (byFile.get(group) ?? 0) + micros);
+});
+const top = (map: Map<string, number>, count: number) =>
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`)
+    .join("\n");
+console.log(`\nself time by package or module (${profileFile}):\n${top(byFile, 25)}`);
+console.log(`\nself time by function:\n${top(self, 40)}`);
