@@ -38,6 +38,34 @@ export interface PreparedRun {
   request: RunRequest;
 }
 
+/** The pipeline of each registry serving (per options object), rebuilt only when the registry or gateway changes. */
+const pipelines = new WeakMap<
+  RenderRunOptions,
+  { loaded: object; gateway: GatewayPort; pipeline: RunPipeline }
+>();
+
+/**
+ * The run pipeline over the registry and gateway serving now. A pipeline holds no per-request state, so one per
+ * (registry, gateway) pair serves every request until a reload or a new gateway replaces it; before, every run
+ * built its own.
+ */
+function pipelineFor(options: RenderRunOptions): RunPipeline {
+  const loaded = requireRegistry(options.registry);
+  const gateway = requireGateway(options.gateway());
+  const cached = pipelines.get(options);
+  if (cached && cached.loaded === loaded && cached.gateway === gateway) return cached.pipeline;
+  const pipeline = createRunPipeline({
+    registry: loaded.registry,
+    renderer: loaded.renderer,
+    gateway,
+    repairAttempts: options.repairAttempts,
+    callDeadlineMs: options.gatewayDeadlineMs,
+    onRepair: options.onRepair,
+  });
+  pipelines.set(options, { loaded, gateway, pipeline });
+  return pipeline;
+}
+
 /**
  * Resolves the request's template once (recorded for its log line and stats) and hands the run pipeline the
  * request's cancellation signal and its one absolute deadline; the pipeline never sees `res`.
@@ -47,15 +75,7 @@ export function prepareRun(
   options: RenderRunOptions,
   { ref, input }: { ref: string; input: unknown },
 ): PreparedRun {
-  const loaded = requireRegistry(options.registry);
-  const pipeline = createRunPipeline({
-    registry: loaded.registry,
-    renderer: loaded.renderer,
-    gateway: requireGateway(options.gateway()),
-    repairAttempts: options.repairAttempts,
-    callDeadlineMs: options.gatewayDeadlineMs,
-    onRepair: options.onRepair,
-  });
+  const pipeline = pipelineFor(options);
   const version = pipeline.resolve(ref);
   recordTemplate(res, version);
   const state = requestState(res);
