@@ -71,26 +71,60 @@ export interface PendingSignature {
 export const DEFAULT_WINDOW_SECONDS = 300;
 
 type HeaderRead = { value: string } | { problem: "missing" | "duplicate" };
+type SignatureField = keyof typeof SIGNATURE_HEADERS;
+const FIELDS = Object.keys(SIGNATURE_HEADERS) as SignatureField[];
+const FIELD_BY_LOWER_NAME = new Map<string, SignatureField>(
+  FIELDS.map((field) => [SIGNATURE_HEADERS[field].toLowerCase(), field]),
+);
 
-function readHeader(headers: HeadersInput, canonicalName: string): HeaderRead {
-  const lower = canonicalName.toLowerCase();
-  if (headers instanceof Headers) {
-    const value = headers.get(lower);
-    return value === null ? { problem: "missing" } : { value };
-  }
-  const record = headers as Record<string, string | string[] | number | undefined>;
-  const matches: Array<string | string[] | number> = [];
-  for (const [name, value] of Object.entries(record)) {
-    if (value !== undefined && name.toLowerCase() === lower) matches.push(value);
-  }
-  if (matches.length === 0) return { problem: "missing" };
-  if (matches.length > 1) return { problem: "duplicate" };
-  const value = matches[0]!;
+function readValue(value: string | string[] | number): HeaderRead {
   if (Array.isArray(value)) {
     if (value.length === 1) return { value: value[0]! };
     return value.length === 0 ? { problem: "missing" } : { problem: "duplicate" };
   }
   return { value: String(value) };
+}
+
+/**
+ * The four signing headers, read in one pass over the headers (every request is verified, so this is hot): each
+ * present once, missing, or sent more than once (two spellings of one name in a plain record, or a repeated array).
+ */
+function readSignatureHeaders(headers: HeadersInput): Record<SignatureField, HeaderRead> {
+  if (headers instanceof Headers) {
+    const fromHeaders = (field: SignatureField): HeaderRead => {
+      const value = headers.get(SIGNATURE_HEADERS[field]);
+      return value === null ? { problem: "missing" } : { value };
+    };
+    return {
+      key: fromHeaders("key"),
+      timestamp: fromHeaders("timestamp"),
+      nonce: fromHeaders("nonce"),
+      signature: fromHeaders("signature"),
+    };
+  }
+  const found: Partial<Record<SignatureField, string | string[] | number>> = {};
+  const duplicated = new Set<SignatureField>();
+  const record = headers as Record<string, string | string[] | number | undefined>;
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue;
+    const value = record[name];
+    if (value === undefined) continue;
+    const field = FIELD_BY_LOWER_NAME.get(name) ?? FIELD_BY_LOWER_NAME.get(name.toLowerCase());
+    if (field === undefined) continue;
+    if (found[field] !== undefined) duplicated.add(field);
+    else found[field] = value;
+  }
+  const read = (field: SignatureField): HeaderRead => {
+    if (duplicated.has(field)) return { problem: "duplicate" };
+    const value = found[field];
+    return value === undefined ? { problem: "missing" } : readValue(value);
+  };
+  return {
+    key: read("key"),
+    timestamp: read("timestamp"),
+    nonce: read("nonce"),
+    signature: read("signature"),
+  };
 }
 
 export function verifyFailure(
@@ -133,13 +167,8 @@ export async function checkSignatureHeaders(
   } = options;
   checkWindow(windowSeconds);
 
-  const read = {
-    key: readHeader(headers, SIGNATURE_HEADERS.key),
-    timestamp: readHeader(headers, SIGNATURE_HEADERS.timestamp),
-    nonce: readHeader(headers, SIGNATURE_HEADERS.nonce),
-    signature: readHeader(headers, SIGNATURE_HEADERS.signature),
-  };
-  const names = Object.keys(read) as Array<keyof typeof read>;
+  const read = readSignatureHeaders(headers);
+  const names = FIELDS;
   const missing = names
     .filter((name) => "problem" in read[name] && (read[name] as { problem: string }).problem === "missing")
     .map((name) => SIGNATURE_HEADERS[name]);
