@@ -110,20 +110,20 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // The signature headers are checked before the body is read, and the raw bytes are verified before JSON is
-  // parsed; requests outside /v1 never have their body read at all.
-  app.use(
-    "/v1",
-    admitRequests({
-      verifier: deps.verifier,
-      credentials: deps.credentials,
-      metrics,
-      rateLimits,
-      anonymousRequestsPerMinute: deps.config.rateLimitPerMinute,
-      bodyLimitBytes: deps.config.bodyLimitBytes,
-      bodyTimeoutMs: deps.config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
-      nonceCapacityOverride: deps.config.nonceCapacityPerClient,
-    }),
-  );
+  // parsed; requests outside /v1 never have their body read at all. Not mounted with app.use("/v1", ...): a mount
+  // path makes Express rewrite req.url for the middleware and restore it after (parsing the URL again on every later
+  // layer), and it showed the endpoint without its /v1 in body errors ("Invalid request body for POST /render").
+  const admit = admitRequests({
+    verifier: deps.verifier,
+    credentials: deps.credentials,
+    metrics,
+    rateLimits,
+    anonymousRequestsPerMinute: deps.config.rateLimitPerMinute,
+    bodyLimitBytes: deps.config.bodyLimitBytes,
+    bodyTimeoutMs: deps.config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    nonceCapacityOverride: deps.config.nonceCapacityPerClient,
+  });
+  app.use((req, res, next) => (isV1Path(req.path) ? admit(req, res, next) : next()));
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(bundleRouter({ registry: deps.registry }));
   app.use(statsRouter({ stats, now }));
@@ -133,4 +133,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler({ convert: createErrorConverter(errorMappers), logger }));
   return app;
+}
+
+/**
+ * What `app.use("/v1", ...)` matched: /v1 itself and everything under /v1/ (not /v1foo), in any letter case, as
+ * Express routes match case-insensitively: /V1/render reaches the render route, so it must be admitted like /v1/render.
+ */
+function isV1Path(path: string): boolean {
+  return (
+    path.length >= 3 &&
+    path[0] === "/" &&
+    (path[1] === "v" || path[1] === "V") &&
+    path[2] === "1" &&
+    (path.length === 3 || path[3] === "/")
+  );
 }

@@ -29,6 +29,21 @@ describe("request signing", () => {
     expect(error.requestId).toMatch(/.+/);
   });
 
+  it("rejects unsigned requests to every spelling of a /v1 path that reaches a /v1 route", async () => {
+    // Express matches routes case-insensitively and ignores a trailing slash, so each of these reaches a /v1 route.
+    for (const path of ["/V1/stats", "/v1/STATS", "/v1/stats/", "/V1/Render", "/v1"]) {
+      const error = await errorOf(
+        await fetch(`${server.url}${path}`, { method: path.endsWith("ender") ? "POST" : "GET" }),
+      );
+      expect({ path, ...error }).toMatchObject({ path, status: 401, code: "missing_headers" });
+    }
+  });
+
+  it("names the endpoint with its /v1 in a body error", async () => {
+    const error = await errorOf(await server.signed("/v1/render", { rawBody: '{"ref": "a",' }));
+    expect(error.message).toContain("Invalid request body for POST /v1/render:");
+  });
+
   it("rejects a tampered body with signature_mismatch", async () => {
     const response = await server.signed("/v1/render", {
       body: { ref: "support/summarize-ticket", input: { ticket: "a" } },
