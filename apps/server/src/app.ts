@@ -15,12 +15,14 @@ import type { CredentialSet } from "./logic/credentials.js";
 import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-limit-store.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
+import { createTemplateTypesCache } from "./logic/template-types-cache.js";
 import type { RedisHealth } from "./redis/redis-connection.js";
 import { bundleRouter } from "./routes/bundle.js";
 import { facadeRouter } from "./routes/facade.js";
 import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
 import { renderRunRouter } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
+import { typesRouter } from "./routes/types.js";
 
 export type AppConfig = Pick<
   ServerConfig,
@@ -126,6 +128,7 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res, next) => (isV1Path(req.path) ? admit(req, res, next) : next()));
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(bundleRouter({ registry: deps.registry }));
+  app.use(typesRouter({ registry: deps.registry, cache: createTemplateTypesCache() }));
   app.use(statsRouter({ stats, now }));
   app.use(renderRunRouter(runOptions));
   app.use(facadeRouter(runOptions));

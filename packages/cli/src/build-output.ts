@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createBundle, type Registry } from "@promptreg/registry";
-import { generateTemplateTypes } from "./type-generation.js";
+import { generateTemplateTypes } from "@promptreg/typegen";
 
 export const defaultOutDir = "dist/promptreg";
 

@@ -25,8 +25,10 @@ export async function resolveCallTarget(options: {
   url: string | undefined;
   /** The command, for messages (default "call"). */
   command?: string;
+  /** The flag that passed `url`, for messages (default "--url"). */
+  urlFlag?: string;
 }): Promise<CallTarget> {
-  const { cwd, env, command = "call" } = options;
+  const { cwd, env, command = "call", urlFlag = "--url" } = options;
   const set = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
   const keyId = set("PROMPTREG_KEY_ID");
   const secret = set("PROMPTREG_SECRET");
@@ -34,7 +36,7 @@ export async function resolveCallTarget(options: {
   if (explicitUrl !== undefined) {
     checkServiceUrl({
       url: explicitUrl,
-      origin: options.url === undefined ? "PROMPTREG_URL" : "--url",
+      origin: options.url === undefined ? "PROMPTREG_URL" : urlFlag,
       command,
     });
   }

@@ -28,7 +28,6 @@ export { readBody, readSecretFile, type SignedRequest, shellQuote, signedRequest
 export { storeFailure } from "./store-failure.js";
 export { defaultTemplateDir, resolveTemplateDir } from "./template-dir.js";
 export { formatTemplateTable } from "./template-table.js";
-export { generateTemplateTypes } from "./type-generation.js";
 export {
   formatProblem,
   formatSummary,

@@ -13,6 +13,7 @@ import { runReview } from "./commands/review.js";
 import { runShow } from "./commands/show.js";
 import { runSign } from "./commands/sign.js";
 import { runSnapshot } from "./commands/snapshot.js";
+import { runTypes } from "./commands/types.js";
 import { runValidate } from "./commands/validate.js";
 import { CliError } from "./errors/cli-error.js";
 import { UsageError } from "./errors/usage-error.js";
@@ -32,6 +33,7 @@ const commands: Record<CommandName, Command> = {
   call: runCall,
   lock: runLock,
   sign: runSign,
+  types: runTypes,
   review: runReview,
   snapshot: runSnapshot,
   codeowners: runCodeowners,

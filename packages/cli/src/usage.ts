@@ -81,6 +81,15 @@ prompt-token and cost estimates, and the review policy. Exit 1 when the policy f
   --out <file>       write the report there instead of stdout
   --dir <path>       template root (default: the config's templates, else templates)
   --config <file>    settings file (default: the nearest promptreg.config.yaml)`,
+  types: `Usage: promptreg types [--from URL] [--out src/promptreg.d.ts] [--check]
+
+Writes the TypeScript TemplateMap the service serves (GET /v1/types, signed) to a file, for apps outside this
+repository: every template reference you may use with its input and output types; labels are typed from the
+version they point at now. Credential: PROMPTREG_KEY_ID + PROMPTREG_SECRET, else the development credential.
+
+  --from <url>   service URL (default: PROMPTREG_URL, the credential file's, or http://127.0.0.1:3000)
+  --out <file>   the declarations file (default: src/promptreg.d.ts; folders are created)
+  --check        write nothing; exit 1 when the file is missing or differs from what the service serves (CI)`,
   sign: `Usage: promptreg sign <METHOD> <path> [--body FILE | --body -] [--key-id ID --secret-file FILE] [--url URL] [--format text|headers|curl|json]
 
 Prints the four X-Promptreg-* signing headers for one request and a ready curl line, for curl, Postman or any
@@ -128,6 +137,7 @@ Commands:
   call       render or run a template on the running service (signed)
   lock       write the lockfile of published versions' content hashes
   sign       print signing headers and a curl line for one request
+  types      write (or --check) the TypeScript types the running service serves
   review     compare templates at two git revisions: diffs, renders, costs, policy
   snapshot   write the golden renders of every example (validate compares them)
   codeowners write CODEOWNERS lines from template owners (validate checks them)

@@ -1,4 +1,5 @@
 export { CLIENT_DEFAULTS, createClient } from "./create-client.js";
+export { errorFromResponse } from "./error-from-response.js";
 export { AuthenticationError } from "./errors/authentication-error.js";
 export { ConnectionError } from "./errors/connection-error.js";
 export { IncompleteStreamError } from "./errors/incomplete-stream-error.js";

@@ -14,3 +14,4 @@ export {
   type StartRedisOptions,
   startRedis,
 } from "./redis-server.js";
+export { templateYaml } from "./template-yaml.js";

@@ -24,6 +24,7 @@ describe("buildOpenApiDocument", () => {
         "/v1/templates",
         "/v1/templates/{id}",
         "/v1/templates/{id}/versions/{version}",
+        "/v1/types",
       ].sort(),
     );
   });

@@ -189,6 +189,40 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
           },
         },
       },
+      "/v1/types": {
+        get: {
+          summary:
+            "TypeScript types of every template reference the client may use (`promptreg types` writes them)",
+          description:
+            "The generated `TemplateMap` (input and output type per exact version, label, major `^N` and latest), " +
+            "as `promptreg build` writes it, restricted to the client's allow-list. A label is typed from the version " +
+            "it points at now. Strong `ETag` (SHA-256 of the text); `If-None-Match` with the current one answers 304.",
+          security: signed,
+          parameters: [
+            {
+              name: "If-None-Match",
+              in: "header",
+              required: false,
+              description: "The ETag of the copy the caller holds.",
+              schema: { type: "string" },
+            },
+          ],
+          responses: {
+            200: {
+              description: "The TypeScript declarations.",
+              headers: {
+                ETag: { description: "Strong entity tag of this text.", schema: { type: "string" } },
+              },
+              content: { "text/plain": { schema: { type: "string" } } },
+            },
+            304: { description: "The caller's copy (If-None-Match) is current." },
+            ...errorResponses({
+              ...COMMON_ERRORS,
+              503: "The template registry has not loaded yet (not_ready).",
+            }),
+          },
+        },
+      },
       "/v1/render": {
         post: {
           summary: "Render a template reference with an input",

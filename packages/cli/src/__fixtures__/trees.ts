@@ -21,26 +21,5 @@ export async function writeTree(root: string, files: Record<string, string>): Pr
   }
 }
 
-/** A minimal valid template version file for `id@version`, following the authoring rules at their defaults. */
-export function templateYaml(options: { id: string; version: string; extra?: string }): string {
-  return `id: ${options.id}
-version: ${options.version}
-description: A test template.
-owners: [team@acme.example]
-status: published
-changelog: Test.
-model:
-  name: openai/gpt-4o-mini
-input:
-  type: object
-  properties:
-    text: { type: string, maxLength: 1000, description: The text. }
-  required: [text]
-messages:
-  - role: user
-    content: "{{text}}"
-examples:
-  - { name: one, input: { text: hi } }
-  - { name: two, input: { text: hello } }
-${options.extra ?? ""}`;
-}
+/** A minimal valid template version file (one string input `text`, two examples); shared with other packages. */
+export { templateYaml } from "@promptreg/test-kit";

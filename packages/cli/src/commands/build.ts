@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseCommandArgs } from "../args.js";
 import { defaultOutDir, writeBuildOutput } from "../build-output.js";
-import { OutputWriteError } from "../errors/output-write-error.js";
+import { isSystemError, OutputWriteError } from "../errors/output-write-error.js";
 import type { CliIo } from "../io.js";
 import { loadTemplates } from "../load-templates.js";
 import { terminalText } from "../terminal-text.js";
@@ -31,10 +31,4 @@ export async function runBuild(argv: string[], io: CliIo): Promise<number> {
   }
   io.stdout.write(`${registry.ids().length} templates, ${versions} versions\n`);
   return 0;
-}
-
-function isSystemError(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && "code" in error && /^E[A-Z]+$/.test(String(error.code))
-  );
 }

@@ -40,3 +40,10 @@ export class OutputWriteError extends CliError {
     return typeof value === "object" && value !== null && marker in value;
   }
 }
+
+/** Whether `error` is a file system error (ENOTDIR, EACCES, ...): the user's to fix, unlike a bug. */
+export function isSystemError(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && "code" in error && /^E[A-Z]+$/.test(String(error.code))
+  );
+}

@@ -1,4 +1,4 @@
-// Shaped like the output of `promptreg build` (packages/cli/src/type-generation.ts): interfaces, no index signatures.
+// Shaped like the output of `promptreg build` (packages/typegen/src/template-types.ts): interfaces, no index signatures.
 
 export interface SupportSummarizeV1_2_0Input {
   ticket: string;
