@@ -2,7 +2,11 @@ import { AuthenticationError } from "./errors/authentication-error.js";
 import { InvalidRequestError } from "./errors/invalid-request-error.js";
 import { NotFoundError } from "./errors/not-found-error.js";
 import { PermissionDeniedError } from "./errors/permission-denied-error.js";
-import { PromptregError, type PromptregErrorOptions } from "./errors/promptreg-error.js";
+import {
+  PromptregError,
+  type PromptregErrorCode,
+  type PromptregErrorOptions,
+} from "./errors/promptreg-error.js";
 import { RateLimitedError } from "./errors/rate-limited-error.js";
 import { UpstreamError } from "./errors/upstream-error.js";
 
@@ -31,7 +35,7 @@ export function errorFields(options: {
   parsed: ServerErrorBody | undefined;
   status: number | undefined;
   fallbackType: string;
-  fallbackCode: string;
+  fallbackCode: PromptregErrorCode;
   fallbackMessage: string;
   headerRequestId: string | undefined;
 }): PromptregErrorOptions {
@@ -40,7 +44,8 @@ export function errorFields(options: {
     typeof parsed?.requestId === "string" ? parsed.requestId : (options.headerRequestId ?? undefined);
   const fields: PromptregErrorOptions = {
     type: typeof parsed?.type === "string" ? parsed.type : options.fallbackType,
-    code: typeof parsed?.code === "string" ? parsed.code : options.fallbackCode,
+    // The service's codes are SERVICE_ERROR_CODES; one added by a newer service passes through unchanged.
+    code: typeof parsed?.code === "string" ? (parsed.code as PromptregErrorCode) : options.fallbackCode,
     message: typeof parsed?.message === "string" ? parsed.message : options.fallbackMessage,
   };
   if (status !== undefined) fields.status = status;

@@ -1,6 +1,13 @@
+// The service's closed error-code map, so SDK users can list and narrow on the codes an answer may carry.
+export { SERVICE_ERROR_CODES, type ServiceErrorCode } from "@promptreg/core";
 export { CLIENT_DEFAULTS, createClient } from "./create-client.js";
 export { errorFromResponse } from "./error-from-response.js";
 export { AuthenticationError } from "./errors/authentication-error.js";
+export {
+  CLIENT_ERROR_CODES,
+  type ClientErrorCode,
+  type HttpStatusErrorCode,
+} from "./errors/client-error-codes.js";
 export { ConnectionError } from "./errors/connection-error.js";
 export { IncompleteStreamError } from "./errors/incomplete-stream-error.js";
 export { InvalidClientOptionsError } from "./errors/invalid-client-options-error.js";
@@ -8,7 +15,7 @@ export { InvalidRequestError } from "./errors/invalid-request-error.js";
 export { InvalidResponseError } from "./errors/invalid-response-error.js";
 export { NotFoundError } from "./errors/not-found-error.js";
 export { PermissionDeniedError } from "./errors/permission-denied-error.js";
-export type { PromptregErrorOptions } from "./errors/promptreg-error.js";
+export type { PromptregErrorCode, PromptregErrorOptions } from "./errors/promptreg-error.js";
 export { PromptregError } from "./errors/promptreg-error.js";
 export { RateLimitedError } from "./errors/rate-limited-error.js";
 export { RequestAbortedError } from "./errors/request-aborted-error.js";

@@ -1,4 +1,16 @@
 export { type BackoffOptions, backoffCeilingMs, computeBackoffMs } from "./backoff.js";
+export {
+  type ErrorOrigin,
+  hasBrand,
+  PromptregBaseError,
+  type PromptregBaseErrorOptions,
+} from "./errors/promptreg-base-error.js";
+export {
+  SERVICE_ERROR_CODES,
+  SERVICE_ERROR_TYPES,
+  type ServiceErrorCode,
+  type ServiceErrorType,
+} from "./errors/service-error-codes.js";
 export { redactUrlCredentials } from "./redact-url-credentials.js";
 export {
   DEFAULT_ABSURD_RETRY_AFTER_MS,

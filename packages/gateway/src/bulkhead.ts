@@ -14,6 +14,10 @@ interface Waiter {
   settled: boolean;
 }
 
+/**
+ * The queue is full; the client turns it into a ConcurrencyLimitError. Internal control flow, never thrown out of
+ * the package (not in index.ts), so not a PromptregBaseError.
+ */
 export class BulkheadFullError extends Error {}
 
 export class Bulkhead {

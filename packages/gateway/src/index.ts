@@ -35,6 +35,7 @@ export { CircuitOpenError } from "./errors/circuit-open-error.js";
 export { ConcurrencyLimitError } from "./errors/concurrency-limit-error.js";
 export { ConnectionError } from "./errors/connection-error.js";
 export { type ErrorOrigin, GatewayError } from "./errors/gateway-error.js";
+export { GATEWAY_ERROR_CODES, type GatewayErrorCode } from "./errors/gateway-error-codes.js";
 export {
   type IncompleteReason,
   IncompleteStreamError,

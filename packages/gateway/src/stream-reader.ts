@@ -9,7 +9,10 @@ import { finishToolCall, mergeToolCallDeltas, type ToolCallDraft } from "./tool-
 import type { BodyReader, UpstreamReply } from "./transport.js";
 import { isObject, parseErrorBody, scrubKey, str } from "./upstream-response.js";
 
-/** A stream fault found while parsing; classified into IncompleteStreamError by the attempt. */
+/**
+ * A stream fault found while parsing; classified into IncompleteStreamError by the attempt. Internal control flow,
+ * never thrown out of the package (not in index.ts), so not a PromptregBaseError.
+ */
 export class StreamFault extends Error {
   constructor(
     readonly reason: IncompleteReason,

@@ -88,7 +88,10 @@ const CATEGORY_SHORT_NAMES: Readonly<Record<string, string>> = {
   Private_Use: "Co",
 };
 
-/** A construct RE2 cannot run: what it is, where, and what to write instead. */
+/**
+ * A construct RE2 cannot run: what it is, where, and what to write instead. Internal control flow, never thrown out
+ * of the package (not in index.ts), so not a PromptregBaseError.
+ */
 class Unsupported extends Error {
   constructor(
     readonly at: number,

@@ -8,6 +8,7 @@ export type CustomHelper = (...args: unknown[]) => unknown;
 /**
  * Thrown by the strict lookup a compiled template calls when a value it prints is absent. `source` is the
  * partial name, or "" for the message itself; `line`/`column` are 1-based.
+ * Internal control flow, never thrown out of the package (not in index.ts), so not a PromptregBaseError.
  */
 export class MissingLookup extends Error {
   constructor(
@@ -24,6 +25,7 @@ export class MissingLookup extends Error {
 /**
  * Thrown by the compiled template when a mustache (or a block) would print an object or an array into text.
  * `source` is the partial name, or "" for the message itself; `line`/`column` are 1-based.
+ * Internal control flow, never thrown out of the package (not in index.ts), so not a PromptregBaseError.
  */
 export class NonScalarOutput extends Error {
   constructor(
@@ -51,7 +53,10 @@ function nonScalarKind(value: unknown): "object" | "array" | undefined {
 /** Arity of every helper a template may call, for compile-time checks and lints. */
 export type HelperArity = ReadonlyMap<string, { minArgs: number; maxArgs: number }>;
 
-/** Wraps whatever a message threw with the index of the message being rendered. */
+/**
+ * Wraps whatever a message threw with the index of the message being rendered. Internal control flow, never thrown
+ * out of the package (not in index.ts), so not a PromptregBaseError.
+ */
 export class MessageFailure extends Error {
   constructor(
     readonly messageIndex: number,

@@ -3,6 +3,7 @@ import type { HelperOptions } from "handlebars";
 /**
  * Thrown by a helper when an argument that must carry a value is `undefined`. The renderer turns it into a
  * `MissingVariableError` naming the variable, found from the helper call's position in the template AST.
+ * Internal control flow, never thrown out of the package (not in index.ts), so not a PromptregBaseError.
  */
 export class HelperArgumentMissing extends Error {
   constructor(
@@ -15,7 +16,10 @@ export class HelperArgumentMissing extends Error {
   }
 }
 
-/** Thrown by a helper given a value of the wrong kind (e.g. `join` of a string). */
+/**
+ * Thrown by a helper given a value of the wrong kind (e.g. `join` of a string). Internal control flow, never thrown
+ * out of the package (not in index.ts), so not a PromptregBaseError.
+ */
 export class HelperArgumentInvalid extends Error {
   constructor(
     readonly helper: string,

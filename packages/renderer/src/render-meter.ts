@@ -5,6 +5,7 @@ import type { HelperLocation } from "./helpers.js";
 /**
  * Thrown inside a render when a budget runs out. The renderer turns it into a RenderBudgetError with the message
  * index; `loc` is the construct that went over (a `{{> name}}`, an `{{#each}}`), undefined for a whole message.
+ * Internal control flow, never thrown out of the package (not in index.ts), so not a PromptregBaseError.
  */
 export class BudgetExceeded extends Error {
   constructor(

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
 
 const marker = Symbol.for("promptreg.mock-gateway.InvalidCliArgumentError");
@@ -20,6 +21,6 @@ export class InvalidCliArgumentError extends MockGatewayError {
   }
 
   static override isInstance(value: unknown): value is InvalidCliArgumentError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
 
 const marker = Symbol.for("promptreg.mock-gateway.InvalidFaultStepError");
@@ -12,26 +13,29 @@ export class InvalidFaultStepError extends MockGatewayError {
   readonly step: string;
   /** 1-based position of the step in its list. */
   readonly position: number;
-  /** Where the list came from, e.g. "x-mock-faults header", "model name", "scenario rules[0].faults". */
-  readonly origin: string;
+  /**
+   * Where the list came from, e.g. "x-mock-faults header", "model name", "scenario rules[0].faults". (Named
+   * `source`: `origin` is the shared error field saying whose fault an error is.)
+   */
+  readonly source: string;
   readonly reason: string;
 
-  constructor(options: { step: string; position: number; origin: string; reason: string }) {
+  constructor(options: { step: string; position: number; source: string; reason: string }) {
     super({
       code: "invalid_fault_step",
       message:
-        `Invalid fault step ${options.position} "${options.step}" in the ${options.origin}: ${options.reason}. ` +
+        `Invalid fault step ${options.position} "${options.step}" in the ${options.source}: ${options.reason}. ` +
         "Steps look like `kind` or `kind:param=value;param=value` (e.g. `429:s=2`, `stall:after=3`); " +
         "see docs/mock-gateway.md for every kind and its parameters.",
     });
     this.name = "InvalidFaultStepError";
     this.step = options.step;
     this.position = options.position;
-    this.origin = options.origin;
+    this.source = options.source;
     this.reason = options.reason;
   }
 
   static override isInstance(value: unknown): value is InvalidFaultStepError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
 
 const marker = Symbol.for("promptreg.mock-gateway.InvalidOptionsError");
@@ -18,6 +19,6 @@ export class InvalidOptionsError extends MockGatewayError {
   }
 
   static override isInstance(value: unknown): value is InvalidOptionsError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

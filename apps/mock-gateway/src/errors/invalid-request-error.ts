@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
 
 const marker = Symbol.for("promptreg.mock-gateway.InvalidRequestError");
@@ -21,6 +22,6 @@ export class InvalidRequestError extends MockGatewayError {
   }
 
   static override isInstance(value: unknown): value is InvalidRequestError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
 
 const marker = Symbol.for("promptreg.mock-gateway.ListenError");
@@ -30,6 +31,6 @@ export class ListenError extends MockGatewayError {
   }
 
   static override isInstance(value: unknown): value is ListenError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

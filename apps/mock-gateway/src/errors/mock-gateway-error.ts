@@ -1,3 +1,5 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.mock-gateway.MockGatewayError");
 
 export type MockGatewayErrorCode =
@@ -10,17 +12,15 @@ export type MockGatewayErrorCode =
   | "listen_failed";
 
 /** Base class of every error the mock gateway throws; callers branch on `code`, never on the message. */
-export class MockGatewayError extends Error {
+export class MockGatewayError extends PromptregBaseError<MockGatewayErrorCode> {
   readonly [marker] = true;
-  readonly code: MockGatewayErrorCode;
 
   constructor(options: { code: MockGatewayErrorCode; message: string; cause?: unknown }) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options);
     this.name = "MockGatewayError";
-    this.code = options.code;
   }
 
   static isInstance(value: unknown): value is MockGatewayError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

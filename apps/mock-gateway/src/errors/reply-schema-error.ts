@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
 
 const marker = Symbol.for("promptreg.mock-gateway.ReplySchemaError");
@@ -26,6 +27,6 @@ export class ReplySchemaError extends MockGatewayError {
   }
 
   static override isInstance(value: unknown): value is ReplySchemaError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

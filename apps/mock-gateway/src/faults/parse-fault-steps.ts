@@ -15,7 +15,7 @@ interface StepContext {
 }
 
 function fail(ctx: StepContext, reason: string): never {
-  throw new InvalidFaultStepError({ step: ctx.text, position: ctx.position, origin: ctx.origin, reason });
+  throw new InvalidFaultStepError({ step: ctx.text, position: ctx.position, source: ctx.origin, reason });
 }
 
 function parseParams(ctx: StepContext, raw: string): Params {
@@ -145,7 +145,7 @@ export function parseFaultSteps(list: string, { origin = "x-mock-faults header" 
     throw new InvalidFaultStepError({
       step: `${parts.length} steps`,
       position: MAX_STEPS + 1,
-      origin,
+      source: origin,
       reason: `at most ${MAX_STEPS} steps are allowed`,
     });
   }

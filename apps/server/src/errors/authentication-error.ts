@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.AuthenticationError");
@@ -37,6 +38,6 @@ export class AuthenticationError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is AuthenticationError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

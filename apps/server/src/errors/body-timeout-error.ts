@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.BodyTimeoutError");
@@ -22,6 +23,6 @@ export class BodyTimeoutError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is BodyTimeoutError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.BodyTooLargeError");
@@ -19,6 +20,6 @@ export class BodyTooLargeError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is BodyTooLargeError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.DimensionNotAllowedError");
@@ -33,6 +34,6 @@ export class DimensionNotAllowedError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is DimensionNotAllowedError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

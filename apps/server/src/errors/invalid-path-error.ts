@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.InvalidPathError");
@@ -18,6 +19,6 @@ export class InvalidPathError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is InvalidPathError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

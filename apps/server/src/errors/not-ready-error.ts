@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.NotReadyError");
@@ -24,13 +25,13 @@ export class NotReadyError extends ServerError {
           ? `Service unavailable: ${what}.`
           : `Service not ready: ${what}. Retry shortly; GET /readyz reports readiness.`,
       retryAfterSeconds,
-      origin: "server",
+      origin: "internal",
       details: { what },
     });
     this.name = "NotReadyError";
   }
 
   static override isInstance(value: unknown): value is NotReadyError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { SERVICE_LIMITS } from "../limits.js";
 import { ServerError } from "./server-error.js";
 
@@ -45,6 +46,6 @@ export class OutputInvalidError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is OutputInvalidError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

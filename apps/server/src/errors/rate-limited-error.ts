@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.RateLimitedError");
@@ -20,6 +21,6 @@ export class RateLimitedError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is RateLimitedError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.RequestValidationError");
@@ -17,7 +18,7 @@ export class RequestValidationError extends ServerError {
     endpoint,
     issues,
     code = "invalid_body",
-  }: { endpoint: string; issues: RequestIssue[]; code?: string }) {
+  }: { endpoint: string; issues: RequestIssue[]; code?: "invalid_body" | "invalid_json" }) {
     const list = issues.map(
       (issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`,
     );
@@ -32,6 +33,6 @@ export class RequestValidationError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is RequestValidationError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

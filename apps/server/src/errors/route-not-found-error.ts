@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.RouteNotFoundError");
@@ -17,6 +18,6 @@ export class RouteNotFoundError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is RouteNotFoundError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,29 +1,28 @@
+import {
+  type ErrorOrigin,
+  hasBrand,
+  PromptregBaseError,
+  SERVICE_ERROR_TYPES,
+  type ServiceErrorCode,
+  type ServiceErrorType,
+} from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.server.ServerError");
 
-/** The `type` field of the JSON error shape: a small closed set callers can switch on. */
-export const ERROR_TYPES = {
-  invalid_request: 400,
-  authentication_error: 401,
-  not_found: 404,
-  client_timeout: 408,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation_error: 422,
-  rate_limited: 429,
-  internal_error: 500,
-  upstream_error: 502,
-  unavailable: 503,
-  timeout: 504,
-} as const;
+/** The `type` field of the JSON error shape and its status (the map lives in @promptreg/core, shared with the SDK). */
+export const ERROR_TYPES = SERVICE_ERROR_TYPES;
 
-export type ErrorType = keyof typeof ERROR_TYPES;
+export type ErrorType = ServiceErrorType;
 
-/** Whether the caller can fix the problem (4xx) or the fault is ours or the gateway's (5xx). */
-export type ErrorOrigin = "caller" | "upstream" | "server";
+/**
+ * Whether the caller can fix the problem (4xx), the gateway or model failed (`upstream`), or the fault is the
+ * service's own (`internal`, shown as `server` in metrics, stats and log lines).
+ */
+export type { ErrorOrigin };
 
 export interface ServerErrorOptions {
   type: ErrorType;
-  code: string;
+  code: ServiceErrorCode;
   message: string;
   details?: Record<string, unknown>;
   /** Seconds; sent as `Retry-After` on 429 and 503. */
@@ -35,27 +34,38 @@ export interface ServerErrorOptions {
 }
 
 /** Base class of every error the service turns into an HTTP answer. */
-export class ServerError extends Error {
+export class ServerError extends PromptregBaseError<ServiceErrorCode> {
   readonly [marker] = true;
   readonly type: ErrorType;
-  readonly code: string;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
-  readonly origin: ErrorOrigin;
 
   constructor(options: ServerErrorOptions) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    const status = options.status ?? ERROR_TYPES[options.type];
+    super({
+      code: options.code,
+      message: options.message,
+      origin: options.origin ?? (status < 500 ? "caller" : "internal"),
+      // The answers a client is told to retry (the SDK retries them itself): 429 and 503, with Retry-After.
+      retryable: status === 429 || status === 503,
+      cause: options.cause,
+    });
     this.name = "ServerError";
     this.type = options.type;
-    this.code = options.code;
-    this.status = options.status ?? ERROR_TYPES[options.type];
+    this.status = status;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
-    this.origin = options.origin ?? (this.status < 500 ? "caller" : "server");
   }
 
   static isInstance(value: unknown): value is ServerError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
+}
+
+/** The `origin` label of metrics, stats and log lines, unchanged since before the shared vocabulary: `server`, not `internal`. */
+export type OriginLabel = "caller" | "upstream" | "server";
+
+export function originLabel(origin: ErrorOrigin): OriginLabel {
+  return origin === "internal" ? "server" : origin;
 }

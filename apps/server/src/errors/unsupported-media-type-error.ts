@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.UnsupportedMediaTypeError");
@@ -25,6 +26,6 @@ export class UnsupportedMediaTypeError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is UnsupportedMediaTypeError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

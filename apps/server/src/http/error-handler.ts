@@ -23,7 +23,7 @@ export function errorHandler({
     const reason = state.abort.signal.aborted ? state.abort.signal.reason : undefined;
     const error = ServerError.isInstance(reason) ? reason : convert(thrown);
     state.error = error;
-    if (error.origin === "server") {
+    if (error.origin === "internal") {
       const cause = error.cause ?? thrown;
       logger.error(
         {

@@ -103,7 +103,7 @@ function rendererError(error: unknown): ServerError | undefined {
     return new ServerError({
       type: "internal_error",
       code: "template_broken",
-      origin: "server",
+      origin: "internal",
       message: `${error.message} (a template problem: report it to the template's owners).`,
       cause: error,
     });
@@ -245,7 +245,7 @@ function invalidConfigError(error: InvalidConfigError): ServerError {
   return new ServerError({
     type: "internal_error",
     code: "internal_error",
-    origin: "server",
+    origin: "internal",
     message:
       "Internal error. It has been logged with this request id; report the id to the service operator.",
     cause: error,

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from "express";
 import { BodyTimeoutError } from "../errors/body-timeout-error.js";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
-import type { ServerError } from "../errors/server-error.js";
+import { originLabel, type ServerError } from "../errors/server-error.js";
 import { SERVICE_LIMITS } from "../limits.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
@@ -81,7 +81,13 @@ export function requestContext({
       // A stream that failed after its 200 went out (cut, stalled, timed out, shut down) failed all the same:
       // `state.error` is only ever set by a failure, so it counts even when the status line said 200.
       const failed = status >= 400 || state.error !== undefined;
-      const errorOrigin = failed ? (state.error?.origin ?? (status >= 500 ? "server" : "caller")) : undefined;
+      const errorOrigin = failed
+        ? state.error
+          ? originLabel(state.error.origin)
+          : status >= 500
+            ? "server"
+            : "caller"
+        : undefined;
       if (errorOrigin) metrics.errors.inc({ origin: errorOrigin, code: state.error?.code ?? String(status) });
       stats.record({
         at: now(),

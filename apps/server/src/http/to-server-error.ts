@@ -57,7 +57,7 @@ export function createErrorConverter(mappers: readonly ErrorMapper[]): (error: u
       code: "internal_error",
       message:
         "Internal error. It has been logged with this request id; report the id to the service operator.",
-      origin: "server",
+      origin: "internal",
       cause: error,
     });
   };

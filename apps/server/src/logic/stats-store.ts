@@ -1,3 +1,4 @@
+import type { OriginLabel } from "../errors/server-error.js";
 /** One finished request as the stats endpoint sees it. */
 export interface RequestSample {
   /** Epoch milliseconds when the request finished. */
@@ -9,7 +10,7 @@ export interface RequestSample {
    * Set when the request failed, a stream that failed after its 200 included: `caller` for 4xx, `upstream` for
    * gateway failures, `server` for our own.
    */
-  errorOrigin?: "caller" | "upstream" | "server";
+  errorOrigin?: OriginLabel;
   template?: string;
   templateVersion?: string;
   provider?: string;

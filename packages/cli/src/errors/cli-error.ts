@@ -1,12 +1,13 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.cli.error");
 
 /**
  * Base of every error the CLI raises itself. `exitCode` is what `main` returns when it reaches the top:
  * 1 for content problems (bad templates, bad input), 2 for usage mistakes.
  */
-export class CliError extends Error {
+export class CliError extends PromptregBaseError {
   readonly [marker] = true;
-  readonly code: string;
   readonly exitCode: 1 | 2;
   /**
    * Lines printed under the one-line message (each failing path, each problem), one item each. `main` escapes the
@@ -21,14 +22,13 @@ export class CliError extends Error {
     cause?: unknown;
     detailLines?: readonly string[];
   }) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options);
     this.name = "CliError";
-    this.code = options.code;
     this.exitCode = options.exitCode ?? 1;
     this.detailLines = options.detailLines ?? [];
   }
 
   static isInstance(value: unknown): value is CliError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.credential-error");
@@ -19,6 +20,6 @@ export class CredentialError extends CliError {
   }
 
   static override isInstance(value: unknown): value is CredentialError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.example-not-found-error");
@@ -28,6 +29,6 @@ export class ExampleNotFoundError extends CliError {
   }
 
   static override isInstance(value: unknown): value is ExampleNotFoundError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.input-file-error");
@@ -31,6 +32,6 @@ export class InputFileError extends CliError {
   }
 
   static override isInstance(value: unknown): value is InputFileError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.lock-refused-error");
@@ -24,6 +25,6 @@ export class LockRefusedError extends CliError {
   }
 
   static override isInstance(value: unknown): value is LockRefusedError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.output-write-error");
@@ -37,7 +38,7 @@ export class OutputWriteError extends CliError {
   }
 
   static override isInstance(value: unknown): value is OutputWriteError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }
 

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.scaffold-error");
@@ -29,6 +30,6 @@ export class ScaffoldError extends CliError {
   }
 
   static override isInstance(value: unknown): value is ScaffoldError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

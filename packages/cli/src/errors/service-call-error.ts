@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.service-call-error");
@@ -31,6 +32,6 @@ export class ServiceCallError extends CliError {
   }
 
   static override isInstance(value: unknown): value is ServiceCallError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

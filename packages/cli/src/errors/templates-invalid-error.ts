@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import type { Problem } from "@promptreg/registry";
 import { formatProblem } from "../validation-report.js";
 import { CliError } from "./cli-error.js";
@@ -23,6 +24,6 @@ export class TemplatesInvalidError extends CliError {
   }
 
   static override isInstance(value: unknown): value is TemplatesInvalidError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import type { StoreErrorCode } from "@promptreg/registry";
 import { CliError } from "./cli-error.js";
 
@@ -31,6 +32,6 @@ export class TemplatesUnreadableError extends CliError {
   }
 
   static override isInstance(value: unknown): value is TemplatesUnreadableError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.usage-error");
@@ -15,6 +16,6 @@ export class UsageError extends CliError {
   }
 
   static override isInstance(value: unknown): value is UsageError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
 
 const marker = Symbol.for("promptreg.client.ConnectionError");
@@ -12,6 +13,6 @@ export class ConnectionError extends PromptregError {
   }
 
   static override isInstance(value: unknown): value is ConnectionError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

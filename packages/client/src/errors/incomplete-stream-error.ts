@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
 
 const marker = Symbol.for("promptreg.client.IncompleteStreamError");
@@ -14,6 +15,6 @@ export class IncompleteStreamError extends PromptregError {
   }
 
   static override isInstance(value: unknown): value is IncompleteStreamError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
 
 const marker = Symbol.for("promptreg.client.InvalidResponseError");
@@ -12,6 +13,6 @@ export class InvalidResponseError extends PromptregError {
   }
 
   static override isInstance(value: unknown): value is InvalidResponseError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
 
 const marker = Symbol.for("promptreg.client.PermissionDeniedError");
@@ -12,6 +13,6 @@ export class PermissionDeniedError extends PromptregError {
   }
 
   static override isInstance(value: unknown): value is PermissionDeniedError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

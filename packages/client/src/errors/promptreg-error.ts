@@ -1,10 +1,21 @@
+import { hasBrand, PromptregBaseError, type ServiceErrorCode } from "@promptreg/core";
+import type { ClientErrorCode, HttpStatusErrorCode } from "./client-error-codes.js";
+
 const marker = Symbol.for("promptreg.client.PromptregError");
+
+/**
+ * Every `code` a `PromptregError` can carry: the service's codes (`SERVICE_ERROR_CODES`), the SDK's own
+ * (`CLIENT_ERROR_CODES`) and `http_<status>` for answers without the documented body. Narrow on it:
+ * `if (error.code === "input_invalid")` is checked by the compiler. A service newer than this SDK may send a code
+ * added after this version; it arrives unchanged, so keep a default branch.
+ */
+export type PromptregErrorCode = ServiceErrorCode | ClientErrorCode | HttpStatusErrorCode;
 
 export interface PromptregErrorOptions {
   /** Broad class, e.g. "authentication_error", "validation_error", "connection_error". */
   type: string;
   /** Precise machine code, e.g. "signature_mismatch", "template_not_found", "timeout". */
-  code: string;
+  code: PromptregErrorCode;
   message: string;
   /** HTTP status when the service answered; undefined for network, timeout and abort errors. */
   status?: number;
@@ -17,31 +28,42 @@ export interface PromptregErrorOptions {
 /**
  * Base of every error the SDK throws. Match on `code` (or `isInstance` of a subclass), never on the message.
  * The service's error shape `{ error: { type, code, message, details?, requestId } }` maps onto these fields.
+ * `origin` is `caller` for 4xx answers and the SDK's own option errors, `upstream` for everything the service,
+ * the network or the model behind it failed at.
  */
-export class PromptregError extends Error {
+export class PromptregError extends PromptregBaseError<PromptregErrorCode> {
   readonly [marker] = true;
   readonly type: string;
-  readonly code: string;
   readonly status: number | undefined;
   readonly requestId: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
   constructor(options: PromptregErrorOptions) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    const { status } = options;
+    super({
+      code: options.code,
+      message: options.message,
+      origin:
+        (status !== undefined && status >= 400 && status < 500) || options.code === "invalid_client_options"
+          ? "caller"
+          : "upstream",
+      // True for failures that may succeed when retried later (the SDK already retried 429 and 503).
+      retryable: status === 429 || status === 503,
+      cause: options.cause,
+    });
     this.name = "PromptregError";
     this.type = options.type;
-    this.code = options.code;
-    this.status = options.status;
+    this.status = status;
     this.requestId = options.requestId;
     this.details = options.details;
   }
 
-  /** True for failures that may succeed when retried later (the SDK already retried 429 and 503). */
+  /** @deprecated Use `retryable`, the field every promptreg error has. Same value. */
   get isRetryable(): boolean {
-    return this.status === 429 || this.status === 503;
+    return this.retryable;
   }
 
   static isInstance(value: unknown): value is PromptregError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
 
 const marker = Symbol.for("promptreg.client.RateLimitedError");
@@ -15,6 +16,6 @@ export class RateLimitedError extends PromptregError {
   }
 
   static override isInstance(value: unknown): value is RateLimitedError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

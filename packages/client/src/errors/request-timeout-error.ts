@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
 
 const marker = Symbol.for("promptreg.client.RequestTimeoutError");
@@ -12,6 +13,6 @@ export class RequestTimeoutError extends PromptregError {
   }
 
   static override isInstance(value: unknown): value is RequestTimeoutError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,4 +1,5 @@
-import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.aborted-error");
 
@@ -20,6 +21,6 @@ export class AbortedError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is AbortedError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 }

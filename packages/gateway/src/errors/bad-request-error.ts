@@ -1,4 +1,5 @@
-import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
 
 const marker = Symbol.for("promptreg.gateway.bad-request-error");
@@ -17,7 +18,7 @@ export class BadRequestError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is BadRequestError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.connection-error");
 
@@ -16,7 +17,7 @@ export class ConnectionError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is ConnectionError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,11 +1,17 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+import type { GatewayErrorCode } from "./gateway-error-codes.js";
+
 const marker = Symbol.for("promptreg.gateway.gateway-error");
 
-/** Whose fault a failure is: the caller's request (fix the call) or the gateway/provider (retry, fall back, page someone). */
+/**
+ * Whose fault a failure is: the caller's request (fix the call) or the gateway/provider (retry, fall back, page
+ * someone). The gateway client never reports `internal`.
+ */
 export type ErrorOrigin = "caller" | "upstream";
 
 export interface GatewayErrorOptions {
   message: string;
-  code: string;
+  code: GatewayErrorCode;
   origin: ErrorOrigin;
   retryable: boolean;
   status?: number | undefined;
@@ -20,11 +26,9 @@ export interface GatewayErrorOptions {
  * message text. `attempts` and `requestId` are filled in when the error leaves the client, so they describe the
  * whole logical request, not one attempt.
  */
-export class GatewayError extends Error {
+export class GatewayError extends PromptregBaseError<GatewayErrorCode> {
   protected readonly [marker] = true;
-  readonly code: string;
-  readonly origin: ErrorOrigin;
-  readonly retryable: boolean;
+  declare readonly origin: ErrorOrigin;
   readonly status: number | undefined;
   /** Upstream attempts made for the logical request when the error was thrown (0 when none was sent). */
   attempts: number;
@@ -34,11 +38,8 @@ export class GatewayError extends Error {
   model: string | undefined;
 
   constructor(options: GatewayErrorOptions) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options);
     this.name = "GatewayError";
-    this.code = options.code;
-    this.origin = options.origin;
-    this.retryable = options.retryable;
     this.status = options.status;
     this.attempts = options.attempts ?? 0;
     this.requestId = options.requestId;
@@ -46,7 +47,7 @@ export class GatewayError extends Error {
   }
 
   static isInstance(value: unknown): value is GatewayError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 
   /** A plain, key-free object for logs and JSON responses. */
@@ -63,8 +64,4 @@ export class GatewayError extends Error {
       model: this.model,
     };
   }
-}
-
-export function hasMarker(value: unknown, symbol: symbol): boolean {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[symbol] === true;
 }

@@ -1,4 +1,5 @@
-import { GatewayError, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.invalid-config-error");
 
@@ -25,6 +26,6 @@ export class InvalidConfigError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is InvalidConfigError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 }

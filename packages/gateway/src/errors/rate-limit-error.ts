@@ -1,4 +1,5 @@
-import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
 
 const marker = Symbol.for("promptreg.gateway.rate-limit-error");
@@ -34,7 +35,7 @@ export class RateLimitError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is RateLimitError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.retry-budget-exceeded-error");
 
@@ -27,6 +28,6 @@ export class RetryBudgetExceededError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is RetryBudgetExceededError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 }

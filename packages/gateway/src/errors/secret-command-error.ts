@@ -1,5 +1,5 @@
+import { hasBrand } from "@promptreg/core";
 import { AuthError } from "./auth-error.js";
-import { hasMarker } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.secret-command-error");
 
@@ -49,7 +49,7 @@ export class SecretCommandError extends AuthError {
   }
 
   static override isInstance(value: unknown): value is SecretCommandError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { GatewayError, type GatewayErrorOptions, hasMarker } from "./gateway-error.js";
+import { hasBrand } from "@promptreg/core";
+import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 
 const marker = Symbol.for("promptreg.gateway.upstream-error");
 
@@ -44,7 +45,7 @@ export class UpstreamError extends GatewayError {
   }
 
   static override isInstance(value: unknown): value is UpstreamError {
-    return hasMarker(value, marker);
+    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

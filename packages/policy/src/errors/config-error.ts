@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { PolicyError } from "./policy-error.js";
 
 const marker = Symbol.for("promptreg.policy.config-error");
@@ -35,6 +36,6 @@ export class ConfigError extends PolicyError {
   }
 
   static override isInstance(value: unknown): value is ConfigError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { escapeControl } from "../quote.js";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
@@ -39,6 +40,6 @@ export class BundleError extends RegistryError {
   }
 
   static override isInstance(value: unknown): value is BundleError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

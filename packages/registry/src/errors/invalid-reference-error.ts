@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { escapeControl, quote } from "../quote.js";
 import { RegistryError } from "./registry-error.js";
 
@@ -33,6 +34,6 @@ export class InvalidReferenceError extends RegistryError {
   }
 
   static override isInstance(value: unknown): value is InvalidReferenceError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

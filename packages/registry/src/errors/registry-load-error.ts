@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { escapeControl } from "../quote.js";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
@@ -31,6 +32,6 @@ export class RegistryLoadError extends RegistryError {
   }
 
   static override isInstance(value: unknown): value is RegistryLoadError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

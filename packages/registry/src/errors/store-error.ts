@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { escapeControl } from "../quote.js";
 import { RegistryError } from "./registry-error.js";
 
@@ -42,6 +43,6 @@ export class StoreError extends RegistryError {
   }
 
   static override isInstance(value: unknown): value is StoreError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { escapeControl, quote } from "../quote.js";
 import { RegistryError } from "./registry-error.js";
 
@@ -56,6 +57,6 @@ export class TemplateNotFoundError extends RegistryError {
   }
 
   static override isInstance(value: unknown): value is TemplateNotFoundError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.input-validation-error");
@@ -37,7 +38,7 @@ export class InputValidationError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is InputValidationError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }
 

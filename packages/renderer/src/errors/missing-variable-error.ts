@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.missing-variable-error");
@@ -53,6 +54,6 @@ export class MissingVariableError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is MissingVariableError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

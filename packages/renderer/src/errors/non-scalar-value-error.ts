@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.non-scalar-value-error");
@@ -52,7 +53,7 @@ export class NonScalarValueError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is NonScalarValueError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }
 

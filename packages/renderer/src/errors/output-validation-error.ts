@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { formatPath, type InputIssue } from "./input-validation-error.js";
 import { RenderError } from "./render-error.js";
 
@@ -72,6 +73,6 @@ export class OutputValidationError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is OutputValidationError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.render-budget-error");
@@ -67,6 +68,6 @@ export class RenderBudgetError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is RenderBudgetError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.template-compile-error");
@@ -61,6 +62,6 @@ export class TemplateCompileError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is TemplateCompileError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

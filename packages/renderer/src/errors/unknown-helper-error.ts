@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
 
 const marker = Symbol.for("promptreg.renderer.unknown-helper-error");
@@ -49,6 +50,6 @@ export class UnknownHelperError extends RenderError {
   }
 
   static override isInstance(value: unknown): value is UnknownHelperError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { ReviewError } from "./review-error.js";
 
 const marker = Symbol.for("promptreg.review.git-error");
@@ -44,6 +45,6 @@ export class GitError extends ReviewError {
   }
 
   static override isInstance(value: unknown): value is GitError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

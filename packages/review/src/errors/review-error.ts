@@ -1,17 +1,17 @@
+import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.review.error");
 
 /** Base of every error the review package throws; callers branch on `code`, never on the message. */
-export class ReviewError extends Error {
+export class ReviewError extends PromptregBaseError {
   protected readonly [marker] = true;
-  readonly code: string;
 
-  constructor({ code, message, cause }: { code: string; message: string; cause?: unknown }) {
-    super(message, cause === undefined ? undefined : { cause });
+  constructor(options: PromptregBaseErrorOptions) {
+    super(options);
     this.name = "ReviewError";
-    this.code = code;
   }
 
   static isInstance(value: unknown): value is ReviewError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { RunError } from "./run-error.js";
 
 const marker = Symbol.for("promptreg.runtime.run-deadline-error");
@@ -30,6 +31,6 @@ export class RunDeadlineError extends RunError {
   }
 
   static override isInstance(value: unknown): value is RunDeadlineError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,5 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.runtime.run-error");
 
 /**
@@ -17,28 +19,23 @@ export type RunErrorCode = keyof typeof RUN_ERROR_CODES;
 export type RunErrorOrigin = "caller" | "upstream";
 
 /** Base of the errors the run pipeline throws. Branch on `code` or `X.isInstance(error)`, never on the message. */
-export class RunError extends Error {
+export class RunError extends PromptregBaseError<RunErrorCode> {
   protected readonly [marker] = true;
-  readonly code: RunErrorCode;
-  readonly origin: RunErrorOrigin;
-  /** Whether the same run may succeed when tried again (model replies and timings vary). */
-  readonly retryable: boolean;
+  declare readonly origin: RunErrorOrigin;
 
   constructor(options: {
     code: RunErrorCode;
     origin: RunErrorOrigin;
+    /** Whether the same run may succeed when tried again (model replies and timings vary). */
     retryable: boolean;
     message: string;
     cause?: unknown;
   }) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options);
     this.name = "RunError";
-    this.code = options.code;
-    this.origin = options.origin;
-    this.retryable = options.retryable;
   }
 
   static isInstance(value: unknown): value is RunError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import type { InputIssue, OutputValidationError, OutputValidationKind } from "@promptreg/renderer";
 import { RunError } from "./run-error.js";
 
@@ -39,6 +40,6 @@ export class RunOutputInvalidError extends RunError {
   }
 
   static override isInstance(value: unknown): value is RunOutputInvalidError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { SigningError } from "./signing-error.js";
 
 const marker = Symbol.for("promptreg.signing.InvalidClientKeysError");
@@ -36,6 +37,6 @@ export class InvalidClientKeysError extends SigningError {
   }
 
   static override isInstance(value: unknown): value is InvalidClientKeysError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

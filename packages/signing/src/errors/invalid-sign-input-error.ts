@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { SigningError } from "./signing-error.js";
 
 const marker = Symbol.for("promptreg.signing.InvalidSignInputError");
@@ -18,6 +19,6 @@ export class InvalidSignInputError extends SigningError {
   }
 
   static override isInstance(value: unknown): value is InvalidSignInputError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

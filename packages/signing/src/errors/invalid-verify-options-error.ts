@@ -1,3 +1,4 @@
+import { hasBrand } from "@promptreg/core";
 import { SigningError } from "./signing-error.js";
 
 const marker = Symbol.for("promptreg.signing.InvalidVerifyOptionsError");
@@ -17,6 +18,6 @@ export class InvalidVerifyOptionsError extends SigningError {
   }
 
   static override isInstance(value: unknown): value is InvalidVerifyOptionsError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

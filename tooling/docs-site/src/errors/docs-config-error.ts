@@ -1,15 +1,16 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.docs-site.DocsConfigError");
 
 /** A docs build setting that cannot work: says which variable, what is wrong and how to fix it. */
-export class DocsConfigError extends Error {
+export class DocsConfigError extends PromptregBaseError<"invalid_docs_config"> {
   readonly [marker] = true;
-  readonly code = "invalid_docs_config";
   readonly variable: string;
   readonly problem: string;
   readonly fix: string;
 
   constructor(options: { variable: string; problem: string; fix: string }) {
-    super(`${options.variable} ${options.problem}. ${options.fix}`);
+    super({ code: "invalid_docs_config", message: `${options.variable} ${options.problem}. ${options.fix}` });
     this.name = "DocsConfigError";
     this.variable = options.variable;
     this.problem = options.problem;
@@ -17,6 +18,6 @@ export class DocsConfigError extends Error {
   }
 
   static isInstance(value: unknown): value is DocsConfigError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

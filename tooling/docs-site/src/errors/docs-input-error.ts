@@ -1,16 +1,17 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.docs-site.DocsInputError");
 
 /** An input file of the docs build (the benchmark history) that cannot be read: where, what and how to fix it. */
-export class DocsInputError extends Error {
+export class DocsInputError extends PromptregBaseError<"invalid_docs_input"> {
   readonly [marker] = true;
-  readonly code = "invalid_docs_input";
   /** `path:line`. */
   readonly file: string;
   readonly problem: string;
   readonly fix: string;
 
   constructor(options: { file: string; problem: string; fix: string }) {
-    super(`${options.file}: ${options.problem}. ${options.fix}`);
+    super({ code: "invalid_docs_input", message: `${options.file}: ${options.problem}. ${options.fix}` });
     this.name = "DocsInputError";
     this.file = options.file;
     this.problem = options.problem;
@@ -18,6 +19,6 @@ export class DocsInputError extends Error {
   }
 
   static isInstance(value: unknown): value is DocsInputError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }
