@@ -41,6 +41,9 @@ describe("parseCliArgs", () => {
     [["--seed", "1.5"], "--seed"],
     [["--prot", "1"], "--prot"],
     [["stray"], "stray"],
+    [["--port"], "--port"],
+    [["--help=yes"], "--help"],
+    [["-x"], "-x"],
   ])("rejects %j naming %s", (argv, argument) => {
     let caught: unknown;
     try {
