@@ -1,5 +1,6 @@
+import { didYouMean } from "@promptreg/core";
 import { PolicyError } from "@promptreg/policy";
-import { didYouMean, RegistryError } from "@promptreg/registry";
+import { RegistryError } from "@promptreg/registry";
 import { RenderError } from "@promptreg/renderer";
 import { ReviewError } from "@promptreg/review";
 import { runBuild } from "./commands/build.js";

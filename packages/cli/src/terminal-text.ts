@@ -1,4 +1,4 @@
-import { escapeControl } from "@promptreg/registry";
+import { escapeControl } from "@promptreg/core";
 
 /**
  * Text for a person's terminal. Every character a terminal (or a CI log viewer) interprets instead of printing is

@@ -1,4 +1,5 @@
 export { type BackoffOptions, backoffCeilingMs, computeBackoffMs } from "./backoff.js";
+export { closestMatch, closestMatches, didYouMean, editDistance } from "./did-you-mean.js";
 export {
   type ErrorOrigin,
   hasBrand,
@@ -11,6 +12,7 @@ export {
   type ServiceErrorCode,
   type ServiceErrorType,
 } from "./errors/service-error-codes.js";
+export { escapeControl, quote } from "./quote.js";
 export { redactUrlCredentials } from "./redact-url-credentials.js";
 export {
   DEFAULT_ABSURD_RETRY_AFTER_MS,

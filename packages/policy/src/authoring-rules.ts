@@ -1,10 +1,5 @@
-import {
-  closestMatches,
-  type JsonSchema,
-  type PathSegment,
-  type Registry,
-  type TemplateVersion,
-} from "@promptreg/registry";
+import { closestMatches } from "@promptreg/core";
+import type { JsonSchema, PathSegment, Registry, TemplateVersion } from "@promptreg/registry";
 import type { RuleSettings } from "./config.js";
 import { checkModelParam, MODEL_PARAMS, providerFamily } from "./model-params.js";
 import { isCodeOwner } from "./owners.js";

@@ -1,4 +1,5 @@
-import { didYouMean, type PathSegment, parseYamlSource } from "@promptreg/registry";
+import { didYouMean } from "@promptreg/core";
+import { type PathSegment, parseYamlSource } from "@promptreg/registry";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors/config-error.js";
 import type { RuleCode } from "./rule-codes.js";

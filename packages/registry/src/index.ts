@@ -33,7 +33,6 @@ export { type CheckResult, checkRegistry, loadRegistry, loadRegistryFromDir } fr
 export { createLoadCache, type LoadCache, RACY_WINDOW_MS } from "./load-cache.js";
 export { findPartialCycles, findPartialReferences, partialClosure } from "./partials.js";
 export { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
-export { escapeControl, quote } from "./quote.js";
 export { formatReference, parseReference } from "./reference.js";
 export { createRegistry } from "./registry.js";
 export {
@@ -44,7 +43,6 @@ export {
   type StoredFileKind,
   type TemplateStore,
 } from "./store.js";
-export { closestMatches, didYouMean } from "./suggest.js";
 export { type TemplateFile, templateFileJsonSchema, templateFileSchema } from "./template-file-schema.js";
 export {
   TEMPLATE_SCHEMA_PATH,

@@ -1,3 +1,4 @@
+import { didYouMean, quote } from "@promptreg/core";
 /**
  * The JSON Schema subset templates use for `input` and `output`, its validation (every problem with the
  * path of the offending keyword), its normalisation and its compilation to zod.
@@ -29,9 +30,7 @@ import { LIMITS } from "./limits.js";
 import { compilePattern } from "./pattern.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import type { LazyMessage } from "./problem-list.js";
-import { quote } from "./quote.js";
 import { matchesFormat, STRING_FORMATS, type StringFormat } from "./string-formats.js";
-import { didYouMean } from "./suggest.js";
 import type { JsonSchema } from "./types.js";
 import type { PathSegment } from "./yaml-source.js";
 

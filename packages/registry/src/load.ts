@@ -1,3 +1,4 @@
+import { closestMatches, escapeControl, quote } from "@promptreg/core";
 import { RegistryLoadError } from "./errors/registry-load-error.js";
 import { StoreError } from "./errors/store-error.js";
 import { createFileSystemStore } from "./file-system-store.js";
@@ -7,10 +8,8 @@ import { type LoadCache, pruneCache, rememberText, reusableBuild, trustedText } 
 import { findPartialCycles, findPartialReferences } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { type LazyMessage, ProblemList } from "./problem-list.js";
-import { escapeControl, quote } from "./quote.js";
 import { createRegistry } from "./registry.js";
 import type { StoredFile, TemplateStore } from "./store.js";
-import { closestMatches } from "./suggest.js";
 import { buildTemplateVersion, type PartialIndex } from "./template-version.js";
 import type { Problem, Registry, TemplateId, TemplateVersion } from "./types.js";
 import { findLoneSurrogate } from "./utf8.js";

@@ -1,8 +1,8 @@
+import { closestMatches } from "@promptreg/core";
 import semver from "semver";
 import { InvalidReferenceError } from "./errors/invalid-reference-error.js";
 import { TemplateNotFoundError } from "./errors/template-not-found-error.js";
 import { formatReference, parseReference } from "./reference.js";
-import { closestMatches } from "./suggest.js";
 import type {
   ListFilter,
   Registry,

@@ -1,3 +1,4 @@
+import { didYouMean, escapeControl, quote } from "@promptreg/core";
 import type { z } from "zod";
 import { contentHash } from "./content-hash.js";
 import { isStrictSemver } from "./ids.js";
@@ -5,8 +6,6 @@ import { compileSchema, normalizeSchema } from "./json-schema-subset.js";
 import { findPartialUses, partialClosure } from "./partials.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { type LazyMessage, ProblemList } from "./problem-list.js";
-import { escapeControl, quote } from "./quote.js";
-import { didYouMean } from "./suggest.js";
 import {
   exampleSchema,
   messageSchema,

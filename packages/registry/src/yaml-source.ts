@@ -1,3 +1,4 @@
+import { quote } from "@promptreg/core";
 import {
   type Document,
   isAlias,
@@ -13,7 +14,6 @@ import {
 import { LIMITS } from "./limits.js";
 import { PROBLEM_CODES, type ProblemCode } from "./problem-codes.js";
 import { ProblemList } from "./problem-list.js";
-import { quote } from "./quote.js";
 import type { MessageSourcePosition, PathSegment, Problem } from "./types.js";
 import { findTooDeep } from "./value-depth.js";
 

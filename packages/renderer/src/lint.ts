@@ -1,5 +1,5 @@
+import { closestMatch, escapeControl } from "@promptreg/core";
 import {
-  escapeControl,
   type JsonSchema,
   type Problem,
   type Registry,
@@ -23,7 +23,6 @@ import {
   propertyNames,
   propertyOf,
 } from "./schema-scope.js";
-import { closestName } from "./suggest.js";
 import { checkTemplate, classifyCall, FORBIDDEN_SEGMENTS, partialName, position } from "./template-checks.js";
 
 export interface LintOptions {
@@ -625,7 +624,7 @@ function walkSegments(
     const found = propertyOf(schema, parts[i]!);
     if (found.kind === "absent") {
       const readable = parts.slice(0, i + 1).join(".");
-      const suggestion = schema ? closestName(parts[i]!, propertyNames(schema)) : undefined;
+      const suggestion = schema ? closestMatch(parts[i]!, propertyNames(schema)) : undefined;
       const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
       const whereIn =
         i === 0 && frame.isRoot

@@ -1,3 +1,4 @@
+import { closestMatch } from "@promptreg/core";
 import type { JsonSchema, Registry, Role, TemplateRef, TemplateVersion } from "@promptreg/registry";
 import { BUDGETS } from "./budgets.js";
 import {
@@ -20,7 +21,6 @@ import { LruCache } from "./lru-cache.js";
 import { nestingOverflow, type PartialDepth, templateDepth } from "./nesting.js";
 import { type ParseOutputResult, toIssues, validateOutput } from "./parse-output.js";
 import { BudgetExceeded } from "./render-meter.js";
-import { closestName } from "./suggest.js";
 import { type CheckFinding, checkTemplate, usedPartials } from "./template-checks.js";
 
 export interface RenderedMessage {
@@ -418,7 +418,7 @@ function compileError(
 }
 
 function suggestion(name: string, candidates: string[]): { suggestion?: string } {
-  const closest = closestName(name, candidates);
+  const closest = closestMatch(name, candidates);
   return closest === undefined ? {} : { suggestion: closest };
 }
 

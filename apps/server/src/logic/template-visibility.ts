@@ -1,4 +1,4 @@
-import { closestMatches } from "@promptreg/registry";
+import { closestMatches } from "@promptreg/core";
 import { ServerError } from "../errors/server-error.js";
 import type { AuthenticatedClient } from "./credentials.js";
 

@@ -1,5 +1,4 @@
-import { hasBrand } from "@promptreg/core";
-import { escapeControl } from "../quote.js";
+import { escapeControl, hasBrand } from "@promptreg/core";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
 

@@ -1,5 +1,4 @@
-import { hasBrand } from "@promptreg/core";
-import { escapeControl } from "../quote.js";
+import { escapeControl, hasBrand } from "@promptreg/core";
 import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.store-error");

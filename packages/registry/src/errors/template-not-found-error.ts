@@ -1,5 +1,4 @@
-import { hasBrand } from "@promptreg/core";
-import { escapeControl, quote } from "../quote.js";
+import { escapeControl, hasBrand, quote } from "@promptreg/core";
 import { RegistryError } from "./registry-error.js";
 
 const marker = Symbol.for("promptreg.registry.template-not-found-error");

@@ -1,5 +1,4 @@
-import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
-import { escapeControl } from "@promptreg/registry";
+import { escapeControl, hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
 
 const marker = Symbol.for("promptreg.renderer.error");
 
