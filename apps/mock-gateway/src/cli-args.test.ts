@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs } from "./cli-args.js";
 import { InvalidCliArgumentError } from "./errors/invalid-cli-argument-error.js";
@@ -45,12 +46,7 @@ describe("parseCliArgs", () => {
     [["--help=yes"], "--help"],
     [["-x"], "-x"],
   ])("rejects %j naming %s", (argv, argument) => {
-    let caught: unknown;
-    try {
-      parseCliArgs(argv);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => parseCliArgs(argv));
     expect(InvalidCliArgumentError.isInstance(caught)).toBe(true);
     expect((caught as InvalidCliArgumentError).argument).toBe(argument);
     expect((caught as Error).message).toMatch(/Usage: mock-gateway/);

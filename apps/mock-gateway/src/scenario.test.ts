@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { thrownBy } from "@promptreg/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidOptionsError } from "./errors/invalid-options-error.js";
 import { InvalidScenarioError } from "./errors/invalid-scenario-error.js";
@@ -87,12 +88,7 @@ describe("scenario files", () => {
       ],
       faultKinds: "nope",
     });
-    let caught: unknown;
-    try {
-      resolveOptions({ ...scenario, scenarioFile: "chaos.yaml" });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => resolveOptions({ ...scenario, scenarioFile: "chaos.yaml" }));
     expect(InvalidScenarioError.isInstance(caught)).toBe(true);
     const error = caught as InvalidScenarioError;
     expect(error.issues.map((issue) => issue.path)).toEqual([

@@ -1,18 +1,12 @@
 import { DEFAULT_TIMEOUTS } from "@promptreg/gateway";
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadConfig, truncateSecret } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ env });
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected ConfigError");
-}
+const configError = (env: Record<string, string>) =>
+  thrownBy(() => loadConfig({ env }), ConfigError.isInstance);
 
 describe("loadConfig", () => {
   it("starts with zero configuration", () => {

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir } from "./__fixtures__/run-cli.js";
@@ -59,15 +60,8 @@ describe("readInputJson", () => {
   });
 });
 
-function jsonError(text: string): InputFileError {
-  try {
-    parseInputJson({ text, name: "in.json" });
-  } catch (error) {
-    if (InputFileError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error(`parsed: ${text}`);
-}
+const jsonError = (text: string) =>
+  thrownBy(() => parseInputJson({ text, name: "in.json" }), InputFileError.isInstance);
 
 describe("bad input JSON carries line:col", () => {
   // Node's JSON.parse gives no position for these; the docs promise one for every syntax error.
@@ -127,13 +121,7 @@ describe("parseInputJson", () => {
           fc.constant(null),
         ),
         (value) => {
-          const error = (() => {
-            try {
-              parseInputJson({ text: JSON.stringify(value), name: "x.json" });
-            } catch (caught) {
-              return caught;
-            }
-          })();
+          const error = thrownBy(() => parseInputJson({ text: JSON.stringify(value), name: "x.json" }));
           expect(InputFileError.isInstance(error)).toBe(true);
           expect((error as InputFileError).problem).toBe("not_an_object");
         },

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { rejectionOf, thrownBy } from "@promptreg/test-kit";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AuthenticationError,
@@ -47,15 +48,7 @@ function client(overrides: Partial<Parameters<typeof createClient>[0]> = {}) {
   });
 }
 
-async function caught(promise: Promise<unknown>): Promise<PromptregError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (PromptregError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, PromptregError.isInstance);
 
 describe("render and run", () => {
   it("signs render requests that the real verifyRequest accepts and returns the response", async () => {
@@ -352,12 +345,9 @@ describe("createClient options", () => {
     ["retry.maxRetries", { retry: { maxRetries: -1 } }],
     ["retry.maxRetries", { retry: { maxRetries: 1.5 } }],
   ] as const)("rejects a bad %s", (option, patch) => {
-    let error: unknown;
-    try {
-      createClient({ baseUrl: "http://127.0.0.1:1", keyId: KEY_ID, secret: SECRET, ...patch });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() =>
+      createClient({ baseUrl: "http://127.0.0.1:1", keyId: KEY_ID, secret: SECRET, ...patch }),
+    );
     expect(InvalidClientOptionsError.isInstance(error)).toBe(true);
     expect((error as InvalidClientOptionsError).details).toEqual({ option });
     expect((error as Error).message).not.toContain(SECRET);

@@ -1,3 +1,4 @@
+import { rejectionOf } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -54,13 +55,10 @@ async function failure(
   iterable: AsyncIterable<unknown>,
 ): Promise<{ error: PromptregError; seen: unknown[] }> {
   const seen: unknown[] = [];
-  try {
+  const error = await rejectionOf(async () => {
     for await (const event of iterable) seen.push(event);
-  } catch (error) {
-    if (PromptregError.isInstance(error)) return { error, seen };
-    throw error;
-  }
-  throw new Error("expected the stream to throw");
+  }, PromptregError.isInstance);
+  return { error, seen };
 }
 
 const FRAMES = [
@@ -211,15 +209,12 @@ describe("stream", () => {
     });
     const controller = new AbortController();
     const seen: StreamEvent[] = [];
-    let error: unknown;
-    try {
+    const error = await rejectionOf(async () => {
       for await (const event of client().stream("a", {}, { signal: controller.signal })) {
         seen.push(event);
         controller.abort();
       }
-    } catch (e) {
-      error = e;
-    }
+    });
     expect(RequestAbortedError.isInstance(error)).toBe(true);
     expect(seen).toHaveLength(1);
     expect(await service.calls[0]?.clientGone).toBe(true);

@@ -1,18 +1,12 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { checkPolicyOption, resolveConfig, resolveGatewayPolicies } from "./config.js";
 import { InvalidConfigError } from "./errors/invalid-config-error.js";
 
 const base = { baseUrl: "https://api.phaseo.app/v1/", apiKey: "sk-abcdefghijklmnop" };
 
-function problem(options: Parameters<typeof resolveConfig>[0]) {
-  try {
-    resolveConfig(options);
-  } catch (error) {
-    if (InvalidConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected InvalidConfigError");
-}
+const problem = (options: Parameters<typeof resolveConfig>[0]) =>
+  thrownBy(() => resolveConfig(options), InvalidConfigError.isInstance);
 
 describe("resolveConfig", () => {
   it("fills in the documented defaults and normalises the base URL", () => {
@@ -80,13 +74,10 @@ describe("resolveConfig", () => {
     expect(() =>
       checkPolicyOption({ policy: "circuitBreaker", option: "minRequests", value: 500 }),
     ).not.toThrow();
-    const bad = (() => {
-      try {
-        checkPolicyOption({ policy: "retry", option: "maxAttempts", value: 21 });
-      } catch (error) {
-        return error as InvalidConfigError;
-      }
-    })();
+    const bad = thrownBy(
+      () => checkPolicyOption({ policy: "retry", option: "maxAttempts", value: 21 }),
+      InvalidConfigError.isInstance,
+    );
     expect(bad).toMatchObject({
       path: "retry.maxAttempts",
       problem: "expected an integer in [1, 20], got 21",

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { createFakeSecretCommand, type FakeSecretCommand } from "@promptreg/test-kit";
+import { createFakeSecretCommand, type FakeSecretCommand, rejectionOf } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { SecretCommandError } from "./errors/secret-command-error.js";
@@ -22,11 +22,7 @@ function everything(error: unknown): string {
   ].join("\n");
 }
 
-async function failure(run: () => Promise<unknown>): Promise<SecretCommandError> {
-  const error = await run().catch((e: unknown) => e);
-  expect(SecretCommandError.isInstance(error)).toBe(true);
-  return error as SecretCommandError;
-}
+const failure = (run: () => Promise<unknown>) => rejectionOf(run, SecretCommandError.isInstance);
 
 describe("parseSecretCommand", () => {
   it("splits plain words on spaces and takes a JSON array as is", () => {

@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPrometheusTelemetry, InvalidConfigError } from "../src/index.js";
@@ -134,13 +135,7 @@ describe("createPrometheusTelemetry", () => {
       /template-version/,
     );
     createPrometheusTelemetry({ registry });
-    const error = (() => {
-      try {
-        createPrometheusTelemetry({ registry });
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = thrownBy(() => createPrometheusTelemetry({ registry }));
     expect(InvalidConfigError.isInstance(error)).toBe(true);
     expect((error as InvalidConfigError).path).toBe("registry");
   });

@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { ConnectionError, createGatewayClient, InvalidConfigError } from "../src/index.js";
 import { MESSAGES } from "./harness.js";
@@ -49,15 +50,12 @@ describe("credentials in the base URL", () => {
   }, 60_000);
 
   it("never appear in the error for a base URL that does not parse", () => {
-    let error: unknown;
-    try {
+    const error = thrownBy(() => {
       createGatewayClient({
         baseUrl: `http://gateway-user:${PASSWORD}@[not-a-host/v1`,
         apiKey: "sk_test_x_0123456789",
       });
-    } catch (thrown) {
-      error = thrown;
-    }
+    });
     expect(error).toBeInstanceOf(InvalidConfigError);
     expect(inspect(error)).not.toContain(PASSWORD);
   });

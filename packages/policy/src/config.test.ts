@@ -1,21 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { thrownBy } from "@promptreg/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultConfig, parseConfig, withTemplateRoot } from "./config.js";
 import { findConfigFile, loadConfigFile } from "./config-file.js";
 import { ConfigError } from "./errors/config-error.js";
 import { RULES } from "./rules.js";
 
-function problemsOf(text: string) {
-  try {
-    parseConfig({ text, file: "promptreg.config.yaml" });
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = (text: string) =>
+  thrownBy(() => parseConfig({ text, file: "promptreg.config.yaml" }), ConfigError.isInstance).problems;
 
 describe("promptreg.config.yaml", () => {
   it("defaults every rule to its documented severity and options", () => {

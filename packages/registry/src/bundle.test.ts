@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { thrownBy } from "@promptreg/test-kit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBundle, loadRegistryFromBundle, type RegistryBundle } from "./bundle.js";
 import { contentHash } from "./content-hash.js";
@@ -10,16 +11,10 @@ import type { Registry } from "./types.js";
 const basic = path.join(path.dirname(fileURLToPath(import.meta.url)), "__fixtures__", "basic");
 
 function expectBundleError(fn: () => unknown, code: string, pathPrefix: string): BundleError {
-  try {
-    fn();
-  } catch (error) {
-    expect(BundleError.isInstance(error)).toBe(true);
-    const typed = error as BundleError;
-    expect(typed.code).toBe(code);
-    expect(typed.path.startsWith(pathPrefix), typed.path).toBe(true);
-    return typed;
-  }
-  throw new Error("expected a BundleError");
+  const error = thrownBy(fn, BundleError.isInstance);
+  expect(error.code).toBe(code);
+  expect(error.path.startsWith(pathPrefix), error.path).toBe(true);
+  return error;
 }
 
 describe("bundles", () => {

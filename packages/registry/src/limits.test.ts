@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { createBundle, loadRegistryFromBundle } from "./bundle.js";
 import { BundleError } from "./errors/bundle-error.js";
@@ -64,12 +65,7 @@ describe("LIMITS.maxNestingDepth", () => {
     let deep: unknown = [];
     for (let level = 0; level < 100_000; level++) deep = [deep];
     bundle.templates[0]!.examples = [{ name: "deep", input: { a: deep } }];
-    let thrown: unknown;
-    try {
-      loadRegistryFromBundle(bundle);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => loadRegistryFromBundle(bundle));
     expect(BundleError.isInstance(thrown), String(thrown)).toBe(true);
     expect((thrown as BundleError).problems.map((p) => p.code)).toEqual(["nesting_too_deep"]);
   });

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { rejectionOf } from "@promptreg/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { RegistryLoadError } from "./errors/registry-load-error.js";
 import { TemplateNotFoundError } from "./errors/template-not-found-error.js";
@@ -437,14 +438,11 @@ describe("hardening", () => {
       });
       expect(unsafe, problem.message).toEqual([]);
     }
-    let thrown: unknown;
-    try {
+    const thrown = await rejectionOf(async () => {
       await loadRegistry({
         store: createMemoryStore({ [`demo/${forged.replaceAll("/", "_")}/1.0.0.yaml`]: "" }),
       });
-    } catch (error) {
-      thrown = error;
-    }
+    });
     const lines = (thrown as RegistryLoadError).message.split("\n");
     expect(lines).toHaveLength(2);
   });

@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidReferenceError } from "./errors/invalid-reference-error.js";
@@ -34,12 +35,7 @@ describe("versions written the way npm allows but files never are", () => {
     ["demo/x@>=v1.2.0 <2", 9, '"@>=1.2.0 <2"'],
     ["demo/x@^1.2.0+b.1", 13, '"@^1.2.0"'],
   ])("refuses %s at position %i and says to write %s", (reference, position, fix) => {
-    let thrown: unknown;
-    try {
-      parseReference(reference);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => parseReference(reference));
     expect(InvalidReferenceError.isInstance(thrown), String(thrown)).toBe(true);
     const error = thrown as InvalidReferenceError;
     expect(error.position).toBe(position);
@@ -47,12 +43,7 @@ describe("versions written the way npm allows but files never are", () => {
   });
 
   it("refuses whitespace other than spaces in a range, which could forge lines of output", () => {
-    let thrown: unknown;
-    try {
-      parseReference("demo/x@>=1\n<2");
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => parseReference("demo/x@>=1\n<2"));
     expect((thrown as InvalidReferenceError).position).toBe(10);
     const lines = (thrown as Error).message.split("\n");
     // The message, the escaped reference and the caret under the offending character: no line from the input.
@@ -99,14 +90,7 @@ describe("parseReference", () => {
     ["a@!!", 2, "neither"],
     ["-a", 0, "must start"],
   ])("rejects %j at position %i", (reference, position, reason) => {
-    const error = (() => {
-      try {
-        parseReference(reference);
-      } catch (caught) {
-        return caught;
-      }
-      throw new Error("expected a throw");
-    })();
+    const error = thrownBy(() => parseReference(reference));
     expect(InvalidReferenceError.isInstance(error)).toBe(true);
     const typed = error as InvalidReferenceError;
     expect(typed.code).toBe("invalid_reference");

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FencedBlock, parseFencedBlocks } from "@promptreg/test-kit";
+import { type FencedBlock, parseFencedBlocks, thrownBy } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkRegistry,
@@ -180,21 +180,11 @@ describe("docs/template-format.md", () => {
     it.each(rows)("resolves $reference -> $expected", ({ reference, expected }) => {
       const notFound = /^not found \((id|version|label)\)$/.exec(expected);
       if (notFound) {
-        let thrown: unknown;
-        try {
-          registry.resolve(reference);
-        } catch (error) {
-          thrown = error;
-        }
+        const thrown = thrownBy(() => registry.resolve(reference));
         expect(TemplateNotFoundError.isInstance(thrown), String(thrown)).toBe(true);
         expect((thrown as TemplateNotFoundError).kind).toBe(notFound[1]);
       } else if (expected === "invalid reference") {
-        let thrown: unknown;
-        try {
-          registry.resolve(reference);
-        } catch (error) {
-          thrown = error;
-        }
+        const thrown = thrownBy(() => registry.resolve(reference));
         expect(InvalidReferenceError.isInstance(thrown), String(thrown)).toBe(true);
       } else {
         expect(expected, `unparseable row "${reference} -> ${expected}"`).toMatch(/^\d+\.\d+\.\d+/);

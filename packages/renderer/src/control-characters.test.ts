@@ -1,6 +1,8 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fakeRegistry, makeVersion } from "../test/fake-registry.js";
+import { RenderError } from "./errors/render-error.js";
 import { lintTemplate } from "./lint.js";
 import { createRenderer } from "./renderer.js";
 
@@ -10,15 +12,6 @@ import { createRenderer } from "./renderer.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a throw");
-}
 
 function setup(content: string) {
   const version = makeVersion({
@@ -39,7 +32,7 @@ describe("control characters from a template never reach a message raw", () => {
     const problems = lintTemplate(version, new Map());
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) expect(problem.message).not.toMatch(RAW_CONTROL);
-    const error = thrown(() => renderer.render("test/template", { name: "Ann" }));
+    const error = thrownBy(() => renderer.render("test/template", { name: "Ann" }), RenderError.isInstance);
     expect(error.message).not.toMatch(RAW_CONTROL);
   });
 });

@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fakeRegistry, makeVersion } from "../test/fake-registry.js";
@@ -11,15 +12,8 @@ function render(content: string, input: Record<string, unknown> = {}): string {
     .content;
 }
 
-function failure(content: string, input: Record<string, unknown> = {}): RenderError {
-  try {
-    render(content, input);
-  } catch (error) {
-    if (RenderError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a RenderError");
-}
+const failure = (content: string, input: Record<string, unknown> = {}) =>
+  thrownBy(() => render(content, input), RenderError.isInstance);
 
 describe("helpers", () => {
   it.each([

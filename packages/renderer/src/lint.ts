@@ -1,11 +1,5 @@
 import { closestMatch, escapeControl } from "@promptreg/core";
-import {
-  type JsonSchema,
-  type Problem,
-  type Registry,
-  type SourcePosition,
-  type TemplateVersion,
-} from "@promptreg/registry";
+import type { JsonSchema, Problem, Registry, SourcePosition, TemplateVersion } from "@promptreg/registry";
 import Handlebars from "handlebars";
 import { BUDGETS } from "./budgets.js";
 import { type CustomHelper, type HelperArity, helperArity } from "./environment.js";

@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -41,15 +42,6 @@ function render(
   return renderer.render("test/template", input).messages[0]!.content;
 }
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
-
 describe("lint: a non-scalar in a text position", () => {
   it.each([
     ["an object", "Hi {{customer}}", "customer", "an object"],
@@ -85,7 +77,7 @@ describe("lint: a non-scalar in a text position", () => {
 
 describe("render: a non-scalar in a text position", () => {
   it("throws NonScalarValueError with the path, kind and position instead of printing [object Object]", () => {
-    const error = thrown(() => render("Hello\n  {{customer}}!", { customer: { name: "Ann" } }));
+    const error = thrownBy(() => render("Hello\n  {{customer}}!", { customer: { name: "Ann" } }));
     expect(NonScalarValueError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({
       code: "non_scalar_value",
@@ -101,20 +93,20 @@ describe("render: a non-scalar in a text position", () => {
   });
 
   it("refuses arrays, a message that is only the value, and values inside partials (with the partial's position)", () => {
-    expect(thrown(() => render("{{tags}}", { tags: ["a", "b"] }))).toMatchObject({
+    expect(thrownBy(() => render("{{tags}}", { tags: ["a", "b"] }))).toMatchObject({
       code: "non_scalar_value",
       kind: "array",
       line: 1,
       column: 1,
     });
-    const inPartial = thrown(() =>
+    const inPartial = thrownBy(() =>
       render("x {{> card}}", { customer: { name: "Ann" } }, { partials: { card: "\n\n  {{customer}}" } }),
     );
     expect(inPartial).toMatchObject({ code: "non_scalar_value", partial: "card", line: 3, column: 3 });
   });
 
   it("refuses a plain object a helper returns, and lets strings, numbers, booleans and null through", () => {
-    const error = thrown(() => render("{{make}}", {}, { helpers: { make: () => ({ a: 1 }) } }));
+    const error = thrownBy(() => render("{{make}}", {}, { helpers: { make: () => ({ a: 1 }) } }));
     expect(error).toMatchObject({ code: "non_scalar_value", expression: "make", kind: "object" });
     expect(render("{{a}} {{b}} {{c}} [{{d}}]", { a: "s", b: 1.5, c: false, d: null })).toBe("s 1.5 false []");
   });
@@ -123,7 +115,7 @@ describe("render: a non-scalar in a text position", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 2 }), (value) => {
         if (value !== null && typeof value === "object") {
-          const error = thrown(() => render("v={{value}}", { value }));
+          const error = thrownBy(() => render("v={{value}}", { value }));
           expect(NonScalarValueError.isInstance(error)).toBe(true);
           expect((error as NonScalarValueError).kind).toBe(Array.isArray(value) ? "array" : "object");
         } else {

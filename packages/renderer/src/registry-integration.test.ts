@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { loadRegistryFromDir, type Registry, TemplateNotFoundError } from "@promptreg/registry";
+import { thrownBy } from "@promptreg/test-kit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { InputValidationError } from "./errors/input-validation-error.js";
 import { createRenderer, type Renderer } from "./renderer.js";
@@ -48,12 +49,9 @@ describe("renderer over a loaded registry", () => {
   });
 
   it("validates input with the schema compiled by the registry, unknown keys included", () => {
-    let caught: unknown;
-    try {
-      renderer.render("support/triage", { ticket: "", customer: {}, surprise: 1 });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() =>
+      renderer.render("support/triage", { ticket: "", customer: {}, surprise: 1 }),
+    );
     expect(InputValidationError.isInstance(caught)).toBe(true);
     const paths = (caught as InputValidationError).issues.map((issue) => issue.path.join("."));
     expect(paths).toEqual(expect.arrayContaining(["ticket", "customer.name"]));

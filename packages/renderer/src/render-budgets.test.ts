@@ -1,4 +1,5 @@
 import type { Problem } from "@promptreg/registry";
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fakeRegistry, makeVersion } from "../test/fake-registry.js";
@@ -29,15 +30,6 @@ function setup(
   return { version, renderer, lint };
 }
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
-
 /** `{{#if a}}` nested `depth` times around `body`. */
 const nestedIfs = (depth: number, body = "x") =>
   `${"{{#if a}}".repeat(depth)}${body}${"{{/if}}".repeat(depth)}`;
@@ -57,7 +49,7 @@ describe("template nesting budget", () => {
     ["nesting on a later line", `ok\n  ${nestedIfs(limit + 1)}`, 2, 3 + limit * 9],
   ])("refuses %s before Handlebars parses it, with its position", (_name, content, line, column) => {
     const { version, renderer, lint } = setup(content);
-    const error = thrown(() => renderer.compile(version));
+    const error = thrownBy(() => renderer.compile(version));
     expect(TemplateCompileError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ reason: "nesting_too_deep", messageIndex: 0, line, column });
     expect((error as Error).message).toContain(String(limit));
@@ -77,7 +69,7 @@ describe("template nesting budget", () => {
     const partials: Record<string, string> = {};
     for (let i = 0; i < 40; i++) partials[`p${i}`] = nestedIfs(2, i < 39 ? `{{> p${i + 1}}}` : "end");
     const { version, renderer, lint } = setup("start {{> p0}}", partials);
-    const error = thrown(() => renderer.compile(version));
+    const error = thrownBy(() => renderer.compile(version));
     expect(error).toMatchObject({ reason: "nesting_too_deep", line: 1, column: 7 });
     expect((error as Error).message).toContain("p0 -> p1");
     expect(lint().map((problem) => problem.code)).toEqual(["nesting_too_deep"]);
@@ -85,7 +77,7 @@ describe("template nesting budget", () => {
 
   it("refuses a partial file nested too deep, naming the partial", () => {
     const { version, renderer } = setup("{{> deep}}", { deep: nestedIfs(limit + 1) });
-    expect(thrown(() => renderer.compile(version))).toMatchObject({
+    expect(thrownBy(() => renderer.compile(version))).toMatchObject({
       reason: "nesting_too_deep",
       partial: "deep",
       line: 1,
@@ -105,7 +97,7 @@ describe("partial expansion budget", () => {
 
   it("stops partials that include the next one twice, with the partial and its position", () => {
     const { renderer } = setup("Hello {{> p0}}", doubling(20), z.object({ name: z.string() }));
-    const error = thrown(() => renderer.render("test/template", { name: "A" }));
+    const error = thrownBy(() => renderer.render("test/template", { name: "A" }));
     expect(RenderBudgetError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({
       code: "render_budget_exceeded",
@@ -123,7 +115,7 @@ describe("partial expansion budget", () => {
   it("stops nested partial blocks whose layout renders its block twice", () => {
     const content = `${"{{#> layout}}".repeat(20)}x${"{{/layout}}".repeat(20)}`;
     const { renderer } = setup(content, { layout: "[{{> @partial-block}}|{{> @partial-block}}]" });
-    expect(thrown(() => renderer.render("test/template", {}))).toMatchObject({
+    expect(thrownBy(() => renderer.render("test/template", {}))).toMatchObject({
       budget: "partial_expansions",
     });
   });
@@ -139,7 +131,7 @@ describe("iteration and output budgets", () => {
   it("stops nested #each over one big array (a million iterations) at the inner #each", () => {
     const content = "{{#each items}}\n  {{#each ../items}}{{/each}}{{/each}}";
     const { renderer } = setup(content);
-    const error = thrown(() =>
+    const error = thrownBy(() =>
       renderer.render("test/template", { items: Array.from({ length: 1_000 }, () => 0) }),
     );
     expect(error).toMatchObject({
@@ -156,14 +148,14 @@ describe("iteration and output budgets", () => {
     const text = "x".repeat(1_000);
     const items = Array.from({ length: BUDGETS.maxRenderedChars / 1_000 + 10 }, () => text);
     const { renderer } = setup(["short", "{{#each items}}{{this}}{{/each}}"]);
-    const error = thrown(() => renderer.render("test/template", { items }));
+    const error = thrownBy(() => renderer.render("test/template", { items }));
     expect(error).toMatchObject({ budget: "rendered_chars", messageIndex: 1, line: 1, column: 1 });
   });
 
   it("stops output that grows past the budget across messages", () => {
     const big = "y".repeat(BUDGETS.maxRenderedChars / 4 + 1);
     const { renderer } = setup(["{{big}}{{big}}", "{{big}}{{big}}"]);
-    expect(thrown(() => renderer.render("test/template", { big }))).toMatchObject({
+    expect(thrownBy(() => renderer.render("test/template", { big }))).toMatchObject({
       budget: "rendered_chars",
       messageIndex: 1,
     });
@@ -172,7 +164,7 @@ describe("iteration and output budgets", () => {
   it("stops output that grows past the budget through a partial included in a loop", () => {
     const items = Array.from({ length: 300 }, () => "z".repeat(20_000));
     const { renderer } = setup("{{#each items}}{{> twice}}{{/each}}", { twice: "{{this}}{{this}}" });
-    expect(thrown(() => renderer.render("test/template", { items }))).toMatchObject({
+    expect(thrownBy(() => renderer.render("test/template", { items }))).toMatchObject({
       budget: "rendered_chars",
     });
   });
@@ -192,11 +184,11 @@ describe("inline partials", () => {
     "%s is a positioned partial_cycle at compile and lint time, not a stack overflow",
     (_n, content, line, column, path) => {
       const { version, renderer, lint } = setup(content);
-      const error = thrown(() => renderer.render("test/template", {}));
+      const error = thrownBy(() => renderer.render("test/template", {}));
       expect(TemplateCompileError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ reason: "partial_cycle", line, column });
       expect((error as Error).message).toContain(path);
-      expect(thrown(() => renderer.compile(version))).toBe(error);
+      expect(thrownBy(() => renderer.compile(version))).toBe(error);
       const problems = lint();
       expect(problems.map((problem) => problem.code)).toEqual(["partial_cycle"]);
       expect(problems[0]!.message).toContain(`line ${line}, column ${column}`);
@@ -208,7 +200,7 @@ describe("inline partials", () => {
     const content =
       'Hi.\n{{#*inline "safety/untrusted-input"}}anything goes{{/inline}}{{> safety/untrusted-input}}';
     const { version, renderer, lint } = setup(content, partials);
-    const error = thrown(() => renderer.compile(version));
+    const error = thrownBy(() => renderer.compile(version));
     expect(error).toMatchObject({ reason: "shadowed_partial", line: 2, column: 1 });
     expect((error as Error).message).toContain('"safety/untrusted-input"');
     const problems = lint();

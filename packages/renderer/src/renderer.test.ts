@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { FakeNotFoundError, fakeRegistry, makeVersion } from "../test/fake-registry.js";
@@ -18,15 +19,6 @@ function renderOne(
   const version = makeVersion({ messages: [{ role: "user", content }], input: schema, partials });
   const renderer = createRenderer({ registry: fakeRegistry([version], partials) });
   return renderer.render("test/template", input).messages[0]!.content;
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
 }
 
 const ticketSchema = z.object({
@@ -74,7 +66,7 @@ describe("render", () => {
 
   it("lists every failing input path in one InputValidationError", () => {
     const renderer = createRenderer({ registry });
-    const error = thrown(() =>
+    const error = thrownBy(() =>
       renderer.render("support/summarize", { ticket: "", tier: "gold", notes: [{ author: 3, text: "x" }] }),
     );
     expect(InputValidationError.isInstance(error)).toBe(true);
@@ -90,7 +82,7 @@ describe("render", () => {
 
   it("rejects an input that is not an object with an issue at the root path", () => {
     const renderer = createRenderer({ registry });
-    const error = thrown(() => renderer.render("support/summarize", "just text"));
+    const error = thrownBy(() => renderer.render("support/summarize", "just text"));
     expect((error as InputValidationError).issues[0]!.path).toEqual([]);
   });
 
@@ -113,7 +105,7 @@ describe("strict variables", () => {
   });
 
   it("throws MissingVariableError for an optional value printed without a guard", () => {
-    const error = thrown(() => renderOne("Hello\n  {{name}}!", {}, schema));
+    const error = thrownBy(() => renderOne("Hello\n  {{name}}!", {}, schema));
     expect(MissingVariableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({
       templateId: "test/template",
@@ -128,9 +120,9 @@ describe("strict variables", () => {
   });
 
   it("names the first absent segment of a dotted path", () => {
-    const error = thrown(() => renderOne("{{customer.name}}", {}, schema));
+    const error = thrownBy(() => renderOne("{{customer.name}}", {}, schema));
     expect((error as MissingVariableError).variable).toBe("customer");
-    const inner = thrown(() => renderOne("{{customer.tier}}", { customer: { name: "A" } }, schema));
+    const inner = thrownBy(() => renderOne("{{customer.tier}}", { customer: { name: "A" } }, schema));
     expect((inner as MissingVariableError).variable).toBe("customer.tier");
   });
 
@@ -146,19 +138,19 @@ describe("strict variables", () => {
 
   it("checks variables inside #each, including block parameters and @data", () => {
     const input = { items: [{ label: "a" }] };
-    const error = thrown(() => renderOne("{{#each items}}{{note}}{{/each}}", input, schema));
+    const error = thrownBy(() => renderOne("{{#each items}}{{note}}{{/each}}", input, schema));
     expect((error as MissingVariableError).variable).toBe("note");
-    const blockParam = thrown(() =>
+    const blockParam = thrownBy(() =>
       renderOne("{{#each items as |item|}}{{item.note}}{{/each}}", input, schema),
     );
     expect((blockParam as MissingVariableError).variable).toBe("note");
     expect(renderOne("{{#each items as |item i|}}{{i}}={{item.label}}{{/each}}", input, schema)).toBe("0=a");
-    const data = thrown(() => renderOne("{{@index}}", {}, schema));
+    const data = thrownBy(() => renderOne("{{@index}}", {}, schema));
     expect((data as MissingVariableError).variable).toBe("@index");
   });
 
   it("treats an undefined helper argument as missing, naming the variable", () => {
-    const error = thrown(() => renderOne("Hi {{upper name}}", {}, schema));
+    const error = thrownBy(() => renderOne("Hi {{upper name}}", {}, schema));
     expect(error).toMatchObject({ variable: "name", line: 1, column: 12 });
     expect((error as Error).message).toContain('helper "upper"');
     expect(renderOne('{{upper (default name "x")}}', {}, schema)).toBe("X");
@@ -173,7 +165,7 @@ describe("strict variables", () => {
     }
     const anySchema = z.object({ obj: z.custom<WithSecret>(() => true) });
     expect(renderOne("{{obj.visible}}", { obj: new WithSecret() }, anySchema)).toBe("yes");
-    const error = thrown(() => renderOne("{{obj.secret}}", { obj: new WithSecret() }, anySchema));
+    const error = thrownBy(() => renderOne("{{obj.secret}}", { obj: new WithSecret() }, anySchema));
     expect((error as MissingVariableError).variable).toBe("obj.secret");
     expect(renderOne('[{{lookup obj "secret"}}]', { obj: new WithSecret() }, anySchema)).toBe("[]");
   });
@@ -184,7 +176,7 @@ describe("strict variables", () => {
     "{{name.constructor.constructor}}",
     "{{#if toString}}x{{/if}}",
   ])("refuses to compile %s", (content) => {
-    const error = thrown(() => renderOne(content, {}, schema));
+    const error = thrownBy(() => renderOne(content, {}, schema));
     expect(TemplateCompileError.isInstance(error)).toBe(true);
     expect((error as TemplateCompileError).reason).toBe("forbidden_property");
   });
@@ -194,7 +186,7 @@ describe("compilation", () => {
   it("reports an unknown helper when compiling, before the input is even looked at", () => {
     const version = makeVersion({ messages: [{ role: "user", content: "a\n {{uppper name}}" }] });
     const renderer = createRenderer({ registry: fakeRegistry([version]) });
-    const error = thrown(() => renderer.render("test/template", "not even an object"));
+    const error = thrownBy(() => renderer.render("test/template", "not even an object"));
     expect(UnknownHelperError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ helper: "uppper", line: 2, column: 2, messageIndex: 0 });
     expect((error as Error).message).toContain('Did you mean "upper"?');
@@ -202,13 +194,13 @@ describe("compilation", () => {
 
   it("reports syntax errors with their position", () => {
     const unclosed = makeVersion({ messages: [{ role: "user", content: "{{#if a}}\nyes" }] });
-    const error = thrown(() =>
+    const error = thrownBy(() =>
       createRenderer({ registry: fakeRegistry([unclosed]) }).render("test/template", {}),
     );
     expect(TemplateCompileError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ reason: "syntax", line: 2 });
     const mismatched = makeVersion({ messages: [{ role: "user", content: "ok\n{{#if a}}x{{/each}}" }] });
-    const error2 = thrown(() =>
+    const error2 = thrownBy(() =>
       createRenderer({ registry: fakeRegistry([mismatched]) }).render("test/template", {}),
     );
     expect(error2).toMatchObject({ reason: "syntax", line: 2, column: 4 });
@@ -216,7 +208,7 @@ describe("compilation", () => {
   });
 
   it("checks helper arity and hints at this.x when a field shares a helper's name", () => {
-    const error = thrown(() => renderOne("{{length}}", { length: 3 }));
+    const error = thrownBy(() => renderOne("{{length}}", { length: 3 }));
     expect(error).toMatchObject({ reason: "helper_arity" });
     expect((error as Error).message).toContain("{{this.length}}");
     expect(renderOne("{{this.length}}", { length: 3 })).toBe("3");
@@ -260,8 +252,8 @@ describe("compilation", () => {
   it("remembers a compile error instead of recompiling a broken template", () => {
     const version = makeVersion({ messages: [{ role: "user", content: "{{#if}}" }] });
     const renderer = createRenderer({ registry: fakeRegistry([version]) });
-    const first = thrown(() => renderer.render("test/template", {}));
-    const second = thrown(() => renderer.render("test/template", {}));
+    const first = thrownBy(() => renderer.render("test/template", {}));
+    const second = thrownBy(() => renderer.render("test/template", {}));
     expect(second).toBe(first);
     expect(renderer.stats().cacheMisses).toBe(1);
   });
@@ -278,24 +270,24 @@ describe("partials", () => {
   });
 
   it("reports a missing partial at compile time", () => {
-    const error = thrown(() => renderOne("x {{> nope}}", { name: "a" }, schema));
+    const error = thrownBy(() => renderOne("x {{> nope}}", { name: "a" }, schema));
     expect(error).toMatchObject({ reason: "missing_partial", line: 1, column: 3 });
   });
 
   it("reports a partial cycle instead of overflowing the stack", () => {
-    const error = thrown(() => renderOne("{{> a}}", { name: "a" }, schema, { a: "{{> b}}", b: "{{> a}}" }));
+    const error = thrownBy(() => renderOne("{{> a}}", { name: "a" }, schema, { a: "{{> b}}", b: "{{> a}}" }));
     expect(error).toMatchObject({ reason: "partial_cycle" });
     expect((error as Error).message).toContain("a -> b -> a");
   });
 
   it("says which partial a missing variable is in", () => {
-    const error = thrown(() => renderOne("{{> t}}", { name: "a" }, schema, { t: "\n{{tone}}" }));
+    const error = thrownBy(() => renderOne("{{> t}}", { name: "a" }, schema, { t: "\n{{tone}}" }));
     expect(error).toMatchObject({ variable: "tone", partial: "t", line: 2, column: 3 });
   });
 
   it("allows inline partials and refuses other decorators and dynamic partials", () => {
     expect(renderOne('{{#*inline "p"}}[{{name}}]{{/inline}}{{> p}}', { name: "a" }, schema)).toBe("[a]");
-    expect(thrown(() => renderOne("{{> (name)}}", { name: "a" }, schema))).toMatchObject({
+    expect(thrownBy(() => renderOne("{{> (name)}}", { name: "a" }, schema))).toMatchObject({
       reason: "dynamic_partial",
     });
   });
@@ -313,7 +305,7 @@ describe("several messages", () => {
       input: z.object({ a: z.string(), b: z.string(), c: z.string().optional() }),
     });
     const renderer = createRenderer({ registry: fakeRegistry([version]) });
-    const error = thrown(() => renderer.render("test/template", { a: "1", b: "2" }));
+    const error = thrownBy(() => renderer.render("test/template", { a: "1", b: "2" }));
     expect(error).toMatchObject({ messageIndex: 3, variable: "c", line: 2, column: 3 });
     expect(
       renderer.render("test/template", { a: "1", b: "2", c: "3" }).messages.map((m) => m.content),
@@ -327,7 +319,7 @@ describe("several messages", () => {
         { role: "user", content: "{{> p}}" },
       ],
     });
-    const error = thrown(() =>
+    const error = thrownBy(() =>
       createRenderer({ registry: fakeRegistry([version]) }).render("test/template", {}),
     );
     expect(error).toMatchObject({ reason: "missing_partial", messageIndex: 1 });
@@ -373,7 +365,7 @@ describe("custom helpers", () => {
       },
     });
     expect(renderer.render("test/template", { word: "hey" }).messages[0]!.content).toBe("hey!");
-    const error = thrown(() => renderer.render("test/template", { word: "boom" }));
+    const error = thrownBy(() => renderer.render("test/template", { word: "boom" }));
     expect(RenderError.isInstance(error)).toBe(true);
     expect((error as RenderError).code).toBe("render_failed");
   });

@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -41,12 +42,7 @@ describe("strict variables (property)", () => {
               if (uses[i] !== "unused" && values[i] !== undefined) expect(text).toContain(values[i]);
             });
           } else {
-            let caught: unknown;
-            try {
-              renderer.render("test/template", input);
-            } catch (error) {
-              caught = error;
-            }
+            const caught = thrownBy(() => renderer.render("test/template", input));
             expect(MissingVariableError.isInstance(caught)).toBe(true);
             expect((caught as MissingVariableError).variable).toBe(firstMissing);
           }

@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseClientKeys } from "./client-keys.js";
@@ -8,15 +9,8 @@ const S1 = "first-secret-0123456789";
 const S2 = "second-secret-abcdefghij";
 const S3 = "third-secret-ABCDEFGHIJK";
 
-function parseError(text: string, options?: Parameters<typeof parseClientKeys>[1]): InvalidClientKeysError {
-  try {
-    parseClientKeys(text, options);
-  } catch (error) {
-    if (InvalidClientKeysError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected parseClientKeys to throw");
-}
+const parseError = (text: string, options?: Parameters<typeof parseClientKeys>[1]) =>
+  thrownBy(() => parseClientKeys(text, options), InvalidClientKeysError.isInstance);
 
 describe("parseClientKeys: env format", () => {
   it("parses keyId:secret pairs and exposes lookupSecrets", () => {

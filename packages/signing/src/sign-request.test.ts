@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
@@ -65,12 +66,7 @@ describe("signRequest", () => {
     ["nonce", { nonce: "short" }],
     ["nonce", { nonce: "AAECAwQFBgcICQoLDA0ODw==" }],
   ] as const)("rejects a bad %s with a typed error", (field, patch) => {
-    let caught: unknown;
-    try {
-      signRequest({ ...base, ...patch });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => signRequest({ ...base, ...patch }));
     expect(InvalidSignInputError.isInstance(caught)).toBe(true);
     expect(SigningError.isInstance(caught)).toBe(true);
     expect((caught as InvalidSignInputError).field).toBe(field);

@@ -15,3 +15,4 @@ export {
   startRedis,
 } from "./redis-server.js";
 export { templateYaml } from "./template-yaml.js";
+export { type ErrorGuard, rejectionOf, thrownBy } from "./thrown-by.js";

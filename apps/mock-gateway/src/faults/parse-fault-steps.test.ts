@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidFaultStepError } from "../errors/invalid-fault-step-error.js";
@@ -46,12 +47,7 @@ describe("parseFaultSteps", () => {
   });
 
   it("throws a typed error naming the step, its position and origin", () => {
-    let caught: unknown;
-    try {
-      parseFaultSteps("ok,stall:after=-1", { origin: "x-mock-faults header" });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => parseFaultSteps("ok,stall:after=-1", { origin: "x-mock-faults header" }));
     expect(InvalidFaultStepError.isInstance(caught)).toBe(true);
     expect(MockGatewayError.isInstance(caught)).toBe(true);
     const error = caught as InvalidFaultStepError;

@@ -1,3 +1,4 @@
+import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -148,12 +149,7 @@ describe("jsonFromSchema limits", () => {
       /minLength/,
     ],
   ])("refuses %j with a ReplySchemaError at %s", (schema, path, reason) => {
-    let caught: unknown;
-    try {
-      jsonFromSchema(schema);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => jsonFromSchema(schema));
     expect(ReplySchemaError.isInstance(caught)).toBe(true);
     expect((caught as ReplySchemaError).path).toBe(path);
     expect((caught as Error).message).toMatch(reason);
