@@ -79,6 +79,7 @@ export default defineConfig({
           { text: "Scaling", link: "/scaling" },
           { text: "Gateway best practices", link: "/gateway-best-practices" },
           { text: "Architecture", link: "/architecture" },
+          { text: "Errors", link: "/errors" },
           { text: "The docs site", link: "/docs-site" },
         ],
       },

@@ -1,8 +1,14 @@
 import { readFile } from "node:fs/promises";
+import { CLIENT_ERROR_CODES } from "@promptreg/client";
 import { SERVICE_ERROR_CODES, SERVICE_ERROR_TYPES } from "@promptreg/core";
+import { GATEWAY_ERROR_CODES } from "@promptreg/gateway";
+import { PROBLEM_CODES } from "@promptreg/registry";
+import { LINT_CODES } from "@promptreg/renderer";
+import { RUN_ERROR_CODES } from "@promptreg/runtime";
 import { describe, expect, it } from "vitest";
 
 const API_MD = new URL("../../../docs/api.md", import.meta.url);
+const ERRORS_MD = new URL("../../../docs/errors.md", import.meta.url);
 
 /** The rows of docs/api.md's error table: status, `type` and the codes column. */
 async function documentedRows(): Promise<{ status: number; type: string; codes: string[] }[]> {
@@ -32,6 +38,37 @@ describe("docs/api.md error table", () => {
       expect(Object.keys(SERVICE_ERROR_TYPES)).toContain(row.type);
       if (row.status !== 499)
         expect(SERVICE_ERROR_TYPES[row.type as keyof typeof SERVICE_ERROR_TYPES]).toBe(row.status);
+    }
+  });
+});
+
+describe("docs/errors.md code maps table", () => {
+  // The maps this test can import (RULE_CODES is @promptreg/policy's, which the service does not depend on).
+  const maps: Record<string, { package: string; codes: Record<string, string> }> = {
+    SERVICE_ERROR_CODES: { package: "@promptreg/core", codes: SERVICE_ERROR_CODES },
+    CLIENT_ERROR_CODES: { package: "@promptreg/client", codes: CLIENT_ERROR_CODES },
+    GATEWAY_ERROR_CODES: { package: "@promptreg/gateway", codes: GATEWAY_ERROR_CODES },
+    RUN_ERROR_CODES: { package: "@promptreg/runtime", codes: RUN_ERROR_CODES },
+    PROBLEM_CODES: { package: "@promptreg/registry", codes: PROBLEM_CODES },
+    LINT_CODES: { package: "@promptreg/renderer", codes: LINT_CODES },
+  };
+
+  it("names each map with its package, and lists a map's codes exactly where it lists them", async () => {
+    const text = await readFile(ERRORS_MD, "utf8");
+    const section = text.slice(text.indexOf("## The code maps"));
+    const rows = new Map<string, { package: string; codes: string[] }>();
+    for (const line of section.split("\n")) {
+      const cells = line.split("|").map((cell) => cell.trim());
+      const name = /^`([A-Z_]+)`$/.exec(cells[1] ?? "")?.[1];
+      if (name === undefined) continue;
+      const codes = [...(cells[3] ?? "").matchAll(/`([a-z_0-9]+)`/g)].map((match) => match[1]!);
+      rows.set(name, { package: /`(@promptreg\/[a-z-]+)`/.exec(cells[2] ?? "")?.[1] ?? "", codes });
+    }
+    for (const [name, map] of Object.entries(maps)) {
+      const row = rows.get(name);
+      expect(row, `${name} is missing from docs/errors.md`).toBeDefined();
+      expect(row!.package).toBe(map.package);
+      if (row!.codes.length > 0) expect([...row!.codes].sort()).toEqual(Object.keys(map.codes).sort());
     }
   });
 });
