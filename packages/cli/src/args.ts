@@ -28,7 +28,11 @@ export function parseCommandArgs<F extends FlagSpec>(options: {
   try {
     parsed = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError({ command, message: describeParseError(error, command), cause: error });
+    throw new UsageError({
+      command,
+      message: describeParseError({ error, command, argv, flags }),
+      cause: error,
+    });
   }
   const { positionals } = parsed;
   if (positionals.length > maxPositionals) {
@@ -45,16 +49,32 @@ export function parseCommandArgs<F extends FlagSpec>(options: {
   return { values: parsed.values as ParsedValues<F>, positionals };
 }
 
-function describeParseError(error: unknown, command: string): string {
+/**
+ * The usage message for what parseArgs refused. The unknown flag is named from parseArgs' own tokens (a non-strict
+ * parse), never read out of its error message.
+ */
+function describeParseError(options: {
+  error: unknown;
+  command: string;
+  argv: string[];
+  flags: FlagSpec;
+}): string {
+  const { error, command, argv, flags } = options;
   const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
   const text = error instanceof Error ? error.message : String(error);
-  // parseArgs messages are good but mention "options"; keep them and add which command they belong to.
-  const option = /'([^']+)'/.exec(text)?.[1];
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) {
-    return `promptreg ${command}: unknown flag "${option}".`;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const { tokens } = parseArgs({
+      args: argv,
+      options: flags,
+      allowPositionals: true,
+      strict: false,
+      tokens: true,
+    });
+    const unknown = tokens.find((token) => token.kind === "option" && !Object.hasOwn(flags, token.name));
+    if (unknown?.kind === "option") return `promptreg ${command}: unknown flag "${unknown.rawName}".`;
   }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+  // parseArgs' other messages are good but mention "options"; keep them and add which command they belong to.
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE")
     return `promptreg ${command}: ${text.replace(/\.$/, "")}.`;
-  }
   return `promptreg ${command}: ${text}`;
 }
