@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { CLIENT_ERROR_CODES } from "@promptreg/client";
 import { SERVICE_ERROR_CODES, SERVICE_ERROR_TYPES } from "@promptreg/core";
 import { GATEWAY_ERROR_CODES } from "@promptreg/gateway";
-import { PROBLEM_CODES } from "@promptreg/registry";
-import { LINT_CODES } from "@promptreg/renderer";
+import { PROBLEM_CODES, REGISTRY_ERROR_CODES } from "@promptreg/registry";
+import { LINT_CODES, RENDER_ERROR_CODES } from "@promptreg/renderer";
 import { RUN_ERROR_CODES } from "@promptreg/runtime";
+import { SIGNING_ERROR_CODES } from "@promptreg/signing";
 import { describe, expect, it } from "vitest";
 
 const API_MD = new URL("../../../docs/api.md", import.meta.url);
@@ -49,6 +50,9 @@ describe("docs/errors.md code maps table", () => {
     CLIENT_ERROR_CODES: { package: "@promptreg/client", codes: CLIENT_ERROR_CODES },
     GATEWAY_ERROR_CODES: { package: "@promptreg/gateway", codes: GATEWAY_ERROR_CODES },
     RUN_ERROR_CODES: { package: "@promptreg/runtime", codes: RUN_ERROR_CODES },
+    REGISTRY_ERROR_CODES: { package: "@promptreg/registry", codes: REGISTRY_ERROR_CODES },
+    RENDER_ERROR_CODES: { package: "@promptreg/renderer", codes: RENDER_ERROR_CODES },
+    SIGNING_ERROR_CODES: { package: "@promptreg/signing", codes: SIGNING_ERROR_CODES },
     PROBLEM_CODES: { package: "@promptreg/registry", codes: PROBLEM_CODES },
     LINT_CODES: { package: "@promptreg/renderer", codes: LINT_CODES },
   };

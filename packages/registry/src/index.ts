@@ -13,6 +13,7 @@ export { canonicalJson, contentHash } from "./content-hash.js";
 export { BundleError, type BundleErrorCode } from "./errors/bundle-error.js";
 export { InvalidReferenceError } from "./errors/invalid-reference-error.js";
 export { RegistryError } from "./errors/registry-error.js";
+export { REGISTRY_ERROR_CODES, type RegistryErrorCode } from "./errors/registry-error-codes.js";
 export { RegistryLoadError } from "./errors/registry-load-error.js";
 export { StoreError, type StoreErrorCode } from "./errors/store-error.js";
 export { type NotFoundKind, TemplateNotFoundError } from "./errors/template-not-found-error.js";

@@ -11,6 +11,7 @@ export {
 } from "./errors/output-validation-error.js";
 export { RenderBudgetError, type RenderBudgetName } from "./errors/render-budget-error.js";
 export { RenderError } from "./errors/render-error.js";
+export { RENDER_ERROR_CODES, type RenderErrorCode } from "./errors/render-error-codes.js";
 export { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
 export { UnknownHelperError } from "./errors/unknown-helper-error.js";
 export { type LintOptions, type LintRegistryOptions, lintRegistry, lintTemplate } from "./lint.js";

@@ -28,6 +28,7 @@ export { InvalidClientKeysError } from "./errors/invalid-client-keys-error.js";
 export { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
 export { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 export { SigningError } from "./errors/signing-error.js";
+export { SIGNING_ERROR_CODES, type SigningErrorCode } from "./errors/signing-error-codes.js";
 export type { SignatureHeaders } from "./headers.js";
 export {
   KEY_ID_PATTERN,

@@ -1,4 +1,5 @@
 import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
+import type { SigningErrorCode } from "./signing-error-codes.js";
 
 const marker = Symbol.for("promptreg.signing.SigningError");
 
@@ -7,10 +8,10 @@ const marker = Symbol.for("promptreg.signing.SigningError");
  * returned as `{ ok: false, reason }` so the server can answer 401 without try/catch. Errors are reserved
  * for programming and configuration mistakes (bad sign input, bad key file, bad options): always the caller's.
  */
-export class SigningError extends PromptregBaseError {
+export class SigningError extends PromptregBaseError<SigningErrorCode> {
   readonly [marker] = true;
 
-  constructor(options: PromptregBaseErrorOptions) {
+  constructor(options: PromptregBaseErrorOptions<SigningErrorCode>) {
     super(options);
     this.name = "SigningError";
   }
