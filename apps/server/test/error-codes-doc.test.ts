@@ -6,6 +6,7 @@ import { PROBLEM_CODES, REGISTRY_ERROR_CODES } from "@promptreg/registry";
 import { LINT_CODES, RENDER_ERROR_CODES } from "@promptreg/renderer";
 import { RUN_ERROR_CODES } from "@promptreg/runtime";
 import { SIGNING_ERROR_CODES } from "@promptreg/signing";
+import { markdownTableRows } from "@promptreg/test-kit";
 import { describe, expect, it } from "vitest";
 
 const API_MD = new URL("../../../docs/api.md", import.meta.url);
@@ -13,17 +14,13 @@ const ERRORS_MD = new URL("../../../docs/errors.md", import.meta.url);
 
 /** The rows of docs/api.md's error table: status, `type` and the codes column. */
 async function documentedRows(): Promise<{ status: number; type: string; codes: string[] }[]> {
-  const text = await readFile(API_MD, "utf8");
-  const section = text.slice(text.indexOf("## Errors"), text.indexOf("## Template references"));
-  const rows = [];
-  for (const line of section.split("\n")) {
-    const cells = line.split("|").map((cell) => cell.trim());
-    if (!/^\d{3}$/.test(cells[1] ?? "")) continue;
-    const type = /^`([a-z_]+)`$/.exec(cells[2] ?? "")?.[1] ?? "";
-    const codes = [...(cells[3] ?? "").matchAll(/`([a-z_0-9]+)`/g)].map((match) => match[1]!);
-    rows.push({ status: Number(cells[1]), type, codes });
-  }
-  return rows;
+  return markdownTableRows(await readFile(API_MD, "utf8"), "## Errors")
+    .filter(([status]) => /^\d{3}$/.test(status ?? ""))
+    .map(([status, type, codes]) => ({
+      status: Number(status),
+      type: /^`([a-z_]+)`$/.exec(type ?? "")?.[1] ?? "",
+      codes: [...(codes ?? "").matchAll(/`([a-z_0-9]+)`/g)].map((match) => match[1]!),
+    }));
 }
 
 describe("docs/api.md error table", () => {
@@ -58,15 +55,17 @@ describe("docs/errors.md code maps table", () => {
   };
 
   it("names each map with its package, and lists a map's codes exactly where it lists them", async () => {
-    const text = await readFile(ERRORS_MD, "utf8");
-    const section = text.slice(text.indexOf("## The code maps"));
     const rows = new Map<string, { package: string; codes: string[] }>();
-    for (const line of section.split("\n")) {
-      const cells = line.split("|").map((cell) => cell.trim());
-      const name = /^`([A-Z_]+)`$/.exec(cells[1] ?? "")?.[1];
-      if (name === undefined) continue;
-      const codes = [...(cells[3] ?? "").matchAll(/`([a-z_0-9]+)`/g)].map((match) => match[1]!);
-      rows.set(name, { package: /`(@promptreg\/[a-z-]+)`/.exec(cells[2] ?? "")?.[1] ?? "", codes });
+    for (const [name, where, codes] of markdownTableRows(
+      await readFile(ERRORS_MD, "utf8"),
+      "## The code maps",
+    )) {
+      const map = /^`([A-Z_]+)`$/.exec(name ?? "")?.[1];
+      if (map === undefined) continue;
+      rows.set(map, {
+        package: /`(@promptreg\/[a-z-]+)`/.exec(where ?? "")?.[1] ?? "",
+        codes: [...(codes ?? "").matchAll(/`([a-z_0-9]+)`/g)].map((match) => match[1]!),
+      });
     }
     for (const [name, map] of Object.entries(maps)) {
       const row = rows.get(name);

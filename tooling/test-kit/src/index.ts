@@ -2,6 +2,7 @@
 
 export { createFakeSecretCommand, type FakeSecretCommand } from "./fake-secret-command.js";
 export { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
+export { markdownTableRows } from "./markdown-table-rows.js";
 export {
   assertNonceStoreFollowsModel,
   fakeClock,
