@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { TemplateVersion } from "@promptreg/registry";
-import { type ParseError, parse as parseJsonc } from "jsonc-parser";
+import { jsonErrorOffset } from "@promptreg/renderer";
 import { ExampleNotFoundError } from "./errors/example-not-found-error.js";
 import { InputFileError } from "./errors/input-file-error.js";
 import { readAllText } from "./io.js";
@@ -44,7 +44,7 @@ export function parseInputJson(options: { text: string; name: string }): Record<
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const position = lineAndColumn(text, syntaxErrorOffset(text, reason));
+    const position = lineAndColumn(text, syntaxErrorOffset(text));
     const detail = text.trim() === "" ? "it is empty" : reason;
     throw new InputFileError({
       path: name,
@@ -80,18 +80,12 @@ export function exampleInput(version: TemplateVersion, name: string): Record<str
 }
 
 /**
- * Where JSON.parse failed: Node's offset when its message has one (it is exact, e.g. the control character inside a
- * string). "Unexpected token 'a', ... is not valid JSON" and "Unexpected end of JSON input" have none, so then the
- * offset comes from jsonc-parser (the parser behind VS Code's JSON support) in strict mode: no comments, no trailing
- * commas. The end of the text is the last fallback, so every syntax error has a position.
+ * Where JSON.parse failed, found by the renderer's JSON scanner (the one that places model-reply syntax errors), so no
+ * position is read out of Node's error message. "Unexpected end" points past trailing whitespace and newlines: show
+ * the end of the last line with content.
  */
-function syntaxErrorOffset(text: string, reason: string): number {
-  const nodeOffset = /at position (\d+)/.exec(reason)?.[1];
-  if (nodeOffset !== undefined) return Math.min(Number(nodeOffset), text.length);
-  const errors: ParseError[] = [];
-  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  // "Unexpected end" points past trailing whitespace and newlines: show the end of the last line with content.
-  return Math.min(errors[0]?.offset ?? text.length, text.trimEnd().length);
+function syntaxErrorOffset(text: string): number {
+  return Math.min(jsonErrorOffset(text), text.trimEnd().length);
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -14,6 +14,7 @@ export { RenderError } from "./errors/render-error.js";
 export { RENDER_ERROR_CODES, type RenderErrorCode } from "./errors/render-error-codes.js";
 export { TemplateCompileError, type TemplateCompileErrorReason } from "./errors/template-compile-error.js";
 export { UnknownHelperError } from "./errors/unknown-helper-error.js";
+export { jsonErrorOffset } from "./json-error-offset.js";
 export { type LintOptions, type LintRegistryOptions, lintRegistry, lintTemplate } from "./lint.js";
 export { LINT_CODES, type LintCode } from "./lint-codes.js";
 export { type ParseOutputResult, validateOutput } from "./parse-output.js";
