@@ -7,6 +7,8 @@ export {
   CLIENT_ERROR_CODES,
   type ClientErrorCode,
   type HttpStatusErrorCode,
+  WEBHOOK_VERIFICATION_REASONS,
+  type WebhookVerificationReason,
 } from "./errors/client-error-codes.js";
 export { ConnectionError } from "./errors/connection-error.js";
 export { IncompleteStreamError } from "./errors/incomplete-stream-error.js";
@@ -22,11 +24,7 @@ export { RequestAbortedError } from "./errors/request-aborted-error.js";
 export { RequestTimeoutError } from "./errors/request-timeout-error.js";
 export { StreamError } from "./errors/stream-error.js";
 export { UpstreamError } from "./errors/upstream-error.js";
-export {
-  WEBHOOK_VERIFICATION_REASONS,
-  WebhookVerificationError,
-  type WebhookVerificationReason,
-} from "./errors/webhook-verification-error.js";
+export { WebhookVerificationError } from "./errors/webhook-verification-error.js";
 export type { SigningFetchOptions } from "./signing-fetch.js";
 export { createSigningFetch } from "./signing-fetch.js";
 export type {

@@ -1,4 +1,4 @@
-import { redactUrlCredentials } from "@promptreg/core";
+import { hasBrand, redactUrlCredentials } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.SharedStateUnavailableError");
@@ -28,7 +28,7 @@ export class SharedStateUnavailableError extends ServerError {
       message: `Service unavailable: ${WHAT[store]} on Redis did not answer, so the request was refused unchecked. Retry shortly; GET /readyz reports when Redis is back.`,
       details: { store },
       retryAfterSeconds: 1,
-      origin: "server",
+      origin: "internal",
       cause: new Error(redactUrlCredentials(cause instanceof Error ? cause.message : String(cause))),
     });
     this.name = "SharedStateUnavailableError";
@@ -36,6 +36,6 @@ export class SharedStateUnavailableError extends ServerError {
   }
 
   static override isInstance(value: unknown): value is SharedStateUnavailableError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -31,3 +31,16 @@ export type ClientErrorCode = keyof typeof CLIENT_ERROR_CODES;
 
 /** The code of a non-2xx answer without the documented error body (a proxy's 502 page): `http_502`. */
 export type HttpStatusErrorCode = `http_${number}`;
+
+/** Why `verifyWebhook` refused a request: answer it 401 (400 for `invalid_body`) and do not act on it. */
+export const WEBHOOK_VERIFICATION_REASONS = {
+  missing_header: "missing_header",
+  malformed_header: "malformed_header",
+  unknown_key: "unknown_key",
+  stale_timestamp: "stale_timestamp",
+  signature_mismatch: "signature_mismatch",
+  replayed_nonce: "replayed_nonce",
+  invalid_body: "invalid_body",
+} as const;
+
+export type WebhookVerificationReason = keyof typeof WEBHOOK_VERIFICATION_REASONS;

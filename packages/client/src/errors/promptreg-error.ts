@@ -1,15 +1,24 @@
-import { hasBrand, PromptregBaseError, type ServiceErrorCode } from "@promptreg/core";
-import type { ClientErrorCode, HttpStatusErrorCode } from "./client-error-codes.js";
+import { type ErrorOrigin, hasBrand, PromptregBaseError, type ServiceErrorCode } from "@promptreg/core";
+import type {
+  ClientErrorCode,
+  HttpStatusErrorCode,
+  WebhookVerificationReason,
+} from "./client-error-codes.js";
 
 const marker = Symbol.for("promptreg.client.PromptregError");
 
 /**
  * Every `code` a `PromptregError` can carry: the service's codes (`SERVICE_ERROR_CODES`), the SDK's own
- * (`CLIENT_ERROR_CODES`) and `http_<status>` for answers without the documented body. Narrow on it:
+ * (`CLIENT_ERROR_CODES`), `http_<status>` for answers without the documented body, and the reasons `verifyWebhook`
+ * refuses a webhook (`WEBHOOK_VERIFICATION_REASONS`). Narrow on it:
  * `if (error.code === "input_invalid")` is checked by the compiler. A service newer than this SDK may send a code
  * added after this version; it arrives unchanged, so keep a default branch.
  */
-export type PromptregErrorCode = ServiceErrorCode | ClientErrorCode | HttpStatusErrorCode;
+export type PromptregErrorCode =
+  | ServiceErrorCode
+  | ClientErrorCode
+  | HttpStatusErrorCode
+  | WebhookVerificationReason;
 
 export interface PromptregErrorOptions {
   /** Broad class, e.g. "authentication_error", "validation_error", "connection_error". */
@@ -22,6 +31,8 @@ export interface PromptregErrorOptions {
   /** The service's request id (error body `requestId` or the `x-request-id` header), for support tickets and logs. */
   requestId?: string;
   details?: Record<string, unknown>;
+  /** Overrides the origin implied by `status` (the SDK's own checks of its input are the caller's). */
+  origin?: ErrorOrigin;
   cause?: unknown;
 }
 
@@ -44,9 +55,10 @@ export class PromptregError extends PromptregBaseError<PromptregErrorCode> {
       code: options.code,
       message: options.message,
       origin:
-        (status !== undefined && status >= 400 && status < 500) || options.code === "invalid_client_options"
+        options.origin ??
+        ((status !== undefined && status >= 400 && status < 500) || options.code === "invalid_client_options"
           ? "caller"
-          : "upstream",
+          : "upstream"),
       // True for failures that may succeed when retried later (the SDK already retried 429 and 503).
       retryable: status === 429 || status === 503,
       cause: options.cause,

@@ -72,6 +72,7 @@ export const SERVICE_ERROR_CODES = {
   upstream_unavailable: "upstream_unavailable",
   not_ready: "not_ready",
   shutting_down: "shutting_down",
+  shared_state_unavailable: "shared_state_unavailable",
   // 504 timeout
   upstream_timeout: "upstream_timeout",
   request_timeout: "request_timeout",

@@ -1,4 +1,4 @@
-import { redactUrlCredentials } from "@promptreg/core";
+import { hasBrand, PromptregBaseError, redactUrlCredentials } from "@promptreg/core";
 
 const marker = Symbol.for("promptreg.webhooks.WebhookDeliveryError");
 
@@ -20,9 +20,8 @@ export type WebhookFailureReason = keyof typeof WEBHOOK_FAILURE_REASONS;
  * A webhook could not be delivered. Carries what happened (reason, attempts, the last HTTP status or connection
  * error) and where (the URL with any credentials redacted); the signing secret never appears.
  */
-export class WebhookDeliveryError extends Error {
+export class WebhookDeliveryError extends PromptregBaseError<"webhook_failed"> {
   readonly [marker] = true;
-  readonly code = "webhook_failed";
   readonly reason: WebhookFailureReason;
   readonly url: string;
   readonly deliveryId: string;
@@ -45,9 +44,13 @@ export class WebhookDeliveryError extends Error {
         : options.lastError !== undefined
           ? redactUrlCredentials(options.lastError)
           : "no answer";
-    super(
-      `Webhook ${options.deliveryId} to ${url} failed (${options.reason}) after ${options.attempts} attempt(s); last: ${last}. ${FIX[options.reason]}`,
-    );
+    super({
+      code: "webhook_failed",
+      message: `Webhook ${options.deliveryId} to ${url} failed (${options.reason}) after ${options.attempts} attempt(s); last: ${last}. ${FIX[options.reason]}`,
+      // The receiver is the upstream here; a refusal (4xx) or a cancelled delivery will not go through unchanged.
+      origin: options.reason === "aborted" ? "caller" : "upstream",
+      retryable: options.reason === "attempts_exhausted" || options.reason === "retry_after_too_long",
+    });
     this.name = "WebhookDeliveryError";
     this.reason = options.reason;
     this.url = url;
@@ -58,7 +61,7 @@ export class WebhookDeliveryError extends Error {
   }
 
   static isInstance(value: unknown): value is WebhookDeliveryError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }
 
