@@ -92,7 +92,7 @@ function sendError(exchange: Exchange, error: unknown, generationId: string): vo
     message = error.message;
   } else if (InvalidFaultStepError.isInstance(error)) {
     status = 400;
-    param = error.origin.startsWith("model") ? "model" : "x-mock-faults";
+    param = error.source.startsWith("model") ? "model" : "x-mock-faults";
     type = "invalid_request_error";
     code = error.code;
     message = error.message;

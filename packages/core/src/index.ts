@@ -5,13 +5,7 @@ export {
   hasBrand,
   PromptregBaseError,
   type PromptregBaseErrorOptions,
-} from "./errors/promptreg-base-error.js";
-export {
-  SERVICE_ERROR_CODES,
-  SERVICE_ERROR_TYPES,
-  type ServiceErrorCode,
-  type ServiceErrorType,
-} from "./errors/service-error-codes.js";
+} from "./promptreg-base-error.js";
 export { escapeControl, quote } from "./quote.js";
 export { redactUrlCredentials } from "./redact-url-credentials.js";
 export {
@@ -21,3 +15,9 @@ export {
   type RetryAfterOptions,
 } from "./retry-after.js";
 export { RETRY_AFTER_JITTER, type RetryDelay, type RetryDelayOptions, retryDelay } from "./retry-delay.js";
+export {
+  SERVICE_ERROR_CODES,
+  SERVICE_ERROR_TYPES,
+  type ServiceErrorCode,
+  type ServiceErrorType,
+} from "./service-error-codes.js";
