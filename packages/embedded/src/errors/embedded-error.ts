@@ -1,3 +1,5 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.embedded.error");
 
 /** Every code an `EmbeddedError` can carry; closed, so callers can switch on it. */
@@ -15,9 +17,8 @@ export const EMBEDDED_ERROR_CODES = {
 export type EmbeddedErrorCode = (typeof EMBEDDED_ERROR_CODES)[keyof typeof EMBEDDED_ERROR_CODES];
 
 /** What went wrong in embedded mode, where (the URL path or file), and how to fix it. Match on `code`. */
-export class EmbeddedError extends Error {
+export class EmbeddedError extends PromptregBaseError<EmbeddedErrorCode> {
   readonly [marker] = true;
-  readonly code: EmbeddedErrorCode;
   /** `GET /v1/bundle` or the bundle file's path. */
   readonly source: string;
   /** HTTP status when the service answered. */
@@ -36,22 +37,26 @@ export class EmbeddedError extends Error {
     status?: number;
     cause?: unknown;
   }) {
-    super(`${source}: ${message}`, cause === undefined ? undefined : { cause });
+    super({
+      code,
+      message: `${source}: ${message}`,
+      // `render` before `start()` is the caller's mistake; everything else is the service or the bundle.
+      origin: code === "not_ready" ? "caller" : "upstream",
+      // Failures that may pass on a later refresh (the service was down or busy).
+      retryable: code === "bundle_fetch_failed" && (status === undefined || status >= 500 || status === 429),
+      cause,
+    });
     this.name = "EmbeddedError";
-    this.code = code;
     this.source = source;
     this.status = status;
   }
 
-  /** Failures that may pass on a later refresh (the service was down or busy). */
+  /** @deprecated Use `retryable`, the field every promptreg error has. Same value. */
   get isRetryable(): boolean {
-    return (
-      this.code === "bundle_fetch_failed" &&
-      (this.status === undefined || this.status >= 500 || this.status === 429)
-    );
+    return this.retryable;
   }
 
   static isInstance(value: unknown): value is EmbeddedError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -10,7 +10,8 @@ export const REGISTRY_ERROR_CODES = {
   template_not_found: "template_not_found",
   /** `RegistryLoadError`: the template tree has errors (`problems`). */
   registry_load_failed: "registry_load_failed",
-  /** `BundleError`: a bundle that is malformed, was altered after building, or holds invalid templates. */
+  /** `BundleError`: a bundle file that cannot be read, is malformed, was altered after building, or holds invalid templates. */
+  bundle_unreadable: "bundle_unreadable",
   bundle_invalid: "bundle_invalid",
   bundle_hash_mismatch: "bundle_hash_mismatch",
   bundle_content_invalid: "bundle_content_invalid",
