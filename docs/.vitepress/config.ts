@@ -77,6 +77,7 @@ export default defineConfig({
           { text: "Security and signing", link: "/security" },
           { text: "Operations", link: "/operations" },
           { text: "Scaling", link: "/scaling" },
+          { text: "Batch jobs", link: "/batches" },
           { text: "Gateway best practices", link: "/gateway-best-practices" },
           { text: "Architecture", link: "/architecture" },
           { text: "Errors", link: "/errors" },

@@ -134,6 +134,17 @@ describe("createRunPipeline: run", () => {
     expect(String(repair.at(-1)?.content)).toMatch(/sentiment/);
   });
 
+  it("sends the run's idempotency key on the first call and a derived one on each repair; none given, none set", async () => {
+    const { gateway, calls, clock } = scripted({ replies: ['{"summary": ""}', good, good] });
+    const runs = pipeline(gateway, { now: clock.now });
+    const version = runs.resolve("support/summarize@1.0.0");
+    const input = { ticket: "x" };
+    await runs.run({ version, input, deadlineAt: clock.now() + 10_000, idempotencyKey: "batch_1-7" });
+    expect(calls.map((call) => call.options?.idempotencyKey)).toEqual(["batch_1-7", "batch_1-7:repair-1"]);
+    await runs.run({ version, input, deadlineAt: clock.now() + 10_000 });
+    expect(calls[2]?.options && "idempotencyKey" in calls[2].options).toBe(false);
+  });
+
   it("throws RunOutputInvalidError after the bounded attempts, with the reason as fields and the last reply", async () => {
     const { gateway, calls, clock } = scripted({ replies: ["no json here", "still none", "never"] });
     const repairs: string[] = [];

@@ -47,6 +47,11 @@ export interface RunRequest {
    * model call, the first and each repair, gets only what is left of it.
    */
   deadlineAt: number;
+  /**
+   * Sent as the gateway call's `Idempotency-Key` (repair calls get `<key>:repair-<n>`), so a run retried after its
+   * worker died asks the gateway the same questions under the same keys. Default: a fresh key per call.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface RunPipelineOptions {
@@ -127,7 +132,12 @@ export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
         attempts,
       });
     }
-    return { ...base, deadlineMs: Math.min(left, callDeadlineMs ?? Number.POSITIVE_INFINITY) };
+    const key = request.idempotencyKey;
+    return {
+      ...base,
+      deadlineMs: Math.min(left, callDeadlineMs ?? Number.POSITIVE_INFINITY),
+      ...(key === undefined ? {} : { idempotencyKey: attempts === 0 ? key : `${key}:repair-${attempts}` }),
+    };
   }
 
   async function* events(request: RunRequest, streamed: boolean): AsyncGenerator<RunEvent, void, undefined> {

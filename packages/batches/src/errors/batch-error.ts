@@ -1,0 +1,29 @@
+const marker = Symbol.for("promptreg.batches.batch-error");
+
+/** The codes of every error this package throws, closed so callers (the HTTP adapter, the CLI) narrow on them. */
+export const BATCH_ERROR_CODES = {
+  /** No batch with that id is visible to the caller (never created, expired, or another client's). */
+  batch_not_found: "batch_not_found",
+  /** A documented budget was exceeded: items per batch, bytes of one item's input, queued items overall. */
+  batch_limit_exceeded: "batch_limit_exceeded",
+  /** A results cursor that this service did not hand out. */
+  invalid_cursor: "invalid_cursor",
+} as const;
+
+export type BatchErrorCode = keyof typeof BATCH_ERROR_CODES;
+
+/** Base of the errors of @promptreg/batches. Branch on `code` or `X.isInstance(error)`, never on the message. */
+export class BatchError extends Error {
+  protected readonly [marker] = true;
+  readonly code: BatchErrorCode;
+
+  constructor(options: { code: BatchErrorCode; message: string; cause?: unknown }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "BatchError";
+    this.code = options.code;
+  }
+
+  static isInstance(value: unknown): value is BatchError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}

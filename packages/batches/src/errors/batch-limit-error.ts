@@ -1,0 +1,42 @@
+import { BatchError } from "./batch-error.js";
+
+const marker = Symbol.for("promptreg.batches.batch-limit-error");
+
+/** Which documented budget (docs/batches.md) a submission exceeded. */
+export type BatchLimitName = "maxItems" | "maxItemInputBytes" | "maxQueuedItems";
+
+/** A submission over one of the documented budgets: which one, where (a JSON path), the limit and what was sent. */
+export class BatchLimitError extends BatchError {
+  readonly [marker] = true;
+  readonly limit: BatchLimitName;
+  readonly max: number;
+  readonly actual: number;
+  /** JSON path of the offending part of the submission (`items`, `items[12].input`). */
+  readonly path: string;
+  /** The environment variable that raises the budget. */
+  readonly variable: string;
+  /** Whether trying again later may succeed (the queue drains); the other budgets need a smaller submission. */
+  readonly retryable: boolean;
+
+  constructor(options: {
+    limit: BatchLimitName;
+    max: number;
+    actual: number;
+    path: string;
+    variable: string;
+    message: string;
+  }) {
+    super({ code: "batch_limit_exceeded", message: options.message });
+    this.name = "BatchLimitError";
+    this.limit = options.limit;
+    this.max = options.max;
+    this.actual = options.actual;
+    this.path = options.path;
+    this.variable = options.variable;
+    this.retryable = options.limit === "maxQueuedItems";
+  }
+
+  static override isInstance(value: unknown): value is BatchLimitError {
+    return typeof value === "object" && value !== null && marker in value;
+  }
+}
