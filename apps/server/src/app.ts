@@ -1,3 +1,4 @@
+import type { BatchStore } from "@promptreg/batches";
 import type { GatewayPort } from "@promptreg/runtime";
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
@@ -17,6 +18,7 @@ import type { RegistryHolder } from "./logic/registry-holder.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
 import { createTemplateTypesCache } from "./logic/template-types-cache.js";
 import type { RedisHealth } from "./redis/redis-connection.js";
+import { batchesRouter } from "./routes/batches.js";
 import { bundleRouter } from "./routes/bundle.js";
 import { facadeRouter } from "./routes/facade.js";
 import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
@@ -50,6 +52,10 @@ export interface AppDeps {
    * signature check, rate limit, JSON parsing). The benchmark's same-stack baseline uses this.
    */
   extraRouters?: Router[];
+  /** The batch store (REDIS_URL set); without it the batch endpoints answer 501 `batches_not_configured`. */
+  batches?: BatchStore | undefined;
+  /** Body limit of POST /v1/batches (PROMPTREG_BATCH_BODY_LIMIT_BYTES); default the general body limit. */
+  batchBodyLimitBytes?: number | undefined;
   /** Extra converters for errors of other packages; the registry, renderer and gateway ones are built in. */
   errorMappers?: ErrorMapper[];
   now?: () => number;
@@ -124,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
     bodyLimitBytes: deps.config.bodyLimitBytes,
     bodyTimeoutMs: deps.config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     nonceCapacityOverride: deps.config.nonceCapacityPerClient,
+    routeBodyLimits: deps.batchBodyLimitBytes ? { "POST /v1/batches": deps.batchBodyLimitBytes } : undefined,
   });
   app.use((req, res, next) => (isV1Path(req.path) ? admit(req, res, next) : next()));
   app.use(templatesRouter({ registry: deps.registry }));
@@ -132,6 +139,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(statsRouter({ stats, now }));
   app.use(renderRunRouter(runOptions));
   app.use(facadeRouter(runOptions));
+  app.use(
+    batchesRouter({
+      batches: deps.batches,
+      registry: deps.registry,
+      errorMappers,
+      dimensionNames: deps.credentials.dimensionNames,
+    }),
+  );
   for (const router of deps.extraRouters ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler({ convert: createErrorConverter(errorMappers), logger }));

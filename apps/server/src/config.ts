@@ -1,4 +1,5 @@
 import path from "node:path";
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, DEFAULT_ITEM_RETRY } from "@promptreg/batches";
 import {
   DEFAULT_SECRET_COMMAND_TIMEOUT_MS,
   DEFAULT_SECRET_COMMAND_TTL_MS,
@@ -57,6 +58,22 @@ const envSchema = z.object({
     .default(REDIS_DEFAULTS.keyPrefix),
   PROMPTREG_REDIS_CONNECT_TIMEOUT_MS: positiveInt(REDIS_DEFAULTS.connectTimeoutMs),
   PROMPTREG_REDIS_COMMAND_TIMEOUT_MS: positiveInt(REDIS_DEFAULTS.commandTimeoutMs),
+  PROMPTREG_BATCH_WORKER: booleanish.default(true),
+  PROMPTREG_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  PROMPTREG_GATEWAY_CAPACITY_RPM: positiveInt(600),
+  PROMPTREG_GATEWAY_CAPACITY_TPM: positiveInt(1_000_000),
+  PROMPTREG_BATCH_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.95).default(0.5),
+  PROMPTREG_BATCH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULT_ITEM_RETRY.attempts),
+  PROMPTREG_BATCH_BACKOFF_MS: positiveInt(DEFAULT_ITEM_RETRY.backoffMs),
+  PROMPTREG_BATCH_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  PROMPTREG_BATCH_BODY_LIMIT_BYTES: positiveInt(16 * 1024 * 1024),
+  PROMPTREG_BATCH_MAX_ITEMS: positiveInt(DEFAULT_BATCH_LIMITS.maxItems),
+  PROMPTREG_BATCH_MAX_ITEM_INPUT_BYTES: positiveInt(DEFAULT_BATCH_LIMITS.maxItemInputBytes),
+  PROMPTREG_BATCH_MAX_QUEUED_ITEMS: positiveInt(DEFAULT_BATCH_LIMITS.maxQueuedItems),
+  PROMPTREG_BATCH_MAX_RESULT_BYTES: positiveInt(DEFAULT_BATCH_LIMITS.maxResultBytes),
+  PROMPTREG_BATCH_RESULT_TTL_SECONDS: positiveInt(DEFAULT_BATCH_LIMITS.resultTtlSeconds),
+  PROMPTREG_BATCH_MAX_AGE_SECONDS: positiveInt(DEFAULT_BATCH_LIMITS.maxAgeSeconds),
+  PROMPTREG_BATCH_DEAD_LETTER_CAPACITY: positiveInt(DEFAULT_BATCH_LIMITS.deadLetterCapacity),
   GATEWAY_BASE_URL: z.url().default("https://api.phaseo.app/v1"),
   GATEWAY_API_KEY: z.string().min(1).optional(),
   GATEWAY_API_KEY_FILE: z.string().min(1).optional(),
@@ -105,6 +122,8 @@ export interface ServerConfig {
   logBodies: boolean;
   /** Shared state (nonces, rate limits, stats) for several replicas; unset = in-memory, one process. */
   redis?: RedisConfig;
+  /** Batch jobs (docs/batches.md); they need `redis`. */
+  batches: BatchConfig;
   gateway: {
     baseUrl: string;
     /** Unset: a simulated gateway is started in-process. */
@@ -121,6 +140,21 @@ export interface ServerConfig {
   };
   /** Longest one model call may take, retries and fallbacks included (GATEWAY_DEADLINE_MS, resolved). */
   gatewayDeadlineMs: number;
+}
+
+export interface BatchConfig {
+  /** Run a batch worker inside the service (off when `pnpm worker` processes run instead). */
+  worker: boolean;
+  concurrency: number;
+  /** The gateway's capacity; batches use `1 - interactiveReserve` of it. */
+  gatewayCapacity: { requestsPerMinute: number; tokensPerMinute: number };
+  interactiveReserve: number;
+  attempts: number;
+  backoffMs: number;
+  lockMs: number;
+  /** Body limit of POST /v1/batches (the other routes keep PROMPTREG_BODY_LIMIT_BYTES). */
+  bodyLimitBytes: number;
+  limits: BatchLimits;
 }
 
 /** Validates `env` and returns the typed configuration; throws `ConfigError` listing every bad variable. */
@@ -228,6 +262,28 @@ export function loadConfig({
           commandTimeoutMs: e.PROMPTREG_REDIS_COMMAND_TIMEOUT_MS,
         }
       : undefined,
+    batches: {
+      worker: e.PROMPTREG_BATCH_WORKER,
+      concurrency: e.PROMPTREG_BATCH_CONCURRENCY,
+      gatewayCapacity: {
+        requestsPerMinute: e.PROMPTREG_GATEWAY_CAPACITY_RPM,
+        tokensPerMinute: e.PROMPTREG_GATEWAY_CAPACITY_TPM,
+      },
+      interactiveReserve: e.PROMPTREG_BATCH_INTERACTIVE_RESERVE,
+      attempts: e.PROMPTREG_BATCH_ATTEMPTS,
+      backoffMs: e.PROMPTREG_BATCH_BACKOFF_MS,
+      lockMs: e.PROMPTREG_BATCH_LOCK_MS,
+      bodyLimitBytes: e.PROMPTREG_BATCH_BODY_LIMIT_BYTES,
+      limits: {
+        maxItems: e.PROMPTREG_BATCH_MAX_ITEMS,
+        maxItemInputBytes: e.PROMPTREG_BATCH_MAX_ITEM_INPUT_BYTES,
+        maxQueuedItems: e.PROMPTREG_BATCH_MAX_QUEUED_ITEMS,
+        maxResultBytes: e.PROMPTREG_BATCH_MAX_RESULT_BYTES,
+        resultTtlSeconds: e.PROMPTREG_BATCH_RESULT_TTL_SECONDS,
+        maxAgeSeconds: e.PROMPTREG_BATCH_MAX_AGE_SECONDS,
+        deadLetterCapacity: e.PROMPTREG_BATCH_DEAD_LETTER_CAPACITY,
+      },
+    },
     gateway: {
       baseUrl: e.GATEWAY_BASE_URL,
       apiKey: e.GATEWAY_API_KEY,

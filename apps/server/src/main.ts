@@ -1,22 +1,11 @@
 import type { Server } from "node:http";
-import { findWorkspaceRoot } from "@promptreg/signing";
-import { loadConfig } from "./config.js";
-import { ConfigError } from "./errors/config-error.js";
+import { configFromEnvOrExit } from "./config-from-env.js";
 import { createLogger, createStdoutLogOutput } from "./http/logger.js";
 import { SERVICE_LIMITS } from "./limits.js";
 import { createService } from "./service.js";
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({ env: process.env, repoRoot: findWorkspaceRoot(process.cwd()) });
-  } catch (error) {
-    if (ConfigError.isInstance(error)) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configFromEnvOrExit();
   const logOutput = createStdoutLogOutput();
   const logger = createLogger({ level: config.logLevel, destination: logOutput.destination });
   let publicUrl = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;

@@ -6,6 +6,7 @@ import {
   createGatewayClient,
   createPrometheusTelemetry,
   fileApiKeyProvider,
+  type GatewayClient,
   runSecretCommand,
 } from "@promptreg/gateway";
 import {
@@ -18,6 +19,7 @@ import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
 import type { Express } from "express";
 import { createApp } from "./app.js";
+import { type BatchSystem, createBatchSystem } from "./batch-system.js";
 import { CLIENT_KEYS_COMMAND_MAX_OUTPUT_BYTES, type ServerConfig } from "./config.js";
 import type { Logger } from "./http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
@@ -132,6 +134,96 @@ function sharedStateOnRedis({
   };
 }
 
+/** A model gateway as `GatewayClient` plus, in development without a key, the simulated gateway behind it. */
+export interface ConnectedGateway {
+  gateway: GatewayClient | undefined;
+  simulated: SimulatedGateway | undefined;
+}
+
+/**
+ * The gateway client from configuration (key, key file or key command), or one in front of a simulated gateway
+ * when no key is configured and `simulatedGateway` is given; none otherwise. The service and `pnpm worker` share it.
+ */
+export async function connectGateway({
+  config,
+  logger,
+  metrics,
+  simulatedGateway,
+}: {
+  config: ServerConfig;
+  logger: Logger;
+  metrics: ServerMetrics;
+  simulatedGateway?:
+    | ((options: { scenarioFile?: string | undefined }) => Promise<SimulatedGateway>)
+    | undefined;
+}): Promise<ConnectedGateway> {
+  const apiKeyProvider = await gatewayKeyProvider(config, logger);
+  let simulated: SimulatedGateway | undefined;
+  let baseUrl = config.gateway.baseUrl;
+  const keyless = !config.gateway.apiKey && !apiKeyProvider;
+  if (keyless && simulatedGateway) {
+    simulated = await simulatedGateway({ scenarioFile: config.gateway.simulatedScenario });
+    baseUrl = simulated.url;
+  }
+  const gateway =
+    keyless && !simulated
+      ? undefined
+      : createGatewayClient({
+          ...config.gateway.policies,
+          baseUrl,
+          ...(apiKeyProvider
+            ? { apiKeyProvider }
+            : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
+          events: createPrometheusTelemetry({
+            registry: metrics.register,
+            extraLabelNames: ["template", "template_version"],
+          }),
+        });
+  return { gateway, simulated };
+}
+
+/** The registry holder over PROMPTREG_TEMPLATES_DIR, its reloads logged and counted. Not loaded yet: call reload(). */
+export function createServiceRegistry({
+  config,
+  logger,
+  metrics,
+}: {
+  config: ServerConfig;
+  logger: Logger;
+  metrics: ServerMetrics;
+}): RegistryHolder {
+  const source = config.bundleFile ? { bundle: config.bundleFile } : { templatesDir: config.templatesDir };
+  // Reloads of the tree read and rebuild only the files that changed (docs/operations.md, "Reloads").
+  const loadCache = createLoadCache();
+  const store = createFileSystemStore(config.templatesDir);
+  return createRegistryHolder({
+    load: () =>
+      config.bundleFile
+        ? loadRegistryFromBundleFile(config.bundleFile, { schemas: "lazy" })
+        : loadRegistry({ store, cache: loadCache }),
+    createRenderer: (loaded) => createRenderer({ registry: loaded }),
+    onReload: (outcome) => {
+      if (outcome.ok) {
+        metrics.registryReloads.inc({ outcome: "ok" });
+        metrics.registryTemplates.set(outcome.loaded.versionCount);
+        logger.info({ ...source, versions: outcome.loaded.versionCount }, "registry loaded");
+      } else {
+        metrics.registryReloads.inc({ outcome: "error" });
+        logger.error(
+          {
+            ...source,
+            problems: describeLoadFailure(outcome.error),
+            keptServing: !!outcome.serving,
+          },
+          outcome.serving
+            ? "registry reload failed; the last good registry keeps serving"
+            : "registry failed to load; the service is not ready until the templates are fixed",
+        );
+      }
+    },
+  });
+}
+
 /**
  * Assembles the whole service from validated configuration: credentials, gateway (or the simulated one), registry
  * with reload, metrics and the Express app. main.ts only adds the port and signals; tests and benchmarks use this.
@@ -181,58 +273,16 @@ export async function createService({
         })
       : undefined;
 
-  const apiKeyProvider = await gatewayKeyProvider(config, logger);
-  let simulated: SimulatedGateway | undefined;
-  let baseUrl = config.gateway.baseUrl;
-  const keyless = !config.gateway.apiKey && !apiKeyProvider;
-  if (keyless && simulatedGateway) {
-    simulated = await simulatedGateway({ scenarioFile: config.gateway.simulatedScenario });
-    baseUrl = simulated.url;
-  }
-  const gateway =
-    keyless && !simulated
-      ? undefined
-      : createGatewayClient({
-          ...config.gateway.policies,
-          baseUrl,
-          ...(apiKeyProvider
-            ? { apiKeyProvider }
-            : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
-          events: createPrometheusTelemetry({
-            registry: metrics.register,
-            extraLabelNames: ["template", "template_version"],
-          }),
-        });
+  const { gateway, simulated } = await connectGateway({ config, logger, metrics, simulatedGateway });
+  const registry = createServiceRegistry({ config, logger, metrics });
 
-  const source = config.bundleFile ? { bundle: config.bundleFile } : { templatesDir: config.templatesDir };
-  // Reloads of the tree read and rebuild only the files that changed (docs/operations.md, "Reloads").
-  const loadCache = createLoadCache();
-  const store = createFileSystemStore(config.templatesDir);
-  const registry = createRegistryHolder({
-    load: () =>
-      config.bundleFile
-        ? loadRegistryFromBundleFile(config.bundleFile, { schemas: "lazy" })
-        : loadRegistry({ store, cache: loadCache }),
-    createRenderer: (loaded) => createRenderer({ registry: loaded }),
-    onReload: (outcome) => {
-      if (outcome.ok) {
-        metrics.registryReloads.inc({ outcome: "ok" });
-        metrics.registryTemplates.set(outcome.loaded.versionCount);
-        logger.info({ ...source, versions: outcome.loaded.versionCount }, "registry loaded");
-      } else {
-        metrics.registryReloads.inc({ outcome: "error" });
-        logger.error(
-          {
-            ...source,
-            problems: describeLoadFailure(outcome.error),
-            keptServing: !!outcome.serving,
-          },
-          outcome.serving
-            ? "registry reload failed; the last good registry keeps serving"
-            : "registry failed to load; the service is not ready until the templates are fixed",
-        );
-      }
-    },
+  const batches: BatchSystem | undefined = createBatchSystem({
+    config,
+    registry,
+    gateway: () => gateway,
+    logger,
+    metrics,
+    dimensionNames: credentials.dimensionNames,
   });
 
   const app = createApp({
@@ -247,6 +297,8 @@ export async function createService({
     rateLimits: shared?.rateLimits,
     stats: shared?.stats,
     sharedState: shared?.connection,
+    batches: batches?.store,
+    batchBodyLimitBytes: config.batches.bodyLimitBytes,
   });
 
   let watcher: FSWatcher | undefined;
@@ -279,6 +331,8 @@ export async function createService({
     },
     close: async () => {
       watcher?.close();
+      // The batch worker first: its running items still need the gateway.
+      await batches?.close();
       // The gateway client keeps a keep-alive connection pool; close it before the simulated gateway behind it.
       await gateway?.close();
       await simulated?.close();

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { maxHeaderSize } from "node:http";
+import { MAX_RESULTS_PAGE } from "@promptreg/batches";
 import { LIMITS } from "@promptreg/registry";
 import { DEFAULT_MAX_NONCE_KEY_IDS, DEFAULT_NONCE_TTL_SECONDS, DIMENSION_LIMITS } from "@promptreg/signing";
 import { describe, expect, it } from "vitest";
@@ -63,6 +64,22 @@ describe("docs/security.md budgets table", () => {
     const documented = await documentedBudgets();
     const service = Object.fromEntries([...documented].filter(([id]) => id.startsWith("service.")));
     expect(service).toEqual(code);
+  });
+
+  it("states the batch budgets exactly as the configuration defaults have them", async () => {
+    const { batches } = loadConfig({ env: {} });
+    const documented = await documentedBudgets();
+    expect(Object.fromEntries([...documented].filter(([id]) => id.startsWith("batch.")))).toEqual({
+      "batch.body_bytes": batches.bodyLimitBytes,
+      "batch.items": batches.limits.maxItems,
+      "batch.item_input_bytes": batches.limits.maxItemInputBytes,
+      "batch.queued_items": batches.limits.maxQueuedItems,
+      "batch.result_bytes": batches.limits.maxResultBytes,
+      "batch.result_ttl_s": batches.limits.resultTtlSeconds,
+      "batch.max_age_s": batches.limits.maxAgeSeconds,
+      "batch.dead_letters": batches.limits.deadLetterCapacity,
+      "batch.results_page": MAX_RESULTS_PAGE,
+    });
   });
 
   it("states the registry loader's numbers exactly as LIMITS has them", async () => {

@@ -30,6 +30,7 @@ export function admitRequests({
   bodyLimitBytes,
   bodyTimeoutMs,
   nonceCapacityOverride,
+  routeBodyLimits,
 }: {
   verifier: RequestVerifier | undefined;
   credentials: CredentialSet;
@@ -39,6 +40,8 @@ export function admitRequests({
   bodyLimitBytes: number;
   bodyTimeoutMs: number;
   nonceCapacityOverride?: number;
+  /** Body limits of particular routes (`"POST /v1/batches"`) that take more than one run's input. */
+  routeBodyLimits?: Readonly<Record<string, number>> | undefined;
 }) {
   /** Counts a signature failure by reason on its way out. */
   const counted = (error: ServerError): ServerError => {
@@ -47,7 +50,8 @@ export function admitRequests({
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const state = requestState(res);
-    checkDeclaredBody(req, bodyLimitBytes);
+    const limitBytes = routeBodyLimits?.[`${req.method} ${req.path}`] ?? bodyLimitBytes;
+    checkDeclaredBody(req, limitBytes);
     const head = await authenticateHead({
       head: { method: req.method, pathAndQuery: req.originalUrl, headers: req.headers },
       verifier,
@@ -59,7 +63,7 @@ export function admitRequests({
     }
     state.readingBody = true;
     try {
-      state.rawBody = await readBody(req, { limitBytes: bodyLimitBytes, deadlineMs: bodyTimeoutMs });
+      state.rawBody = await readBody(req, { limitBytes, deadlineMs: bodyTimeoutMs });
     } finally {
       state.readingBody = false;
     }

@@ -1,5 +1,9 @@
 import { z } from "zod";
 import {
+  batchResultsPageSchema,
+  batchResultsQuerySchema,
+  batchStatusSchema,
+  batchSubmitRequestSchema,
   errorResponseSchema,
   facadeRequestSchema,
   listTemplatesQuerySchema,
@@ -38,6 +42,21 @@ const COMMON_ERRORS = {
 const BODY_ERRORS = {
   ...COMMON_ERRORS,
   415: "The body is not declared as UTF-8 JSON (unsupported_content_type), or is compressed (unsupported_encoding).",
+};
+
+/** Every batch endpoint may answer these. */
+const BATCH_ERRORS = {
+  404: "No batch with this id for this client (batch_not_found), or an item's template unknown.",
+  501: "The service has no REDIS_URL, so no batches (batches_not_configured).",
+  503: "The batch queue is full (batch_limit_exceeded, Retry-After).",
+};
+
+const batchIdParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The batch id from POST /v1/batches.",
+  schema: { type: "string" },
 };
 
 function queryParameters(schema: z.ZodObject): JsonObject[] {
@@ -94,6 +113,9 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
         TemplateDetail: json(templateDetailSchema),
         TemplateVersion: json(templateVersionSchema),
         ChatCompletionRequest: json(facadeRequestSchema, "input"),
+        BatchRequest: json(batchSubmitRequestSchema, "input"),
+        BatchStatus: json(batchStatusSchema),
+        BatchResultsPage: json(batchResultsPageSchema),
       },
     },
     paths: {
@@ -115,6 +137,76 @@ export function buildOpenApiDocument({ version = "0.1.0" }: { version?: string }
       },
       "/openapi.json": {
         get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1." } } },
+      },
+      "/v1/batches": {
+        post: {
+          summary: "Submit a batch of runs (needs REDIS_URL; see docs/batches.md)",
+          security: signed,
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/BatchRequest" } } },
+          },
+          responses: {
+            202: {
+              description: "Queued; `Location` names the batch.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/BatchStatus" } } },
+            },
+            ...errorResponses({
+              ...BODY_ERRORS,
+              ...BATCH_ERRORS,
+              404: "An item's template is unknown or outside the client's allow-list (details.path names the item).",
+              413: "Body over PROMPTREG_BATCH_BODY_LIMIT_BYTES, or a batch budget exceeded (batch_limit_exceeded).",
+              422: "A cost dimension the client did not declare (dimension_not_allowed).",
+            }),
+          },
+        },
+      },
+      "/v1/batches/{id}": {
+        get: {
+          summary: "A batch's status: counts, progress, timings, tokens and cost so far",
+          security: signed,
+          parameters: [batchIdParameter],
+          responses: {
+            200: {
+              description: "The status.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/BatchStatus" } } },
+            },
+            ...errorResponses({ ...COMMON_ERRORS, ...BATCH_ERRORS }),
+          },
+        },
+        delete: {
+          summary: "Cancel the items not started; running items finish",
+          security: signed,
+          parameters: [batchIdParameter],
+          responses: {
+            200: {
+              description: "The status after the cancel.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/BatchStatus" } } },
+            },
+            ...errorResponses({ ...COMMON_ERRORS, ...BATCH_ERRORS }),
+          },
+        },
+      },
+      "/v1/batches/{id}/results": {
+        get: {
+          summary: "Item results in order: paged JSON, or NDJSON with Accept: application/x-ndjson",
+          security: signed,
+          parameters: [batchIdParameter, ...queryParameters(batchResultsQuerySchema)],
+          responses: {
+            200: {
+              description: "A page of results (JSON), or every result, one per line (NDJSON).",
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/BatchResultsPage" } },
+                "application/x-ndjson": { schema: { type: "string" } },
+              },
+            },
+            ...errorResponses({
+              ...COMMON_ERRORS,
+              400: "A cursor this service did not hand out (invalid_cursor).",
+              ...BATCH_ERRORS,
+            }),
+          },
+        },
       },
       "/v1/templates": {
         get: {

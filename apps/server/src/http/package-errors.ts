@@ -1,3 +1,4 @@
+import { BatchLimitError, BatchNotFoundError, InvalidCursorError } from "@promptreg/batches";
 import {
   AbortedError,
   AuthError,
@@ -252,4 +253,41 @@ function invalidConfigError(error: InvalidConfigError): ServerError {
   });
 }
 
-export const packageErrorMappers: ErrorMapper[] = [runtimeError, registryError, rendererError, gatewayError];
+/** The batch store's errors: an unknown (or another client's) batch, a budget, a cursor it did not hand out. */
+function batchError(error: unknown): ServerError | undefined {
+  if (BatchNotFoundError.isInstance(error)) {
+    return new ServerError({
+      type: "not_found",
+      code: "batch_not_found",
+      message: error.message,
+      details: { batchId: error.batchId },
+    });
+  }
+  if (BatchLimitError.isInstance(error)) {
+    return new ServerError({
+      type: error.retryable ? "unavailable" : "payload_too_large",
+      code: "batch_limit_exceeded",
+      message: error.message,
+      details: {
+        limit: error.limit,
+        max: error.max,
+        actual: error.actual,
+        path: error.path,
+        variable: error.variable,
+      },
+      ...(error.retryable ? { retryAfterSeconds: 30 } : {}),
+    });
+  }
+  if (InvalidCursorError.isInstance(error)) {
+    return new ServerError({ type: "invalid_request", code: "invalid_cursor", message: error.message });
+  }
+  return undefined;
+}
+
+export const packageErrorMappers: ErrorMapper[] = [
+  runtimeError,
+  registryError,
+  rendererError,
+  gatewayError,
+  batchError,
+];

@@ -1,3 +1,4 @@
+import { MAX_RESULTS_PAGE } from "@promptreg/batches";
 import { z } from "zod";
 import { SERVICE_LIMITS } from "../limits.js";
 
@@ -164,4 +165,106 @@ export const facadeRequestSchema = z.object({
   messages: z.array(z.unknown()).optional().describe("Ignored: the template renders the messages."),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).catchall(z.unknown()).optional(),
+});
+
+export const batchPrioritySchema = z
+  .enum(["high", "normal", "low"])
+  .describe("Waiting items of a `high` batch are taken before `normal` and `low` ones. Default `normal`.");
+
+export const batchSubmitRequestSchema = z.object({
+  items: z
+    .array(
+      z.object({
+        ref: refSchema,
+        input: inputSchema,
+        metadata: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe("Anything the caller wants back with the item's result (a row id)."),
+      }),
+    )
+    .describe("The runs, at most PROMPTREG_BATCH_MAX_ITEMS (default 10,000); results keep this order."),
+  priority: batchPrioritySchema.optional(),
+  callbackUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional()
+    .describe("Called with a signed POST when the batch finishes."),
+  dimensions: dimensionsSchema,
+});
+
+const batchUsageSchema = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  itemsWithUnknownCost: z.number(),
+});
+
+export const batchStatusSchema = z.object({
+  id: z.string(),
+  status: z.enum(["queued", "running", "completed", "cancelling", "cancelled"]),
+  priority: batchPrioritySchema,
+  counts: z.object({
+    total: z.number(),
+    succeeded: z.number(),
+    failed: z.number(),
+    cancelled: z.number(),
+    pending: z.number(),
+  }),
+  progress: z.number().describe("Finished items over all items, 0..1."),
+  timings: z.object({
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+  }),
+  usage: batchUsageSchema.describe("Tokens and cost of the finished items so far."),
+  dimensions: z
+    .record(z.string(), z.string())
+    .describe("The business dimensions the usage is attributed to."),
+  callbackUrl: z.string().nullable(),
+});
+
+export const batchResultsQuerySchema = z.object({
+  cursor: z.string().min(1).max(20).optional().describe("`nextCursor` of the previous page."),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RESULTS_PAGE)
+    .default(100)
+    .describe(`Items per page, 1..${MAX_RESULTS_PAGE}.`),
+});
+
+export const batchItemResultSchema = z
+  .object({
+    index: z.number(),
+    status: z.enum(["succeeded", "failed", "cancelled", "pending"]),
+    ref: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    resolved: resolvedRefSchema.optional(),
+    output: z.unknown().optional(),
+    usage: z
+      .object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() })
+      .optional(),
+    cost: z.number().nullable().optional(),
+    provider: z.record(z.string(), z.unknown()).optional(),
+    error: z
+      .object({
+        code: z.string(),
+        type: z.string(),
+        message: z.string(),
+        retryable: z.boolean(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
+    attempts: z.number().optional(),
+    finishedAt: z.string().optional(),
+  })
+  .describe("One item: its validated output, usage, cost and provider metadata, or its typed error.");
+
+export const batchResultsPageSchema = z.object({
+  items: z.array(batchItemResultSchema),
+  nextCursor: z.string().nullable(),
 });

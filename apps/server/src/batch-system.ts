@@ -1,0 +1,188 @@
+import {
+  type BatchStore,
+  type BatchWorker,
+  batchRateLimit,
+  createBatchStore,
+  createBatchWorker,
+  type ItemError,
+  type ItemEvent,
+} from "@promptreg/batches";
+import { createRunPipeline, type GatewayPort, type RunPipeline } from "@promptreg/runtime";
+import { Redis } from "ioredis";
+import { Counter, Gauge } from "prom-client";
+import type { ServerConfig } from "./config.js";
+import type { ServerError } from "./errors/server-error.js";
+import type { Logger } from "./http/logger.js";
+import { createUsageMetrics, type ServerMetrics } from "./http/metrics.js";
+import { packageErrorMappers } from "./http/package-errors.js";
+import { createErrorConverter } from "./http/to-server-error.js";
+import type { RegistryHolder } from "./logic/registry-holder.js";
+import { requireRegistry } from "./routes/require-registry.js";
+import { requireGateway } from "./routes/run-context.js";
+
+/** The batch store for the routes, and the worker when this process runs one; undefined without REDIS_URL. */
+export interface BatchSystem {
+  store: BatchStore;
+  worker: BatchWorker | undefined;
+  /** Stops the worker (running items finish), then the store and the Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * An item's failure as the caller sees it: the same code, type and message /v1/run would answer. Retryable when a
+ * later attempt may succeed: rate limits, timeouts, upstream and availability failures (not 501, not caller errors).
+ */
+export function itemErrorFrom(problem: ServerError): ItemError {
+  const retryable =
+    problem.status === 408 || problem.status === 429 || (problem.status >= 500 && problem.status !== 501);
+  return {
+    code: problem.code,
+    type: problem.type,
+    message: problem.message,
+    retryable,
+    ...(problem.details ? { details: problem.details } : {}),
+  };
+}
+
+/** The run pipeline over whatever registry is serving when an item starts (reloads apply to the next item). */
+function currentPipeline({
+  registry,
+  gateway,
+  config,
+}: {
+  registry: RegistryHolder;
+  gateway: () => GatewayPort | undefined;
+  config: ServerConfig;
+}): Pick<RunPipeline, "resolve" | "run"> {
+  const pipeline = () => {
+    const loaded = requireRegistry(registry);
+    return createRunPipeline({
+      registry: loaded.registry,
+      renderer: loaded.renderer,
+      gateway: requireGateway(gateway()),
+      repairAttempts: config.outputRepairAttempts,
+      callDeadlineMs: config.gatewayDeadlineMs,
+    });
+  };
+  return { resolve: (ref) => pipeline().resolve(ref), run: (request) => pipeline().run(request) };
+}
+
+function redisClient(config: NonNullable<ServerConfig["redis"]>, logger: Logger, role: string): Redis {
+  // BullMQ needs unlimited retries per command: its workers block on Redis and must survive a reconnect.
+  const client = new Redis(config.url, {
+    maxRetriesPerRequest: null,
+    connectTimeout: config.connectTimeoutMs,
+    connectionName: `promptreg-${role}`,
+  });
+  client.on("error", (error) => logger.warn({ err: error.message, role }, "batch Redis connection error"));
+  return client;
+}
+
+export function createBatchSystem({
+  config,
+  registry,
+  gateway,
+  logger,
+  metrics,
+  dimensionNames = [],
+  runWorker = config.batches.worker,
+}: {
+  config: ServerConfig;
+  registry: RegistryHolder;
+  gateway: () => GatewayPort | undefined;
+  logger: Logger;
+  metrics: ServerMetrics;
+  dimensionNames?: readonly string[];
+  /** Default PROMPTREG_BATCH_WORKER; `pnpm worker` forces it on. */
+  runWorker?: boolean;
+}): BatchSystem | undefined {
+  const redisConfig = config.redis;
+  if (!redisConfig) return undefined;
+  const { batches } = config;
+  const storeRedis = redisClient(redisConfig, logger, "batch-store");
+  const store = createBatchStore({
+    redis: storeRedis,
+    keyPrefix: redisConfig.keyPrefix,
+    limits: batches.limits,
+    retry: { attempts: batches.attempts, backoffMs: batches.backoffMs },
+  });
+
+  let backlog: Promise<{ depth: number; oldestWaitingSeconds: number }> | undefined;
+  /** One backlog read per scrape, shared by both gauges. */
+  const readBacklog = () => {
+    backlog ??= store.backlog().finally(() => {
+      backlog = undefined;
+    });
+    return backlog;
+  };
+  new Gauge({
+    name: "promptreg_batch_queue_depth",
+    help: "Batch items waiting in the queue (queued, prioritised, or delayed for a retry).",
+    registers: [metrics.register],
+    async collect() {
+      this.set((await readBacklog()).depth);
+    },
+  });
+  new Gauge({
+    name: "promptreg_batch_oldest_waiting_seconds",
+    help: "Age of the oldest unfinished batch in seconds (0 when none waits).",
+    registers: [metrics.register],
+    async collect() {
+      this.set((await readBacklog()).oldestWaitingSeconds);
+    },
+  });
+
+  let worker: BatchWorker | undefined;
+  let workerRedis: Redis | undefined;
+  if (runWorker) {
+    const convert = createErrorConverter(packageErrorMappers);
+    const usage = createUsageMetrics({ register: metrics.register, dimensionNames });
+    const items = new Counter({
+      name: "promptreg_batch_items_total",
+      help: "Batch items finished by this process, by outcome (succeeded, failed, cancelled).",
+      labelNames: ["outcome"],
+      registers: [metrics.register],
+    });
+    workerRedis = redisClient(redisConfig, logger, "batch-worker");
+    worker = createBatchWorker({
+      redis: workerRedis,
+      keyPrefix: redisConfig.keyPrefix,
+      pipeline: currentPipeline({ registry, gateway, config }),
+      concurrency: batches.concurrency,
+      rateLimit: batchRateLimit({
+        capacity: batches.gatewayCapacity,
+        interactiveReserve: batches.interactiveReserve,
+      }),
+      itemTimeoutMs: config.requestTimeoutMs,
+      limits: batches.limits,
+      lockMs: batches.lockMs,
+      describeError: (error) => itemErrorFrom(convert(error)),
+      onItem: ({ owner, dimensions, result }: ItemEvent) => {
+        items.inc({ outcome: result.status });
+        if (result.status !== "succeeded") return;
+        usage.record({
+          template: result.resolved.id,
+          templateVersion: result.resolved.version,
+          client: owner,
+          dimensions,
+          costUsd: result.cost ?? undefined,
+          promptTokens: result.usage.promptTokens,
+          completionTokens: result.usage.completionTokens,
+        });
+      },
+      onBatchFinished: (batchId) => logger.info({ batchId }, "batch finished"),
+      onError: (error) => logger.warn({ err: (error as Error).message }, "batch worker error"),
+    });
+  }
+
+  return {
+    store,
+    worker,
+    async close() {
+      await worker?.close();
+      await store.close();
+      workerRedis?.disconnect();
+      storeRedis.disconnect();
+    },
+  };
+}

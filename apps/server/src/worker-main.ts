@@ -1,0 +1,72 @@
+import { createBatchSystem } from "./batch-system.js";
+import { configFromEnvOrExit } from "./config-from-env.js";
+import { createLogger, createStdoutLogOutput } from "./http/logger.js";
+import { createServerMetrics } from "./http/metrics.js";
+import { connectGateway, createServiceRegistry } from "./service.js";
+
+/**
+ * `pnpm worker`: a batch worker process without the HTTP service. It reads the service's configuration (REDIS_URL
+ * is required, the gateway and templates as for the service), runs items until SIGTERM/SIGINT, then lets the
+ * running items finish. Run the service replicas with PROMPTREG_BATCH_WORKER=off when workers run on their own.
+ */
+async function main(): Promise<void> {
+  const config = configFromEnvOrExit();
+  if (!config.redis) {
+    process.stderr.write(
+      "pnpm worker: REDIS_URL is not set. Batch workers take their items from Redis; set REDIS_URL to the Redis the service uses (docs/batches.md).\n",
+    );
+    process.exit(1);
+  }
+  const logOutput = createStdoutLogOutput();
+  const logger = createLogger({ level: config.logLevel, destination: logOutput.destination });
+  const metrics = createServerMetrics();
+  const { gateway, simulated } = await connectGateway({
+    config,
+    logger,
+    metrics,
+    // Development only, as in main.ts: loaded on demand, never with a gateway key.
+    simulatedGateway: async (options) =>
+      (await import("./simulated-gateway.js")).startSimulatedGateway(options),
+  });
+  const registry = createServiceRegistry({ config, logger, metrics });
+  const loaded = await registry.reload();
+  if (!loaded.ok) {
+    logger.fatal("the template tree does not load; the worker cannot run items");
+    await logOutput.close();
+    process.exit(1);
+  }
+  const system = createBatchSystem({
+    config,
+    registry,
+    gateway: () => gateway,
+    logger,
+    metrics,
+    runWorker: true,
+  });
+  logger.info(
+    { concurrency: config.batches.concurrency, simulatedGateway: !!simulated },
+    "batch worker started",
+  );
+  process.stderr.write(`promptreg batch worker ready (concurrency ${config.batches.concurrency})\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping: running items finish, no new ones are taken");
+    await system?.close();
+    await gateway?.close();
+    await simulated?.close();
+    await logOutput.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `promptreg batch worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
