@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { createClient, type PromptregClient } from "@promptreg/client";
 import { devClientFilePath } from "@promptreg/signing";
 import { CredentialError } from "./errors/credential-error.js";
 import { UsageError } from "./errors/usage-error.js";
@@ -115,4 +116,14 @@ function parseDevClient(text: string): { keyId: string; secret: string; baseUrl?
   if (typeof keyId !== "string" || keyId === "" || typeof secret !== "string" || secret === "")
     return undefined;
   return typeof baseUrl === "string" && baseUrl !== "" ? { keyId, secret, baseUrl } : { keyId, secret };
+}
+
+/** The SDK client of `promptreg call` and `promptreg batch`: a person is waiting, so one quick retry on 429/503. */
+export function createTargetClient(target: CallTarget): PromptregClient {
+  return createClient({
+    baseUrl: target.baseUrl,
+    keyId: target.keyId,
+    secret: target.secret,
+    retry: { maxRetries: 1, maxDelayMs: 2_000 },
+  });
 }

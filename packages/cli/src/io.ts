@@ -1,6 +1,8 @@
 /** Where a command writes. Only `write` is used, so a `process.stdout` or a test buffer both fit. */
 export interface TextSink {
   write(chunk: string): unknown;
+  /** True on a terminal (`promptreg batch status --watch` then draws a progress bar instead of plain lines). */
+  isTTY?: boolean | undefined;
 }
 
 /**

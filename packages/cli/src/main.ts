@@ -3,6 +3,7 @@ import { PolicyError } from "@promptreg/policy";
 import { RegistryError } from "@promptreg/registry";
 import { RenderError } from "@promptreg/renderer";
 import { ReviewError } from "@promptreg/review";
+import { runBatch } from "./commands/batch.js";
 import { runBuild } from "./commands/build.js";
 import { runCall } from "./commands/call.js";
 import { runCodeowners } from "./commands/codeowners.js";
@@ -32,6 +33,7 @@ const commands: Record<CommandName, Command> = {
   new: runNew,
   build: runBuild,
   call: runCall,
+  batch: runBatch,
   lock: runLock,
   sign: runSign,
   types: runTypes,

@@ -48,6 +48,21 @@ Writes <out>/bundle.json (all templates, labels and partials, with hashes) and
 
   --out <path>   output directory (default: dist/promptreg)
   --dir <path>   template root (default: templates)`,
+  batch: `Usage: promptreg batch submit <ref> --inputs items.jsonl [--priority high|normal|low]
+       promptreg batch status <id> [--watch [--interval SECONDS]]
+       promptreg batch results <id> [--out results.jsonl]
+       promptreg batch cancel <id>
+
+Batch jobs on the running service (it needs REDIS_URL), signed like \`promptreg call\` (same credential and --url).
+
+  --inputs <file>   JSON Lines: one template input object per line; each item's result carries {"line": N}
+  --priority <p>    high, normal (default) or low
+  --watch           poll until the batch finishes: a progress bar on a terminal, a line per change otherwise;
+                    exit code 1 when any item failed
+  --interval <s>    seconds between polls with --watch (default 2)
+  --out <file>      write the results there, one JSON object per line in item order (default: stdout)
+  --json            print the status as JSON
+  --url <url>       service URL (default: PROMPTREG_URL, else the credential file's, else http://127.0.0.1:3000)`,
   call: `Usage: promptreg call <render|run> <ref> [--input file.json | --input - | --example NAME] [--stream] [--url URL] [--json]
 
 Calls the running promptreg service with a signed request (the client SDK). Credential: PROMPTREG_KEY_ID +
@@ -135,6 +150,7 @@ Commands:
   new        scaffold a new template
   build      write bundle.json and TypeScript types
   call       render or run a template on the running service (signed)
+  batch      submit a batch of runs, watch its progress, fetch its results (signed)
   lock       write the lockfile of published versions' content hashes
   sign       print signing headers and a curl line for one request
   types      write (or --check) the TypeScript types the running service serves

@@ -2,6 +2,8 @@ import { SIGNATURE_HEADERS, signRequest } from "@promptreg/signing";
 import { InvalidClientOptionsError } from "./errors/invalid-client-options-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import {
+  isBatchResultsPage,
+  isBatchStatus,
   isRenderResponse,
   isRunResponse,
   isTemplateDetails,
@@ -11,6 +13,9 @@ import { readRunEvents } from "./run-events.js";
 import { createTransport } from "./transport.js";
 import type {
   AnyTemplateMap,
+  BatchItemResult,
+  BatchResultsPage,
+  BatchStatus,
   CallOptions,
   ClientOptions,
   PromptregClient,
@@ -191,7 +196,72 @@ export function createClient<TMap extends TemplateMapShape<TMap> = AnyTemplateMa
       if (!isTemplateVersionDetails(value)) throw unexpected(path, "template version", "GET");
       return value;
     },
+
+    async submitBatch(items, batchOptions = {}): Promise<BatchStatus> {
+      const { priority, callbackUrl, dimensions, signal } = batchOptions;
+      const value = await transport.postJson({
+        path: "/v1/batches",
+        body: {
+          items,
+          ...(priority ? { priority } : {}),
+          ...(callbackUrl ? { callbackUrl } : {}),
+          ...(dimensions ? { dimensions } : {}),
+        },
+        signal,
+      });
+      if (!isBatchStatus(value)) throw unexpected("/v1/batches", "batch status");
+      return value;
+    },
+
+    getBatch: (id, callOptions) => batchStatus("GET", id, callOptions?.signal),
+    cancelBatch: (id, callOptions) => batchStatus("DELETE", id, callOptions?.signal),
+    getBatchResults: (id, resultOptions = {}) => resultsPage(id, resultOptions),
+
+    batchResults(id, { pageSize = 500, signal } = {}) {
+      return {
+        async *[Symbol.asyncIterator](): AsyncGenerator<BatchItemResult> {
+          let cursor: string | undefined;
+          do {
+            const page = await resultsPage(id, { cursor, limit: pageSize, signal });
+            yield* page.items;
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor !== undefined);
+        },
+      };
+    },
   };
+
+  async function batchStatus(
+    method: "GET" | "DELETE",
+    id: string,
+    signal: AbortSignal | undefined,
+  ): Promise<BatchStatus> {
+    const path = `/v1/batches/${encodeURIComponent(id)}`;
+    const value =
+      method === "GET"
+        ? await transport.getJson({ path, signal })
+        : await transport.deleteJson({ path, signal });
+    if (!isBatchStatus(value)) throw unexpected(path, "batch status", method);
+    return value;
+  }
+
+  async function resultsPage(
+    id: string,
+    {
+      cursor,
+      limit,
+      signal,
+    }: { cursor?: string | undefined; limit?: number | undefined; signal?: AbortSignal | undefined },
+  ): Promise<BatchResultsPage> {
+    const query = new URLSearchParams();
+    if (limit !== undefined) query.set("limit", String(limit));
+    if (cursor !== undefined) query.set("cursor", cursor);
+    const search = query.toString();
+    const path = `/v1/batches/${encodeURIComponent(id)}/results${search ? `?${search}` : ""}`;
+    const value = await transport.getJson({ path, signal });
+    if (!isBatchResultsPage(value)) throw unexpected(path, "page of batch results", "GET");
+    return value;
+  }
 }
 
 /** The `/v1/run` body; `dimensions` only when given, so requests without them stay byte-identical. */

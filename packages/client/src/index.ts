@@ -29,6 +29,13 @@ export type { SigningFetchOptions } from "./signing-fetch.js";
 export { createSigningFetch } from "./signing-fetch.js";
 export type {
   AnyTemplateMap,
+  BatchItemError,
+  BatchItemInput,
+  BatchItemResult,
+  BatchResultsOptions,
+  BatchResultsPage,
+  BatchStatus,
+  BatchSubmitOptions,
   CallOptions,
   ClientOptions,
   PromptregClient,

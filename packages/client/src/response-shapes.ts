@@ -1,4 +1,11 @@
-import type { RenderResponse, RunResponse, TemplateDetails, TemplateVersionDetails } from "./types.js";
+import type {
+  BatchResultsPage,
+  BatchStatus,
+  RenderResponse,
+  RunResponse,
+  TemplateDetails,
+  TemplateVersionDetails,
+} from "./types.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -37,5 +44,22 @@ export function isTemplateVersionDetails(value: unknown): value is TemplateVersi
 export function isTemplateDetails(value: unknown): value is TemplateDetails {
   return (
     isRecord(value) && typeof value.id === "string" && Array.isArray(value.versions) && isRecord(value.labels)
+  );
+}
+
+export function isBatchStatus(value: unknown): value is BatchStatus {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    typeof value.status === "string" &&
+    isRecord(value.counts)
+  );
+}
+
+export function isBatchResultsPage(value: unknown): value is BatchResultsPage {
+  return (
+    isRecord(value) &&
+    Array.isArray(value.items) &&
+    (value.nextCursor === null || typeof value.nextCursor === "string")
   );
 }

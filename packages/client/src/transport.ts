@@ -94,7 +94,7 @@ function attemptController(callerSignal: AbortSignal | undefined, timeoutMs: num
 
 export function createTransport(config: TransportConfig) {
   async function attemptLoop(options: {
-    method: "GET" | "POST";
+    method: "GET" | "POST" | "DELETE";
     path: string;
     body: unknown;
     signal: AbortSignal | undefined;
@@ -104,7 +104,7 @@ export function createTransport(config: TransportConfig) {
     const what = `${method} ${path}`;
     const url = urlFor(config.baseUrl, path);
     const pathAndQuery = `${url.pathname}${url.search}`;
-    const bodyText = method === "GET" ? "" : JSON.stringify(options.body);
+    const bodyText = method === "POST" ? JSON.stringify(options.body) : "";
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw abortError(signal, what);
       const attempt = attemptController(signal, config.timeoutMs);
@@ -122,11 +122,11 @@ export function createTransport(config: TransportConfig) {
           method,
           headers: {
             ...config.headers,
-            ...(method === "GET" ? {} : { "content-type": "application/json" }),
+            ...(method === "POST" ? { "content-type": "application/json" } : {}),
             accept: stream ? "text/event-stream" : "application/json",
             ...signed,
           },
-          body: method === "GET" ? undefined : bodyText,
+          body: method === "POST" ? bodyText : undefined,
           signal: attempt.signal,
         });
       } catch (error) {
@@ -170,7 +170,7 @@ export function createTransport(config: TransportConfig) {
   }
 
   async function requestJson(options: {
-    method: "GET" | "POST";
+    method: "GET" | "POST" | "DELETE";
     path: string;
     body: unknown;
     signal: AbortSignal | undefined;
@@ -208,6 +208,10 @@ export function createTransport(config: TransportConfig) {
     /** Sends a signed GET (retrying 429/503) and returns the parsed JSON answer. */
     getJson(options: { path: string; signal: AbortSignal | undefined }): Promise<unknown> {
       return requestJson({ ...options, method: "GET", body: undefined });
+    },
+    /** Sends a signed DELETE (retrying 429/503: only idempotent operations use it) and returns the JSON answer. */
+    deleteJson(options: { path: string; signal: AbortSignal | undefined }): Promise<unknown> {
+      return requestJson({ ...options, method: "DELETE", body: undefined });
     },
     /** Opens a signed SSE POST (retrying 429/503 before any event arrived). The timeout stops once headers arrive. */
     async openStream(options: {

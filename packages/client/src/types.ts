@@ -181,4 +181,116 @@ export interface PromptregClient<TMap extends TemplateMapShape<TMap> = AnyTempla
   getTemplate(id: string, options?: CallOptions): Promise<TemplateDetails>;
   /** `GET /v1/templates/{id}/versions/{version}`: one exact version's definition, including its examples. */
   getTemplateVersion(id: string, version: string, options?: CallOptions): Promise<TemplateVersionDetails>;
+  /**
+   * `POST /v1/batches`: queues many runs at once (the service needs Redis; without it this throws the 501
+   * `batches_not_configured` error). Resolves with the batch's status once it is queued.
+   */
+  submitBatch<K extends TemplateRefOf<TMap>>(
+    items: readonly BatchItemInput<TMap, K>[],
+    options?: BatchSubmitOptions,
+  ): Promise<BatchStatus>;
+  /** `GET /v1/batches/{id}`: counts, progress, timings, tokens and cost so far. */
+  getBatch(id: string, options?: CallOptions): Promise<BatchStatus>;
+  /** `DELETE /v1/batches/{id}`: cancels the items not started; answers the status after the cancel. */
+  cancelBatch(id: string, options?: CallOptions): Promise<BatchStatus>;
+  /** `GET /v1/batches/{id}/results`: one page of item results in submission order. */
+  getBatchResults(id: string, options?: BatchResultsOptions): Promise<BatchResultsPage>;
+  /** Every item result in order, page after page (`pageSize` items per request, default 500). */
+  batchResults(id: string, options?: CallOptions & { pageSize?: number }): AsyncIterable<BatchItemResult>;
+}
+
+/** One item of a batch: a reference, its input (typed by the TemplateMap) and metadata echoed in its result. */
+export interface BatchItemInput<
+  TMap extends TemplateMapShape<TMap> = AnyTemplateMap,
+  K = TemplateRefOf<TMap>,
+> {
+  ref: K;
+  input: K extends TemplateRefOf<TMap> ? TemplateInputOf<TMap, K> : Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface BatchSubmitOptions extends RunOptions {
+  /** `high` batches' waiting items are taken before `normal` (default) and `low` ones. */
+  priority?: "high" | "normal" | "low";
+  /** Called with a signed POST when the batch finishes. */
+  callbackUrl?: string;
+}
+
+export interface BatchResultsOptions extends CallOptions {
+  /** `nextCursor` of the previous page; omit for the first. */
+  cursor?: string;
+  /** Items per page, 1..1000 (default 100). */
+  limit?: number;
+}
+
+export interface BatchStatus {
+  id: string;
+  status: "queued" | "running" | "completed" | "cancelling" | "cancelled";
+  priority: "high" | "normal" | "low";
+  counts: { total: number; succeeded: number; failed: number; cancelled: number; pending: number };
+  /** Finished items over all items, 0..1. */
+  progress: number;
+  timings: {
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    durationMs: number | null;
+  };
+  usage: {
+    promptTokens: number;
+    completionTokens: number;
+    totalTokens: number;
+    costUsd: number;
+    itemsWithUnknownCost: number;
+  };
+  dimensions: Record<string, string>;
+  callbackUrl: string | null;
+}
+
+/** A failed item's error: the same `code` and `type` as the run would have answered on `/v1/run`. */
+export interface BatchItemError {
+  code: string;
+  type: string;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+}
+
+export type BatchItemResult =
+  | {
+      index: number;
+      status: "succeeded";
+      ref: string;
+      metadata?: Record<string, unknown>;
+      resolved: ResolvedRef;
+      output: unknown;
+      usage: Usage;
+      cost: number | null;
+      latencyMs: number;
+      repairs: number;
+      provider: Record<string, unknown>;
+      attempts: number;
+      finishedAt: string;
+    }
+  | {
+      index: number;
+      status: "failed";
+      ref: string;
+      metadata?: Record<string, unknown>;
+      error: BatchItemError;
+      attempts: number;
+      finishedAt: string;
+    }
+  | {
+      index: number;
+      status: "cancelled";
+      ref: string;
+      metadata?: Record<string, unknown>;
+      finishedAt: string;
+    }
+  | { index: number; status: "pending" };
+
+export interface BatchResultsPage {
+  items: BatchItemResult[];
+  nextCursor: string | null;
 }

@@ -1,6 +1,6 @@
-import { createClient, type PromptregClient } from "@promptreg/client";
+import type { PromptregClient } from "@promptreg/client";
 import { parseCommandArgs } from "../args.js";
-import { resolveCallTarget } from "../call-credential.js";
+import { createTargetClient, resolveCallTarget } from "../call-credential.js";
 import { formatRunSummary, printStream } from "../call-output.js";
 import { UsageError } from "../errors/usage-error.js";
 import type { CliIo } from "../io.js";
@@ -52,13 +52,7 @@ export async function runCall(argv: string[], io: CliIo): Promise<number> {
       ? undefined
       : await readInputJson({ source: values.input, cwd: io.cwd, stdin: io.stdin });
   const target = await resolveCallTarget({ cwd: io.cwd, env: io.env ?? {}, url: values.url });
-  const client = createClient({
-    baseUrl: target.baseUrl,
-    keyId: target.keyId,
-    secret: target.secret,
-    // A person is waiting at a terminal: one quick retry on 429/503, never long waits.
-    retry: { maxRetries: 1, maxDelayMs: 2_000 },
-  });
+  const client = createTargetClient(target);
   try {
     const input =
       fileInput ??
