@@ -232,6 +232,8 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     concurrency: options.concurrency,
     limiter: requestWindow(options.rateLimit.requestsPerMinute),
     lockDuration: options.lockMs ?? 30_000,
+    // Look for a dead worker's items as often as a lock can expire, so they wait about one lock duration.
+    stalledInterval: options.lockMs ?? 30_000,
     // A worker killed mid-item makes its item stall; it is taken over, up to this many times, before failing.
     maxStalledCount: 5,
   });

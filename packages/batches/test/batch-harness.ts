@@ -22,19 +22,27 @@ export interface BatchHarness {
 
 export function connectRedis(url: string): Redis {
   // BullMQ's workers need unlimited retries per command (they block on Redis and must survive a reconnect).
-  return new Redis(url, { maxRetriesPerRequest: null });
+  const client = new Redis(url, { maxRetriesPerRequest: null });
+  // A test that restarts Redis makes every client see connection errors until it reconnects; they are expected.
+  client.on("error", () => {});
+  return client;
 }
 
 export async function startBatchHarness({
-  dedicated = false,
+  persistent = false,
+  latencyMs = 0,
 }: {
-  dedicated?: boolean;
+  /** An own redis-server that keeps its data across restart(). */
+  persistent?: boolean;
+  /** The mock gateway's time to first byte, so items are in flight long enough to be interrupted. */
+  latencyMs?: number;
 } = {}): Promise<BatchHarness> {
-  const redisHandle = await startRedis({ dedicated });
+  const redisHandle = await startRedis(persistent ? { dedicated: true, persistent: true } : {});
   const redis = connectRedis(redisHandle.url);
   // Fault scripts count requests per Idempotency-Key, so an item's retries walk its model's script.
   const mock = await createMockGateway({
     port: 0,
+    latencyMs: { firstByte: latencyMs },
     models: [...DEFAULT_MODELS, "test/flaky", "test/down"],
     rules: [
       { match: { model: "test/flaky" }, faults: ["500", "ok"] },

@@ -78,6 +78,17 @@ describe("startRedis", () => {
     await expect(connect(redis.url.replace(/:[^:@]*@/, "@")).ping()).rejects.toThrow(/NOAUTH/);
   });
 
+  it("a persistent dedicated server keeps its data across restart()", async () => {
+    const redis = await start({ dedicated: true, persistent: true, env: {} });
+    const before = connect(redis.url);
+    await before.set(`${redis.keyPrefix}k`, "kept");
+    before.disconnect();
+    await redis.restart();
+    const after = connect(redis.url);
+    expect(await after.get(`${redis.keyPrefix}k`)).toBe("kept");
+    after.disconnect();
+  });
+
   it("starts a dedicated server when asked, even with REDIS_URL set", async () => {
     const redis = await start({ dedicated: true, env: { REDIS_URL: "redis://127.0.0.1:1" } });
     expect(redis.url).not.toBe("redis://127.0.0.1:1");

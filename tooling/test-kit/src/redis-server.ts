@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Redis } from "ioredis";
 
 /**
@@ -33,17 +36,33 @@ export interface StartRedisOptions {
   env?: Record<string, string | undefined>;
   /** How long to wait for a server to accept connections (a loaded 2-core box is slow to fork). Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * Dedicated only: keep data across `restart()` (an append-only file fsynced on every write, in a temp directory
+   * removed by `stop()`), like a production Redis configured for BullMQ. Default false: restarts come back empty.
+   */
+  persistent?: boolean;
 }
 
 /** The command the dedicated mode runs; the CI installs it through .ci/system-deps. */
 export const REDIS_SERVER_COMMAND = "redis-server";
 
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
-  const { dedicated = false, password, env = process.env, readyTimeoutMs = 30_000 } = options;
+  const {
+    dedicated = false,
+    password,
+    env = process.env,
+    readyTimeoutMs = 30_000,
+    persistent = false,
+  } = options;
   const keyPrefix = `test:${randomBytes(6).toString("hex")}:`;
   const shared = env.REDIS_URL;
-  if (!dedicated && password === undefined && shared) return sharedHandle(shared, keyPrefix);
-  return dedicatedHandle({ keyPrefix, readyTimeoutMs, password });
+  if (!dedicated && !persistent && password === undefined && shared) return sharedHandle(shared, keyPrefix);
+  return dedicatedHandle({
+    keyPrefix,
+    readyTimeoutMs,
+    password,
+    dataDir: persistent ? await mkdtemp(path.join(tmpdir(), "promptreg-redis-")) : undefined,
+  });
 }
 
 function sharedHandle(url: string, keyPrefix: string): RedisHandle {
@@ -80,18 +99,27 @@ async function dedicatedHandle({
   keyPrefix,
   readyTimeoutMs,
   password,
+  dataDir,
 }: {
   keyPrefix: string;
   readyTimeoutMs: number;
   password: string | undefined;
+  dataDir: string | undefined;
 }): Promise<RedisHandle> {
   const port = await freePort();
-  const extraArgs = password === undefined ? [] : ["--requirepass", password];
+  const persistence = dataDir
+    ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir]
+    : ["--appendonly", "no"];
+  const extraArgs = [...persistence, ...(password === undefined ? [] : ["--requirepass", password])];
   let child: ChildProcess | undefined = await spawnServer({ port, readyTimeoutMs, extraArgs });
-  const stop = async () => {
+  const halt = async () => {
     const running = child;
     child = undefined;
     if (running) await terminate(running);
+  };
+  const stop = async () => {
+    await halt();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   return {
     url: `redis://${password === undefined ? "" : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
@@ -99,7 +127,7 @@ async function dedicatedHandle({
     dedicated: true,
     stop,
     restart: async () => {
-      await stop();
+      await halt();
       child = await spawnServer({ port, readyTimeoutMs, extraArgs });
     },
   };
@@ -124,23 +152,12 @@ async function spawnServer({
 }: {
   port: number;
   readyTimeoutMs: number;
+  /** Persistence (`--appendonly ...`) and authentication flags. */
   extraArgs: string[];
 }): Promise<ChildProcess> {
   const child = spawn(
     REDIS_SERVER_COMMAND,
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--loglevel",
-      "notice",
-      ...extraArgs,
-    ],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "notice", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -196,7 +213,8 @@ function terminate(child: ChildProcess): Promise<void> {
     return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
-    // SIGKILL: the server keeps nothing on disk, so there is nothing to save, and a restart must come back empty.
+    // SIGKILL: without `persistent` the server keeps nothing on disk, so a restart comes back empty; with it, every
+    // write was fsynced to the append-only file before its reply, so a kill loses nothing acknowledged.
     child.kill("SIGKILL");
   });
 }
