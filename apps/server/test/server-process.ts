@@ -20,14 +20,44 @@ export interface ServerProcess {
  * Starts `src/main.ts` as a real process on port 0 and waits for its "listening" banner. `readStdout: false` leaves
  * the stdout pipe unread, so it fills and stalls like a log shipper that stopped reading.
  */
-export async function startServerProcess({
+export function startServerProcess({
   env,
   readStdout = true,
 }: {
   env: Record<string, string>;
   readStdout?: boolean;
 }): Promise<ServerProcess> {
-  const child = spawnMain(env);
+  return startProcess({
+    entry: "src/main.ts",
+    env,
+    readStdout,
+    ready: /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/,
+  });
+}
+
+/** Starts `src/worker-main.ts` (`pnpm worker`) and waits for its "ready" line; `url` is empty (it serves no HTTP). */
+export function startWorkerProcess({ env }: { env: Record<string, string> }): Promise<ServerProcess> {
+  return startProcess({
+    entry: "src/worker-main.ts",
+    env,
+    readStdout: true,
+    ready: /promptreg batch worker ready()/,
+  });
+}
+
+async function startProcess({
+  entry,
+  env,
+  readStdout,
+  ready,
+}: {
+  entry: string;
+  env: Record<string, string>;
+  readStdout: boolean;
+  /** Matched against stderr; its first group is the URL. */
+  ready: RegExp;
+}): Promise<ServerProcess> {
+  const child = spawnEntry(entry, env);
   let stderr = "";
   let stdout = "";
   child.stderr?.on("data", (chunk) => {
@@ -46,9 +76,9 @@ export async function startServerProcess({
   let url = "";
   await vi.waitFor(
     () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-      const match = /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (!match) throw new Error(`not listening yet: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${stderr}`);
+      const match = ready.exec(stderr);
+      if (!match) throw new Error(`not ready yet: ${stderr}`);
       url = match[1] as string;
     },
     { timeout: 30_000, interval: 100 },
@@ -68,8 +98,8 @@ export async function startServerProcess({
   };
 }
 
-function spawnMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+function spawnEntry(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH, NODE_ENV: "development", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -82,7 +112,7 @@ export async function startServerExpectingExit({
 }: {
   env: Record<string, string>;
 }): Promise<{ code: number | null; stderr: string }> {
-  const child = spawnMain(env);
+  const child = spawnEntry("src/main.ts", env);
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
     stderr += String(chunk);

@@ -1,0 +1,102 @@
+import { createBatchStore } from "@promptreg/batches";
+import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import { type RedisHandle, startRedis } from "@promptreg/test-kit";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FIXTURE_TEMPLATES, GATEWAY_TEST_KEY } from "./harness.js";
+import { type ServerProcess, startWorkerProcess } from "./server-process.js";
+
+let redisHandle: RedisHandle;
+let redis: Redis;
+let mock: MockGateway;
+const workers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  redisHandle = await startRedis();
+  redis = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
+  // Each call takes a while, so a worker killed at any moment has items in flight.
+  mock = await createMockGateway({ port: 0, latencyMs: { firstByte: 400 } });
+});
+
+afterAll(async () => {
+  for (const worker of workers) await worker.kill();
+  redis?.disconnect();
+  await mock?.close();
+  await redisHandle?.stop();
+});
+
+function worker(): Promise<ServerProcess> {
+  return startWorkerProcess({
+    env: {
+      REDIS_URL: redisHandle.url,
+      PROMPTREG_REDIS_KEY_PREFIX: redisHandle.keyPrefix,
+      PROMPTREG_TEMPLATES_DIR: FIXTURE_TEMPLATES,
+      PROMPTREG_WATCH: "off",
+      GATEWAY_BASE_URL: mock.url,
+      GATEWAY_API_KEY: GATEWAY_TEST_KEY,
+      PROMPTREG_BATCH_CONCURRENCY: "4",
+      // A dead worker's items are taken over after about this long.
+      PROMPTREG_BATCH_LOCK_MS: "2000",
+      LOG_LEVEL: "warn",
+    },
+  }).then((started) => {
+    workers.push(started);
+    return started;
+  });
+}
+
+describe("pnpm worker processes", () => {
+  it("a worker killed with SIGKILL mid-batch: another finishes it, every item has exactly one result, none billed twice", async () => {
+    const batches = createBatchStore({ redis, keyPrefix: redisHandle.keyPrefix });
+    try {
+      const items = Array.from({ length: 30 }, (_, i) => ({
+        ref: "support/greet@1",
+        input: { name: `k${i}` },
+      }));
+      const { id } = await batches.submit({ owner: "app-main", items });
+      const first = await worker();
+      const requestsFor = () =>
+        Object.entries(mock.stats().requestsByKey).filter(([key]) => key.startsWith(`promptreg-${id}-`));
+
+      // Kill it while the gateway has received calls whose results are not written yet: items truly in flight.
+      await vi.waitFor(
+        async () => {
+          const status = await batches.status("app-main", id);
+          const done = status.counts.total - status.counts.pending;
+          if (done < 4 || requestsFor().length <= done) throw new Error("no item in flight yet");
+        },
+        { timeout: 30_000, interval: 20 },
+      );
+      first.child.kill("SIGKILL");
+      await first.exited();
+      const atKill = await batches.status("app-main", id);
+      expect(atKill.counts.pending).toBeGreaterThan(0);
+
+      await worker();
+      const status = await vi.waitFor(
+        async () => {
+          const current = await batches.status("app-main", id);
+          if (current.counts.pending > 0) throw new Error(`${current.counts.pending} pending`);
+          return current;
+        },
+        { timeout: 30_000, interval: 200 },
+      );
+      expect(status.counts).toMatchObject({ total: 30, succeeded: 30, failed: 0, cancelled: 0 });
+      const results = (await batches.results("app-main", id)).items;
+      expect(results.map((r) => r.index)).toEqual(items.map((_, i) => i));
+      // Billed once: the batch's totals are the sum of exactly one result per item.
+      const sum = results.reduce(
+        (total, r) => total + (r.status === "succeeded" ? r.usage.totalTokens : 0),
+        0,
+      );
+      expect(status.usage.totalTokens).toBe(sum);
+      // Some item was asked twice (once by the killed worker, once by the second) under the same idempotency key.
+      const requests = requestsFor();
+      expect(requests).toHaveLength(30);
+      expect(requests.some(([, count]) => count === 2)).toBe(true);
+      expect(requests.every(([, count]) => count <= 2)).toBe(true);
+    } finally {
+      await batches.close();
+    }
+  });
+});
