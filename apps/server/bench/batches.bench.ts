@@ -101,6 +101,9 @@ const service = await startService({
   PROMPTREG_BATCH_CONCURRENCY: "16",
 });
 
+// With Redis the nonce store refuses requests signed before the second it first saw this key prefix (its epoch).
+await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+
 let markdown: string;
 try {
   await interactive(service.url, 200); // warm-up: JIT, connections, template caches

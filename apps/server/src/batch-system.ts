@@ -8,6 +8,7 @@ import {
   type ItemEvent,
 } from "@promptreg/batches";
 import { createRunPipeline, type GatewayPort, type RunPipeline } from "@promptreg/runtime";
+import { type SendWebhookOptions, sendWebhook, WebhookDeliveryError } from "@promptreg/webhooks";
 import { Redis } from "ioredis";
 import { Counter, Gauge } from "prom-client";
 import type { ServerConfig } from "./config.js";
@@ -16,6 +17,7 @@ import type { Logger } from "./http/logger.js";
 import { createUsageMetrics, type ServerMetrics } from "./http/metrics.js";
 import { packageErrorMappers } from "./http/package-errors.js";
 import { createErrorConverter } from "./http/to-server-error.js";
+import type { CredentialSet } from "./logic/credentials.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
 import { requireRegistry } from "./routes/require-registry.js";
 import { requireGateway } from "./routes/run-context.js";
@@ -86,6 +88,8 @@ export function createBatchSystem({
   metrics,
   dimensionNames = [],
   runWorker = config.batches.worker,
+  credentials,
+  webhookOptions = {},
 }: {
   config: ServerConfig;
   registry: RegistryHolder;
@@ -95,6 +99,10 @@ export function createBatchSystem({
   dimensionNames?: readonly string[];
   /** Default PROMPTREG_BATCH_WORKER; `pnpm worker` forces it on. */
   runWorker?: boolean;
+  /** The client credentials that sign each batch's completion webhook (its owner's). */
+  credentials?: Pick<CredentialSet, "lookupSecrets"> | undefined;
+  /** Retry timing of the completion webhooks (tests shorten it); default @promptreg/webhooks' policy. */
+  webhookOptions?: Partial<Pick<SendWebhookOptions, "maxAttempts" | "baseDelayMs" | "maxDelayMs">>;
 }): BatchSystem | undefined {
   const redisConfig = config.redis;
   if (!redisConfig) return undefined;
@@ -131,6 +139,52 @@ export function createBatchSystem({
       this.set((await readBacklog()).oldestWaitingSeconds);
     },
   });
+
+  /**
+   * The completion webhook to the batch's callbackUrl, signed with the owner's client credential (its current
+   * secret), with @promptreg/webhooks' retries. Sent by the worker whose write finished the batch; a failure for good
+   * is logged (the batch and its results stay readable either way).
+   */
+  async function notifyFinished({ batchId, owner }: { batchId: string; owner: string }): Promise<void> {
+    const status = await store.status(owner, batchId);
+    logger.info({ batchId, status: status.status, items: status.counts.total }, "batch finished");
+    if (!status.callbackUrl) return;
+    const secret = credentials?.lookupSecrets(owner)?.[0];
+    if (secret === undefined) {
+      logger.warn(
+        { batchId, keyId: owner },
+        "batch webhook not sent: this process has no credential for its client",
+      );
+      return;
+    }
+    try {
+      const delivery = await sendWebhook({
+        url: status.callbackUrl,
+        event: status.status === "cancelled" ? "batch.cancelled" : "batch.completed",
+        deliveryId: batchId,
+        data: status,
+        credential: { keyId: owner, secret },
+        ...webhookOptions,
+      });
+      logger.info(
+        { batchId, attempts: delivery.attempts, status: delivery.status },
+        "batch webhook delivered",
+      );
+    } catch (error) {
+      logger.warn(
+        WebhookDeliveryError.isInstance(error)
+          ? {
+              batchId,
+              reason: error.reason,
+              attempts: error.attempts,
+              lastStatus: error.lastStatus,
+              err: error.message,
+            }
+          : { batchId, err: (error as Error).message },
+        "batch webhook not delivered",
+      );
+    }
+  }
 
   let worker: BatchWorker | undefined;
   let workerRedis: Redis | undefined;
@@ -170,7 +224,7 @@ export function createBatchSystem({
           completionTokens: result.usage.completionTokens,
         });
       },
-      onBatchFinished: (batchId) => logger.info({ batchId }, "batch finished"),
+      onBatchFinished: (batch) => void notifyFinished(batch),
       onError: (error) => logger.warn({ err: (error as Error).message }, "batch worker error"),
     });
   }

@@ -56,7 +56,7 @@ export interface Service {
   close(): Promise<void>;
 }
 
-async function loadClientKeys(config: ServerConfig): Promise<ClientKeySet | undefined> {
+export async function loadClientKeys(config: ServerConfig): Promise<ClientKeySet | undefined> {
   if (config.clientKeys.command) {
     // Read once at start, like the file: a credentials change rolls the deployment (docs/operations.md).
     const text = await runSecretCommand({
@@ -283,6 +283,7 @@ export async function createService({
     logger,
     metrics,
     dimensionNames: credentials.dimensionNames,
+    credentials,
   });
 
   const app = createApp({

@@ -2,7 +2,8 @@ import { createBatchSystem } from "./batch-system.js";
 import { configFromEnvOrExit } from "./config-from-env.js";
 import { createLogger, createStdoutLogOutput } from "./http/logger.js";
 import { createServerMetrics } from "./http/metrics.js";
-import { connectGateway, createServiceRegistry } from "./service.js";
+import { createCredentialSet } from "./logic/credentials.js";
+import { connectGateway, createServiceRegistry, loadClientKeys } from "./service.js";
 
 /**
  * `pnpm worker`: a batch worker process without the HTTP service. It reads the service's configuration (REDIS_URL
@@ -35,6 +36,12 @@ async function main(): Promise<void> {
     await logOutput.close();
     process.exit(1);
   }
+  // The client credentials sign each batch's completion webhook (the batch owner's); without any configured
+  // (development), webhooks are not sent and a warning says so.
+  const credentials = createCredentialSet({
+    keys: await loadClientKeys(config),
+    defaultRequestsPerMinute: config.rateLimitPerMinute,
+  });
   const system = createBatchSystem({
     config,
     registry,
@@ -42,6 +49,8 @@ async function main(): Promise<void> {
     logger,
     metrics,
     runWorker: true,
+    credentials,
+    dimensionNames: credentials.dimensionNames,
   });
   logger.info(
     { concurrency: config.batches.concurrency, simulatedGateway: !!simulated },

@@ -1,9 +1,10 @@
 import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { verifyWebhook } from "@promptreg/client";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
 import { signRequest } from "@promptreg/signing";
 import { type RedisHandle, startRedis } from "@promptreg/test-kit";
@@ -58,6 +59,9 @@ async function start(env: Record<string, string>): Promise<Running> {
     },
   };
   running.push(handle);
+  // With Redis the nonce store refuses requests signed before the second it first saw this key prefix (its epoch,
+  // docs/security.md); each service here has a prefix of its own, so wait for the next second before calling it.
+  await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
   return handle;
 }
 
@@ -280,6 +284,68 @@ describe("batch endpoints through the real service, Redis and the mock gateway",
       body: { items: items(40).map((item) => ({ ...item, metadata: { pad: "y".repeat(300) } })) },
     });
     expect(huge.status).toBe(413);
+  });
+
+  it("sends a signed batch.completed webhook to callbackUrl when the batch finishes, retrying after a 503", async () => {
+    const server = await start({ REDIS_URL: redis.url, PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}w:` });
+    const received: { status: number; path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += String(chunk);
+      });
+      req.on("end", () => {
+        // The first delivery attempt fails; the sender must retry with the same delivery id.
+        const status = received.length === 0 ? 503 : 200;
+        received.push({ status, path: req.url ?? "", headers: req.headers, body });
+        res.writeHead(status).end();
+      });
+    });
+    receiver.listen(0, "127.0.0.1");
+    await once(receiver, "listening");
+    try {
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/promptreg?team=a`;
+      const submitted = await call(server, "/v1/batches", {
+        method: "POST",
+        body: { items: items(3), callbackUrl },
+      });
+      const { id } = (await submitted.json()) as { id: string };
+      await vi.waitFor(
+        () => {
+          if (received.length < 2) throw new Error(`${received.length} deliveries`);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      expect(received.map((r) => r.status)).toEqual([503, 200]);
+      const verified = await Promise.all(
+        received.map((r) =>
+          verifyWebhook<{ id: string; status: string; counts: { succeeded: number } }>({
+            pathAndQuery: r.path,
+            headers: r.headers,
+            body: r.body,
+            keyId: "app-main",
+            secrets: SECRETS.main,
+          }),
+        ),
+      );
+      expect(verified.map((v) => v.id)).toEqual([id, id]);
+      expect(verified[1]).toMatchObject({
+        type: "batch.completed",
+        data: { id, status: "completed", counts: { succeeded: 3 } },
+      });
+      // Signed with the batch owner's credential: another client's secret does not verify it.
+      await expect(
+        verifyWebhook({
+          pathAndQuery: received[1]!.path,
+          headers: received[1]!.headers,
+          body: received[1]!.body,
+          keyId: "app-main",
+          secrets: SECRETS.web,
+        }),
+      ).rejects.toThrow();
+    } finally {
+      receiver.close();
+    }
   });
 
   it("without REDIS_URL every batch endpoint answers 501 batches_not_configured, saying how to enable them", async () => {

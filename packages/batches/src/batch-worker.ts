@@ -58,7 +58,7 @@ export interface BatchWorkerOptions {
   describeError?: ((error: unknown) => ItemError) | undefined;
   onItem?: ((event: ItemEvent) => void) | undefined;
   /** Called once per batch, by the worker whose write finished it (the webhook sender hooks in here). */
-  onBatchFinished?: ((batchId: string) => void | Promise<void>) | undefined;
+  onBatchFinished?: ((batch: { batchId: string; owner: string }) => void | Promise<void>) | undefined;
   onError?: ((error: unknown) => void) | undefined;
   now?: () => number;
 }
@@ -124,7 +124,7 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     if (outcome === "recorded" || outcome === "batch_finished") {
       options.onItem?.({ batchId, owner: meta.owner, dimensions: meta.dimensions, result });
     }
-    if (outcome === "batch_finished") await options.onBatchFinished?.(batchId);
+    if (outcome === "batch_finished") await options.onBatchFinished?.({ batchId, owner: meta.owner });
     return outcome;
   }
 

@@ -88,7 +88,7 @@ describe("batches through the run pipeline and a real Redis", () => {
     const prefix = h.prefix();
     const batches = store(prefix);
     const finishedBatches: string[] = [];
-    worker(prefix, { onBatchFinished: (id) => void finishedBatches.push(id) });
+    worker(prefix, { onBatchFinished: ({ batchId }) => void finishedBatches.push(batchId) });
     const items = Array.from({ length: 25 }, (_, i) => ({
       ref: "batch/greet@1",
       input: { name: `n${i}` },
