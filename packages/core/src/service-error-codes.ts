@@ -13,6 +13,7 @@ export const SERVICE_ERROR_TYPES = {
   validation_error: 422,
   rate_limited: 429,
   internal_error: 500,
+  not_implemented: 501,
   upstream_error: 502,
   unavailable: 503,
   timeout: 504,
@@ -33,6 +34,7 @@ export const SERVICE_ERROR_CODES = {
   invalid_path: "invalid_path",
   request_aborted: "request_aborted",
   content_length_mismatch: "content_length_mismatch",
+  invalid_cursor: "invalid_cursor",
   // 401 authentication_error: why the signature was refused
   missing_headers: "missing_headers",
   unknown_key: "unknown_key",
@@ -42,10 +44,12 @@ export const SERVICE_ERROR_CODES = {
   // 404 not_found
   template_not_found: "template_not_found",
   route_not_found: "route_not_found",
+  batch_not_found: "batch_not_found",
   // 408 client_timeout
   body_timeout: "body_timeout",
   // 413 payload_too_large
   body_too_large: "body_too_large",
+  batch_limit_exceeded: "batch_limit_exceeded",
   // 415 unsupported_media_type
   unsupported_content_type: "unsupported_content_type",
   unsupported_encoding: "unsupported_encoding",
@@ -62,6 +66,8 @@ export const SERVICE_ERROR_CODES = {
   // 500 internal_error
   internal_error: "internal_error",
   template_broken: "template_broken",
+  // 501: a feature this deployment has not configured
+  batches_not_configured: "batches_not_configured",
   // 502 upstream_error
   upstream_error: "upstream_error",
   upstream_auth: "upstream_auth",

@@ -11,10 +11,10 @@ export class BatchesNotConfiguredError extends ServerError {
 
   constructor({ endpoint }: { endpoint: string }) {
     super({
-      type: "unavailable",
+      type: "not_implemented",
       status: 501,
       code: "batches_not_configured",
-      origin: "server",
+      origin: "internal",
       message: `${endpoint}: batch jobs need Redis, and this service has none. The operator enables them by setting REDIS_URL (a Redis with appendonly yes); see docs/batches.md.`,
       details: { enable: "REDIS_URL", docs: "docs/batches.md" },
     });

@@ -1,3 +1,5 @@
+import { hasBrand, PromptregBaseError } from "@promptreg/core";
+
 const marker = Symbol.for("promptreg.batches.batch-error");
 
 /** The codes of every error this package throws, closed so callers (the HTTP adapter, the CLI) narrow on them. */
@@ -13,17 +15,23 @@ export const BATCH_ERROR_CODES = {
 export type BatchErrorCode = keyof typeof BATCH_ERROR_CODES;
 
 /** Base of the errors of @promptreg/batches. Branch on `code` or `X.isInstance(error)`, never on the message. */
-export class BatchError extends Error {
+export class BatchError extends PromptregBaseError<BatchErrorCode> {
   protected readonly [marker] = true;
-  readonly code: BatchErrorCode;
 
-  constructor(options: { code: BatchErrorCode; message: string; cause?: unknown }) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(options: { code: BatchErrorCode; message: string; cause?: unknown; retryable?: boolean }) {
+    // Every batch error is about what the caller asked for (an unknown id, a budget, a foreign cursor): origin
+    // caller; only a full queue (BatchLimitError maxQueuedItems) may clear by itself.
+    super({
+      code: options.code,
+      message: options.message,
+      cause: options.cause,
+      origin: "caller",
+      retryable: options.retryable ?? false,
+    });
     this.name = "BatchError";
-    this.code = options.code;
   }
 
   static isInstance(value: unknown): value is BatchError {
-    return typeof value === "object" && value !== null && marker in value;
+    return hasBrand(value, marker);
   }
 }

@@ -15,8 +15,6 @@ export class BatchLimitError extends BatchError {
   readonly path: string;
   /** The environment variable that raises the budget. */
   readonly variable: string;
-  /** Whether trying again later may succeed (the queue drains); the other budgets need a smaller submission. */
-  readonly retryable: boolean;
 
   constructor(options: {
     limit: BatchLimitName;
@@ -26,14 +24,19 @@ export class BatchLimitError extends BatchError {
     variable: string;
     message: string;
   }) {
-    super({ code: "batch_limit_exceeded", message: options.message });
+    // Trying again later may succeed only for the queue-wide budget (the queue drains); the others need a smaller
+    // submission.
+    super({
+      code: "batch_limit_exceeded",
+      message: options.message,
+      retryable: options.limit === "maxQueuedItems",
+    });
     this.name = "BatchLimitError";
     this.limit = options.limit;
     this.max = options.max;
     this.actual = options.actual;
     this.path = options.path;
     this.variable = options.variable;
-    this.retryable = options.limit === "maxQueuedItems";
   }
 
   static override isInstance(value: unknown): value is BatchLimitError {
