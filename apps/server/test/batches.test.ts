@@ -358,7 +358,8 @@ describe("batch endpoints through the real service, Redis and the mock gateway",
     ] as const) {
       const answer = await call(server, route, { method, body });
       expect(answer.status).toBe(501);
-      const error = ((await answer.json()) as { error: { type: string; code: string; message: string } }).error;
+      const error = ((await answer.json()) as { error: { type: string; code: string; message: string } })
+        .error;
       expect(error.type).toBe("not_implemented");
       expect(error.code).toBe("batches_not_configured");
       expect(error.message).toMatch(/REDIS_URL/);
