@@ -3,7 +3,6 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "@promptreg/packing",
-    globalSetup: ["./src/pack-setup.ts"],
     // Packing builds every package with tsc, and the fresh app runs npm install, tsc and a real service: minutes on
     // a loaded shared box. Bounded by the work, never by this timeout.
     testTimeout: 600_000,

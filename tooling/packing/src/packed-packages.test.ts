@@ -1,12 +1,16 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areTheTypesWrong, publint } from "./lint-tarball.js";
+import { packPackages } from "./pack-packages.js";
 import { runCommand } from "./run-command.js";
 import { publishablePackages } from "./workspace-packages.js";
 
-const packed = inject("packed");
+// Packed while this file is collected, in its own worker, so the other test files run meanwhile (a globalSetup
+// held every test of the run back for the two minutes the builds take).
+const destination = await mkdtemp(path.join(tmpdir(), "promptreg-packed-"));
+const packed = await packPackages(await publishablePackages(), destination);
 let unpacked: string;
 
 beforeAll(async () => {
@@ -21,6 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(unpacked, { recursive: true, force: true });
+  await rm(destination, { recursive: true, force: true });
 });
 
 const manifestOf = async (name: string) =>

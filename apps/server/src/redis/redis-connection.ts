@@ -43,6 +43,17 @@ export function createRedisConnection({
     if (reachable !== true) logger.info({ redis: displayUrl }, "redis connected");
     reachable = true;
   });
+  let closing = false;
+  // A lost connection is logged when it closes, not only on the next connect error: a Redis that is back within the
+  // first reconnect delay never produces one, and operators still need to see the outage.
+  client.on("close", () => {
+    if (closing || reachable !== true) return;
+    logger.warn(
+      { redis: displayUrl },
+      "redis unreachable; requests that need it are refused (503) until it is back",
+    );
+    reachable = false;
+  });
   client.on("error", (error: Error) => {
     if (reachable !== false) {
       logger.warn(
@@ -67,6 +78,7 @@ export function createRedisConnection({
       }
     },
     async close() {
+      closing = true;
       client.disconnect();
     },
   };
