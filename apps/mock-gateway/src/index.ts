@@ -1,3 +1,4 @@
+export { IdempotencyConflictError } from "./errors/idempotency-conflict-error.js";
 export { InvalidCliArgumentError } from "./errors/invalid-cli-argument-error.js";
 export { InvalidFaultStepError } from "./errors/invalid-fault-step-error.js";
 export { InvalidOptionsError } from "./errors/invalid-options-error.js";
@@ -9,6 +10,7 @@ export { ReplySchemaError } from "./errors/reply-schema-error.js";
 export type { MockGatewayStats } from "./faults/fault-selector.js";
 export type { ErrorStatus, FaultStep, RetryAfterSpec } from "./faults/fault-step.js";
 export { parseFaultStep, parseFaultSteps } from "./faults/parse-fault-steps.js";
+export { DEFAULT_IDEMPOTENCY_BUDGET, type IdempotencyBudget } from "./idempotency-store.js";
 export { DEFAULT_FAULT_KINDS, DEFAULT_MODELS, type MockGatewayOptions } from "./options.js";
 export { jsonFromSchema } from "./reply/json-from-schema.js";
 export { MOCK_PRICE } from "./reply/usage.js";

@@ -4,6 +4,7 @@ import { InvalidOptionsError } from "./errors/invalid-options-error.js";
 import { InvalidScenarioError } from "./errors/invalid-scenario-error.js";
 import type { FaultStep } from "./faults/fault-step.js";
 import { parseFaultSteps } from "./faults/parse-fault-steps.js";
+import { DEFAULT_IDEMPOTENCY_BUDGET, type IdempotencyBudget } from "./idempotency-store.js";
 import { scenarioSchema, zodIssues } from "./scenario.js";
 
 export const DEFAULT_FAULT_KINDS = "500,502,503,429:s=0,reset";
@@ -21,6 +22,13 @@ const optionsSchema = scenarioSchema.extend({
   apiKey: z.string().min(1).optional(),
   stallTimeoutMs: z.number().int().min(0).max(3_600_000).optional(),
   maxTrackedKeys: z.number().int().min(1).optional(),
+  idempotency: z
+    .strictObject({
+      windowMs: z.number().int().min(0).optional(),
+      maxKeys: z.number().int().min(1).optional(),
+      maxBytes: z.number().int().min(1).optional(),
+    })
+    .optional(),
   /** Labels errors from a scenario file; set by the CLI. */
   scenarioFile: z.string().optional(),
 });
@@ -50,6 +58,7 @@ export interface GatewayConfig {
   models: string[];
   stallTimeoutMs: number;
   maxTrackedKeys: number;
+  idempotency: IdempotencyBudget;
 }
 
 function steps(list: string | string[], origin: string): FaultStep[] {
@@ -126,5 +135,10 @@ export function resolveOptions(input: MockGatewayOptions = {}): GatewayConfig {
     models: options.models ?? DEFAULT_MODELS,
     stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
     maxTrackedKeys: options.maxTrackedKeys ?? 100_000,
+    idempotency: {
+      windowMs: options.idempotency?.windowMs ?? DEFAULT_IDEMPOTENCY_BUDGET.windowMs,
+      maxKeys: options.idempotency?.maxKeys ?? DEFAULT_IDEMPOTENCY_BUDGET.maxKeys,
+      maxBytes: options.idempotency?.maxBytes ?? DEFAULT_IDEMPOTENCY_BUDGET.maxBytes,
+    },
   };
 }

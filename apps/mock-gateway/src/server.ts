@@ -2,12 +2,15 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseChatRequest, readBody } from "./chat-request.js";
+import { IdempotencyConflictError } from "./errors/idempotency-conflict-error.js";
 import { InvalidFaultStepError } from "./errors/invalid-fault-step-error.js";
 import { InvalidRequestError } from "./errors/invalid-request-error.js";
 import { ListenError } from "./errors/listen-error.js";
 import { ReplySchemaError } from "./errors/reply-schema-error.js";
 import { Exchange } from "./exchange.js";
 import { FaultSelector, type MockGatewayStats } from "./faults/fault-selector.js";
+import { type FaultStep, OK_STEP } from "./faults/fault-step.js";
+import { IdempotencyStore } from "./idempotency-store.js";
 import { type GatewayConfig, type MockGatewayOptions, resolveOptions } from "./options.js";
 import { echoText } from "./reply/echo-text.js";
 import { gatewayErrorBody } from "./reply/error-body.js";
@@ -54,6 +57,25 @@ function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+/**
+ * Steps that deliver a whole completion: the ones a gateway charges for, and the only ones worth replaying. An
+ * in-band error only breaks a stream; a plain reply under it is whole.
+ */
+function delivers(step: FaultStep, stream: boolean): boolean {
+  return (
+    step.kind === "ok" ||
+    step.kind === "delay" ||
+    step.kind === "drip" ||
+    step.kind === "failover" ||
+    step.kind === "cache-hit" ||
+    (step.kind === "inband-error" && !stream)
+  );
+}
+
 function checkAuth(req: IncomingMessage, expected: Buffer | undefined): void {
   if (expected === undefined) return;
   const header = req.headers.authorization ?? "";
@@ -90,6 +112,12 @@ function sendError(exchange: Exchange, error: unknown, generationId: string): vo
     type = "invalid_request_error";
     code = error.code;
     message = error.message;
+  } else if (IdempotencyConflictError.isInstance(error)) {
+    status = 422;
+    param = "Idempotency-Key";
+    type = "idempotency_error";
+    code = error.code;
+    message = error.message;
   } else if (InvalidFaultStepError.isInstance(error)) {
     status = 400;
     param = error.source.startsWith("model") ? "model" : "x-mock-faults";
@@ -107,9 +135,39 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
   const selector = new FaultSelector(config);
   const expectedKey = config.apiKey === undefined ? undefined : digest(config.apiKey);
   const live = new Set<Exchange>();
+  const replies = new IdempotencyStore(config.idempotency);
 
   async function chat(req: IncomingMessage, exchange: Exchange, generationId: string): Promise<void> {
-    const request = parseChatRequest(await readBody(req));
+    const body = await readBody(req);
+    const request = parseChatRequest(body);
+    const idempotencyKey = singleHeader(req.headers["idempotency-key"]);
+    const bodyHash =
+      !idempotencyKey || !replies.enabled ? "" : createHash("sha256").update(body).digest("hex");
+    const stored = bodyHash === "" ? undefined : replies.get(idempotencyKey!);
+    if (stored !== undefined) {
+      if (stored.bodyHash !== bodyHash) throw new IdempotencyConflictError({ key: idempotencyKey! });
+      selector.countReplay(idempotencyKey!);
+      const { plan, step } = stored;
+      await respond({
+        exchange,
+        // Replayed as the reply was delivered: a failover or cache hit keeps its provider and headers; a delay,
+        // drip or (plain) in-band error step is not played again.
+        step: step.kind === "failover" || step.kind === "cache-hit" ? step : OK_STEP,
+        stream: request.stream,
+        headers: {
+          "x-request-id": newId("req"),
+          "x-generation-id": plan.id,
+          "x-phaseo-provider": plan.provider,
+          "x-provider": plan.provider,
+          "x-mock-step": "replay",
+          "idempotent-replayed": "true",
+        },
+        latency: config.latency,
+        stallTimeoutMs: config.stallTimeoutMs,
+        plan,
+      });
+      return;
+    }
     const selection = selector.select(request.model, req.headers);
     const provider = providerOf(selection.servedModel, config);
     const echo = echoText(request.messages);
@@ -124,6 +182,20 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
       "x-mock-step": selection.step.text,
       "x-mock-attempt": String(selection.attempt),
     };
+    const plan = {
+      id: generationId,
+      created: Math.floor(Date.now() / 1000),
+      model: selection.servedModel,
+      provider,
+      content,
+      usage: computeUsage({ messages: request.messages, reply: content, withCost }),
+    };
+    if (delivers(selection.step, request.stream)) {
+      // Generated, so charged, now: a client that hangs up before the reply arrives has still paid for it, and
+      // its retry with the same key gets this reply instead of a second charge.
+      selector.billed++;
+      if (bodyHash !== "") replies.set(idempotencyKey!, { bodyHash, plan, step: selection.step });
+    }
     await respond({
       exchange,
       step: selection.step,
@@ -131,14 +203,7 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
       headers,
       latency: config.latency,
       stallTimeoutMs: config.stallTimeoutMs,
-      plan: {
-        id: generationId,
-        created: Math.floor(Date.now() / 1000),
-        model: selection.servedModel,
-        provider,
-        content,
-        usage: computeUsage({ messages: request.messages, reply: content, withCost }),
-      },
+      plan,
     });
   }
 
@@ -201,7 +266,10 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
     route(req, exchange, generationId).catch((error: unknown) => sendError(exchange, error, generationId));
   }) as MockGatewayHandler;
   handler.stats = () => selector.stats();
-  handler.reset = () => selector.reset();
+  handler.reset = () => {
+    selector.reset();
+    replies.clear();
+  };
   handler.dispose = () => {
     for (const exchange of live) exchange.destroy();
     live.clear();

@@ -56,7 +56,14 @@ describe("scripted sequences per request key", () => {
     const run = () => chat(gateway, { headers: { "x-mock-faults": "500,ok", "x-mock-key": "r" } });
     expect(await statuses(run, 2)).toEqual([500, 200]);
     gateway.reset();
-    expect(gateway.stats()).toEqual({ requests: 0, requestsByKey: {}, faultsServed: {}, faultsTotal: 0 });
+    expect(gateway.stats()).toEqual({
+      requests: 0,
+      requestsByKey: {},
+      faultsServed: {},
+      faultsTotal: 0,
+      billed: 0,
+      replays: 0,
+    });
     expect(await statuses(run, 1)).toEqual([500]);
   });
 

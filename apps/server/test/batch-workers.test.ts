@@ -46,7 +46,7 @@ function worker(): Promise<ServerProcess> {
 }
 
 describe("pnpm worker processes", () => {
-  it("a worker killed with SIGKILL mid-batch: another finishes it, every item has exactly one result, none billed twice", async () => {
+  it("a worker killed with SIGKILL mid-batch: another finishes it, every item has exactly one result, the gateway billed each once", async () => {
     const batches = createBatchStore({ redis, keyPrefix: redisHandle.keyPrefix });
     try {
       const items = Array.from({ length: 30 }, (_, i) => ({
@@ -95,6 +95,9 @@ describe("pnpm worker processes", () => {
       expect(requests).toHaveLength(30);
       expect(requests.some(([, count]) => count === 2)).toBe(true);
       expect(requests.every(([, count]) => count <= 2)).toBe(true);
+      // ... and the gateway charged each item once: the re-asked ones were replays of the first call's reply.
+      expect(mock.stats()).toMatchObject({ billed: 30 });
+      expect(mock.stats().replays).toBeGreaterThanOrEqual(1);
     } finally {
       await batches.close();
     }

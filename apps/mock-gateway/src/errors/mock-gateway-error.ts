@@ -9,7 +9,8 @@ export type MockGatewayErrorCode =
   | "invalid_request"
   | "invalid_reply_schema"
   | "invalid_cli_argument"
-  | "listen_failed";
+  | "listen_failed"
+  | "idempotency_conflict";
 
 /** Base class of every error the mock gateway throws; callers branch on `code`, never on the message. */
 export class MockGatewayError extends PromptregBaseError<MockGatewayErrorCode> {

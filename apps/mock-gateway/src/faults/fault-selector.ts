@@ -17,6 +17,10 @@ export interface MockGatewayStats {
   faultsServed: Record<string, number>;
   /** Sum of `faultsServed`. */
   faultsTotal: number;
+  /** Successful completions generated (and so charged): every success except idempotent replays. */
+  billed: number;
+  /** Requests answered with the stored reply of an earlier request with the same Idempotency-Key and body. */
+  replays: number;
 }
 
 export interface Selection {
@@ -45,6 +49,8 @@ export class FaultSelector {
   #faults = new Map<string, number>();
   #faultsTotal = 0;
   requests = 0;
+  billed = 0;
+  replays = 0;
 
   constructor(config: GatewayConfig) {
     this.#config = config;
@@ -80,16 +86,7 @@ export class FaultSelector {
     // Read before counting so a bad header is a 400 that does not consume a step.
     const rate = this.#rate(headers["x-mock-fault-rate"]);
 
-    let attempt = 1;
-    if (key !== undefined) {
-      attempt = (this.#counts.get(key) ?? 0) + 1;
-      if (attempt === 1 && this.#counts.size >= this.#config.maxTrackedKeys) {
-        // Forget the oldest key so a long benchmark with a fresh key per request cannot grow memory forever.
-        const oldest = this.#counts.keys().next().value;
-        if (oldest !== undefined) this.#counts.delete(oldest);
-      }
-      this.#counts.set(key, attempt);
-    }
+    const attempt = key === undefined ? 1 : this.#count(key);
 
     let step: FaultStep = OK_STEP;
     if (script !== undefined) {
@@ -105,6 +102,24 @@ export class FaultSelector {
       this.#faultsTotal++;
     }
     return { step, attempt, key, servedModel, source };
+  }
+
+  /** Counts a request for `key` that is answered by a replay: it takes no step of the key's script. */
+  countReplay(key: string): void {
+    this.#count(key);
+    this.replays++;
+  }
+
+  /** One more request for `key`; returns its 1-based number. */
+  #count(key: string): number {
+    const attempt = (this.#counts.get(key) ?? 0) + 1;
+    if (attempt === 1 && this.#counts.size >= this.#config.maxTrackedKeys) {
+      // Forget the oldest key so a long benchmark with a fresh key per request cannot grow memory forever.
+      const oldest = this.#counts.keys().next().value;
+      if (oldest !== undefined) this.#counts.delete(oldest);
+    }
+    this.#counts.set(key, attempt);
+    return attempt;
   }
 
   /**
@@ -141,6 +156,8 @@ export class FaultSelector {
       requestsByKey: Object.fromEntries(this.#counts),
       faultsServed: Object.fromEntries(this.#faults),
       faultsTotal: this.#faultsTotal,
+      billed: this.billed,
+      replays: this.replays,
     };
   }
 
@@ -150,6 +167,8 @@ export class FaultSelector {
     this.#faults.clear();
     this.#faultsTotal = 0;
     this.requests = 0;
+    this.billed = 0;
+    this.replays = 0;
     this.#prng = createPrng(this.#config.seed);
   }
 }
