@@ -11,6 +11,12 @@ export {
 } from "./errors/run-error.js";
 export { RunOutputInvalidError } from "./errors/run-output-invalid-error.js";
 export {
+  createRenderPipeline,
+  type RenderPipeline,
+  type RenderPipelineOptions,
+  type RenderRequest,
+} from "./render-pipeline.js";
+export {
   createRunPipeline,
   type GatewayPort,
   type RunEvent,

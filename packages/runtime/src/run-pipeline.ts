@@ -1,9 +1,10 @@
 import type { ChatOptions, ChatRequest, ChatResult, ChatStream, ProviderMetadata } from "@promptreg/gateway";
-import type { Registry, TemplateRef, TemplateVersion } from "@promptreg/registry";
-import { type OutputValidationError, type Renderer, validateOutput } from "@promptreg/renderer";
+import type { TemplateVersion } from "@promptreg/registry";
+import { type OutputValidationError, validateOutput } from "@promptreg/renderer";
 import { buildChatRequest, repairMessages } from "./chat-request.js";
 import { RunDeadlineError } from "./errors/run-deadline-error.js";
 import { RunOutputInvalidError } from "./errors/run-output-invalid-error.js";
+import { createRenderPipeline, type RenderPipeline, type RenderPipelineOptions } from "./render-pipeline.js";
 
 /** The part of `GatewayClient` the pipeline uses; tests pass a fake. */
 export interface GatewayPort {
@@ -54,10 +55,7 @@ export interface RunRequest {
   idempotencyKey?: string | undefined;
 }
 
-export interface RunPipelineOptions {
-  /** Where references resolve; a loaded registry is immutable, so a version resolved once stays valid. */
-  registry: Pick<Registry, "resolve">;
-  renderer: Pick<Renderer, "renderVersion">;
+export interface RunPipelineOptions extends RenderPipelineOptions {
   gateway: GatewayPort;
   /** Re-asks allowed after an output that fails the schema (0 disables repair). */
   repairAttempts: number;
@@ -69,12 +67,8 @@ export interface RunPipelineOptions {
   now?: () => number;
 }
 
-export interface RunPipeline {
-  /**
-   * Resolves a reference once; the adapter keeps the `TemplateVersion` (logs, authorisation) and hands it to
-   * `run`/`stream`. Throws the registry's `TemplateNotFoundError` / `InvalidReferenceError`.
-   */
-  resolve(ref: string | TemplateRef): TemplateVersion;
+/** The whole pipeline: the render-only entry (`resolve`, `render`) plus the model call. */
+export interface RunPipeline extends RenderPipeline {
   /**
    * Validates the input, renders, calls the gateway, validates the output and re-asks up to `repairAttempts` times.
    * Throws the renderer's `InputValidationError`/`MissingVariableError`/`RenderError`, the gateway's errors,
@@ -119,7 +113,8 @@ function check(version: TemplateVersion, text: string): Verdict {
 }
 
 export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
-  const { registry, renderer, gateway, repairAttempts, callDeadlineMs, onRepair, now = Date.now } = options;
+  const { gateway, repairAttempts, callDeadlineMs, onRepair, now = Date.now } = options;
+  const rendering = createRenderPipeline(options);
 
   /** What is left of the run's deadline for the next call, capped per call; throws once nothing is left. */
   function callOptions(request: RunRequest, base: ChatOptions, attempts: number): ChatOptions {
@@ -143,7 +138,7 @@ export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
   async function* events(request: RunRequest, streamed: boolean): AsyncGenerator<RunEvent, void, undefined> {
     const { version, signal } = request;
     const started = now();
-    const rendered = renderer.renderVersion(version, request.input);
+    const rendered = rendering.render(request);
     const chat = buildChatRequest(rendered);
     const base: ChatOptions = {
       signal,
@@ -199,7 +194,8 @@ export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
   }
 
   return {
-    resolve: (ref) => registry.resolve(ref),
+    resolve: rendering.resolve,
+    render: rendering.render,
     async run(request) {
       for await (const event of events(request, false)) {
         if (event.type === "final") return event.result;

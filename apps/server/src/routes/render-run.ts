@@ -3,8 +3,8 @@ import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
 import { createErrorConverter } from "../http/to-server-error.js";
-import { authorizeRef, recordDimensions, recordTemplate, renderContext, runView } from "./run-context.js";
-import { prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
+import { authorizeRef, recordDimensions, renderView, runView } from "./run-context.js";
+import { prepareRender, prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
 
 export type { RenderRunOptions } from "./run-stream.js";
 
@@ -16,16 +16,8 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     requestState(res).route = "/v1/render";
     const body = parseRequest(renderRequestSchema, req.body, "POST /v1/render");
     authorizeRef(res, { ref: body.ref, registry: options.registry });
-    const rendered = renderContext(options.registry).render(body.ref, body.input);
-    recordTemplate(res, rendered.ref);
-    res.json({
-      ref: rendered.ref,
-      messages: rendered.messages,
-      model: rendered.model,
-      params: rendered.params,
-      fallbacks: rendered.fallbacks,
-      outputSchema: rendered.outputSchema ?? null,
-    });
+    const { pipeline, request } = prepareRender(res, options.registry, { ref: body.ref, input: body.input });
+    res.json(renderView(pipeline.render(request)));
   });
 
   router.post("/v1/run", async (req: Request, res: Response) => {

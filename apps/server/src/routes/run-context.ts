@@ -45,10 +45,6 @@ export function recordDimensions(
   });
 }
 
-export function renderContext(holder: RegistryHolder) {
-  return requireRegistry(holder).renderer;
-}
-
 export function requireGateway(gateway: GatewayPort | undefined): GatewayPort {
   if (!gateway) throw new NotReadyError({ what: "no model gateway is configured" });
   return gateway;
@@ -65,6 +61,18 @@ export function recordUpstream(res: Response, result: RunResult): void {
     promptTokens: result.usage.promptTokens,
     completionTokens: result.usage.completionTokens,
     costUsd: result.cost ?? undefined,
+  };
+}
+
+/** The JSON body of `POST /v1/render`. */
+export function renderView(rendered: RenderOutput) {
+  return {
+    ref: rendered.ref,
+    messages: rendered.messages,
+    model: rendered.model,
+    params: rendered.params,
+    fallbacks: rendered.fallbacks,
+    outputSchema: rendered.outputSchema ?? null,
   };
 }
 

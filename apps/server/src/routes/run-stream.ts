@@ -1,6 +1,9 @@
 import {
+  createRenderPipeline,
   createRunPipeline,
   type GatewayPort,
+  type RenderPipeline,
+  type RenderRequest,
   type RunEvent,
   type RunPipeline,
   type RunRequest,
@@ -13,7 +16,7 @@ import { type RequestState, requestState } from "../http/request-state.js";
 import { errorBody } from "../http/send-error.js";
 import { openSse, type SseWriter } from "../http/sse.js";
 import type { ErrorMapper } from "../http/to-server-error.js";
-import type { RegistryHolder } from "../logic/registry-holder.js";
+import type { LoadedRegistry, RegistryHolder } from "../logic/registry-holder.js";
 import type { Lifecycle } from "./operations.js";
 import { requireRegistry } from "./require-registry.js";
 import { recordTemplate, recordUpstream, requireGateway } from "./run-context.js";
@@ -64,6 +67,30 @@ function pipelineFor(options: RenderRunOptions): RunPipeline {
   });
   pipelines.set(options, { loaded, gateway, pipeline });
   return pipeline;
+}
+
+/** The render-only pipeline of each loaded registry; a reload brings a new `LoadedRegistry` and so a new pipeline. */
+const renderPipelines = new WeakMap<LoadedRegistry, RenderPipeline>();
+
+/**
+ * `POST /v1/render`'s side of the pipeline: resolves the reference once (recorded for the log line and stats, as a
+ * run does) and returns the render request carrying that version. No gateway is needed, so a service without one
+ * still renders.
+ */
+export function prepareRender(
+  res: Response,
+  holder: RegistryHolder,
+  { ref, input }: { ref: string; input: unknown },
+): { pipeline: RenderPipeline; request: RenderRequest } {
+  const loaded = requireRegistry(holder);
+  let pipeline = renderPipelines.get(loaded);
+  if (!pipeline) {
+    pipeline = createRenderPipeline(loaded);
+    renderPipelines.set(loaded, pipeline);
+  }
+  const version = pipeline.resolve(ref);
+  recordTemplate(res, version);
+  return { pipeline, request: { version, input } };
 }
 
 /**
