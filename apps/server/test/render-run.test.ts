@@ -225,7 +225,11 @@ describe("request timeout", () => {
         body: { ref: "support/greet", input: { name: "Ada" } },
       });
       expect(response.status).toBe(504);
-      expect(((await response.json()) as ErrorJson).error.type).toBe("timeout");
+      expect(((await response.json()) as ErrorJson).error).toMatchObject({
+        type: "timeout",
+        code: "request_timeout",
+        details: { attempts: 1 },
+      });
     } finally {
       await slow.close();
     }

@@ -1,5 +1,5 @@
 import type { ChatOptions, ChatRequest, ChatResult, ChatStream, ProviderMetadata } from "@promptreg/gateway";
-import { createGatewayClient } from "@promptreg/gateway";
+import { createGatewayClient, IncompleteStreamError, TimeoutError } from "@promptreg/gateway";
 import { createMockGateway } from "@promptreg/mock-gateway";
 import { loadRegistryFromDir, type Registry } from "@promptreg/registry";
 import { createRenderer, OutputValidationError, type Renderer } from "@promptreg/renderer";
@@ -305,6 +305,152 @@ describe("createRunPipeline: one absolute deadline", () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+/**
+ * A gateway that behaves like the real client at its deadline: each call takes `durations[i]` on the fake clock,
+ * and one that would take longer than the `deadlineMs` it was given is cut at that deadline with the client's
+ * overall `TimeoutError`, with the clock at exactly that instant. Replies are schema-invalid, so every call that
+ * finishes asks for a repair.
+ */
+function cuttingGateway(durations: number[], clock = fakeClock()) {
+  let call = 0;
+  const gateway: GatewayPort = {
+    async chat(_request, options) {
+      const takes = durations[call++] ?? 0;
+      const deadlineMs = options?.deadlineMs ?? Number.POSITIVE_INFINITY;
+      if (takes >= deadlineMs) {
+        clock.advance(deadlineMs);
+        throw new TimeoutError({ deadline: "overall", timeoutMs: deadlineMs });
+      }
+      clock.advance(takes);
+      return result("{}");
+    },
+    chatStream() {
+      throw new Error("not streamed in this test");
+    },
+  };
+  return { gateway, clock, calls: () => call };
+}
+
+describe("createRunPipeline: one code when the deadline passes", () => {
+  it("a call cut at the run's deadline is RunDeadlineError, like a deadline passed between calls", async () => {
+    const { gateway, clock } = cuttingGateway([5_000]);
+    const runs = pipeline(gateway, { now: clock.now });
+    const deadlineAt = clock.now() + 1_000;
+    const error = await runs
+      .run({ version: runs.resolve("support/summarize@1.0.0"), input: { ticket: "x" }, deadlineAt })
+      .catch((e: unknown) => e);
+    expect(RunDeadlineError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: "deadline_exceeded", attempts: 1, cutCall: true, deadlineAt });
+    expect(TimeoutError.isInstance((error as Error).cause)).toBe(true);
+    expect(clock.now()).toBe(deadlineAt);
+  });
+
+  it("cuts a repair call the same way, counting the calls made", async () => {
+    const { gateway, clock } = cuttingGateway([400, 5_000]);
+    const runs = pipeline(gateway, { now: clock.now });
+    const error = await runs
+      .run({
+        version: runs.resolve("support/summarize@1.0.0"),
+        input: { ticket: "x" },
+        deadlineAt: clock.now() + 1_000,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "deadline_exceeded", attempts: 2, cutCall: true });
+  });
+
+  it("whatever the calls take, a run that outlives its deadline ends with deadline_exceeded", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 1, max: 3_000 }),
+        async (durations, budget) => {
+          const { gateway, clock, calls } = cuttingGateway(durations);
+          const deadlineAt = clock.now() + budget;
+          const error = await createRunPipeline({
+            registry,
+            renderer,
+            gateway,
+            repairAttempts: 2,
+            now: clock.now,
+          })
+            .run({ version: registry.resolve("support/summarize@1.0.0"), input: { ticket: "x" }, deadlineAt })
+            .catch((e: unknown) => e);
+          // Every reply is invalid, so the run fails: at the deadline (between calls or cutting one), or after
+          // its repairs with output_invalid when all three calls fit in the budget.
+          const fits = durations.reduce((sum, ms) => sum + ms, 0) < budget;
+          expect(error).toMatchObject({ code: fits ? "output_invalid" : "deadline_exceeded" });
+          if (!fits) expect(error).toMatchObject({ attempts: calls() });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("leaves the gateway's own limits to the gateway: the per-call cap and attempt timeouts pass through", async () => {
+    const { gateway, clock } = cuttingGateway([5_000]);
+    const capped = pipeline(gateway, { now: clock.now, callDeadlineMs: 500 });
+    const error = await capped
+      .run({
+        version: capped.resolve("support/summarize@1.0.0"),
+        input: { ticket: "x" },
+        deadlineAt: clock.now() + 1_000,
+      })
+      .catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ deadline: "overall", timeoutMs: 500 });
+
+    const attempt: GatewayPort = {
+      chat: async () => {
+        throw new TimeoutError({ deadline: "attempt", timeoutMs: 200 });
+      },
+      chatStream: gateway.chatStream,
+    };
+    const runs = pipeline(attempt);
+    await expect(
+      runs.run({
+        version: runs.resolve("support/summarize@1.0.0"),
+        input: { ticket: "x" },
+        deadlineAt: Date.now() + 60_000,
+      }),
+    ).rejects.toSatisfy(
+      (thrown: unknown) => TimeoutError.isInstance(thrown) && thrown.deadline === "attempt",
+    );
+  });
+
+  it("a stream cut at the run's deadline after its first deltas is RunDeadlineError too", async () => {
+    const clock = fakeClock();
+    const cut = new IncompleteStreamError({ reason: "deadline", partialText: "{", retryable: false });
+    const gateway: GatewayPort = {
+      chat: async () => result(good),
+      chatStream(_request, options) {
+        const result = Promise.reject(cut);
+        result.catch(() => {});
+        return {
+          result,
+          abort() {},
+          async *[Symbol.asyncIterator]() {
+            yield { type: "delta" as const, text: "{" };
+            clock.advance(options?.deadlineMs ?? 0);
+            throw cut;
+          },
+        } as unknown as ChatStream;
+      },
+    };
+    const runs = pipeline(gateway, { now: clock.now });
+    const events = runs.stream({
+      version: runs.resolve("support/summarize@1.0.0"),
+      input: { ticket: "x" },
+      deadlineAt: clock.now() + 1_000,
+    });
+    expect(await events.next()).toMatchObject({ value: { type: "delta", text: "{" } });
+    await expect(events.next()).rejects.toMatchObject({
+      code: "deadline_exceeded",
+      cutCall: true,
+      attempts: 1,
+    });
   });
 });
 

@@ -1,4 +1,12 @@
-import type { ChatOptions, ChatRequest, ChatResult, ChatStream, ProviderMetadata } from "@promptreg/gateway";
+import {
+  type ChatOptions,
+  type ChatRequest,
+  type ChatResult,
+  type ChatStream,
+  IncompleteStreamError,
+  type ProviderMetadata,
+  TimeoutError,
+} from "@promptreg/gateway";
 import type { TemplateVersion } from "@promptreg/registry";
 import { type OutputValidationError, validateOutput } from "@promptreg/renderer";
 import { buildChatRequest, repairMessages } from "./chat-request.js";
@@ -116,23 +124,60 @@ export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
   const { gateway, repairAttempts, callDeadlineMs, onRepair, now = Date.now } = options;
   const rendering = createRenderPipeline(options);
 
-  /** What is left of the run's deadline for the next call, capped per call; throws once nothing is left. */
-  function callOptions(request: RunRequest, base: ChatOptions, attempts: number): ChatOptions {
+  /**
+   * What is left of the run's deadline for the next call, capped per call; throws once nothing is left. `runBound`
+   * says whether the run's deadline (not the per-call cap) is the one the gateway will enforce on this call.
+   */
+  function callOptions(
+    request: RunRequest,
+    base: ChatOptions,
+    attempts: number,
+  ): { options: ChatOptions; runBound: boolean } {
     const left = request.deadlineAt - now();
-    if (!(left > 0)) {
-      throw new RunDeadlineError({
-        templateId: request.version.id,
-        version: request.version.version,
-        deadlineAt: request.deadlineAt,
-        attempts,
-      });
-    }
+    if (!(left > 0)) throw deadlineError(request, { attempts, cutCall: false });
+    const cap = callDeadlineMs ?? Number.POSITIVE_INFINITY;
     const key = request.idempotencyKey;
     return {
-      ...base,
-      deadlineMs: Math.min(left, callDeadlineMs ?? Number.POSITIVE_INFINITY),
-      ...(key === undefined ? {} : { idempotencyKey: attempts === 0 ? key : `${key}:repair-${attempts}` }),
+      options: {
+        ...base,
+        deadlineMs: Math.min(left, cap),
+        ...(key === undefined ? {} : { idempotencyKey: attempts === 0 ? key : `${key}:repair-${attempts}` }),
+      },
+      runBound: left <= cap,
     };
+  }
+
+  function deadlineError(
+    request: RunRequest,
+    { attempts, cutCall, cause }: { attempts: number; cutCall: boolean; cause?: unknown },
+  ): RunDeadlineError {
+    return new RunDeadlineError({
+      templateId: request.version.id,
+      version: request.version.version,
+      deadlineAt: request.deadlineAt,
+      attempts,
+      cutCall,
+      cause,
+    });
+  }
+
+  /**
+   * The one rule for "the deadline passed": when the deadline the gateway enforced on a call was the run's own
+   * (what was left of `deadlineAt`, not the shorter per-call cap), its overall timeout, or a stream it cut at that
+   * deadline, is the run's deadline passing and becomes `RunDeadlineError`, exactly as when the deadline passes
+   * between calls. Everything else (attempt and idle timeouts, the per-call cap, upstream failures) passes through.
+   * The rule looks at which limit bound the call, never at the clock, so the same failure always gets the same code.
+   */
+  function asRunError(
+    error: unknown,
+    { request, attempts, runBound }: { request: RunRequest; attempts: number; runBound: boolean },
+  ): unknown {
+    const deadlinePassed =
+      (TimeoutError.isInstance(error) && error.deadline === "overall") ||
+      (IncompleteStreamError.isInstance(error) && error.reason === "deadline");
+    return runBound && deadlinePassed
+      ? deadlineError(request, { attempts, cutCall: true, cause: error })
+      : error;
   }
 
   async function* events(request: RunRequest, streamed: boolean): AsyncGenerator<RunEvent, void, undefined> {
@@ -147,17 +192,22 @@ export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
     const totals = new Totals();
 
     let result: ChatResult;
-    if (streamed) {
-      const stream = gateway.chatStream(chat, callOptions(request, base, 0));
-      try {
-        for await (const delta of stream) yield { type: "delta", text: delta.text };
-      } finally {
-        // A consumer that stops early (client gone) must not leave the upstream call running.
-        if (signal?.aborted) stream.abort();
+    const first = callOptions(request, base, 0);
+    try {
+      if (streamed) {
+        const stream = gateway.chatStream(chat, first.options);
+        try {
+          for await (const delta of stream) yield { type: "delta", text: delta.text };
+        } finally {
+          // A consumer that stops early (client gone) must not leave the upstream call running.
+          if (signal?.aborted) stream.abort();
+        }
+        result = await stream.result;
+      } else {
+        result = await gateway.chat(chat, first.options);
       }
-      result = await stream.result;
-    } else {
-      result = await gateway.chat(chat, callOptions(request, base, 0));
+    } catch (error) {
+      throw asRunError(error, { request, attempts: 1, runBound: first.runBound });
     }
     totals.add(result);
 
@@ -170,7 +220,11 @@ export function createRunPipeline(options: RunPipelineOptions): RunPipeline {
       onRepair?.({ templateId: version.id, outcome: "attempt" });
       yield { type: "repair", attempt: repairs, reason: verdict.error.kind };
       messages = repairMessages({ messages, reply: result.text, problem: verdict.error.message });
-      result = await gateway.chat({ ...chat, messages }, call);
+      try {
+        result = await gateway.chat({ ...chat, messages }, call.options);
+      } catch (error) {
+        throw asRunError(error, { request, attempts: repairs + 1, runBound: call.runBound });
+      }
       totals.add(result);
       verdict = check(version, result.text);
     }

@@ -3,21 +3,27 @@ import { ServerError } from "./server-error.js";
 
 const marker = Symbol.for("promptreg.server.RequestTimeoutError");
 
-/** The request used up PROMPTREG_REQUEST_TIMEOUT_MS; its gateway call was cancelled (504). */
+/**
+ * The request used up PROMPTREG_REQUEST_TIMEOUT_MS in its run: the run pipeline's `RunDeadlineError`, whether the
+ * deadline passed between two model calls or cut one in flight (504). The one code for "the request's deadline
+ * passed"; `upstream_timeout` is the gateway's own shorter limits (attempt, idle, GATEWAY_DEADLINE_MS).
+ */
 export class RequestTimeoutError extends ServerError {
   readonly [marker] = true;
-  readonly timeoutMs: number;
+  /** Model calls made when the deadline passed, a cut one included. */
+  readonly attempts: number;
 
-  constructor({ timeoutMs }: { timeoutMs: number }) {
+  constructor({ attempts, cutCall, cause }: { attempts: number; cutCall: boolean; cause?: unknown }) {
     super({
       type: "timeout",
       code: "request_timeout",
-      message: `The request did not finish within ${timeoutMs} ms (PROMPTREG_REQUEST_TIMEOUT_MS) and was cancelled, including its gateway call. Retry, or ask the operator to raise the limit for slow templates.`,
+      message: `The request's time budget (PROMPTREG_REQUEST_TIMEOUT_MS) ran out after ${attempts} model call(s)${cutCall ? ", and the call in flight was cancelled" : ", before the output could be repaired"}. Retry, or ask the operator to raise the limit for slow templates.`,
       origin: "upstream",
-      details: { timeoutMs },
+      details: { attempts },
+      cause,
     });
     this.name = "RequestTimeoutError";
-    this.timeoutMs = timeoutMs;
+    this.attempts = attempts;
   }
 
   static override isInstance(value: unknown): value is RequestTimeoutError {

@@ -61,12 +61,12 @@ export function admitRequests({
     if (takesJson && declaresBody(req) && !isJsonContentType(req.headers["content-type"])) {
       throw new UnsupportedMediaTypeError({ header: "Content-Type", value: req.headers["content-type"] });
     }
-    state.readingBody = true;
-    try {
-      state.rawBody = await readBody(req, { limitBytes, deadlineMs: bodyTimeoutMs });
-    } finally {
-      state.readingBody = false;
-    }
+    // The body gets what is left of the request's deadline, at most PROMPTREG_BODY_TIMEOUT_MS: a body still arriving
+    // when the request's time is up is the sender's 408, never a 504.
+    state.rawBody = await readBody(req, {
+      limitBytes,
+      deadlineMs: Math.max(0, Math.min(bodyTimeoutMs, state.deadlineAt - Date.now())),
+    });
     const admission = await admitRequest({
       pending: head.pending,
       body: state.rawBody,

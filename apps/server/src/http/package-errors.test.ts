@@ -29,15 +29,23 @@ describe("the run pipeline's errors at the HTTP boundary", () => {
     expect(error.message).toMatch(/PROMPTREG_OUTPUT_REPAIR_ATTEMPTS/);
   });
 
-  it("a run deadline used up between calls is the request timeout's 504", () => {
-    const error = convert(
-      new RunDeadlineError({ templateId: "support/summarize", version: "1.0.0", deadlineAt: 0, attempts: 1 }),
-    );
-    expect(error).toMatchObject({
-      status: 504,
-      code: "request_timeout",
-      origin: "upstream",
-      details: { attempts: 1 },
-    });
+  it("a run deadline, used up between calls or cutting one, is the request timeout's 504", () => {
+    for (const cutCall of [false, true]) {
+      const error = convert(
+        new RunDeadlineError({
+          templateId: "support/summarize",
+          version: "1.0.0",
+          deadlineAt: 0,
+          attempts: 1,
+          cutCall,
+        }),
+      );
+      expect(error).toMatchObject({
+        status: 504,
+        code: "request_timeout",
+        origin: "upstream",
+        details: { attempts: 1 },
+      });
+    }
   });
 });

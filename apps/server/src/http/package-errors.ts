@@ -18,6 +18,7 @@ import { InputValidationError, MissingVariableError, RenderError } from "@prompt
 import { RunDeadlineError, RunOutputInvalidError } from "@promptreg/runtime";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { OutputInvalidError } from "../errors/output-invalid-error.js";
+import { RequestTimeoutError } from "../errors/request-timeout-error.js";
 import { ServerError } from "../errors/server-error.js";
 import type { ErrorMapper } from "./to-server-error.js";
 
@@ -35,15 +36,8 @@ function runtimeError(error: unknown): ServerError | undefined {
     });
   }
   if (RunDeadlineError.isInstance(error)) {
-    // The run's deadline is the request's (PROMPTREG_REQUEST_TIMEOUT_MS): the same answer as the request timer's.
-    return new ServerError({
-      type: "timeout",
-      code: "request_timeout",
-      origin: "upstream",
-      message: `The request's time budget (PROMPTREG_REQUEST_TIMEOUT_MS) ran out after ${error.attempts} model call(s), before the output could be repaired. Retry, or ask the operator to raise the limit for slow templates.`,
-      details: { attempts: error.attempts },
-      cause: error,
-    });
+    // The run's deadline is the request's (PROMPTREG_REQUEST_TIMEOUT_MS), between calls or cutting one alike.
+    return new RequestTimeoutError({ attempts: error.attempts, cutCall: error.cutCall, cause: error });
   }
   return undefined;
 }
@@ -217,8 +211,8 @@ function gatewayError(error: unknown): ServerError | undefined {
 }
 
 /**
- * The gateway call was cancelled by its AbortSignal. The signal's reason (the error's `cause`) says why: a request
- * timeout or a shutdown is already a `ServerError` and wins; anything else means the caller went away. That is
+ * The gateway call was cancelled by its AbortSignal. The signal's reason (the error's `cause`) says why: a shutdown
+ * is already a `ServerError` and wins; anything else means the caller went away. That is
  * logged and counted as `client_closed` (499, caller origin): never a 5xx, never an upstream error.
  */
 function abortedError(error: AbortedError): ServerError {

@@ -1,23 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { redactUrlCredentials } from "@promptreg/core";
 import type { NextFunction, Request, Response } from "express";
-import { BodyTimeoutError } from "../errors/body-timeout-error.js";
 import { ClientClosedError } from "../errors/client-closed-error.js";
-import { RequestTimeoutError } from "../errors/request-timeout-error.js";
 import { originLabel, type ServerError } from "../errors/server-error.js";
 import { SERVICE_LIMITS } from "../limits.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics, UsageMetrics } from "./metrics.js";
 import type { RequestState } from "./request-state.js";
-import { sendError } from "./send-error.js";
 
 const EMPTY = Buffer.alloc(0);
 const SAFE_REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${SERVICE_LIMITS.requestIdMaxChars}}$`);
 
 /**
- * Gives each request an id, a cancellation signal (client disconnect or timeout) and, once the response is done,
- * one log line, one histogram observation and one stats sample. Bodies are never logged.
+ * Gives each request an id, its one absolute deadline, a cancellation signal and, once the response is done, one
+ * log line, one histogram observation and one stats sample. Bodies are never logged.
+ *
+ * No timer is armed here: the deadline is enforced where the waiting happens, by whoever waits (the body read gets
+ * what is left of it, a run hands it to the pipeline as `deadlineAt`). A second timer at the same instant raced the
+ * gateway's and made the code a coin toss. The signal is aborted only when the client goes away (and by a shutdown's
+ * drain timeout, in the stream adapter).
  */
 export function requestContext({
   logger,
@@ -52,19 +54,7 @@ export function requestContext({
     res.setHeader("x-request-id", state.requestId);
     metrics.inflight.inc();
 
-    // Fires at state.deadlineAt: whatever is still going then (the body, a handler, a run) ends with the timeout.
-    const timer = setTimeout(() => {
-      const error = state.readingBody
-        ? new BodyTimeoutError({ timeoutMs })
-        : new RequestTimeoutError({ timeoutMs });
-      state.error ??= error;
-      state.abort.abort(error);
-      if (!res.headersSent) sendError(res, error, state.requestId);
-    }, timeoutMs);
-    timer.unref();
-
     res.on("close", () => {
-      clearTimeout(timer);
       metrics.inflight.dec();
       if (!res.writableFinished && !state.abort.signal.aborted) {
         // Recorded now: the handler's own catch runs later, after this line is logged and counted.

@@ -9,17 +9,16 @@ export interface RequestState {
   startedAt: number;
   /**
    * The request's one absolute deadline (epoch ms): its start plus PROMPTREG_REQUEST_TIMEOUT_MS, computed once when
-   * it arrives. The request timer fires at it, and a run hands it to the pipeline as `deadlineAt`, so every model call
-   * (the first and each repair) gets only what is left of the same budget.
+   * it arrives. No timer fires at it: the body read gets what is left of it, and a run hands it to the pipeline as
+   * `deadlineAt`, so every model call (the first and each repair) gets only what is left of the same budget and a run
+   * that outlives it ends with the pipeline's `RunDeadlineError` (504 `request_timeout`).
    */
   deadlineAt: number;
-  /** Aborted when the client disconnects or the request times out; handlers pass it to the gateway. */
+  /** Aborted when the client disconnects (or a shutdown ends its stream); handlers pass it to the gateway. */
   abort: AbortController;
   /** Route template for metric labels; unmatched requests stay "unmatched" so label cardinality is bounded. */
   route: string;
   rawBody: Buffer;
-  /** True while the body is being read: a timeout then is the sender's (408), not the service's or upstream's. */
-  readingBody?: boolean;
   client?: AuthenticatedClient;
   /** Which of the client's secrets verified the signature (0 = first listed); undefined when auth is off. */
   secretIndex?: number;
