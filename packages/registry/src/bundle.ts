@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { contentHash } from "./content-hash.js";
+import { canonicalCopy, contentHash } from "./content-hash.js";
 import { BundleError } from "./errors/bundle-error.js";
 import { isLabelName, isStrictSemver, isTemplateId } from "./ids.js";
 import { LIMITS } from "./limits.js";
@@ -28,33 +28,35 @@ export interface RegistryBundle {
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+// Every object's keys are listed in code-unit order: zod builds its output in the order of the shape, and a template
+// whose keys are in canonical order is hashed by the native JSON.stringify (see canonicalJson).
 const bundleSchema = z.strictObject({
-  format: z.literal(BUNDLE_FORMAT, { error: `format must be "${BUNDLE_FORMAT}"` }),
   createdAt: z.iso.datetime({ offset: true }),
-  templates: z.array(
-    z.strictObject({
-      id: z.string().refine(isTemplateId, "not a valid template id"),
-      version: z.string().refine(isStrictSemver, "not a strict semver version"),
-      description: z.string(),
-      owners: z.array(z.string()),
-      tags: z.array(z.string()),
-      status: z.enum(["draft", "published", "deprecated"]),
-      changelog: z.string(),
-      model: z.strictObject({ name: z.string(), params: jsonObject, fallbacks: z.array(z.string()) }),
-      messages: z.array(
-        z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() }),
-      ),
-      inputSchema: jsonObject,
-      outputSchema: jsonObject.optional(),
-      examples: z.array(
-        z.strictObject({ name: z.string(), description: z.string().optional(), input: jsonObject }),
-      ),
-      hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>"),
-      source: z.strictObject({ path: z.string() }),
-    }),
-  ),
+  format: z.literal(BUNDLE_FORMAT, { error: `format must be "${BUNDLE_FORMAT}"` }),
   labels: z.record(z.string(), z.record(z.string(), z.string())),
   partials: z.record(z.string(), z.string()),
+  templates: z.array(
+    z.strictObject({
+      changelog: z.string(),
+      description: z.string(),
+      examples: z.array(
+        z.strictObject({ description: z.string().optional(), input: jsonObject, name: z.string() }),
+      ),
+      hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256:<64 hex digits>"),
+      id: z.string().refine(isTemplateId, "not a valid template id"),
+      inputSchema: jsonObject,
+      messages: z.array(
+        z.strictObject({ content: z.string(), role: z.enum(["system", "user", "assistant"]) }),
+      ),
+      model: z.strictObject({ fallbacks: z.array(z.string()), name: z.string(), params: jsonObject }),
+      outputSchema: jsonObject.optional(),
+      owners: z.array(z.string()),
+      source: z.strictObject({ path: z.string() }),
+      status: z.enum(["draft", "published", "deprecated"]),
+      tags: z.array(z.string()),
+      version: z.string().refine(isStrictSemver, "not a strict semver version"),
+    }),
+  ),
 });
 
 const DEFINITION_KEYS = [
@@ -79,7 +81,8 @@ function definitionOf(version: TemplateVersion): TemplateDefinition {
   // carry no compiled schemas and no source positions (they are rebuilt from definitions, not from YAML).
   const definition: Record<string, unknown> = {};
   for (const key of DEFINITION_KEYS) if (version[key] !== undefined) definition[key] = version[key];
-  return structuredClone(definition) as unknown as TemplateDefinition;
+  // Keys in canonical order at every level: loading the bundle then hashes each version with JSON.stringify.
+  return canonicalCopy(definition) as unknown as TemplateDefinition;
 }
 
 /** Serialises a loaded registry; `JSON.stringify` of the result is the bundle file. */
@@ -286,9 +289,10 @@ function lazyVersion({
   });
   const { hash, source: _source, ...hashed } = definition;
   const closure = partialClosure(used, partials.graph);
+  // Members in canonical order (partials < template), so a bundle from createBundle hashes on the native path.
   const actual = contentHash({
-    template: hashed,
     partials: Object.fromEntries(closure.map((name) => [name, partials.sources.get(name)!])),
+    template: hashed,
   });
   if (actual !== hash) throw hashMismatch({ index, key, claimed: hash, actual });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, contentHash } from "./content-hash.js";
+import { canonicalCopy, canonicalJson, contentHash } from "./content-hash.js";
 
 /**
  * The straightforward definition (the implementation before it was tuned for bundle loading): hashes in every
@@ -37,6 +37,47 @@ describe("canonicalJson", () => {
         expect(contentHash(reversed)).toBe(contentHash(record));
         const extra = `${Object.keys(record).join("")}+`; // longer than every key, so not one of them
         expect(contentHash({ ...record, [extra]: 1 })).not.toBe(contentHash(record));
+      }),
+    );
+  });
+});
+
+describe("canonicalJson's native path", () => {
+  it("gives the reference text for values already in canonical order, and for their JSON round trip", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const sorted = canonicalCopy(value);
+        expect(canonicalJson(sorted)).toBe(reference(value));
+        expect(canonicalJson(JSON.parse(JSON.stringify(sorted)))).toBe(reference(value));
+      }),
+    );
+  });
+
+  it("falls back to sorting for anything JSON.stringify would write differently", () => {
+    class Point {
+      constructor(
+        readonly y: number,
+        readonly x: number,
+      ) {}
+    }
+    const cases: unknown[] = [
+      { b: 1, a: 2 },
+      { a: { d: 1, c: 2 } },
+      { "10": 1, "9": 2 },
+      { a: () => 1 },
+      { a: new Point(1, 2) },
+      { a: new Date(0), b: { toJSON: () => "x" } },
+      { a: [undefined, 1], b: undefined },
+      { a: Object.create({ inherited: 1 }) },
+    ];
+    for (const value of cases) expect(canonicalJson(value)).toBe(reference(value));
+    expect(canonicalJson(undefined)).toBe("null");
+  });
+
+  it("hashes a canonical copy like the original", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (record) => {
+        expect(contentHash(canonicalCopy(record))).toBe(contentHash(record));
       }),
     );
   });
