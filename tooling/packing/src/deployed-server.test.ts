@@ -274,3 +274,19 @@ describe("the production image's tree (pnpm deploy --prod, read-only, plain node
     }
   });
 });
+
+describe(".dockerignore", () => {
+  it("keeps secrets and local state out of the build context", async () => {
+    const ignored = (await readFile(path.join(repoRoot, ".dockerignore"), "utf8")).split("\n");
+    for (const pattern of [
+      "deploy/secrets/",
+      "**/.promptreg",
+      ".env",
+      ".env.*",
+      "**/node_modules",
+      "**/dist",
+    ]) {
+      expect(ignored, pattern).toContain(pattern);
+    }
+  });
+});
