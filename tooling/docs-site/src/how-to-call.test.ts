@@ -25,6 +25,10 @@ describe("callSnippets", () => {
     expect(snippets.clientSdk).toContain(
       `promptreg.run("support/summarize-ticket@production", ${JSON.stringify(snippets.input, null, 2)});`,
     );
+    // Typed from the service, as an app outside this repository gets them (not `promptreg build` of a clone).
+    expect(snippets.clientSdk).toContain("promptreg types --from <url> --out src/promptreg.d.ts");
+    expect(snippets.clientSdk).toContain('import type { TemplateMap } from "./promptreg.js";');
+    expect(snippets.clientSdk).not.toContain("promptreg build");
     expect(snippets.openAiSdk).toContain('model: "template:support/summarize-ticket@production"');
     expect(snippets.openAiSdk).toContain(
       `input: ${JSON.stringify(snippets.input, null, 2).replaceAll("\n", "\n  ")},`,

@@ -40,8 +40,8 @@ export function callSnippets(template: TemplateView): CallSnippets {
   const body = JSON.stringify({ ref: reference, input }, null, 2);
   const clientSdk = [
     'import { createClient } from "@promptreg/client";',
-    "// Types for every reference, written by `promptreg build --out src/promptreg` (see docs/client.md).",
-    'import type { TemplateMap } from "./promptreg/templates.js";',
+    "// Types for every reference: `promptreg types --from <url> --out src/promptreg.d.ts` (see docs/client.md).",
+    'import type { TemplateMap } from "./promptreg.js";',
     "",
     "const promptreg = createClient<TemplateMap>({",
     "  baseUrl: process.env.PROMPTREG_URL!,",
