@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -40,6 +40,8 @@ let appDir: string;
 let child: ChildProcess;
 let stderr = "";
 let url = "";
+/** How the service was started (user, folder, environment), for the probe that checks it can write nowhere. */
+let launch: SpawnOptions & { env: NodeJS.ProcessEnv };
 
 /** Every workspace package's folder by name: pnpm resolves the dev dependencies' workspace links too. */
 async function workspaceFolders(): Promise<Map<string, string>> {
@@ -157,7 +159,7 @@ beforeAll(async () => {
   expect(readOnly.code, readOnly.stderr).toBe(0);
 
   const asRoot = process.getuid?.() === 0;
-  child = spawn(process.execPath, ["dist/main.js"], {
+  launch = {
     cwd: appDir,
     // Exactly the image's environment: nothing inherited, no node_modules/.bin on PATH.
     env: {
@@ -174,8 +176,8 @@ beforeAll(async () => {
       PROMPTREG_CLIENT_KEYS_FILE: path.join(secrets, "client-keys.yaml"),
     },
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  };
+  child = spawn(process.execPath, ["dist/main.js"], { ...launch, stdio: ["ignore", "ignore", "pipe"] });
   child.stderr?.on("data", (chunk) => {
     stderr += String(chunk);
   });
@@ -224,8 +226,34 @@ describe("the production image's tree (pnpm deploy --prod, read-only, plain node
     expect(answer.messages?.map((message) => message.content).join("\n")).toContain("My invoice is wrong.");
   });
 
-  it("started without writing anywhere (every path it could write is read-only)", () => {
+  it("runs where it can write nowhere: HOME, TMPDIR, its own folder and the templates refuse a write", async () => {
     expect(child.exitCode).toBeNull();
+    // The same user, folder and environment as the service: proves the sandbox is real (root would write anywhere).
+    const probe = `for (const dir of process.argv.slice(1)) {
+      try { require("node:fs").writeFileSync(dir + "/probe", "x"); console.log("wrote " + dir); }
+      catch (error) { console.log(error.code + " " + dir); }
+    }`;
+    const targets = [
+      launch.env.HOME,
+      launch.env.TMPDIR,
+      appDir,
+      path.join(appDir, "templates"),
+      path.join(appDir, "dist"),
+    ];
+    const result = await new Promise<string>((resolve, reject) => {
+      const probing = spawn(process.execPath, ["-e", probe, ...targets.map(String)], {
+        ...launch,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      probing.stdout?.on("data", (chunk) => {
+        out += String(chunk);
+      });
+      probing.once("error", reject);
+      probing.once("exit", () => resolve(out));
+    });
+    expect(result).not.toContain("wrote");
+    expect(result.trim().split("\n")).toHaveLength(targets.length);
     expect(stderr).not.toMatch(/EACCES|EROFS|EPERM/);
   });
 
