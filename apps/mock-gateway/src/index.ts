@@ -5,7 +5,11 @@ export { InvalidOptionsError } from "./errors/invalid-options-error.js";
 export { InvalidRequestError } from "./errors/invalid-request-error.js";
 export { InvalidScenarioError, type ScenarioIssue } from "./errors/invalid-scenario-error.js";
 export { ListenError } from "./errors/listen-error.js";
-export { MockGatewayError, type MockGatewayErrorCode } from "./errors/mock-gateway-error.js";
+export {
+  MOCK_GATEWAY_ERROR_CODES,
+  MockGatewayError,
+  type MockGatewayErrorCode,
+} from "./errors/mock-gateway-error.js";
 export { ReplySchemaError } from "./errors/reply-schema-error.js";
 export type { MockGatewayStats } from "./faults/fault-selector.js";
 export type { ErrorStatus, FaultStep, RetryAfterSpec } from "./faults/fault-step.js";

@@ -6,7 +6,7 @@ export {
   resolveCallTarget,
 } from "./call-credential.js";
 export { formatRunSummary, printStream } from "./call-output.js";
-export { CliError } from "./errors/cli-error.js";
+export { CLI_ERROR_CODES, CliError, type CliErrorCode } from "./errors/cli-error.js";
 export { CredentialError, type CredentialProblem } from "./errors/credential-error.js";
 export { ExampleNotFoundError } from "./errors/example-not-found-error.js";
 export { InputFileError, type InputFileProblem } from "./errors/input-file-error.js";

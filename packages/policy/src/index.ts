@@ -22,7 +22,7 @@ export {
 } from "./config.js";
 export { findConfigFile, findRepositoryRoot, type LoadedConfig, loadConfigFile } from "./config-file.js";
 export { ConfigError, type ConfigProblem } from "./errors/config-error.js";
-export { PolicyError } from "./errors/policy-error.js";
+export { POLICY_ERROR_CODES, PolicyError, type PolicyErrorCode } from "./errors/policy-error.js";
 export {
   buildLock,
   checkLock,

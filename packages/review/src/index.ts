@@ -1,7 +1,7 @@
 // The public API of @promptreg/review. Anything not named here is private.
 
 export { GIT_ERROR_CODES, GitError, type GitErrorCode } from "./errors/git-error.js";
-export { ReviewError } from "./errors/review-error.js";
+export { REVIEW_ERROR_CODES, ReviewError, type ReviewErrorCode } from "./errors/review-error.js";
 export { type ExampleRender, type RenderedSide, RendererCache, renderExamples } from "./example-renders.js";
 export {
   findRepositoryTop,

@@ -28,6 +28,7 @@ export {
 } from "./catalog-query.js";
 export { resolveDocsBase } from "./docs-base.js";
 export { DocsConfigError } from "./errors/docs-config-error.js";
+export { DOCS_ERROR_CODES, type DocsErrorCode } from "./errors/docs-error-codes.js";
 export { DocsInputError } from "./errors/docs-input-error.js";
 export { type CallSnippets, callReference, callSnippets } from "./how-to-call.js";
 export { escapeHtml } from "./html.js";

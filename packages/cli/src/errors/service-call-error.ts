@@ -1,5 +1,6 @@
+import type { PromptregErrorCode } from "@promptreg/client";
 import { hasBrand } from "@promptreg/core";
-import { CliError } from "./cli-error.js";
+import { CliError, type CliErrorCode } from "./cli-error.js";
 
 const marker = Symbol.for("promptreg.cli.service-call-error");
 
@@ -13,7 +14,7 @@ export class ServiceCallError extends CliError {
   readonly requestId: string | undefined;
 
   constructor(options: {
-    code: string;
+    code: PromptregErrorCode | Extract<CliErrorCode, "connection_refused" | "unexpected_response">;
     message: string;
     status?: number;
     requestId?: string;

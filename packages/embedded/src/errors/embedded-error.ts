@@ -5,16 +5,16 @@ const marker = Symbol.for("promptreg.embedded.error");
 /** Every code an `EmbeddedError` can carry; closed, so callers can switch on it. */
 export const EMBEDDED_ERROR_CODES = {
   /** `render` before any bundle was loaded (call and await `start()` first). */
-  NOT_READY: "not_ready",
+  not_ready: "not_ready",
   /** The service could not be reached or answered `GET /v1/bundle` with an error status. */
-  BUNDLE_FETCH_FAILED: "bundle_fetch_failed",
+  bundle_fetch_failed: "bundle_fetch_failed",
   /** A bundle arrived (or was read from the file) but is not JSON, malformed or fails its content hashes. */
-  BUNDLE_REJECTED: "bundle_rejected",
+  bundle_rejected: "bundle_rejected",
   /** `start()` got no bundle at all: the service failed and there is no usable bundle file. */
-  START_FAILED: "start_failed",
+  start_failed: "start_failed",
 } as const;
 
-export type EmbeddedErrorCode = (typeof EMBEDDED_ERROR_CODES)[keyof typeof EMBEDDED_ERROR_CODES];
+export type EmbeddedErrorCode = keyof typeof EMBEDDED_ERROR_CODES;
 
 /** What went wrong in embedded mode, where (the URL path or file), and how to fix it. Match on `code`. */
 export class EmbeddedError extends PromptregBaseError<EmbeddedErrorCode> {

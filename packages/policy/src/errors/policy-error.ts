@@ -2,11 +2,19 @@ import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@p
 
 const marker = Symbol.for("promptreg.policy.error");
 
+/** Every code a `PolicyError` can carry; closed, so callers narrow on `error.code`. */
+export const POLICY_ERROR_CODES = {
+  /** promptreg.config.yaml cannot be used (`ConfigError`, with every problem and its position). */
+  invalid_config: "invalid_config",
+} as const;
+
+export type PolicyErrorCode = keyof typeof POLICY_ERROR_CODES;
+
 /** Base of every error the policy package throws; callers branch on `code`, never on the message. */
-export class PolicyError extends PromptregBaseError {
+export class PolicyError extends PromptregBaseError<PolicyErrorCode> {
   protected readonly [marker] = true;
 
-  constructor(options: PromptregBaseErrorOptions) {
+  constructor(options: PromptregBaseErrorOptions<PolicyErrorCode>) {
     super(options);
     this.name = "PolicyError";
   }

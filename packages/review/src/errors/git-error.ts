@@ -1,9 +1,12 @@
 import { hasBrand } from "@promptreg/core";
-import { ReviewError } from "./review-error.js";
+import { ReviewError, type ReviewErrorCode } from "./review-error.js";
 
 const marker = Symbol.for("promptreg.review.git-error");
 
-/** Why a revision could not be read through git. Closed: callers and the CLI map each code to a fix. */
+/**
+ * Why a revision could not be read through git. Closed: callers and the CLI map each code to a fix.
+ * @deprecated Upper-case aliases kept for existing callers; narrow on `REVIEW_ERROR_CODES` (keys are the codes).
+ */
 export const GIT_ERROR_CODES = {
   NOT_A_REPOSITORY: "not_a_repository",
   INVALID_REF: "invalid_ref",
@@ -12,9 +15,9 @@ export const GIT_ERROR_CODES = {
   FILE_TOO_LARGE: "file_too_large",
   GIT_UNAVAILABLE: "git_unavailable",
   GIT_FAILED: "git_failed",
-} as const;
+} as const satisfies Record<string, ReviewErrorCode>;
 
-export type GitErrorCode = (typeof GIT_ERROR_CODES)[keyof typeof GIT_ERROR_CODES];
+export type GitErrorCode = ReviewErrorCode;
 
 /** git could not give the template tree of a revision: what, for which ref and directory, and how to fix it. */
 export class GitError extends ReviewError {

@@ -2,6 +2,14 @@ import { hasBrand, PromptregBaseError, redactUrlCredentials } from "@promptreg/c
 
 const marker = Symbol.for("promptreg.webhooks.WebhookDeliveryError");
 
+/** Every code `@promptreg/webhooks` throws; closed, so callers narrow on `error.code` (the detail is in `reason`). */
+export const WEBHOOK_ERROR_CODES = {
+  /** `WebhookDeliveryError`: the delivery gave up; `reason` says why. */
+  webhook_failed: "webhook_failed",
+} as const;
+
+export type WebhookErrorCode = keyof typeof WEBHOOK_ERROR_CODES;
+
 /** Why a delivery gave up: the receiver refused it for good, or every attempt failed, or it asked to wait too long. */
 export const WEBHOOK_FAILURE_REASONS = {
   /** A 4xx other than 408 and 429: the receiver refused this delivery; retrying would not change its answer. */
@@ -20,7 +28,7 @@ export type WebhookFailureReason = keyof typeof WEBHOOK_FAILURE_REASONS;
  * A webhook could not be delivered. Carries what happened (reason, attempts, the last HTTP status or connection
  * error) and where (the URL with any credentials redacted); the signing secret never appears.
  */
-export class WebhookDeliveryError extends PromptregBaseError<"webhook_failed"> {
+export class WebhookDeliveryError extends PromptregBaseError<WebhookErrorCode> {
   readonly [marker] = true;
   readonly reason: WebhookFailureReason;
   readonly url: string;

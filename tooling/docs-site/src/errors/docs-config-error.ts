@@ -1,9 +1,10 @@
 import { hasBrand, PromptregBaseError } from "@promptreg/core";
+import type { DocsErrorCode } from "./docs-error-codes.js";
 
 const marker = Symbol.for("promptreg.docs-site.DocsConfigError");
 
 /** A docs build setting that cannot work: says which variable, what is wrong and how to fix it. */
-export class DocsConfigError extends PromptregBaseError<"invalid_docs_config"> {
+export class DocsConfigError extends PromptregBaseError<Extract<DocsErrorCode, "invalid_docs_config">> {
   readonly [marker] = true;
   readonly variable: string;
   readonly problem: string;

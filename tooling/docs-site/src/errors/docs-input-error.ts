@@ -1,9 +1,10 @@
 import { hasBrand, PromptregBaseError } from "@promptreg/core";
+import type { DocsErrorCode } from "./docs-error-codes.js";
 
 const marker = Symbol.for("promptreg.docs-site.DocsInputError");
 
 /** An input file of the docs build (the benchmark history) that cannot be read: where, what and how to fix it. */
-export class DocsInputError extends PromptregBaseError<"invalid_docs_input"> {
+export class DocsInputError extends PromptregBaseError<Extract<DocsErrorCode, "invalid_docs_input">> {
   readonly [marker] = true;
   /** `path:line`. */
   readonly file: string;
