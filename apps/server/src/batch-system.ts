@@ -6,6 +6,7 @@ import {
   createBatchWorker,
   type ItemError,
   type ItemEvent,
+  type NotificationPolicy,
 } from "@promptreg/batches";
 import { createRunPipeline, type GatewayPort, type RunPipeline } from "@promptreg/runtime";
 import { type SendWebhookOptions, sendWebhook, WebhookDeliveryError } from "@promptreg/webhooks";
@@ -101,8 +102,11 @@ export function createBatchSystem({
   runWorker?: boolean;
   /** The client credentials that sign each batch's completion webhook (its owner's). */
   credentials?: Pick<CredentialSet, "lookupSecrets"> | undefined;
-  /** Retry timing of the completion webhooks (tests shorten it); default @promptreg/webhooks' policy. */
-  webhookOptions?: Partial<Pick<SendWebhookOptions, "maxAttempts" | "baseDelayMs" | "maxDelayMs">>;
+  /** Retry timing of the completion webhooks (tests shorten it); default @promptreg/batches' notification policy. */
+  webhookOptions?: {
+    policy?: Partial<NotificationPolicy>;
+    attemptTimeoutMs?: SendWebhookOptions["attemptTimeoutMs"];
+  };
 }): BatchSystem | undefined {
   const redisConfig = config.redis;
   if (!redisConfig) return undefined;
@@ -141,13 +145,21 @@ export function createBatchSystem({
   });
 
   /**
-   * The completion webhook to the batch's callbackUrl, signed with the owner's client credential (its current
-   * secret), with @promptreg/webhooks' retries. Sent by the worker whose write finished the batch; a failure for good
-   * is logged (the batch and its results stay readable either way).
+   * One delivery attempt of the completion webhook to the batch's callbackUrl, signed with the owner's client
+   * credential (its current secret). It runs as a job of the batch webhook queue, so whichever worker process takes
+   * it delivers it, and its retries (the core backoff, or the receiver's Retry-After) survive the worker that
+   * finished the batch. Throws to be retried; returns when there is nothing to retry.
    */
-  async function notifyFinished({ batchId, owner }: { batchId: string; owner: string }): Promise<void> {
+  async function deliverWebhook({
+    batchId,
+    owner,
+    attempt,
+  }: {
+    batchId: string;
+    owner: string;
+    attempt: number;
+  }): Promise<void> {
     const status = await store.status(owner, batchId);
-    logger.info({ batchId, status: status.status, items: status.counts.total }, "batch finished");
     if (!status.callbackUrl) return;
     const secret = credentials?.lookupSecrets(owner)?.[0];
     if (secret === undefined) {
@@ -164,26 +176,45 @@ export function createBatchSystem({
         deliveryId: batchId,
         data: status,
         credential: { keyId: owner, secret },
-        ...webhookOptions,
+        maxAttempts: 1,
+        previousAttempts: attempt - 1,
+        ...(webhookOptions.attemptTimeoutMs === undefined
+          ? {}
+          : { attemptTimeoutMs: webhookOptions.attemptTimeoutMs }),
       });
       logger.info(
         { batchId, attempts: delivery.attempts, status: delivery.status },
         "batch webhook delivered",
       );
     } catch (error) {
-      logger.warn(
-        WebhookDeliveryError.isInstance(error)
-          ? {
-              batchId,
-              reason: error.reason,
-              attempts: error.attempts,
-              lastStatus: error.lastStatus,
-              err: error.message,
-            }
-          : { batchId, err: (error as Error).message },
-        "batch webhook not delivered",
-      );
+      if (error instanceof TypeError) {
+        // A callbackUrl the sender cannot use, or an oversized body: another attempt would fail the same way.
+        logger.warn({ batchId, err: error.message }, "batch webhook not delivered");
+        return;
+      }
+      if (WebhookDeliveryError.isInstance(error)) {
+        logger.info(
+          { batchId, attempt, reason: error.reason, lastStatus: error.lastStatus, err: error.message },
+          "batch webhook attempt failed",
+        );
+      }
+      throw error;
     }
+  }
+
+  function webhookGaveUp({ batchId }: { batchId: string }, error: unknown): void {
+    logger.warn(
+      WebhookDeliveryError.isInstance(error)
+        ? {
+            batchId,
+            reason: error.reason,
+            attempts: error.attempts,
+            lastStatus: error.lastStatus,
+            err: error.message,
+          }
+        : { batchId, err: (error as Error).message },
+      "batch webhook not delivered",
+    );
   }
 
   let worker: BatchWorker | undefined;
@@ -224,7 +255,12 @@ export function createBatchSystem({
           completionTokens: result.usage.completionTokens,
         });
       },
-      onBatchFinished: (batch) => void notifyFinished(batch),
+      onBatchFinished: ({ batchId }) => logger.info({ batchId }, "batch finished"),
+      notifications: {
+        deliver: deliverWebhook,
+        policy: webhookOptions.policy,
+        onGaveUp: webhookGaveUp,
+      },
       onError: (error) => logger.warn({ err: (error as Error).message }, "batch worker error"),
     });
   }

@@ -1,17 +1,28 @@
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createBatchStore } from "@promptreg/batches";
+import { verifyWebhook } from "@promptreg/client";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
 import { type RedisHandle, startRedis } from "@promptreg/test-kit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { FIXTURE_TEMPLATES, GATEWAY_TEST_KEY } from "./harness.js";
+import { CLIENT_KEYS_YAML, FIXTURE_TEMPLATES, GATEWAY_TEST_KEY, SECRETS } from "./harness.js";
 import { type ServerProcess, startWorkerProcess } from "./server-process.js";
 
 let redisHandle: RedisHandle;
 let redis: Redis;
 let mock: MockGateway;
+let dir: string;
 const workers: ServerProcess[] = [];
 
 beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "promptreg-workers-"));
+  // The client credentials: a worker signs a batch's webhook with its owner's.
+  await writeFile(path.join(dir, "clients.yaml"), CLIENT_KEYS_YAML);
   redisHandle = await startRedis();
   redis = new Redis(redisHandle.url, { maxRetriesPerRequest: null });
   // Each call takes a while, so a worker killed at any moment has items in flight.
@@ -23,6 +34,7 @@ afterAll(async () => {
   redis?.disconnect();
   await mock?.close();
   await redisHandle?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 function worker(): Promise<ServerProcess> {
@@ -31,6 +43,7 @@ function worker(): Promise<ServerProcess> {
       REDIS_URL: redisHandle.url,
       PROMPTREG_REDIS_KEY_PREFIX: redisHandle.keyPrefix,
       PROMPTREG_TEMPLATES_DIR: FIXTURE_TEMPLATES,
+      PROMPTREG_CLIENT_KEYS_FILE: path.join(dir, "clients.yaml"),
       PROMPTREG_WATCH: "off",
       GATEWAY_BASE_URL: mock.url,
       GATEWAY_API_KEY: GATEWAY_TEST_KEY,
@@ -100,6 +113,70 @@ describe("pnpm worker processes", () => {
       expect(mock.stats().replays).toBeGreaterThanOrEqual(1);
     } finally {
       await batches.close();
+    }
+  });
+
+  it("a worker killed while it delivers the completion webhook: another worker delivers it, once, verified", async () => {
+    // Only the workers of this test run: the first takes the batch and is killed mid-delivery.
+    for (const running of workers.splice(0)) await running.kill();
+    const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+    // The first delivery never gets an answer (the worker is killed while it waits); later ones get 200.
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += String(chunk);
+      });
+      req.on("end", () => {
+        received.push({ path: req.url ?? "", headers: req.headers, body });
+        if (received.length > 1) res.writeHead(200).end();
+      });
+    });
+    receiver.listen(0, "127.0.0.1");
+    await once(receiver, "listening");
+    const batches = createBatchStore({ redis, keyPrefix: redisHandle.keyPrefix });
+    try {
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const first = await worker();
+      const { id } = await batches.submit({
+        owner: "app-main",
+        items: [{ ref: "support/greet@1", input: { name: "hook" } }],
+        callbackUrl,
+      });
+      await vi.waitFor(
+        () => {
+          if (received.length === 0) throw new Error("no delivery yet");
+        },
+        { timeout: 30_000, interval: 50 },
+      );
+      first.child.kill("SIGKILL");
+      await first.exited();
+
+      await worker();
+      await vi.waitFor(
+        () => {
+          if (received.length < 2) throw new Error("not delivered again yet");
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      const verified = await Promise.all(
+        received.map((r) =>
+          verifyWebhook<{ id: string; status: string }>({
+            pathAndQuery: r.path,
+            headers: r.headers,
+            body: r.body,
+            keyId: "app-main",
+            secrets: SECRETS.main,
+          }),
+        ),
+      );
+      // One delivery id, the batch's: a receiver that saw the first attempt can drop the second.
+      expect(verified.map((v) => v.id)).toEqual([id, id]);
+      expect(verified[1]).toMatchObject({ type: "batch.completed", data: { id, status: "completed" } });
+      expect(received).toHaveLength(2);
+    } finally {
+      await batches.close();
+      receiver.closeAllConnections();
+      receiver.close();
     }
   });
 });

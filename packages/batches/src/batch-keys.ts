@@ -1,11 +1,13 @@
 /** Default key prefix (the service's PROMPTREG_REDIS_KEY_PREFIX). */
 export const DEFAULT_KEY_PREFIX = "promptreg:";
 export const QUEUE_NAME = "batch-items";
+/** The queue of completion webhooks: one job per finished batch that has a callbackUrl, its id the batch id. */
+export const NOTIFY_QUEUE_NAME = "batch-webhooks";
 
 /** Where the batch records live in Redis: everything under one prefix, BullMQ's queue keys included. */
 export function batchKeys(prefix: string) {
   return {
-    /** BullMQ's `prefix` option: its keys are `<prefix>queue:batch-items:*`. */
+    /** BullMQ's `prefix` option: its keys are `<prefix>queue:batch-items:*` and `<prefix>queue:batch-webhooks:*`. */
     queuePrefix: `${prefix}queue`,
     /** Hash: owner, total, priority, created/started/finished, counters, usage. */
     batch: (id: string) => `${prefix}batch:${id}`,

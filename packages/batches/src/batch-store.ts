@@ -3,6 +3,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { batchKeys, DEFAULT_KEY_PREFIX, itemJobId, QUEUE_NAME } from "./batch-keys.js";
 import { BATCH_LIMIT_VARIABLES, type BatchLimits, DEFAULT_BATCH_LIMITS } from "./batch-limits.js";
+import { enqueueNotification, notificationQueue } from "./batch-notifications.js";
 import {
   BATCH_PRIORITIES,
   type BatchPriority,
@@ -121,6 +122,7 @@ export function createBatchStore(options: BatchStoreOptions): BatchStore {
   const retry: ItemRetryPolicy = { ...DEFAULT_ITEM_RETRY, ...options.retry };
   const keys = batchKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const queue = new Queue<ItemJobData>(QUEUE_NAME, { connection: redis, prefix: keys.queuePrefix });
+  const notify = notificationQueue(redis, keys);
 
   async function ownedMeta(owner: string, batchId: string): Promise<Meta> {
     const meta = (await redis.hgetall(keys.batch(batchId))) as Meta;
@@ -270,7 +272,7 @@ export function createBatchStore(options: BatchStoreOptions): BatchStore {
               if (!job) return;
               // 0 when the item is running (locked): it finishes and is recorded as usual.
               if ((await queue.remove(job.id as string)) !== 1) return;
-              await recordItem(redis, {
+              const outcome = await recordItem(redis, {
                 keys,
                 batchId,
                 result: {
@@ -284,6 +286,13 @@ export function createBatchStore(options: BatchStoreOptions): BatchStore {
                 deadLetterCapacity: limits.deadLetterCapacity,
                 now: now(),
               });
+              // This cancel recorded the last item: the batch.cancelled webhook is queued here, no worker will.
+              if (outcome === "batch_finished" && meta.callbackUrl) {
+                await enqueueNotification(notify, {
+                  batch: { batchId, owner },
+                  keepSeconds: limits.resultTtlSeconds,
+                });
+              }
             }),
         );
       }
@@ -305,6 +314,8 @@ export function createBatchStore(options: BatchStoreOptions): BatchStore {
       return entries.map((entry) => JSON.parse(entry) as DeadLetter);
     },
 
-    close: () => queue.close(),
+    async close() {
+      await Promise.all([queue.close(), notify.close()]);
+    },
   };
 }

@@ -4,6 +4,13 @@ import type { Redis } from "ioredis";
 import { RateLimiterRedis } from "rate-limiter-flexible";
 import { batchKeys, DEFAULT_KEY_PREFIX, QUEUE_NAME } from "./batch-keys.js";
 import { type BatchLimits, DEFAULT_BATCH_LIMITS } from "./batch-limits.js";
+import {
+  createNotificationWorker,
+  enqueueNotification,
+  type FinishedBatch,
+  type NotificationPolicy,
+  notificationQueue,
+} from "./batch-notifications.js";
 import type { ItemJobData } from "./batch-store.js";
 import type { ItemError, ItemResult } from "./batch-types.js";
 import { describeErrorByFields } from "./describe-error.js";
@@ -57,8 +64,20 @@ export interface BatchWorkerOptions {
   lockMs?: number | undefined;
   describeError?: ((error: unknown) => ItemError) | undefined;
   onItem?: ((event: ItemEvent) => void) | undefined;
-  /** Called once per batch, by the worker whose write finished it (the webhook sender hooks in here). */
-  onBatchFinished?: ((batch: { batchId: string; owner: string }) => void | Promise<void>) | undefined;
+  /** Called once per batch, by the worker whose write finished it (for logs; the webhook is a queued job). */
+  onBatchFinished?: ((batch: FinishedBatch) => void | Promise<void>) | undefined;
+  /**
+   * Delivers the completion webhooks of finished batches that have a callbackUrl, from their own queue (see
+   * `createNotificationWorker`): any worker process with this option takes them, so a delivery outlives the worker
+   * that finished the batch. Without it this process queues webhooks but delivers none.
+   */
+  notifications?:
+    | {
+        deliver: (batch: FinishedBatch & { attempt: number }) => Promise<void>;
+        policy?: Partial<NotificationPolicy> | undefined;
+        onGaveUp?: ((batch: FinishedBatch, error: unknown) => void) | undefined;
+      }
+    | undefined;
   onError?: ((error: unknown) => void) | undefined;
   now?: () => number;
 }
@@ -96,10 +115,19 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     duration: 60,
   });
 
+  const notify = notificationQueue(redis, keys);
+  const lockMs = options.lockMs ?? 30_000;
+
+  /** Queues the batch's completion webhook when it has a callbackUrl (a no-op if already queued). */
+  async function queueWebhook(batch: FinishedBatch, callbackUrl: string | null | undefined): Promise<void> {
+    if (!callbackUrl) return;
+    await enqueueNotification(notify, { batch, keepSeconds: limits.resultTtlSeconds });
+  }
+
   async function record(
     batchId: string,
     result: Exclude<ItemResult, { status: "pending" }>,
-    meta: { owner: string; dimensions: Record<string, string> },
+    meta: { owner: string; dimensions: Record<string, string>; callbackUrl?: string | null | undefined },
     deadLetter?: boolean,
   ): Promise<RecordOutcome> {
     const outcome = await recordItem(redis, {
@@ -124,7 +152,10 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     if (outcome === "recorded" || outcome === "batch_finished") {
       options.onItem?.({ batchId, owner: meta.owner, dimensions: meta.dimensions, result });
     }
-    if (outcome === "batch_finished") await options.onBatchFinished?.({ batchId, owner: meta.owner });
+    if (outcome === "batch_finished") {
+      await queueWebhook({ batchId, owner: meta.owner }, meta.callbackUrl);
+      await options.onBatchFinished?.({ batchId, owner: meta.owner });
+    }
     return outcome;
   }
 
@@ -166,13 +197,31 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
   async function processItem(job: Job<ItemJobData>, _token?: string, signal?: AbortSignal): Promise<void> {
     const { batchId, index } = job.data;
     const [meta, existing] = await Promise.all([
-      redis.hmget(keys.batch(batchId), "owner", "dimensions", "cancelRequested", "startedAt"),
+      redis.hmget(
+        keys.batch(batchId),
+        "owner",
+        "dimensions",
+        "cancelRequested",
+        "startedAt",
+        "callbackUrl",
+        "finishedAt",
+      ),
       redis.hexists(keys.results(batchId), String(index)),
     ]);
-    const [owner, dimensionsJson, cancelRequested, startedAt] = meta;
-    // Expired batch, or an item already recorded by a worker that died before BullMQ heard of it: nothing to do.
-    if (owner === null || owner === undefined || existing === 1) return;
-    const batchMeta = { owner, dimensions: JSON.parse(dimensionsJson ?? "{}") as Record<string, string> };
+    const [owner, dimensionsJson, cancelRequested, startedAt, callbackUrl, batchFinishedAt] = meta;
+    // Expired batch: nothing to do.
+    if (owner === null || owner === undefined) return;
+    if (existing === 1) {
+      // Recorded by a worker that died before BullMQ heard of it. If that write finished the batch, the worker may
+      // have died before it queued the webhook: queue it (a no-op when it did).
+      if (batchFinishedAt) await queueWebhook({ batchId, owner }, callbackUrl);
+      return;
+    }
+    const batchMeta = {
+      owner,
+      dimensions: JSON.parse(dimensionsJson ?? "{}") as Record<string, string>,
+      callbackUrl,
+    };
     const finishedAt = () => new Date(now()).toISOString();
     if (cancelRequested !== null) {
       await record(
@@ -231,9 +280,9 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     prefix: keys.queuePrefix,
     concurrency: options.concurrency,
     limiter: requestWindow(options.rateLimit.requestsPerMinute),
-    lockDuration: options.lockMs ?? 30_000,
+    lockDuration: lockMs,
     // Look for a dead worker's items as often as a lock can expire, so they wait about one lock duration.
-    stalledInterval: options.lockMs ?? 30_000,
+    stalledInterval: lockMs,
     // A worker killed mid-item makes its item stall; it is taken over, up to this many times, before failing.
     maxStalledCount: 5,
   });
@@ -243,8 +292,8 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     if (!job) return;
     void (async () => {
       if (!(await job.isFailed())) return;
-      const owner = await redis.hget(keys.batch(job.data.batchId), "owner");
-      if (owner === null) return;
+      const [owner, callbackUrl] = await redis.hmget(keys.batch(job.data.batchId), "owner", "callbackUrl");
+      if (owner === null || owner === undefined) return;
       const described = describe(error);
       await record(
         job.data.batchId,
@@ -257,11 +306,28 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
           attempts: job.attemptsMade,
           finishedAt: new Date(now()).toISOString(),
         },
-        { owner, dimensions: {} },
+        { owner, dimensions: {}, callbackUrl },
         true,
       );
     })().catch((failure) => options.onError?.(failure));
   });
 
-  return { close: () => worker.close() };
+  const webhooks =
+    options.notifications &&
+    createNotificationWorker({
+      redis,
+      keys,
+      deliver: options.notifications.deliver,
+      policy: options.notifications.policy,
+      lockMs,
+      onGaveUp: options.notifications.onGaveUp,
+      onError: options.onError,
+    });
+
+  return {
+    async close() {
+      await Promise.all([worker.close(), webhooks?.close()]);
+      await notify.close();
+    },
+  };
 }

@@ -3,6 +3,12 @@
 
 export { BATCH_LIMIT_VARIABLES, type BatchLimits, DEFAULT_BATCH_LIMITS } from "./batch-limits.js";
 export {
+  DEFAULT_NOTIFICATION_POLICY,
+  type FinishedBatch,
+  NOTIFICATION_ATTEMPTS,
+  type NotificationPolicy,
+} from "./batch-notifications.js";
+export {
   type BatchStore,
   type BatchStoreOptions,
   createBatchStore,

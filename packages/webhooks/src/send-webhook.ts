@@ -32,6 +32,11 @@ export interface SendWebhookOptions {
   data: unknown;
   credential: WebhookCredential;
   maxAttempts?: number;
+  /**
+   * Attempts already made elsewhere (a queue job retrying one attempt at a time): the attempt header and the
+   * error's `attempts` count on from there. Default 0.
+   */
+  previousAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   maxRetryAfterMs?: number;
@@ -67,6 +72,7 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookD
     data,
     credential,
     maxAttempts = WEBHOOK_DEFAULTS.maxAttempts,
+    previousAttempts = 0,
     baseDelayMs = WEBHOOK_DEFAULTS.baseDelayMs,
     maxDelayMs = WEBHOOK_DEFAULTS.maxDelayMs,
     maxRetryAfterMs = WEBHOOK_DEFAULTS.maxRetryAfterMs,
@@ -91,17 +97,19 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookD
     );
   }
 
-  const fail = (reason: WebhookFailureReason, attempts: number, last: { status?: number; error?: string }) =>
+  type Last = { status?: number; error?: string; retryAfterMs?: number | undefined };
+  const fail = (reason: WebhookFailureReason, attempts: number, last: Last) =>
     new WebhookDeliveryError({
       reason,
       url,
       deliveryId,
-      attempts,
+      attempts: previousAttempts + attempts,
       lastStatus: last.status,
       lastError: last.error,
+      retryAfterMs: last.retryAfterMs,
     });
 
-  let last: { status?: number; error?: string } = {};
+  let last: Last = {};
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal?.aborted) throw fail("aborted", attempt - 1, last);
     const headers = {
@@ -109,7 +117,7 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookD
       ...(target.basic ? { Authorization: target.basic } : {}),
       [WEBHOOK_HEADERS.event]: event,
       [WEBHOOK_HEADERS.delivery]: deliveryId,
-      [WEBHOOK_HEADERS.attempt]: String(attempt),
+      [WEBHOOK_HEADERS.attempt]: String(previousAttempts + attempt),
       ...signRequest({
         ...credential,
         method: "POST",
@@ -138,15 +146,18 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookD
     }
     if (response) {
       if (response.status >= 200 && response.status < 300)
-        return { deliveryId, attempts: attempt, status: response.status };
-      last = { status: response.status };
+        return { deliveryId, attempts: previousAttempts + attempt, status: response.status };
+      last = {
+        status: response.status,
+        retryAfterMs: parseRetryAfterMs(response.headers, { nowMs: now() }),
+      };
       const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
       if (!retryable) throw fail("rejected", attempt, last);
     }
     if (attempt === maxAttempts) break;
     const delay = retryDelay({
       retry: attempt,
-      retryAfterMs: response ? parseRetryAfterMs(response.headers, { nowMs: now() }) : undefined,
+      retryAfterMs: last.retryAfterMs,
       baseDelayMs,
       maxDelayMs,
       maxRetryAfterMs,

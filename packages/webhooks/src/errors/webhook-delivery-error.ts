@@ -36,6 +36,8 @@ export class WebhookDeliveryError extends PromptregBaseError<WebhookErrorCode> {
   readonly attempts: number;
   readonly lastStatus: number | undefined;
   readonly lastError: string | undefined;
+  /** The wait the receiver's last answer asked for (Retry-After), in ms; undefined when it gave none. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(options: {
     reason: WebhookFailureReason;
@@ -43,7 +45,8 @@ export class WebhookDeliveryError extends PromptregBaseError<WebhookErrorCode> {
     deliveryId: string;
     attempts: number;
     lastStatus?: number;
-    lastError?: string;
+    lastError?: string | undefined;
+    retryAfterMs?: number | undefined;
   }) {
     const url = redactUrlCredentials(options.url);
     const last =
@@ -66,6 +69,7 @@ export class WebhookDeliveryError extends PromptregBaseError<WebhookErrorCode> {
     this.attempts = options.attempts;
     this.lastStatus = options.lastStatus;
     this.lastError = options.lastError === undefined ? undefined : redactUrlCredentials(options.lastError);
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   static isInstance(value: unknown): value is WebhookDeliveryError {
