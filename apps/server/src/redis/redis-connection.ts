@@ -39,30 +39,29 @@ export function createRedisConnection({
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, REDIS_MAX_RECONNECT_DELAY_MS),
   });
   let reachable: boolean | undefined;
-  client.on("ready", () => {
-    if (reachable !== true) logger.info({ redis: displayUrl }, "redis connected");
-    reachable = true;
-  });
   let closing = false;
-  // A lost connection is logged when it closes, not only on the next connect error: a Redis that is back within the
-  // first reconnect delay never produces one, and operators still need to see the outage.
-  client.on("close", () => {
-    if (closing || reachable !== true) return;
-    logger.warn(
-      { redis: displayUrl },
-      "redis unreachable; requests that need it are refused (503) until it is back",
-    );
-    reachable = false;
-  });
-  client.on("error", (error: Error) => {
-    if (reachable !== false) {
+  /**
+   * The one place reachability changes and is logged: each change once, whichever event noticed it first (a lost
+   * connection shows as `close`, as `error`, or both), and nothing once we close it ourselves.
+   */
+  const become = (next: boolean, error?: Error) => {
+    if (closing || reachable === next) return;
+    reachable = next;
+    if (next) logger.info({ redis: displayUrl }, "redis connected");
+    else
       logger.warn(
-        { redis: displayUrl, err: redactUrlCredentials(error.message) },
+        { redis: displayUrl, ...(error ? { err: redactUrlCredentials(error.message) } : {}) },
         "redis unreachable; requests that need it are refused (503) until it is back",
       );
-    }
-    reachable = false;
+  };
+  client.on("ready", () => become(true));
+  // A lost connection is reported when it closes, not only on the next connect error: a Redis that is back within the
+  // first reconnect delay never produces one, and operators still need to see the outage. Before the first
+  // connection a close adds nothing: the connect error that caused it reports it, with its reason.
+  client.on("close", () => {
+    if (reachable === true) become(false);
   });
+  client.on("error", (error: Error) => become(false, error));
   return {
     client,
     displayUrl,
