@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runProcess } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
@@ -20,23 +21,11 @@ const RENDER_BODY = JSON.stringify({
 
 let server: ServerProcess;
 
-function python(
-  args: string[],
-  options: { stdin?: string; env?: Record<string, string> } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("python3", args, {
-      cwd: EXAMPLE_DIR,
-      env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: "1", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
+function python(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  return runProcess("python3", args, {
+    cwd: EXAMPLE_DIR,
+    env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: "1", ...options.env },
+    stdin: options.stdin ?? "",
   });
 }
 

@@ -15,5 +15,6 @@ export {
   type StartRedisOptions,
   startRedis,
 } from "./redis-server.js";
+export { type ProcessResult, type RunProcessOptions, runProcess } from "./run-process.js";
 export { templateYaml } from "./template-yaml.js";
 export { type ErrorGuard, rejectionOf, thrownBy } from "./thrown-by.js";

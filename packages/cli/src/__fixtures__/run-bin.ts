@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ProcessResult, runProcess } from "@promptreg/test-kit";
 
 /** The repository root: `pnpm promptreg` runs the binary from here. */
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -13,19 +13,10 @@ const bin = path.join(repoRoot, "packages/cli/src/bin.ts");
 export function runBin(
   args: string[],
   options: { stdin?: string; env?: Record<string, string> } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
+): Promise<ProcessResult> {
+  return runProcess(process.execPath, ["--import", "tsx", bin, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdin: options.stdin ?? "",
   });
 }
