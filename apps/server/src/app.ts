@@ -21,7 +21,13 @@ import type { RedisHealth } from "./redis/redis-connection.js";
 import { batchesRouter } from "./routes/batches.js";
 import { bundleRouter } from "./routes/bundle.js";
 import { facadeRouter } from "./routes/facade.js";
-import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
+import {
+  type BatchQueueHealth,
+  createLifecycle,
+  type Lifecycle,
+  operationsRouter,
+  statsRouter,
+} from "./routes/operations.js";
 import { renderRunRouter } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
 import { typesRouter } from "./routes/types.js";
@@ -44,6 +50,8 @@ export interface AppDeps {
   rateLimits?: RateLimitStore;
   /** Set when nonces, limits and stats live on Redis: /readyz checks it. */
   sharedState?: { check(): Promise<RedisHealth> };
+  /** Set when batches are enabled: /readyz checks that their Redis never evicts (maxmemory-policy noeviction). */
+  batchQueue?: { ready(): Promise<BatchQueueHealth> } | undefined;
   lifecycle?: Lifecycle;
   /** The gateway client; `undefined` until one is configured (run answers 503, /readyz is not ready). */
   gateway?: GatewayPort | (() => GatewayPort | undefined);
@@ -113,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
       registry: deps.registry,
       gatewayConfigured: () => gateway() !== undefined,
       sharedState: deps.sharedState,
+      batchQueue: deps.batchQueue,
       metrics,
       lifecycle,
     }),

@@ -2,8 +2,10 @@ import {
   type BatchStore,
   type BatchWorker,
   batchRateLimit,
+  checkEvictionPolicy,
   createBatchStore,
   createBatchWorker,
+  type EvictionPolicyCheck,
   type ItemError,
   type ItemEvent,
   type NotificationPolicy,
@@ -20,6 +22,7 @@ import { packageErrorMappers } from "./http/package-errors.js";
 import { createErrorConverter } from "./http/to-server-error.js";
 import type { CredentialSet } from "./logic/credentials.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
+import type { BatchQueueHealth } from "./routes/operations.js";
 import { requireRegistry } from "./routes/require-registry.js";
 import { requireGateway } from "./routes/run-context.js";
 
@@ -27,6 +30,11 @@ import { requireGateway } from "./routes/run-context.js";
 export interface BatchSystem {
   store: BatchStore;
   worker: BatchWorker | undefined;
+  /**
+   * Whether the queue's Redis never evicts keys (BullMQ needs maxmemory-policy noeviction), read once at start:
+   * not ok with `redis_eviction_policy` when it may evict; ok when CONFIG is refused (logged as a warning).
+   */
+  ready(): Promise<BatchQueueHealth>;
   /** Stops the worker (running items finish), then the store and the Redis connections. */
   close(): Promise<void>;
 }
@@ -118,6 +126,45 @@ export function createBatchSystem({
     limits: batches.limits,
     retry: { attempts: batches.attempts, backoffMs: batches.backoffMs },
   });
+
+  let policy: Promise<EvictionPolicyCheck | undefined> | undefined;
+  /**
+   * Reads maxmemory-policy once (logged as an error when Redis may evict, a warning when CONFIG is refused). A Redis
+   * that does not answer within the command timeout leaves it unknown, to be read again on the next readiness check
+   * (the shared-state check reports the outage itself).
+   */
+  const readPolicy = (): Promise<EvictionPolicyCheck | undefined> => {
+    if (policy) return policy;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), redisConfig.commandTimeoutMs);
+    });
+    const read = checkEvictionPolicy(storeRedis).then(
+      (result) => {
+        if (result.status === "wrong") {
+          logger.error(
+            { setting: result.error.setting, policy: result.error.policy, err: result.error.message },
+            "batch queue Redis may evict keys: not ready",
+          );
+        } else if (result.status === "unknown") {
+          logger.warn(
+            { setting: "maxmemory-policy", reason: result.reason },
+            "batch queue Redis: maxmemory-policy cannot be read; make sure it is noeviction",
+          );
+        }
+        return result;
+      },
+      () => undefined,
+    );
+    const current = Promise.race([read, timeout]).then((result) => {
+      clearTimeout(timer);
+      if (result === undefined) policy = undefined;
+      return result;
+    });
+    policy = current;
+    return current;
+  };
+  void readPolicy();
 
   let backlog: Promise<{ depth: number; oldestWaitingSeconds: number }> | undefined;
   /** One backlog read per scrape, shared by both gauges. */
@@ -268,6 +315,12 @@ export function createBatchSystem({
   return {
     store,
     worker,
+    async ready() {
+      const result = await readPolicy();
+      return result?.status === "wrong"
+        ? { ok: false, code: result.error.code, reason: result.error.message }
+        : { ok: true };
+    },
     async close() {
       await worker?.close();
       await store.close();

@@ -298,6 +298,7 @@ export async function createService({
     rateLimits: shared?.rateLimits,
     stats: shared?.stats,
     sharedState: shared?.connection,
+    batchQueue: batches,
     batches: batches?.store,
     batchBodyLimitBytes: config.batches.bodyLimitBytes,
   });

@@ -42,3 +42,5 @@ export { BATCH_ERROR_CODES, BatchError, type BatchErrorCode } from "./errors/bat
 export { BatchLimitError, type BatchLimitName } from "./errors/batch-limit-error.js";
 export { BatchNotFoundError } from "./errors/batch-not-found-error.js";
 export { InvalidCursorError } from "./errors/invalid-cursor-error.js";
+export { RedisEvictionPolicyError } from "./errors/redis-eviction-policy-error.js";
+export { checkEvictionPolicy, type EvictionPolicyCheck } from "./redis-eviction-policy.js";

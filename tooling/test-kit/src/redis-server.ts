@@ -41,6 +41,11 @@ export interface StartRedisOptions {
    * removed by `stop()`), like a production Redis configured for BullMQ. Default false: restarts come back empty.
    */
   persistent?: boolean;
+  /**
+   * More `redis-server` flags, e.g. `["--maxmemory-policy", "allkeys-lru"]` to test a misconfigured server. Implies
+   * `dedicated` (the shared server is never reconfigured by a test).
+   */
+  serverArgs?: string[];
 }
 
 /** The command the dedicated mode runs; the CI installs it through .ci/system-deps. */
@@ -53,14 +58,17 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     env = process.env,
     readyTimeoutMs = 30_000,
     persistent = false,
+    serverArgs = [],
   } = options;
   const keyPrefix = `test:${randomBytes(6).toString("hex")}:`;
   const shared = env.REDIS_URL;
-  if (!dedicated && !persistent && password === undefined && shared) return sharedHandle(shared, keyPrefix);
+  if (!dedicated && !persistent && password === undefined && serverArgs.length === 0 && shared)
+    return sharedHandle(shared, keyPrefix);
   return dedicatedHandle({
     keyPrefix,
     readyTimeoutMs,
     password,
+    serverArgs,
     dataDir: persistent ? await mkdtemp(path.join(tmpdir(), "promptreg-redis-")) : undefined,
   });
 }
@@ -100,17 +108,23 @@ async function dedicatedHandle({
   readyTimeoutMs,
   password,
   dataDir,
+  serverArgs,
 }: {
   keyPrefix: string;
   readyTimeoutMs: number;
   password: string | undefined;
   dataDir: string | undefined;
+  serverArgs: string[];
 }): Promise<RedisHandle> {
   const port = await freePort();
   const persistence = dataDir
     ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir]
     : ["--appendonly", "no"];
-  const extraArgs = [...persistence, ...(password === undefined ? [] : ["--requirepass", password])];
+  const extraArgs = [
+    ...persistence,
+    ...(password === undefined ? [] : ["--requirepass", password]),
+    ...serverArgs,
+  ];
   let child: ChildProcess | undefined = await spawnServer({ port, readyTimeoutMs, extraArgs });
   const halt = async () => {
     const running = child;

@@ -17,6 +17,9 @@ export interface Lifecycle {
   readonly openStreams: Set<() => void>;
 }
 
+/** Whether the batch queue's Redis is fit for BullMQ; `code` names the problem (`redis_eviction_policy`). */
+export type BatchQueueHealth = { ok: true } | { ok: false; code: string; reason: string };
+
 export function createLifecycle(): Lifecycle {
   return { draining: false, openStreams: new Set() };
 }
@@ -26,6 +29,7 @@ export function operationsRouter({
   registry,
   gatewayConfigured,
   sharedState,
+  batchQueue,
   metrics,
   lifecycle,
 }: {
@@ -33,6 +37,8 @@ export function operationsRouter({
   gatewayConfigured: () => boolean;
   /** Set when state is shared on Redis: reachable within the command timeout, or why not. */
   sharedState?: { check(): Promise<RedisHealth> };
+  /** Set when batches are enabled: the batch queue's Redis is fit for BullMQ (maxmemory-policy noeviction). */
+  batchQueue?: { ready(): Promise<BatchQueueHealth> };
   metrics: ServerMetrics;
   lifecycle: Lifecycle;
 }): Router {
@@ -44,18 +50,28 @@ export function operationsRouter({
   router.get("/readyz", async (_req: Request, res: Response) => {
     requestState(res).route = "/readyz";
     const loaded = registry.current();
-    const redis = await sharedState?.check();
+    const [redis, queue] = await Promise.all([sharedState?.check(), batchQueue?.ready()]);
     const checks = {
       registry: loaded ? "ok" : "loading",
       gateway: gatewayConfigured() ? "ok" : "not_configured",
       lifecycle: lifecycle.draining ? "draining" : "ok",
       ...(redis ? { redis: redis.ok ? "ok" : "unreachable" } : {}),
+      ...(queue ? { batches: queue.ok ? "ok" : queue.code } : {}),
     };
-    const ready = loaded !== undefined && gatewayConfigured() && !lifecycle.draining && redis?.ok !== false;
+    const ready =
+      loaded !== undefined &&
+      gatewayConfigured() &&
+      !lifecycle.draining &&
+      redis?.ok !== false &&
+      queue?.ok !== false;
+    const reasons = {
+      ...(redis && !redis.ok ? { redis: redis.reason } : {}),
+      ...(queue && !queue.ok ? { batches: queue.reason } : {}),
+    };
     res.status(ready ? 200 : 503).json({
       status: ready ? "ready" : "not_ready",
       checks,
-      ...(redis && !redis.ok ? { reasons: { redis: redis.reason } } : {}),
+      ...(Object.keys(reasons).length > 0 ? { reasons } : {}),
       templates: loaded ? { versions: loaded.versionCount, loadedAt: loaded.loadedAt.toISOString() } : null,
     });
   });

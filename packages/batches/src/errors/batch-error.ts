@@ -10,6 +10,8 @@ export const BATCH_ERROR_CODES = {
   batch_limit_exceeded: "batch_limit_exceeded",
   /** A results cursor that this service did not hand out. */
   invalid_cursor: "invalid_cursor",
+  /** The Redis under the queue may evict keys (maxmemory-policy is not noeviction): BullMQ would lose jobs. */
+  redis_eviction_policy: "redis_eviction_policy",
 } as const;
 
 export type BatchErrorCode = keyof typeof BATCH_ERROR_CODES;
@@ -18,14 +20,20 @@ export type BatchErrorCode = keyof typeof BATCH_ERROR_CODES;
 export class BatchError extends PromptregBaseError<BatchErrorCode> {
   protected readonly [marker] = true;
 
-  constructor(options: { code: BatchErrorCode; message: string; cause?: unknown; retryable?: boolean }) {
-    // Every batch error is about what the caller asked for (an unknown id, a budget, a foreign cursor): origin
-    // caller; only a full queue (BatchLimitError maxQueuedItems) may clear by itself.
+  constructor(options: {
+    code: BatchErrorCode;
+    message: string;
+    cause?: unknown;
+    retryable?: boolean;
+    origin?: "caller" | "internal";
+  }) {
+    // Batch errors are about what the caller asked for (an unknown id, a budget, a foreign cursor): origin caller;
+    // only a full queue (BatchLimitError maxQueuedItems) may clear by itself. A misconfigured Redis is internal.
     super({
       code: options.code,
       message: options.message,
       cause: options.cause,
-      origin: "caller",
+      origin: options.origin ?? "caller",
       retryable: options.retryable ?? false,
     });
     this.name = "BatchError";
