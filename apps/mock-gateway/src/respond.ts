@@ -14,6 +14,11 @@ export interface RespondOptions {
   headers: OutgoingHttpHeaders;
   latency: { firstByte: number; perChunk: number };
   stallTimeoutMs: number;
+  /**
+   * Called once the reply's first byte is due and its client is still there: the moment the completion counts as
+   * generated (and so charged). Never called for a status reply, a reset, or a client that left during the delay.
+   */
+  onGenerated?: () => void;
 }
 
 function retryHeaders(spec: RetryAfterSpec | undefined): OutgoingHttpHeaders {
@@ -127,6 +132,7 @@ export async function respond(options: RespondOptions): Promise<void> {
   const firstByte = options.latency.firstByte + (step.kind === "delay" ? step.ms : 0);
   if (!(await exchange.wait(firstByte))) return;
 
+  if (step.kind !== "status") options.onGenerated?.();
   if (step.kind === "status") {
     const body = gatewayErrorBody({ status: step.status, provider: plan.provider, generationId: plan.id });
     sendJson(exchange, step.status, body, { ...options.headers, ...retryHeaders(step.retryAfter) });

@@ -190,12 +190,6 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
       content,
       usage: computeUsage({ messages: request.messages, reply: content, withCost }),
     };
-    if (delivers(selection.step, request.stream)) {
-      // Generated, so charged, now: a client that hangs up before the reply arrives has still paid for it, and
-      // its retry with the same key gets this reply instead of a second charge.
-      selector.billed++;
-      if (bodyHash !== "") replies.set(idempotencyKey!, { bodyHash, plan, step: selection.step });
-    }
     await respond({
       exchange,
       step: selection.step,
@@ -204,6 +198,14 @@ export function createMockGatewayHandler(options: MockGatewayOptions = {}): Mock
       latency: config.latency,
       stallTimeoutMs: config.stallTimeoutMs,
       plan,
+      // Charged when the reply starts, after any delay step: a client that hung up during the delay (an attempt
+      // timeout) was never answered, so its retry gets the script's next step, not a replay. A client that leaves
+      // after this point has still paid, and its retry with the same key gets this reply instead of a second charge.
+      onGenerated: () => {
+        if (!delivers(selection.step, request.stream)) return;
+        selector.billed++;
+        if (bodyHash !== "") replies.set(idempotencyKey!, { bodyHash, plan, step: selection.step });
+      },
     });
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chat, sseData, startGateway } from "./helpers.js";
 
 interface Completion {
@@ -53,6 +53,23 @@ describe("Idempotency-Key de-duplication", () => {
     const third = await ask();
     expect(third.headers.get("idempotent-replayed")).toBe("true");
     expect(gateway.stats()).toMatchObject({ billed: 1, replays: 1, requestsByKey: { r: 3 } });
+  });
+
+  it("a client that hangs up during a delay is not charged: its retry takes the script's next step", async () => {
+    const gateway = await startGateway();
+    const headers = { "idempotency-key": "slow", "x-mock-faults": "delay:ms=600000,ok" };
+    const abort = new AbortController();
+    const first = chat(gateway, { headers, signal: abort.signal }).catch((error: unknown) => error);
+    // The attempt timeout of a client: it gives up once the gateway has the request and is still delaying it.
+    await vi.waitFor(() => expect(gateway.stats().requestsByKey.slow).toBe(1), { timeout: 30_000 });
+    abort.abort();
+    expect(await first).toBeInstanceOf(Error);
+    const retry = await chat(gateway, { headers });
+    await retry.arrayBuffer();
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    expect(retry.headers.get("x-mock-step")).toBe("ok");
+    expect(gateway.stats()).toMatchObject({ billed: 1, replays: 0 });
   });
 
   it("a streamed request replays as a stream of the same completion", async () => {

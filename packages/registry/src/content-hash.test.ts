@@ -71,6 +71,8 @@ describe("canonicalJson's native path", () => {
       { a: Object.create({ inherited: 1 }) },
     ];
     for (const value of cases) expect(canonicalJson(value)).toBe(reference(value));
+    const withProto = JSON.parse('{"b":{"__proto__":{"x":1}},"a":1}');
+    expect(canonicalJson(canonicalCopy(withProto))).toBe('{"a":1,"b":{"__proto__":{"x":1}}}');
     expect(canonicalJson(undefined)).toBe("null");
   });
 

@@ -90,7 +90,14 @@ export function canonicalCopy<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const item = (value as Record<string, unknown>)[key];
-    if (item !== undefined) out[key] = canonicalCopy(item);
+    if (item === undefined) continue;
+    // Defined, not assigned: `out["__proto__"] = x` would set the prototype (JSON.parse makes it an own member).
+    Object.defineProperty(out, key, {
+      value: canonicalCopy(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out as T;
 }
