@@ -1,4 +1,4 @@
-import { SIGNATURE_HEADERS, signRequest } from "@promptreg/signing";
+import { checkSignInput, checkWebCrypto, SIGNATURE_HEADERS } from "@promptreg/signing-core";
 import { InvalidClientOptionsError } from "./errors/invalid-client-options-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import {
@@ -84,9 +84,11 @@ function parseBaseUrl(baseUrl: unknown): URL {
 }
 
 function checkCredentials(keyId: unknown, secret: unknown): void {
+  // A runtime without Web Crypto fails here with WebCryptoUnavailableError (code web_crypto_unavailable).
+  checkWebCrypto();
   try {
-    // A dry run surfaces a malformed key id or empty secret at construction instead of on the first call.
-    signRequest({ keyId: keyId as string, secret: secret as string, method: "POST", pathAndQuery: "/" });
+    // Checked at construction instead of on the first call: a malformed key id or an empty secret.
+    checkSignInput({ keyId: keyId as string, secret: secret as string, method: "POST", pathAndQuery: "/" });
   } catch (error) {
     const field = (error as { field?: string }).field ?? "keyId";
     throw invalid(

@@ -1,5 +1,7 @@
 // The service's closed error-code map, so SDK users can list and narrow on the codes an answer may carry.
 export { SERVICE_ERROR_CODES, type ServiceErrorCode } from "@promptreg/core";
+// Thrown by createClient and createSigningFetch on a runtime without Web Crypto (docs/client.md#runtimes).
+export { WebCryptoUnavailableError } from "@promptreg/signing-core";
 export { CLIENT_DEFAULTS, createClient } from "./create-client.js";
 export { errorFromResponse } from "./error-from-response.js";
 export { AuthenticationError } from "./errors/authentication-error.js";

@@ -1,4 +1,4 @@
-import { signRequest } from "@promptreg/signing";
+import { checkSignInput, checkWebCrypto, signRequest } from "@promptreg/signing-core";
 import { InvalidClientOptionsError } from "./errors/invalid-client-options-error.js";
 
 export interface SigningFetchOptions {
@@ -36,9 +36,10 @@ export function createSigningFetch(options: SigningFetchOptions): typeof fetch {
     throw invalid("options", "is missing", "Call createSigningFetch({ keyId, secret }).");
   }
   const { keyId, secret } = options;
+  checkWebCrypto();
   try {
-    // A dry run reports a malformed key id or empty secret now instead of on the first request.
-    signRequest({ keyId, secret, method: "GET", pathAndQuery: "/" });
+    // Reports a malformed key id or empty secret now instead of on the first request.
+    checkSignInput({ keyId, secret, method: "GET", pathAndQuery: "/" });
   } catch (error) {
     const field = (error as { field?: string }).field ?? "keyId";
     throw invalid(
@@ -59,7 +60,7 @@ export function createSigningFetch(options: SigningFetchOptions): typeof fetch {
     const url = new URL(request.url);
     const headers = new Headers(request.headers);
     headers.delete("authorization");
-    const signed = signRequest({
+    const signed = await signRequest({
       keyId,
       secret,
       method,

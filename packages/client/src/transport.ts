@@ -1,5 +1,5 @@
 import { parseRetryAfterMs, retryDelay } from "@promptreg/core";
-import { signRequest } from "@promptreg/signing";
+import { signRequest } from "@promptreg/signing-core";
 import { errorFromResponse } from "./error-from-response.js";
 import { ConnectionError } from "./errors/connection-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
@@ -107,15 +107,16 @@ export function createTransport(config: TransportConfig) {
     const bodyText = method === "POST" ? JSON.stringify(options.body) : "";
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw abortError(signal, what);
-      const attempt = attemptController(signal, config.timeoutMs);
-      // Every attempt is signed afresh: a retry with the same nonce would be refused as a replay.
-      const signed = signRequest({
+      // Every attempt is signed afresh: a retry with the same nonce would be refused as a replay. Signed before the
+      // attempt's timer starts, so a runtime without Web Crypto throws without leaving a timer behind.
+      const signed = await signRequest({
         keyId: config.keyId,
         secret: config.secret,
         method,
         pathAndQuery,
         body: bodyText,
       });
+      const attempt = attemptController(signal, config.timeoutMs);
       let response: Response;
       try {
         response = await config.fetch(url, {

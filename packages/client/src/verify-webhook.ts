@@ -1,12 +1,14 @@
 import {
   buildStringToSign,
+  hashBody,
   KEY_ID_PATTERN,
+  matchSignature,
   NONCE_PATTERN,
   SIGNATURE_HEADERS,
   SIGNATURE_PATTERN,
   TIMESTAMP_PATTERN,
   WEBHOOK_HEADERS,
-} from "@promptreg/signing";
+} from "@promptreg/signing-core";
 import { WebhookVerificationError } from "./errors/webhook-verification-error.js";
 
 /** A webhook that verified. */
@@ -103,26 +105,15 @@ export async function verifyWebhook<Data = unknown>(
   }
 
   const bodyBytes = typeof body === "string" ? encoder.encode(body) : body;
-  const bodyHash = toHex(
-    new Uint8Array(await crypto.subtle.digest("SHA-256", bodyBytes as Uint8Array<ArrayBuffer>)),
-  );
-  const stringToSign = encoder.encode(
-    buildStringToSign({ method: "POST", pathAndQuery, timestamp, nonce, bodyHash }),
-  );
-  const expected = fromHex(hex);
-  let secretIndex = -1;
+  const stringToSign = buildStringToSign({
+    method: "POST",
+    pathAndQuery,
+    timestamp,
+    nonce,
+    bodyHash: await hashBody(bodyBytes),
+  });
   // Every secret is tried (no early exit), each comparison inside crypto.subtle.verify.
-  for (const [index, secret] of secrets.entries()) {
-    const key = await crypto.subtle.importKey(
-      "raw",
-      encoder.encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["verify"],
-    );
-    if ((await crypto.subtle.verify("HMAC", key, expected, stringToSign)) && secretIndex === -1)
-      secretIndex = index;
-  }
+  const secretIndex = await matchSignature({ secrets, stringToSign, signatureHex: hex });
   if (secretIndex === -1) {
     throw new WebhookVerificationError({
       reason: "signature_mismatch",
@@ -162,16 +153,4 @@ export async function verifyWebhook<Data = unknown>(
     data: event.data as Data,
     secretIndex,
   };
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
-  return out;
-}
-
-function fromHex(hex: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }

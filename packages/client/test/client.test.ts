@@ -6,6 +6,7 @@ import {
   AuthenticationError,
   ConnectionError,
   createClient,
+  createSigningFetch,
   InvalidClientOptionsError,
   InvalidRequestError,
   InvalidResponseError,
@@ -17,6 +18,7 @@ import {
   RequestTimeoutError,
   type RetryInfo,
   UpstreamError,
+  WebCryptoUnavailableError,
 } from "../src/index.js";
 import {
   type FakeService,
@@ -351,5 +353,23 @@ describe("createClient options", () => {
     expect(InvalidClientOptionsError.isInstance(error)).toBe(true);
     expect((error as InvalidClientOptionsError).details).toEqual({ option });
     expect((error as Error).message).not.toContain(SECRET);
+  });
+});
+
+describe("a runtime without Web Crypto", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("createClient and createSigningFetch refuse with web_crypto_unavailable when crypto.subtle is missing", () => {
+    vi.stubGlobal("crypto", { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) });
+    const error = thrownBy(() => client(), WebCryptoUnavailableError.isInstance);
+    expect(error).toMatchObject({
+      code: "web_crypto_unavailable",
+      missing: "crypto.subtle",
+      origin: "caller",
+    });
+    expect(error.message).not.toContain(SECRET);
+    expect(() => createSigningFetch({ keyId: KEY_ID, secret: SECRET })).toThrow(WebCryptoUnavailableError);
   });
 });

@@ -1,7 +1,7 @@
+import { SIGNATURE_HEADERS } from "@promptreg/signing-core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkSignatureHeaders } from "./check-signature.js";
-import { SIGNATURE_HEADERS } from "./headers.js";
 import { signRequest } from "./sign-request.js";
 
 const SECRET = "test-secret-0123456789abcdef";

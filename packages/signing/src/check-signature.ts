@@ -1,13 +1,15 @@
 import { timingSafeEqual } from "node:crypto";
-import { type BodyInput, buildStringToSign, computeSignature, hashBody } from "./canonical.js";
-import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 import {
+  type BodyInput,
+  buildStringToSign,
   KEY_ID_PATTERN,
   NONCE_PATTERN,
   SIGNATURE_HEADERS,
   SIGNATURE_PATTERN,
   TIMESTAMP_PATTERN,
-} from "./headers.js";
+} from "@promptreg/signing-core";
+import { computeSignature, hashBody } from "./canonical.js";
+import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 import { redact } from "./redact.js";
 
 export const VERIFY_FAILURE_REASONS = [

@@ -1,7 +1,7 @@
+import { KEY_ID_PATTERN } from "@promptreg/signing-core";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { type ClientKeysIssue, InvalidClientKeysError } from "./errors/invalid-client-keys-error.js";
-import { KEY_ID_PATTERN } from "./headers.js";
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 const MIN_SECRET_LENGTH = 16;

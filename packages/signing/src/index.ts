@@ -1,5 +1,20 @@
-export type { BodyInput } from "./canonical.js";
-export { buildStringToSign, hashBody } from "./canonical.js";
+// The scheme's shared half (headers, string to sign, errors) lives in @promptreg/signing-core, which the client SDK
+// installs without this package's key files, zod and yaml; re-exported so server code has one import.
+export type { BodyInput, SignatureHeaders, SigningErrorCode } from "@promptreg/signing-core";
+export {
+  buildStringToSign,
+  InvalidSignInputError,
+  KEY_ID_PATTERN,
+  NONCE_PATTERN,
+  SIGNATURE_HEADERS,
+  SIGNATURE_PATTERN,
+  SIGNING_ERROR_CODES,
+  SigningError,
+  TIMESTAMP_PATTERN,
+  WEBHOOK_HEADERS,
+  WebCryptoUnavailableError,
+} from "@promptreg/signing-core";
+export { hashBody } from "./canonical.js";
 export type {
   CheckSignatureHeadersOptions,
   HeadersInput,
@@ -25,19 +40,7 @@ export {
 export { DEV_CLIENT_FILE, devClientFilePath, findWorkspaceRoot } from "./dev-client-location.js";
 export type { ClientKeysIssue } from "./errors/invalid-client-keys-error.js";
 export { InvalidClientKeysError } from "./errors/invalid-client-keys-error.js";
-export { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
 export { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
-export { SigningError } from "./errors/signing-error.js";
-export { SIGNING_ERROR_CODES, type SigningErrorCode } from "./errors/signing-error-codes.js";
-export type { SignatureHeaders } from "./headers.js";
-export {
-  KEY_ID_PATTERN,
-  NONCE_PATTERN,
-  SIGNATURE_HEADERS,
-  SIGNATURE_PATTERN,
-  TIMESTAMP_PATTERN,
-  WEBHOOK_HEADERS,
-} from "./headers.js";
 export type {
   MemoryNonceStore,
   MemoryNonceStoreOptions,

@@ -1,8 +1,7 @@
+import { InvalidSignInputError, SigningError } from "@promptreg/signing-core";
 import { thrownBy } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidSignInputError } from "./errors/invalid-sign-input-error.js";
-import { SigningError } from "./errors/signing-error.js";
 import { createNonce, signRequest } from "./sign-request.js";
 
 const base = {

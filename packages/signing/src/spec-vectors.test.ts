@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
+import {
+  buildStringToSign,
+  matchSignature,
+  computeSignature as webComputeSignature,
+  hashBody as webHashBody,
+  signRequest as webSignRequest,
+} from "@promptreg/signing-core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { buildStringToSign, hashBody } from "./canonical.js";
+import { hashBody } from "./canonical.js";
 import { createMemoryNonceStore } from "./nonce-store.js";
 import { signRequest } from "./sign-request.js";
 import { verifyRequest } from "./verify-request.js";
@@ -84,15 +92,70 @@ describe("docs/security.md signing vectors", () => {
           bodyHash: vector.bodySha256,
         }),
       ).toBe(vector.stringToSign);
-      const headers = signRequest({ ...vector, body });
-      expect(headers).toEqual({
+      const expected = {
         "X-Promptreg-Key": vector.keyId,
         "X-Promptreg-Timestamp": String(vector.timestamp),
         "X-Promptreg-Nonce": vector.nonce,
         "X-Promptreg-Signature": vector.signature,
-      });
+      };
+      expect(signRequest({ ...vector, body })).toEqual(expected);
     },
   );
+
+  // The client SDK signs with @promptreg/signing-core on Web Crypto, the service verifies with node:crypto: both
+  // must produce the documented bytes, and agree with each other on inputs the vectors do not cover.
+  it.each(vectors.map((v) => [v.name, v] as const))(
+    "%s: the Web Crypto signer (@promptreg/signing-core) gives the same hash and headers",
+    async (_name, vector) => {
+      const body = new Uint8Array(bodyOf(vector));
+      expect(await webHashBody(body)).toBe(vector.bodySha256);
+      expect(await webSignRequest({ ...vector, body })).toEqual(signRequest({ ...vector, body }));
+      const signatureHex = vector.signature.slice("v1=".length);
+      expect(await webComputeSignature(vector.secret, vector.stringToSign)).toBe(signatureHex);
+      expect(
+        await matchSignature({
+          secrets: ["other-secret", vector.secret],
+          stringToSign: vector.stringToSign,
+          signatureHex,
+        }),
+      ).toBe(1);
+      expect(
+        await matchSignature({ secrets: ["other-secret"], stringToSign: vector.stringToSign, signatureHex }),
+      ).toBe(-1);
+    },
+  );
+
+  it("the Web Crypto and node:crypto signers agree on arbitrary secrets, paths, bodies and nonces", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          keyId: fc.stringMatching(/^[A-Za-z0-9._~-]{1,40}$/),
+          secret: fc.string({ minLength: 1, unit: "grapheme" }),
+          method: fc.constantFrom("GET", "post", "DELETE", "PATCH"),
+          pathAndQuery: fc.stringMatching(/^\/[A-Za-z0-9%/?&=._~-]{0,60}$/),
+          timestamp: fc.integer({ min: 0, max: 4_102_444_800 }),
+          nonce: fc.stringMatching(/^[A-Za-z0-9_-]{22,40}$/),
+          body: fc.oneof(fc.string({ unit: "grapheme" }), fc.uint8Array({ maxLength: 256 })),
+        }),
+        async (input) => {
+          expect(await webSignRequest(input)).toEqual(signRequest(input));
+          expect(await webHashBody(input.body)).toBe(hashBody(input.body));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the Web Crypto nonce is 16 random bytes of unpadded base64url, like the node one", async () => {
+    const headers = await webSignRequest({ keyId: "k", secret: "s", method: "GET", pathAndQuery: "/" });
+    expect(headers["X-Promptreg-Nonce"]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const nonces = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        webSignRequest({ keyId: "k", secret: "s", method: "GET", pathAndQuery: "/" }),
+      ),
+    );
+    expect(new Set(nonces.map((h) => h["X-Promptreg-Nonce"])).size).toBe(50);
+  });
 
   it("covers a body-less request, a query string, non-ASCII and binary bodies", () => {
     expect(vectors.some((v) => v.body === "")).toBe(true);

@@ -1,4 +1,5 @@
-import type { BodyInput } from "./canonical.js";
+import type { BodyInput } from "@promptreg/signing-core";
+import { SIGNATURE_HEADERS } from "@promptreg/signing-core";
 import {
   type CheckSignatureHeadersOptions,
   checkSignatureHeaders,
@@ -8,7 +9,6 @@ import {
   verifyFailure,
 } from "./check-signature.js";
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
-import { SIGNATURE_HEADERS } from "./headers.js";
 import { DEFAULT_NONCE_CAPACITY, type NonceStore, type RememberOutcome } from "./nonce-store.js";
 
 export type VerifyResult =

@@ -27,7 +27,7 @@ describe("docs/errors.md code maps table", () => {
     RUN_ERROR_CODES: { package: "@promptreg/runtime", codes: RUN_ERROR_CODES },
     REGISTRY_ERROR_CODES: { package: "@promptreg/registry", codes: REGISTRY_ERROR_CODES },
     RENDER_ERROR_CODES: { package: "@promptreg/renderer", codes: RENDER_ERROR_CODES },
-    SIGNING_ERROR_CODES: { package: "@promptreg/signing", codes: SIGNING_ERROR_CODES },
+    SIGNING_ERROR_CODES: { package: "@promptreg/signing-core", codes: SIGNING_ERROR_CODES },
     PROBLEM_CODES: { package: "@promptreg/registry", codes: PROBLEM_CODES },
     LINT_CODES: { package: "@promptreg/renderer", codes: LINT_CODES },
     RULE_CODES: { package: "@promptreg/policy", codes: RULE_CODES },

@@ -1,5 +1,5 @@
 import { hasBrand } from "@promptreg/core";
-import { SigningError } from "./signing-error.js";
+import { SigningError } from "@promptreg/signing-core";
 
 const marker = Symbol.for("promptreg.signing.InvalidVerifyOptionsError");
 
