@@ -1,7 +1,6 @@
 import type { BatchStore } from "@promptreg/batches";
 import type { GatewayPort } from "@promptreg/runtime";
 import express, { type Express, type Router } from "express";
-import helmet from "helmet";
 import { DEFAULT_BODY_TIMEOUT_MS, type ServerConfig } from "./config.js";
 import { admitRequests } from "./http/admit-request.js";
 import { checkPath } from "./http/check-path.js";
@@ -10,6 +9,7 @@ import { createLogger, type Logger } from "./http/logger.js";
 import { createServerMetrics, createUsageMetrics, type ServerMetrics } from "./http/metrics.js";
 import { packageErrorMappers } from "./http/package-errors.js";
 import { requestContext } from "./http/request-context.js";
+import { securityHeaders } from "./http/security-headers.js";
 import { createErrorConverter, type ErrorMapper } from "./http/to-server-error.js";
 import type { RequestVerifier } from "./logic/authenticate.js";
 import type { CredentialSet } from "./logic/credentials.js";
@@ -56,7 +56,7 @@ export interface AppDeps {
   /** The gateway client; `undefined` until one is configured (run answers 503, /readyz is not ready). */
   gateway?: GatewayPort | (() => GatewayPort | undefined);
   /**
-   * Routers mounted after the built-in ones, behind the same middleware (request context, helmet, body limit,
+   * Routers mounted after the built-in ones, behind the same middleware (request context, security headers, body limit,
    * signature check, rate limit, JSON parsing). The benchmark's same-stack baseline uses this.
    */
   extraRouters?: Router[];
@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(checkPath);
-  app.use(helmet());
+  app.use(securityHeaders);
   app.use((_req, res, next) => {
     // While draining, answer but ask keep-alive clients to reconnect (to a replica that is not shutting down).
     if (lifecycle.draining) res.setHeader("Connection", "close");

@@ -159,9 +159,16 @@ describe("HTTP hygiene", () => {
     expect(openapi.openapi).toBe("3.1.0");
   });
 
-  it("sets helmet headers and a request id, and never shows a stack", async () => {
+  it("sets the security headers and a request id, and never shows a stack", async () => {
     const response = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "trace-123" } });
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     expect(response.headers.get("x-request-id")).toBe("trace-123");
     expect(response.headers.get("x-powered-by")).toBeNull();
     const notFound = await server.signed("/v1/nothing-here");
