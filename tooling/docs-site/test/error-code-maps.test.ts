@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { BATCH_ERROR_CODES } from "@promptreg/batches";
 import { CLI_ERROR_CODES } from "@promptreg/cli";
 import { CLIENT_ERROR_CODES } from "@promptreg/client";
 import { SERVICE_ERROR_CODES } from "@promptreg/core";
@@ -38,6 +39,7 @@ describe("docs/errors.md code maps table", () => {
     MOCK_GATEWAY_ERROR_CODES: { package: "@promptreg/mock-gateway", codes: MOCK_GATEWAY_ERROR_CODES },
     WEBHOOK_ERROR_CODES: { package: "@promptreg/webhooks", codes: WEBHOOK_ERROR_CODES },
     EMBEDDED_ERROR_CODES: { package: "@promptreg/embedded", codes: EMBEDDED_ERROR_CODES },
+    BATCH_ERROR_CODES: { package: "@promptreg/batches", codes: BATCH_ERROR_CODES },
   };
 
   it("names each map with its package, and lists a map's codes exactly where it lists them", async () => {
