@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig, truncateSecret } from "./config.js";
 import { ConfigError } from "./errors/config-error.js";
 
-const configError = (env: Record<string, string>) =>
-  thrownBy(() => loadConfig({ env }), ConfigError.isInstance);
+const configError = (env: Record<string, string>) => thrownBy(() => loadConfig({ env }), ConfigError);
 
 describe("loadConfig", () => {
   it("starts with zero configuration", () => {

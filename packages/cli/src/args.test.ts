@@ -5,10 +5,7 @@ import { UsageError } from "./errors/usage-error.js";
 
 const flags = { json: { type: "boolean" }, dir: { type: "string", short: "d" } } as const;
 const refusal = (argv: string[]) =>
-  thrownBy(
-    () => parseCommandArgs({ command: "list", argv, flags, maxPositionals: 1 }),
-    UsageError.isInstance,
-  );
+  thrownBy(() => parseCommandArgs({ command: "list", argv, flags, maxPositionals: 1 }), UsageError);
 
 describe("parseCommandArgs", () => {
   it("names the unknown flag as written, long, with a value or short", () => {

@@ -60,8 +60,7 @@ describe("readInputJson", () => {
   });
 });
 
-const jsonError = (text: string) =>
-  thrownBy(() => parseInputJson({ text, name: "in.json" }), InputFileError.isInstance);
+const jsonError = (text: string) => thrownBy(() => parseInputJson({ text, name: "in.json" }), InputFileError);
 
 describe("bad input JSON carries line:col", () => {
   // Node's JSON.parse gives no position for these; the docs promise one for every syntax error.

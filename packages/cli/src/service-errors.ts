@@ -18,16 +18,20 @@ const authHints: Record<string, string> = {
  * came from. Anything that is not a client error is returned unchanged (a bug, reported as such by `main`).
  */
 export function describeServiceFailure(
-  error: unknown,
+  thrown: unknown,
   context: { baseUrl: string; source: string },
 ): unknown {
-  if (!PromptregError.isInstance(error)) return error;
+  if (!PromptregError.isInstance(thrown)) return thrown;
+  const error: PromptregError = thrown;
+  // Subclasses are told apart on an unknown-typed reference: some add no fields to PromptregError, so ruling one
+  // out on `error` itself would narrow `error` to never.
+  const which: unknown = thrown;
   const common = {
     cause: error,
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
   };
-  if (ConnectionError.isInstance(error)) {
+  if (ConnectionError.isInstance(which)) {
     const refused = hasErrorCode(error.cause, "ECONNREFUSED");
     return new ServiceCallError({
       ...common,
@@ -37,7 +41,7 @@ export function describeServiceFailure(
         : `cannot reach the promptreg service at ${context.baseUrl}: ${error.message}`,
     });
   }
-  if (AuthenticationError.isInstance(error)) {
+  if (AuthenticationError.isInstance(which)) {
     const hint = authHints[error.code] ?? "Check the key id and secret.";
     return new ServiceCallError({
       ...common,
@@ -47,7 +51,7 @@ export function describeServiceFailure(
     });
   }
   const issues = inputIssues(error.details);
-  if (InvalidRequestError.isInstance(error) && issues.length > 0) {
+  if (InvalidRequestError.isInstance(which) && issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`);
     return new ServiceCallError({
       ...common,

@@ -50,7 +50,7 @@ function client(overrides: Partial<Parameters<typeof createClient>[0]> = {}) {
   });
 }
 
-const caught = (promise: Promise<unknown>) => rejectionOf(promise, PromptregError.isInstance);
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, PromptregError);
 
 describe("render and run", () => {
   it("signs render requests that the real verifyRequest accepts and returns the response", async () => {

@@ -57,7 +57,7 @@ async function failure(
   const seen: unknown[] = [];
   const error = await rejectionOf(async () => {
     for await (const event of iterable) seen.push(event);
-  }, PromptregError.isInstance);
+  }, PromptregError);
   return { error, seen };
 }
 

@@ -1,6 +1,7 @@
 export { type BackoffOptions, backoffCeilingMs, computeBackoffMs } from "./backoff.js";
 export { closestMatch, closestMatches, didYouMean, editDistance } from "./did-you-mean.js";
 export {
+  type BrandedErrorClass,
   type ErrorOrigin,
   hasBrand,
   PromptregBaseError,

@@ -4,6 +4,19 @@ import { hasBrand, PromptregBaseError } from "./promptreg-base-error.js";
 
 class WidgetError extends PromptregBaseError<"widget_broken" | "widget_missing"> {}
 
+class GadgetError extends PromptregBaseError<"gadget_broken"> {
+  static override readonly brand: symbol = Symbol.for("promptreg.test.gadget-error");
+  readonly part = "lever";
+}
+
+class GadgetJamError extends GadgetError {
+  static override readonly brand: symbol = Symbol.for("promptreg.test.gadget-jam-error");
+}
+
+class GizmoError extends PromptregBaseError<"gizmo_broken"> {
+  static override readonly brand: symbol = Symbol.for("promptreg.test.gizmo-error");
+}
+
 describe("PromptregBaseError", () => {
   it("carries code, origin, retryable and cause, with caller / not retryable by default", () => {
     const cause = new Error("disk");
@@ -49,6 +62,30 @@ describe("PromptregBaseError", () => {
     expect(PromptregBaseError.is(new Error("plain"))).toBe(false);
     // A look-alike with the field names but without the brand is not one.
     expect(PromptregBaseError.is({ code: "widget_broken", origin: "caller", retryable: false })).toBe(false);
+  });
+
+  it("X.is comes from the base: true for the class and its subclasses, by their declared brands", () => {
+    const jam = new GadgetJamError({ code: "gadget_broken", message: "jammed" });
+    const gadget = new GadgetError({ code: "gadget_broken", message: "broken" });
+    const gizmo = new GizmoError({ code: "gizmo_broken", message: "broken" });
+    expect([GadgetJamError.is(jam), GadgetError.is(jam), PromptregBaseError.is(jam)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect([GadgetJamError.is(gadget), GadgetError.is(gadget)]).toEqual([false, true]);
+    expect([GadgetError.is(gizmo), GizmoError.is(gadget), GizmoError.isInstance(gizmo)]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    // A look-alike from another copy of the package carries the same Symbol.for brands.
+    expect(GadgetJamError.is({ [Symbol.for("promptreg.test.gadget-jam-error")]: true })).toBe(true);
+    // Narrowed to the class: its own fields type-check.
+    const caught: unknown = jam;
+    if (GadgetError.is(caught)) expect(caught.part).toBe("lever");
+    // A class without its own brand shares its parent's (WidgetError: any promptreg error).
+    expect(WidgetError.is(gizmo)).toBe(true);
   });
 
   it("hasBrand needs the brand set to true, not merely present", () => {

@@ -16,6 +16,28 @@ const BRAND = Symbol.for("promptreg.error");
  */
 export type ErrorOrigin = "caller" | "upstream" | "internal";
 
+/** An error class as its static `is` sees it: the brand it declares, and the instances it makes. */
+export interface BrandedErrorClass<T> {
+  readonly brand: symbol;
+  readonly prototype: T;
+}
+
+/** The brands an instance of each class carries: its own and every ancestor's, found once per class. */
+const brandChains = new WeakMap<object, readonly symbol[]>();
+
+function brandsOf(errorClass: object): readonly symbol[] {
+  let brands = brandChains.get(errorClass);
+  if (brands === undefined) {
+    const found: symbol[] = [];
+    for (let c: object | null = errorClass; c !== null; c = Object.getPrototypeOf(c) as object | null) {
+      if (Object.hasOwn(c, "brand")) found.push((c as { brand: symbol }).brand);
+    }
+    brands = found;
+    brandChains.set(errorClass, brands);
+  }
+  return brands;
+}
+
 export interface PromptregBaseErrorOptions<Code extends string = string> {
   /** The machine-readable reason, from the throwing package's closed code map. */
   code: Code;
@@ -30,26 +52,42 @@ export interface PromptregBaseErrorOptions<Code extends string = string> {
 /**
  * The base of every error a promptreg package or app throws on purpose. Callers branch on `code` (a closed union
  * per package), `origin` and `retryable`, never on the message text, and recognise promptreg errors with
- * `PromptregBaseError.is(value)` rather than `instanceof`. Each package's own base (RegistryError, GatewayError,
- * the client's PromptregError, ...) extends this one and adds its `isInstance` guard and its own fields.
+ * `X.is(value)` rather than `instanceof`. Each package's own base (RegistryError, GatewayError, the client's
+ * PromptregError, ...) extends this one and adds its own fields.
+ *
+ * Recognition is declared, not written: a class declares `static override readonly brand = Symbol.for("promptreg.
+ * <package>.<name>")`, every instance carries the brands of its class and its ancestors, and `X.is(value)` (alias
+ * `X`) comes from here. Call it on the class (`X.is(e)`); to pass it around, pass the class.
  */
 export class PromptregBaseError<Code extends string = string> extends Error {
-  readonly [BRAND] = true;
+  /** The brand of this class; subclasses declare their own with `Symbol.for`, so copies of a package agree. */
+  static readonly brand: symbol = BRAND;
   readonly code: Code;
   readonly origin: ErrorOrigin;
   readonly retryable: boolean;
 
   constructor(options: PromptregBaseErrorOptions<Code>) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    for (const brand of brandsOf(new.target)) (this as unknown as Record<symbol, boolean>)[brand] = true;
     this.name = "PromptregBaseError";
     this.code = options.code;
     this.origin = options.origin ?? "caller";
     this.retryable = options.retryable ?? false;
   }
 
-  /** True for any promptreg error, from any copy of any promptreg package. */
-  static is(value: unknown): value is PromptregBaseError {
-    return hasBrand(value, BRAND);
+  /**
+   * True for an instance of this class or a subclass, from any copy of its package (`PromptregBaseError.is`: any
+   * promptreg error). Checks the class's `Symbol.for` brand, so it holds where `instanceof` fails.
+   */
+  static is<T>(this: BrandedErrorClass<T>, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `is` was called on (X.is), whose brand is meant.
+    return hasBrand(value, this.brand);
+  }
+
+  /** `is`, under the name the error classes have always had. */
+  static isInstance<T>(this: BrandedErrorClass<T>, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: as in `is`, the class it was called on.
+    return hasBrand(value, this.brand);
   }
 }
 

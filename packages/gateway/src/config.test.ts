@@ -6,7 +6,7 @@ import { InvalidConfigError } from "./errors/invalid-config-error.js";
 const base = { baseUrl: "https://api.phaseo.app/v1/", apiKey: "sk-abcdefghijklmnop" };
 
 const problem = (options: Parameters<typeof resolveConfig>[0]) =>
-  thrownBy(() => resolveConfig(options), InvalidConfigError.isInstance);
+  thrownBy(() => resolveConfig(options), InvalidConfigError);
 
 describe("resolveConfig", () => {
   it("fills in the documented defaults and normalises the base URL", () => {
@@ -76,7 +76,7 @@ describe("resolveConfig", () => {
     ).not.toThrow();
     const bad = thrownBy(
       () => checkPolicyOption({ policy: "retry", option: "maxAttempts", value: 21 }),
-      InvalidConfigError.isInstance,
+      InvalidConfigError,
     );
     expect(bad).toMatchObject({
       path: "retry.maxAttempts",

@@ -22,7 +22,7 @@ function everything(error: unknown): string {
   ].join("\n");
 }
 
-const failure = (run: () => Promise<unknown>) => rejectionOf(run, SecretCommandError.isInstance);
+const failure = (run: () => Promise<unknown>) => rejectionOf(run, SecretCommandError);
 
 describe("parseSecretCommand", () => {
   it("splits plain words on spaces and takes a JSON array as is", () => {

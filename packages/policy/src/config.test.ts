@@ -9,7 +9,7 @@ import { ConfigError } from "./errors/config-error.js";
 import { RULES } from "./rules.js";
 
 const problemsOf = (text: string) =>
-  thrownBy(() => parseConfig({ text, file: "promptreg.config.yaml" }), ConfigError.isInstance).problems;
+  thrownBy(() => parseConfig({ text, file: "promptreg.config.yaml" }), ConfigError).problems;
 
 describe("promptreg.config.yaml", () => {
   it("defaults every rule to its documented severity and options", () => {

@@ -11,7 +11,7 @@ import type { Registry } from "./types.js";
 const basic = path.join(path.dirname(fileURLToPath(import.meta.url)), "__fixtures__", "basic");
 
 function expectBundleError(fn: () => unknown, code: string, pathPrefix: string): BundleError {
-  const error = thrownBy(fn, BundleError.isInstance);
+  const error = thrownBy(fn, BundleError);
   expect(error.code).toBe(code);
   expect(error.path.startsWith(pathPrefix), error.path).toBe(true);
   return error;

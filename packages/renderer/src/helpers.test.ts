@@ -13,7 +13,7 @@ function render(content: string, input: Record<string, unknown> = {}): string {
 }
 
 const failure = (content: string, input: Record<string, unknown> = {}) =>
-  thrownBy(() => render(content, input), RenderError.isInstance);
+  thrownBy(() => render(content, input), RenderError);
 
 describe("helpers", () => {
   it.each([

@@ -10,7 +10,7 @@ const S2 = "second-secret-abcdefghij";
 const S3 = "third-secret-ABCDEFGHIJK";
 
 const parseError = (text: string, options?: Parameters<typeof parseClientKeys>[1]) =>
-  thrownBy(() => parseClientKeys(text, options), InvalidClientKeysError.isInstance);
+  thrownBy(() => parseClientKeys(text, options), InvalidClientKeysError);
 
 describe("parseClientKeys: env format", () => {
   it("parses keyId:secret pairs and exposes lookupSecrets", () => {

@@ -17,4 +17,4 @@ export {
 } from "./redis-server.js";
 export { type ProcessResult, type RunProcessOptions, runProcess } from "./run-process.js";
 export { templateYaml } from "./template-yaml.js";
-export { type ErrorGuard, rejectionOf, thrownBy } from "./thrown-by.js";
+export { type ErrorClass, type ErrorGuard, rejectionOf, thrownBy } from "./thrown-by.js";

@@ -1,5 +1,20 @@
-/** A type guard such as an error class's static `isInstance`. */
-export type ErrorGuard<T> = (value: unknown) => value is T;
+/**
+ * What recognises the expected error: a promptreg error class itself (`ConfigError`, whose static `is` it calls on
+ * the class, since that `is` reads the class's brand from `this`), or a type guard function.
+ */
+export type ErrorGuard<T> = ((value: unknown) => value is T) | ErrorClass<T>;
+
+/** An error class with a static `is`, as promptreg's error classes have. */
+export interface ErrorClass<T> {
+  readonly prototype: T;
+  is(value: unknown): boolean;
+}
+
+function matches<T>(guard: ErrorGuard<T>, value: unknown): value is T {
+  return "is" in guard && typeof guard.is === "function"
+    ? guard.is(value)
+    : (guard as (value: unknown) => value is T)(value);
+}
 
 function unexpected(what: string, value: unknown): Error {
   return new Error(
@@ -11,18 +26,19 @@ function unexpected(what: string, value: unknown): Error {
 }
 
 /**
- * What `run` throws, for assertions on its fields. With a guard (`ConfigError.isInstance`) the result is typed and
+ * What `run` throws, for assertions on its fields. With a guard (the class `ConfigError`) the result is typed and
  * anything else thrown is rethrown as it is, so the test fails with the real error; when `run` returns instead, the
  * test fails with "expected ... to fail".
  */
 export function thrownBy(run: () => unknown): unknown;
-export function thrownBy<T>(run: () => unknown, guard: ErrorGuard<T>): T;
+export function thrownBy<T>(run: () => unknown, guard: (value: unknown) => value is T): T;
+export function thrownBy<T>(run: () => unknown, guard: ErrorClass<T>): T;
 export function thrownBy<T>(run: () => unknown, guard?: ErrorGuard<T>): unknown {
   let result: unknown;
   try {
     result = run();
   } catch (error) {
-    if (guard && !guard(error)) throw error;
+    if (guard && !matches(guard, error)) throw error;
     return error;
   }
   throw unexpected("the call", result);
@@ -35,7 +51,11 @@ export function thrownBy<T>(run: () => unknown, guard?: ErrorGuard<T>): unknown 
 export async function rejectionOf(work: Promise<unknown> | (() => Promise<unknown>)): Promise<unknown>;
 export async function rejectionOf<T>(
   work: Promise<unknown> | (() => Promise<unknown>),
-  guard: ErrorGuard<T>,
+  guard: (value: unknown) => value is T,
+): Promise<T>;
+export async function rejectionOf<T>(
+  work: Promise<unknown> | (() => Promise<unknown>),
+  guard: ErrorClass<T>,
 ): Promise<T>;
 export async function rejectionOf<T>(
   work: Promise<unknown> | (() => Promise<unknown>),
@@ -45,7 +65,7 @@ export async function rejectionOf<T>(
   try {
     result = await (typeof work === "function" ? work() : work);
   } catch (error) {
-    if (guard && !guard(error)) throw error;
+    if (guard && !matches(guard, error)) throw error;
     return error;
   }
   throw unexpected("the promise", result);

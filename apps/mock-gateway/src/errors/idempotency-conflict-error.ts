@@ -1,14 +1,12 @@
-import { hasBrand, quote } from "@promptreg/core";
+import { quote } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.IdempotencyConflictError");
 
 /**
  * An Idempotency-Key already answered a request with another body (422, like Stripe's and OpenAI's idempotency
  * errors): replaying the first reply would answer a question that was not asked, running it would charge twice.
  */
 export class IdempotencyConflictError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.IdempotencyConflictError");
   /** The key that was reused. */
   readonly key: string;
 
@@ -19,9 +17,5 @@ export class IdempotencyConflictError extends MockGatewayError {
     });
     this.name = "IdempotencyConflictError";
     this.key = options.key;
-  }
-
-  static override isInstance(value: unknown): value is IdempotencyConflictError {
-    return hasBrand(value, marker);
   }
 }

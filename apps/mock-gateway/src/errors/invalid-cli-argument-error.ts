@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.InvalidCliArgumentError");
 
 /** The mock gateway command line has an unknown flag or a value of the wrong shape. */
 export class InvalidCliArgumentError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.InvalidCliArgumentError");
   /** The flag at fault, e.g. "--port". */
   readonly argument: string;
 
@@ -18,9 +15,5 @@ export class InvalidCliArgumentError extends MockGatewayError {
     });
     this.name = "InvalidCliArgumentError";
     this.argument = options.argument;
-  }
-
-  static override isInstance(value: unknown): value is InvalidCliArgumentError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,14 +1,11 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.InvalidFaultStepError");
 
 /**
  * A fault step does not follow the grammar `kind` or `kind:param=value;param=value`. Served as a 400 when
  * it came from a request, thrown at start when it came from options or a scenario file.
  */
 export class InvalidFaultStepError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.InvalidFaultStepError");
   /** The offending step exactly as written, e.g. "stall:afterr=3". */
   readonly step: string;
   /** 1-based position of the step in its list. */
@@ -33,9 +30,5 @@ export class InvalidFaultStepError extends MockGatewayError {
     this.position = options.position;
     this.source = options.source;
     this.reason = options.reason;
-  }
-
-  static override isInstance(value: unknown): value is InvalidFaultStepError {
-    return hasBrand(value, marker);
   }
 }

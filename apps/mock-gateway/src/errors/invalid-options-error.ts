@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.InvalidOptionsError");
 
 /** `createMockGateway` / `createMockGatewayHandler` received options that fail validation. */
 export class InvalidOptionsError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.InvalidOptionsError");
   readonly issues: readonly { path: string; message: string }[];
 
   constructor(options: { issues: { path: string; message: string }[] }) {
@@ -16,9 +13,5 @@ export class InvalidOptionsError extends MockGatewayError {
     });
     this.name = "InvalidOptionsError";
     this.issues = options.issues;
-  }
-
-  static override isInstance(value: unknown): value is InvalidOptionsError {
-    return hasBrand(value, marker);
   }
 }

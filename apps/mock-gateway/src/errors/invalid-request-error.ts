@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.InvalidRequestError");
 
 /** A request to the mock is malformed; converted to an OpenAI-style error response at the HTTP boundary. */
 export class InvalidRequestError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.InvalidRequestError");
   /** HTTP status to answer with (400, 401, 404, 405, 413). */
   readonly status: number;
   /** The request field or header at fault, e.g. "messages", "Authorization"; null when it is the whole body. */
@@ -19,9 +16,5 @@ export class InvalidRequestError extends MockGatewayError {
     this.status = options.status;
     this.param = options.param;
     this.errorType = options.errorType ?? "invalid_request_error";
-  }
-
-  static override isInstance(value: unknown): value is InvalidRequestError {
-    return hasBrand(value, marker);
   }
 }

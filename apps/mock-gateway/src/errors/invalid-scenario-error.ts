@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.InvalidScenarioError");
 
 export interface ScenarioIssue {
   /** JSON path inside the scenario, e.g. "rules[1].match.model"; "" for the whole file. */
@@ -11,7 +8,7 @@ export interface ScenarioIssue {
 
 /** A scenario file cannot be read, parsed or validated. Thrown at start so a bad file never half-works. */
 export class InvalidScenarioError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.InvalidScenarioError");
   /** The file path, or "<inline>" when the scenario was passed as an object. */
   readonly file: string;
   readonly issues: readonly ScenarioIssue[];
@@ -28,9 +25,5 @@ export class InvalidScenarioError extends MockGatewayError {
     this.name = "InvalidScenarioError";
     this.file = options.file;
     this.issues = options.issues;
-  }
-
-  static override isInstance(value: unknown): value is InvalidScenarioError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.ListenError");
 
 /** The mock could not bind its host and port (in use, not permitted, unknown host). */
 export class ListenError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.ListenError");
   readonly host: string;
   readonly port: number;
   /** The system error code, e.g. "EADDRINUSE". */
@@ -28,9 +25,5 @@ export class ListenError extends MockGatewayError {
     this.host = options.host;
     this.port = options.port;
     this.systemCode = systemCode;
-  }
-
-  static override isInstance(value: unknown): value is ListenError {
-    return hasBrand(value, marker);
   }
 }

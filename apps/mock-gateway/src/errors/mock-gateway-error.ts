@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.mock-gateway.MockGatewayError");
+import { PromptregBaseError } from "@promptreg/core";
 
 /** Every code a `MockGatewayError` can carry; closed, so callers narrow on `error.code`. */
 export const MOCK_GATEWAY_ERROR_CODES = {
@@ -18,14 +16,10 @@ export type MockGatewayErrorCode = keyof typeof MOCK_GATEWAY_ERROR_CODES;
 
 /** Base class of every error the mock gateway throws; callers branch on `code`, never on the message. */
 export class MockGatewayError extends PromptregBaseError<MockGatewayErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.MockGatewayError");
 
   constructor(options: { code: MockGatewayErrorCode; message: string; cause?: unknown }) {
     super(options);
     this.name = "MockGatewayError";
-  }
-
-  static isInstance(value: unknown): value is MockGatewayError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,14 +1,11 @@
-import { hasBrand } from "@promptreg/core";
 import { MockGatewayError } from "./mock-gateway-error.js";
-
-const marker = Symbol.for("promptreg.mock-gateway.ReplySchemaError");
 
 /**
  * The JSON Schema of a `response_format` asks for a reply the mock will not generate: nested deeper than
  * 32 levels or larger than its size budget. Served as a 400 on `response_format.json_schema.schema`.
  */
 export class ReplySchemaError extends MockGatewayError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.mock-gateway.ReplySchemaError");
   /** Where in the schema, as a path like `properties.items.items`; "" for the root. */
   readonly path: string;
   readonly reason: string;
@@ -24,9 +21,5 @@ export class ReplySchemaError extends MockGatewayError {
     this.name = "ReplySchemaError";
     this.path = options.path;
     this.reason = options.reason;
-  }
-
-  static override isInstance(value: unknown): value is ReplySchemaError {
-    return hasBrand(value, marker);
   }
 }

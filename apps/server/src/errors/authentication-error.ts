@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.AuthenticationError");
 
 export type AuthFailureReason =
   | "missing_headers"
@@ -23,7 +20,7 @@ const HINTS: Record<AuthFailureReason, string> = {
 
 /** A request whose signature did not verify: 401 with a reason code. */
 export class AuthenticationError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.AuthenticationError");
   readonly reason: AuthFailureReason;
 
   constructor({ reason, detail, header }: { reason: AuthFailureReason; detail?: string; header?: string }) {
@@ -35,9 +32,5 @@ export class AuthenticationError extends ServerError {
     });
     this.name = "AuthenticationError";
     this.reason = reason;
-  }
-
-  static override isInstance(value: unknown): value is AuthenticationError {
-    return hasBrand(value, marker);
   }
 }

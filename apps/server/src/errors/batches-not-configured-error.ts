@@ -1,13 +1,11 @@
 import { ServerError } from "./server-error.js";
 
-const marker = Symbol.for("promptreg.server.BatchesNotConfiguredError");
-
 /**
  * Batch endpoints on a service without Redis: 501, because the service deliberately does not offer them (an
  * in-memory queue would lose every batch on restart), with how to turn them on.
  */
 export class BatchesNotConfiguredError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.BatchesNotConfiguredError");
 
   constructor({ endpoint }: { endpoint: string }) {
     super({
@@ -19,9 +17,5 @@ export class BatchesNotConfiguredError extends ServerError {
       details: { enable: "REDIS_URL", docs: "docs/batches.md" },
     });
     this.name = "BatchesNotConfiguredError";
-  }
-
-  static override isInstance(value: unknown): value is BatchesNotConfiguredError {
-    return typeof value === "object" && value !== null && marker in value;
   }
 }

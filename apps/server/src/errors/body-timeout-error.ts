@@ -1,14 +1,11 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.BodyTimeoutError");
 
 /**
  * The client did not send its whole body within PROMPTREG_BODY_TIMEOUT_MS (408). A caller error: a slow or stalled
  * sender, never the gateway's fault, so it does not feed the upstream error rate.
  */
 export class BodyTimeoutError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.BodyTimeoutError");
   readonly timeoutMs: number;
 
   constructor({ timeoutMs, receivedBytes }: { timeoutMs: number; receivedBytes?: number }) {
@@ -20,9 +17,5 @@ export class BodyTimeoutError extends ServerError {
     });
     this.name = "BodyTimeoutError";
     this.timeoutMs = timeoutMs;
-  }
-
-  static override isInstance(value: unknown): value is BodyTimeoutError {
-    return hasBrand(value, marker);
   }
 }

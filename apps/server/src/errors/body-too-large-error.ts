@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.BodyTooLargeError");
 
 /** The body is over PROMPTREG_BODY_LIMIT_BYTES: declared so in Content-Length (refused unread) or found so while reading. */
 export class BodyTooLargeError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.BodyTooLargeError");
   readonly limitBytes: number;
 
   constructor({ limitBytes, declaredBytes }: { limitBytes: number; declaredBytes?: number }) {
@@ -17,9 +14,5 @@ export class BodyTooLargeError extends ServerError {
     });
     this.name = "BodyTooLargeError";
     this.limitBytes = limitBytes;
-  }
-
-  static override isInstance(value: unknown): value is BodyTooLargeError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.server.ConfigError");
+import { PromptregBaseError } from "@promptreg/core";
 
 export interface ConfigIssue {
   variable: string;
@@ -9,7 +7,7 @@ export interface ConfigIssue {
 
 /** The environment is invalid; thrown once at start-up, never at request time. */
 export class ConfigError extends PromptregBaseError<"invalid_config"> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.ConfigError");
   readonly issues: ConfigIssue[];
 
   constructor({ issues }: { issues: ConfigIssue[] }) {
@@ -19,9 +17,5 @@ export class ConfigError extends PromptregBaseError<"invalid_config"> {
     });
     this.name = "ConfigError";
     this.issues = issues;
-  }
-
-  static isInstance(value: unknown): value is ConfigError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.DimensionNotAllowedError");
 
 /**
  * A request named a cost-attribution dimension its client did not declare, or a value outside the declared ones.
@@ -9,7 +6,7 @@ const marker = Symbol.for("promptreg.server.DimensionNotAllowedError");
  * tests, not quietly move its cost into a bucket nobody watches.
  */
 export class DimensionNotAllowedError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.DimensionNotAllowedError");
   readonly dimension: string;
   /** The declared values; empty when the dimension itself is not declared for this client. */
   readonly allowed: readonly string[];
@@ -31,9 +28,5 @@ export class DimensionNotAllowedError extends ServerError {
     this.name = "DimensionNotAllowedError";
     this.dimension = dimension;
     this.allowed = allowed;
-  }
-
-  static override isInstance(value: unknown): value is DimensionNotAllowedError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.InvalidPathError");
 
 /** The request path has a malformed percent-escape (`%` not followed by two hex digits, or escapes that are not UTF-8). */
 export class InvalidPathError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.InvalidPathError");
 
   constructor({ path }: { path: string }) {
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
@@ -16,9 +13,5 @@ export class InvalidPathError extends ServerError {
       details: { path: shown },
     });
     this.name = "InvalidPathError";
-  }
-
-  static override isInstance(value: unknown): value is InvalidPathError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.NonceCapacityError");
 
 /**
  * The client's own nonce space is full of live nonces (429 + Retry-After). The service refuses the request rather
@@ -9,7 +6,7 @@ const marker = Symbol.for("promptreg.server.NonceCapacityError");
  * so a client within its limit never sees it.
  */
 export class NonceCapacityError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.NonceCapacityError");
 
   constructor({ retryAfterSeconds, capacity }: { retryAfterSeconds: number; capacity: number }) {
     super({
@@ -20,9 +17,5 @@ export class NonceCapacityError extends ServerError {
       retryAfterSeconds,
     });
     this.name = "NonceCapacityError";
-  }
-
-  static override isInstance(value: unknown): value is NonceCapacityError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.NotReadyError");
 
 /** The service cannot answer yet (registry not loaded, gateway not configured) or is shutting down. */
 export class NotReadyError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.NotReadyError");
 
   constructor({
     what,
@@ -29,9 +26,5 @@ export class NotReadyError extends ServerError {
       details: { what },
     });
     this.name = "NotReadyError";
-  }
-
-  static override isInstance(value: unknown): value is NotReadyError {
-    return hasBrand(value, marker);
   }
 }

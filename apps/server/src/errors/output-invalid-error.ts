@@ -1,12 +1,9 @@
-import { hasBrand } from "@promptreg/core";
 import { SERVICE_LIMITS } from "../limits.js";
 import { ServerError } from "./server-error.js";
 
-const marker = Symbol.for("promptreg.server.OutputInvalidError");
-
 /** The model's reply still failed the template's output schema after the allowed repair attempts (502). */
 export class OutputInvalidError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.OutputInvalidError");
 
   constructor({
     templateId,
@@ -43,9 +40,5 @@ export class OutputInvalidError extends ServerError {
       },
     });
     this.name = "OutputInvalidError";
-  }
-
-  static override isInstance(value: unknown): value is OutputInvalidError {
-    return hasBrand(value, marker);
   }
 }

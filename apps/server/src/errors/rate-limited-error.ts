@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.RateLimitedError");
 
 /** The client used up its request budget; `Retry-After` says when to come back. */
 export class RateLimitedError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.RateLimitedError");
   readonly limitPerMinute: number;
 
   constructor({ retryAfterSeconds, limitPerMinute }: { retryAfterSeconds: number; limitPerMinute: number }) {
@@ -18,9 +15,5 @@ export class RateLimitedError extends ServerError {
     });
     this.name = "RateLimitedError";
     this.limitPerMinute = limitPerMinute;
-  }
-
-  static override isInstance(value: unknown): value is RateLimitedError {
-    return hasBrand(value, marker);
   }
 }

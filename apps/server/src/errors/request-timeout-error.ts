@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.RequestTimeoutError");
 
 /**
  * The request used up PROMPTREG_REQUEST_TIMEOUT_MS in its run: the run pipeline's `RunDeadlineError`, whether the
@@ -9,7 +6,7 @@ const marker = Symbol.for("promptreg.server.RequestTimeoutError");
  * passed"; `upstream_timeout` is the gateway's own shorter limits (attempt, idle, GATEWAY_DEADLINE_MS).
  */
 export class RequestTimeoutError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.RequestTimeoutError");
   /** Model calls made when the deadline passed, a cut one included. */
   readonly attempts: number;
 
@@ -24,9 +21,5 @@ export class RequestTimeoutError extends ServerError {
     });
     this.name = "RequestTimeoutError";
     this.attempts = attempts;
-  }
-
-  static override isInstance(value: unknown): value is RequestTimeoutError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.RequestValidationError");
 
 export interface RequestIssue {
   path: (string | number)[];
@@ -11,7 +8,7 @@ export interface RequestIssue {
 
 /** The request body is not valid JSON or does not have the shape the endpoint documents (400). */
 export class RequestValidationError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.RequestValidationError");
   readonly issues: RequestIssue[];
 
   constructor({
@@ -30,9 +27,5 @@ export class RequestValidationError extends ServerError {
     });
     this.name = "RequestValidationError";
     this.issues = issues;
-  }
-
-  static override isInstance(value: unknown): value is RequestValidationError {
-    return hasBrand(value, marker);
   }
 }

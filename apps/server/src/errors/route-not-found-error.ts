@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.RouteNotFoundError");
 
 /** No route matches the method and path. */
 export class RouteNotFoundError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.RouteNotFoundError");
 
   constructor({ method, path }: { method: string; path: string }) {
     super({
@@ -15,9 +12,5 @@ export class RouteNotFoundError extends ServerError {
       details: { method, path },
     });
     this.name = "RouteNotFoundError";
-  }
-
-  static override isInstance(value: unknown): value is RouteNotFoundError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,13 +1,10 @@
 import {
   type ErrorOrigin,
-  hasBrand,
   PromptregBaseError,
   SERVICE_ERROR_TYPES,
   type ServiceErrorCode,
   type ServiceErrorType,
 } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.server.ServerError");
 
 /** The `type` field of the JSON error shape and its status (the map lives in @promptreg/core, shared with the SDK). */
 export const ERROR_TYPES = SERVICE_ERROR_TYPES;
@@ -35,7 +32,7 @@ export interface ServerErrorOptions {
 
 /** Base class of every error the service turns into an HTTP answer. */
 export class ServerError extends PromptregBaseError<ServiceErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.ServerError");
   readonly type: ErrorType;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
@@ -56,10 +53,6 @@ export class ServerError extends PromptregBaseError<ServiceErrorCode> {
     this.status = status;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-
-  static isInstance(value: unknown): value is ServerError {
-    return hasBrand(value, marker);
   }
 }
 

@@ -1,7 +1,5 @@
-import { hasBrand, redactUrlCredentials } from "@promptreg/core";
+import { redactUrlCredentials } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.SharedStateUnavailableError");
 
 /** Which shared store could not be reached. */
 export type SharedStore = "nonces" | "rate_limits" | "stats";
@@ -18,7 +16,7 @@ const WHAT: Record<SharedStore, string> = {
  * error is kept as the cause for the log, its text passed through `redactUrlCredentials`; the client sees neither.
  */
 export class SharedStateUnavailableError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.SharedStateUnavailableError");
   readonly store: SharedStore;
 
   constructor({ store, cause }: { store: SharedStore; cause: unknown }) {
@@ -33,9 +31,5 @@ export class SharedStateUnavailableError extends ServerError {
     });
     this.name = "SharedStateUnavailableError";
     this.store = store;
-  }
-
-  static override isInstance(value: unknown): value is SharedStateUnavailableError {
-    return hasBrand(value, marker);
   }
 }

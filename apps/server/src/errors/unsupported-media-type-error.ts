@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { ServerError } from "./server-error.js";
-
-const marker = Symbol.for("promptreg.server.UnsupportedMediaTypeError");
 
 /** A body the service will not parse: not declared as UTF-8 JSON (415), or compressed. */
 export class UnsupportedMediaTypeError extends ServerError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.server.UnsupportedMediaTypeError");
   /** The offending header: "Content-Type" or "Content-Encoding". */
   readonly header: string;
 
@@ -23,9 +20,5 @@ export class UnsupportedMediaTypeError extends ServerError {
     });
     this.name = "UnsupportedMediaTypeError";
     this.header = header;
-  }
-
-  static override isInstance(value: unknown): value is UnsupportedMediaTypeError {
-    return hasBrand(value, marker);
   }
 }

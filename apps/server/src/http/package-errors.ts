@@ -133,51 +133,55 @@ const SEE_LOG = "The service log has the gateway's answer under this request id.
  * credentials in it), internal hosts and ports, and echoes the upstream's raw error body. That text stays on
  * `cause`, which the request log line records with URL credentials redacted.
  */
-function gatewayError(error: unknown): ServerError | undefined {
-  if (!GatewayError.isInstance(error)) return undefined;
-  if (AbortedError.isInstance(error)) return abortedError(error);
-  if (InvalidConfigError.isInstance(error)) return invalidConfigError(error);
+function gatewayError(thrown: unknown): ServerError | undefined {
+  if (!GatewayError.isInstance(thrown)) return undefined;
+  const error: GatewayError = thrown;
+  // Subclasses are told apart on an unknown-typed reference: several add no fields to GatewayError, so ruling one
+  // out on `error` itself would narrow `error` to never.
+  const which: unknown = thrown;
+  if (AbortedError.isInstance(which)) return abortedError(which);
+  if (InvalidConfigError.isInstance(which)) return invalidConfigError(which);
   const details = {
     gatewayCode: error.code,
     gatewayOrigin: error.origin,
     attempts: error.attempts,
     model: error.model,
     upstreamRequestId: error.requestId,
-    ...(IncompleteStreamError.isInstance(error) ? { reason: error.reason } : {}),
+    ...(IncompleteStreamError.isInstance(which) ? { reason: which.reason } : {}),
   };
   const base = { origin: "upstream" as const, details, cause: error };
-  if (RateLimitError.isInstance(error)) {
+  if (RateLimitError.isInstance(which)) {
     return new ServerError({
       ...base,
       type: "unavailable",
       code: "upstream_rate_limited",
       message: "The model gateway is rate limiting this service. Retry after the Retry-After delay.",
-      retryAfterSeconds: seconds(error.retryAfterMs) ?? 1,
+      retryAfterSeconds: seconds(which.retryAfterMs) ?? 1,
     });
   }
-  if (TimeoutError.isInstance(error)) {
+  if (TimeoutError.isInstance(which)) {
     return new ServerError({
       ...base,
       type: "timeout",
       code: "upstream_timeout",
-      message: `The model gateway ${TIMEOUT_WHAT[error.deadline]} (${error.deadline} timeout, ${error.timeoutMs} ms). Retry the call; if it persists, tell the service operator.`,
+      message: `The model gateway ${TIMEOUT_WHAT[which.deadline]} (${which.deadline} timeout, ${which.timeoutMs} ms). Retry the call; if it persists, tell the service operator.`,
     });
   }
   if (
-    CircuitOpenError.isInstance(error) ||
-    RetryBudgetExceededError.isInstance(error) ||
-    ConcurrencyLimitError.isInstance(error) ||
-    (UpstreamError.isInstance(error) && error.status === 503)
+    CircuitOpenError.isInstance(which) ||
+    RetryBudgetExceededError.isInstance(which) ||
+    ConcurrencyLimitError.isInstance(which) ||
+    (UpstreamError.isInstance(which) && which.status === 503)
   ) {
     return new ServerError({
       ...base,
       type: "unavailable",
       code: "upstream_unavailable",
       message: `The model gateway is unavailable (${error.code}). Retry after the Retry-After delay.`,
-      retryAfterSeconds: (UpstreamError.isInstance(error) ? seconds(error.retryAfterMs) : undefined) ?? 1,
+      retryAfterSeconds: (UpstreamError.isInstance(which) ? seconds(which.retryAfterMs) : undefined) ?? 1,
     });
   }
-  if (AuthError.isInstance(error)) {
+  if (AuthError.isInstance(which)) {
     return new ServerError({
       ...base,
       type: "upstream_error",
@@ -186,20 +190,20 @@ function gatewayError(error: unknown): ServerError | undefined {
         "The model gateway rejected this service's API key, or the key could not be read. The operator must fix GATEWAY_API_KEY, GATEWAY_API_KEY_FILE or GATEWAY_API_KEY_COMMAND.",
     });
   }
-  if (BadRequestError.isInstance(error)) {
+  if (BadRequestError.isInstance(which)) {
     return new ServerError({
       ...base,
       type: "upstream_error",
       code: "upstream_rejected",
-      message: `The model gateway refused the request the template produced (status ${error.status ?? "unknown"}); check the template's model name and params. ${SEE_LOG}`,
+      message: `The model gateway refused the request the template produced (status ${which.status ?? "unknown"}); check the template's model name and params. ${SEE_LOG}`,
     });
   }
-  if (IncompleteStreamError.isInstance(error)) {
+  if (IncompleteStreamError.isInstance(which)) {
     return new ServerError({
       ...base,
       type: "upstream_error",
       code: "upstream_error",
-      message: `The model's answer stream ${STREAM_WHAT[error.reason]} after ${error.partialText.length} characters. Retry the call. ${SEE_LOG}`,
+      message: `The model's answer stream ${STREAM_WHAT[which.reason]} after ${which.partialText.length} characters. Retry the call. ${SEE_LOG}`,
     });
   }
   return new ServerError({

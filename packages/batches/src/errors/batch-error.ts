@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.batches.batch-error");
+import { PromptregBaseError } from "@promptreg/core";
 
 /** The codes of every error this package throws, closed so callers (the HTTP adapter, the CLI) narrow on them. */
 export const BATCH_ERROR_CODES = {
@@ -18,7 +16,7 @@ export type BatchErrorCode = keyof typeof BATCH_ERROR_CODES;
 
 /** Base of the errors of @promptreg/batches. Branch on `code` or `X.isInstance(error)`, never on the message. */
 export class BatchError extends PromptregBaseError<BatchErrorCode> {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.batches.batch-error");
 
   constructor(options: {
     code: BatchErrorCode;
@@ -37,9 +35,5 @@ export class BatchError extends PromptregBaseError<BatchErrorCode> {
       retryable: options.retryable ?? false,
     });
     this.name = "BatchError";
-  }
-
-  static isInstance(value: unknown): value is BatchError {
-    return hasBrand(value, marker);
   }
 }

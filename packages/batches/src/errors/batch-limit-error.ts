@@ -1,13 +1,11 @@
 import { BatchError } from "./batch-error.js";
 
-const marker = Symbol.for("promptreg.batches.batch-limit-error");
-
 /** Which documented budget (docs/batches.md) a submission exceeded. */
 export type BatchLimitName = "maxItems" | "maxItemInputBytes" | "maxQueuedItems";
 
 /** A submission over one of the documented budgets: which one, where (a JSON path), the limit and what was sent. */
 export class BatchLimitError extends BatchError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.batches.batch-limit-error");
   readonly limit: BatchLimitName;
   readonly max: number;
   readonly actual: number;
@@ -37,9 +35,5 @@ export class BatchLimitError extends BatchError {
     this.actual = options.actual;
     this.path = options.path;
     this.variable = options.variable;
-  }
-
-  static override isInstance(value: unknown): value is BatchLimitError {
-    return typeof value === "object" && value !== null && marker in value;
   }
 }

@@ -1,13 +1,11 @@
 import { BatchError } from "./batch-error.js";
 
-const marker = Symbol.for("promptreg.batches.batch-not-found-error");
-
 /**
  * No batch with this id for this client. Another client's batch is answered exactly like a missing one, so ids
  * cannot be probed.
  */
 export class BatchNotFoundError extends BatchError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.batches.batch-not-found-error");
   readonly batchId: string;
 
   constructor({ batchId }: { batchId: string }) {
@@ -17,9 +15,5 @@ export class BatchNotFoundError extends BatchError {
     });
     this.name = "BatchNotFoundError";
     this.batchId = batchId;
-  }
-
-  static override isInstance(value: unknown): value is BatchNotFoundError {
-    return typeof value === "object" && value !== null && marker in value;
   }
 }

@@ -1,10 +1,8 @@
 import { BatchError } from "./batch-error.js";
 
-const marker = Symbol.for("promptreg.batches.invalid-cursor-error");
-
 /** A results cursor that is not one this service handed out (`nextCursor` of the previous page). */
 export class InvalidCursorError extends BatchError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.batches.invalid-cursor-error");
   readonly cursor: string;
 
   constructor({ cursor, total }: { cursor: string; total: number }) {
@@ -14,9 +12,5 @@ export class InvalidCursorError extends BatchError {
     });
     this.name = "InvalidCursorError";
     this.cursor = cursor;
-  }
-
-  static override isInstance(value: unknown): value is InvalidCursorError {
-    return typeof value === "object" && value !== null && marker in value;
   }
 }

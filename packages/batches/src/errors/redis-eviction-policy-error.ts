@@ -1,7 +1,5 @@
-import { hasBrand, quote } from "@promptreg/core";
+import { quote } from "@promptreg/core";
 import { BatchError } from "./batch-error.js";
-
-const marker = Symbol.for("promptreg.batches.RedisEvictionPolicyError");
 
 /**
  * The Redis that holds the batch queue may evict keys: its `maxmemory-policy` is not `noeviction`. BullMQ keeps jobs,
@@ -9,7 +7,7 @@ const marker = Symbol.for("promptreg.batches.RedisEvictionPolicyError");
  * Raised at start; the service reports it as not ready.
  */
 export class RedisEvictionPolicyError extends BatchError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.batches.RedisEvictionPolicyError");
   /** The policy Redis reported, e.g. "allkeys-lru". */
   readonly policy: string;
   /** The setting to change. */
@@ -23,9 +21,5 @@ export class RedisEvictionPolicyError extends BatchError {
     });
     this.name = "RedisEvictionPolicyError";
     this.policy = policy;
-  }
-
-  static override isInstance(value: unknown): value is RedisEvictionPolicyError {
-    return hasBrand(value, marker);
   }
 }

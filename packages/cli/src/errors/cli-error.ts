@@ -1,7 +1,5 @@
 import type { PromptregErrorCode } from "@promptreg/client";
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.cli.error");
+import { PromptregBaseError } from "@promptreg/core";
 
 /**
  * Every code of an error the CLI raises itself; closed, so callers narrow on `error.code`. A `ServiceCallError`
@@ -56,7 +54,7 @@ export type CliErrorCode = keyof typeof CLI_ERROR_CODES;
  * 1 for content problems (bad templates, bad input), 2 for usage mistakes.
  */
 export class CliError extends PromptregBaseError<CliErrorCode | PromptregErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.error");
   readonly exitCode: 1 | 2;
   /**
    * Lines printed under the one-line message (each failing path, each problem), one item each. `main` escapes the
@@ -75,9 +73,5 @@ export class CliError extends PromptregBaseError<CliErrorCode | PromptregErrorCo
     this.name = "CliError";
     this.exitCode = options.exitCode ?? 1;
     this.detailLines = options.detailLines ?? [];
-  }
-
-  static isInstance(value: unknown): value is CliError {
-    return hasBrand(value, marker);
   }
 }

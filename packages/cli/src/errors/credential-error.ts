@@ -1,13 +1,10 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.credential-error");
 
 export type CredentialProblem = "not_found" | "unreadable" | "invalid" | "partial_env";
 
 /** `promptreg call` found no usable client credential (dev-client file or PROMPTREG_KEY_ID + PROMPTREG_SECRET). */
 export class CredentialError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.credential-error");
   readonly problem: CredentialProblem;
   /** The credential file looked at, when one was. */
   readonly file: string | undefined;
@@ -17,9 +14,5 @@ export class CredentialError extends CliError {
     this.name = "CredentialError";
     this.problem = options.problem;
     this.file = options.file;
-  }
-
-  static override isInstance(value: unknown): value is CredentialError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.example-not-found-error");
 
 /** `--example NAME` names an example the resolved template version does not have. */
 export class ExampleNotFoundError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.example-not-found-error");
   readonly templateId: string;
   readonly version: string;
   readonly example: string;
@@ -26,9 +23,5 @@ export class ExampleNotFoundError extends CliError {
     this.version = options.version;
     this.example = options.example;
     this.available = options.available;
-  }
-
-  static override isInstance(value: unknown): value is ExampleNotFoundError {
-    return hasBrand(value, marker);
   }
 }

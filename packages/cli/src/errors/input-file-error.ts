@@ -1,13 +1,10 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.input-file-error");
 
 export type InputFileProblem = "not_found" | "unreadable" | "invalid_json" | "not_an_object";
 
 /** A `--input` file (or stdin) could not be read or is not a JSON object. */
 export class InputFileError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.input-file-error");
   /** The path as the user typed it, or "<stdin>". */
   readonly path: string;
   readonly problem: InputFileProblem;
@@ -29,9 +26,5 @@ export class InputFileError extends CliError {
     this.problem = options.problem;
     this.line = options.line;
     this.column = options.column;
-  }
-
-  static override isInstance(value: unknown): value is InputFileError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.lock-refused-error");
 
 /** `promptreg lock` found published content whose hash changed and was not told to accept it. */
 export class LockRefusedError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.lock-refused-error");
   /** The lockfile, relative to the cwd. */
   readonly file: string;
   /** Versions (`id@version`) and partials (`partial <name>`) whose locked hash would change. */
@@ -22,9 +19,5 @@ export class LockRefusedError extends CliError {
     this.name = "LockRefusedError";
     this.file = options.file;
     this.changed = options.changed;
-  }
-
-  static override isInstance(value: unknown): value is LockRefusedError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.output-write-error");
 
 const reasons: Record<string, string> = {
   ENOTDIR: "a part of the path is a file, not a directory",
@@ -15,7 +12,7 @@ const reasons: Record<string, string> = {
 
 /** A command could not write its output file (`build`, `lock`): which file, the system's reason, and the fix. */
 export class OutputWriteError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.output-write-error");
   /** The file, relative to the caller's cwd. */
   readonly path: string;
   /** The system error code (ENOTDIR, EACCES, ...), when there was one. */
@@ -35,10 +32,6 @@ export class OutputWriteError extends CliError {
     this.name = "OutputWriteError";
     this.path = options.path;
     this.errno = errno;
-  }
-
-  static override isInstance(value: unknown): value is OutputWriteError {
-    return hasBrand(value, marker);
   }
 }
 

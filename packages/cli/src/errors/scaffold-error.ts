@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.scaffold-error");
 
 export type ScaffoldProblem =
   | "invalid_id"
@@ -15,7 +12,7 @@ export type ScaffoldProblem =
  * a file on the path under the template root, or a directory it may not write to.
  */
 export class ScaffoldError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.scaffold-error");
   readonly templateId: string;
   readonly problem: ScaffoldProblem;
   /** The file or directory involved, relative to the caller's cwd. */
@@ -27,9 +24,5 @@ export class ScaffoldError extends CliError {
     this.templateId = options.templateId;
     this.problem = options.problem;
     this.path = options.path;
-  }
-
-  static override isInstance(value: unknown): value is ScaffoldError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,15 +1,12 @@
 import type { PromptregErrorCode } from "@promptreg/client";
-import { hasBrand } from "@promptreg/core";
 import { CliError, type CliErrorCode } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.service-call-error");
 
 /**
  * `promptreg call` reached (or failed to reach) the service and the call failed. `code` is the client error's code
  * (`connection_refused`, `signature_mismatch`, `input_invalid`, ...), `status` the HTTP status when there was one.
  */
 export class ServiceCallError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.service-call-error");
   readonly status: number | undefined;
   readonly requestId: string | undefined;
 
@@ -30,9 +27,5 @@ export class ServiceCallError extends CliError {
     this.name = "ServiceCallError";
     this.status = options.status;
     this.requestId = options.requestId;
-  }
-
-  static override isInstance(value: unknown): value is ServiceCallError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.template-dir-error");
 
 /** The `--dir` given (or the default `templates`) does not exist or is not a directory. */
 export class TemplateDirError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.template-dir-error");
   /** The directory relative to the caller's cwd. */
   readonly dir: string;
 
@@ -17,9 +14,5 @@ export class TemplateDirError extends CliError {
     });
     this.name = "TemplateDirError";
     this.dir = options.dir;
-  }
-
-  static override isInstance(value: unknown): value is TemplateDirError {
-    return hasBrand(value, marker);
   }
 }

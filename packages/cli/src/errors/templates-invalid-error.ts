@@ -1,13 +1,10 @@
-import { hasBrand } from "@promptreg/core";
 import type { Problem } from "@promptreg/registry";
 import { formatProblem } from "../validation-report.js";
 import { CliError } from "./cli-error.js";
 
-const marker = Symbol.for("promptreg.cli.templates-invalid-error");
-
 /** A command that needs a loaded registry (list, render, build) found errors in the template tree. */
 export class TemplatesInvalidError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.templates-invalid-error");
   /** Error-severity problems, `file` relative to the caller's cwd. */
   readonly problems: readonly Problem[];
 
@@ -21,9 +18,5 @@ export class TemplatesInvalidError extends CliError {
     });
     this.name = "TemplatesInvalidError";
     this.problems = options.problems;
-  }
-
-  static override isInstance(value: unknown): value is TemplatesInvalidError {
-    return hasBrand(value, marker);
   }
 }

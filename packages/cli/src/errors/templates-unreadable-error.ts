@@ -1,15 +1,12 @@
-import { hasBrand } from "@promptreg/core";
 import type { StoreErrorCode } from "@promptreg/registry";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.templates-unreadable-error");
 
 /**
  * The template store refused or failed to read the tree (the registry's `StoreError`): the root vanished or is not
  * a directory, a path is unsafe, a file is too large or unreadable. Exit 1 with the path and a fix, no stack trace.
  */
 export class TemplatesUnreadableError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.templates-unreadable-error");
   /** The registry's store error code. */
   readonly storeCode: StoreErrorCode;
   /** The `--dir` as the user typed it (or the default). */
@@ -29,9 +26,5 @@ export class TemplatesUnreadableError extends CliError {
     this.storeCode = options.storeCode;
     this.dir = options.dir;
     this.path = options.path;
-  }
-
-  static override isInstance(value: unknown): value is TemplatesUnreadableError {
-    return hasBrand(value, marker);
   }
 }

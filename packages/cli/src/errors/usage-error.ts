@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { CliError } from "./cli-error.js";
-
-const marker = Symbol.for("promptreg.cli.usage-error");
 
 /** The command line itself is wrong (unknown command or flag, missing argument). Exit code 2. */
 export class UsageError extends CliError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.cli.usage-error");
   /** The command whose usage should be shown, or undefined for the top-level usage. */
   readonly command: string | undefined;
 
@@ -13,9 +10,5 @@ export class UsageError extends CliError {
     super({ code: "usage", message: options.message, exitCode: 2, cause: options.cause });
     this.name = "UsageError";
     this.command = options.command;
-  }
-
-  static override isInstance(value: unknown): value is UsageError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,9 @@
-import { type ErrorOrigin, hasBrand, PromptregBaseError, type ServiceErrorCode } from "@promptreg/core";
+import { type ErrorOrigin, PromptregBaseError, type ServiceErrorCode } from "@promptreg/core";
 import type {
   ClientErrorCode,
   HttpStatusErrorCode,
   WebhookVerificationReason,
 } from "./client-error-codes.js";
-
-const marker = Symbol.for("promptreg.client.PromptregError");
 
 /**
  * Every `code` a `PromptregError` can carry: the service's codes (`SERVICE_ERROR_CODES`), the SDK's own
@@ -43,7 +41,7 @@ export interface PromptregErrorOptions {
  * the network or the model behind it failed at.
  */
 export class PromptregError extends PromptregBaseError<PromptregErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.client.PromptregError");
   readonly type: string;
   readonly status: number | undefined;
   readonly requestId: string | undefined;
@@ -73,9 +71,5 @@ export class PromptregError extends PromptregBaseError<PromptregErrorCode> {
   /** @deprecated Use `retryable`, the field every promptreg error has. Same value. */
   get isRetryable(): boolean {
     return this.retryable;
-  }
-
-  static isInstance(value: unknown): value is PromptregError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { PromptregError, type PromptregErrorOptions } from "./promptreg-error.js";
-
-const marker = Symbol.for("promptreg.client.RateLimitedError");
 
 /** 429 after the SDK's retries ran out, or when the server asked to wait longer than `retry.maxDelayMs`. */
 export class RateLimitedError extends PromptregError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.client.RateLimitedError");
   /** The server's Retry-After, in milliseconds, when it sent one. */
   readonly retryAfterMs: number | undefined;
 
@@ -13,9 +10,5 @@ export class RateLimitedError extends PromptregError {
     super(options);
     this.name = "RateLimitedError";
     this.retryAfterMs = options.retryAfterMs;
-  }
-
-  static override isInstance(value: unknown): value is RateLimitedError {
-    return hasBrand(value, marker);
   }
 }

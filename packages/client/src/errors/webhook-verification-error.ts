@@ -1,12 +1,9 @@
-import { hasBrand } from "@promptreg/core";
 import type { WebhookVerificationReason } from "./client-error-codes.js";
 import { PromptregError } from "./promptreg-error.js";
 
-const marker = Symbol.for("promptreg.client.WebhookVerificationError");
-
 /** A webhook that did not verify; `code` is the reason, `details.header` names the header at fault. */
 export class WebhookVerificationError extends PromptregError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.client.WebhookVerificationError");
   readonly reason: WebhookVerificationReason;
 
   constructor({
@@ -24,9 +21,5 @@ export class WebhookVerificationError extends PromptregError {
     });
     this.name = "WebhookVerificationError";
     this.reason = reason;
-  }
-
-  static override isInstance(value: unknown): value is WebhookVerificationError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.embedded.error");
+import { PromptregBaseError } from "@promptreg/core";
 
 /** Every code an `EmbeddedError` can carry; closed, so callers can switch on it. */
 export const EMBEDDED_ERROR_CODES = {
@@ -18,7 +16,7 @@ export type EmbeddedErrorCode = keyof typeof EMBEDDED_ERROR_CODES;
 
 /** What went wrong in embedded mode, where (the URL path or file), and how to fix it. Match on `code`. */
 export class EmbeddedError extends PromptregBaseError<EmbeddedErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.embedded.error");
   /** `GET /v1/bundle` or the bundle file's path. */
   readonly source: string;
   /** HTTP status when the service answered. */
@@ -54,9 +52,5 @@ export class EmbeddedError extends PromptregBaseError<EmbeddedErrorCode> {
   /** @deprecated Use `retryable`, the field every promptreg error has. Same value. */
   get isRetryable(): boolean {
     return this.retryable;
-  }
-
-  static isInstance(value: unknown): value is EmbeddedError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.aborted-error");
 
 /** The caller's AbortSignal fired (or the stream consumer stopped iterating). The signal's reason is the `cause`. */
 export class AbortedError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.aborted-error");
 
   constructor(
     options: Omit<GatewayErrorOptions, "code" | "origin" | "retryable" | "message"> & { message?: string },
@@ -18,9 +15,5 @@ export class AbortedError extends GatewayError {
       retryable: false,
     });
     this.name = "AbortedError";
-  }
-
-  static override isInstance(value: unknown): value is AbortedError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,15 +1,12 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
-
-const marker = Symbol.for("promptreg.gateway.auth-error");
 
 /**
  * 401/403 from the gateway, or no key could be obtained (`status` undefined). Never retried (a 401 re-reads the key
  * from the provider once). The message shows at most the first 8 characters of the key.
  */
 export class AuthError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.auth-error");
   readonly body: GatewayErrorBody | undefined;
 
   constructor(
@@ -18,10 +15,6 @@ export class AuthError extends GatewayError {
     super({ ...options, code: "auth_failed", origin: "caller", retryable: false });
     this.name = "AuthError";
     this.body = options.body;
-  }
-
-  static override isInstance(value: unknown): value is AuthError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,12 +1,9 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
 
-const marker = Symbol.for("promptreg.gateway.bad-request-error");
-
 /** 400, 404 or 422: the request itself is wrong (unknown model, bad parameter). Never retried, never falls back. */
 export class BadRequestError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.bad-request-error");
   readonly body: GatewayErrorBody | undefined;
 
   constructor(
@@ -15,10 +12,6 @@ export class BadRequestError extends GatewayError {
     super({ ...options, code: "bad_request", origin: "caller", retryable: false });
     this.name = "BadRequestError";
     this.body = options.body;
-  }
-
-  static override isInstance(value: unknown): value is BadRequestError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

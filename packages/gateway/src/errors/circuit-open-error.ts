@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.circuit-open-error");
 
 /** Every model of the chain had its circuit open, so nothing was sent. `retryInMs` says when the next probe is allowed. */
 export class CircuitOpenError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.circuit-open-error");
   readonly models: string[];
   readonly retryInMs: number;
 
@@ -25,10 +22,6 @@ export class CircuitOpenError extends GatewayError {
     this.name = "CircuitOpenError";
     this.models = options.models;
     this.retryInMs = options.retryInMs;
-  }
-
-  static override isInstance(value: unknown): value is CircuitOpenError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.concurrency-limit-error");
 
 /** The client's bulkhead was full: `maxConcurrent` calls in flight and `maxQueue` already waiting. Nothing was sent. */
 export class ConcurrencyLimitError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.concurrency-limit-error");
   readonly maxConcurrent: number;
   readonly maxQueue: number;
 
@@ -25,9 +22,5 @@ export class ConcurrencyLimitError extends GatewayError {
     this.name = "ConcurrencyLimitError";
     this.maxConcurrent = options.maxConcurrent;
     this.maxQueue = options.maxQueue;
-  }
-
-  static override isInstance(value: unknown): value is ConcurrencyLimitError {
-    return hasBrand(value, marker);
   }
 }

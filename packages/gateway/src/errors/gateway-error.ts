@@ -1,7 +1,5 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
+import { PromptregBaseError } from "@promptreg/core";
 import type { GatewayErrorCode } from "./gateway-error-codes.js";
-
-const marker = Symbol.for("promptreg.gateway.gateway-error");
 
 /**
  * Whose fault a failure is: the caller's request (fix the call) or the gateway/provider (retry, fall back, page
@@ -27,7 +25,7 @@ export interface GatewayErrorOptions {
  * whole logical request, not one attempt.
  */
 export class GatewayError extends PromptregBaseError<GatewayErrorCode> {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.gateway-error");
   declare readonly origin: ErrorOrigin;
   readonly status: number | undefined;
   /** Upstream attempts made for the logical request when the error was thrown (0 when none was sent). */
@@ -44,10 +42,6 @@ export class GatewayError extends PromptregBaseError<GatewayErrorCode> {
     this.attempts = options.attempts ?? 0;
     this.requestId = options.requestId;
     this.model = options.model;
-  }
-
-  static isInstance(value: unknown): value is GatewayError {
-    return hasBrand(value, marker);
   }
 
   /** A plain, key-free object for logs and JSON responses. */

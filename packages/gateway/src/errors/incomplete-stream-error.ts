@@ -1,8 +1,5 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
-
-const marker = Symbol.for("promptreg.gateway.incomplete-stream-error");
 
 /** How a stream broke: cut (ended with neither [DONE] nor a finish reason), idle (stalled), deadline, inband_error, malformed. */
 export type IncompleteReason = "cut" | "idle" | "deadline" | "inband_error" | "malformed";
@@ -18,7 +15,7 @@ export interface PartialUsage {
  * token had reached the caller; the client retries those itself, so a caller sees this error after delivery began.
  */
 export class IncompleteStreamError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.incomplete-stream-error");
   readonly reason: IncompleteReason;
   readonly partialText: string;
   readonly usage: PartialUsage | undefined;
@@ -53,10 +50,6 @@ export class IncompleteStreamError extends GatewayError {
     this.partialText = options.partialText;
     this.usage = options.usage;
     this.body = options.body;
-  }
-
-  static override isInstance(value: unknown): value is IncompleteStreamError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.invalid-config-error");
 
 /** `createGatewayClient`, a call's options or the request itself hold a value the client cannot use. `path` names it. */
 export class InvalidConfigError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.invalid-config-error");
   readonly path: string;
   /** What is wrong with the value, e.g. "expected an integer in [1, 20], got 0". */
   readonly problem: string;
@@ -23,9 +20,5 @@ export class InvalidConfigError extends GatewayError {
     this.path = options.path;
     this.problem = options.problem;
     this.fix = options.fix;
-  }
-
-  static override isInstance(value: unknown): value is InvalidConfigError {
-    return hasBrand(value, marker);
   }
 }

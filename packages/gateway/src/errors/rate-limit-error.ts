@@ -1,12 +1,9 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
 
-const marker = Symbol.for("promptreg.gateway.rate-limit-error");
-
 /** HTTP 429: the gateway or provider asks the client to slow down. */
 export class RateLimitError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.rate-limit-error");
   /** The wait the server asked for in milliseconds (Retry-After / retry-after-ms), before clamping; undefined when absent or unusable. */
   readonly retryAfterMs: number | undefined;
   readonly body: GatewayErrorBody | undefined;
@@ -32,10 +29,6 @@ export class RateLimitError extends GatewayError {
   /** Seconds, as in the Retry-After header, for callers that relay it. */
   get retryAfter(): number | undefined {
     return this.retryAfterMs === undefined ? undefined : this.retryAfterMs / 1000;
-  }
-
-  static override isInstance(value: unknown): value is RateLimitError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,14 +1,11 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.retry-budget-exceeded-error");
 
 /**
  * A retry or fallback was due, but this client already spent its retry budget for the window (see `retryBudget`).
  * Failing fast here is what stops an outage from becoming a retry storm. The last upstream error is the `cause`.
  */
 export class RetryBudgetExceededError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.retry-budget-exceeded-error");
 
   constructor(
     options: Omit<GatewayErrorOptions, "code" | "origin" | "retryable" | "message"> & {
@@ -25,9 +22,5 @@ export class RetryBudgetExceededError extends GatewayError {
       retryable: false,
     });
     this.name = "RetryBudgetExceededError";
-  }
-
-  static override isInstance(value: unknown): value is RetryBudgetExceededError {
-    return hasBrand(value, marker);
   }
 }

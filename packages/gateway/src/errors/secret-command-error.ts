@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { AuthError } from "./auth-error.js";
-
-const marker = Symbol.for("promptreg.gateway.secret-command-error");
 
 /** Why a secret command gave no secret. */
 export type SecretCommandFailure =
@@ -18,7 +15,7 @@ export type SecretCommandFailure =
  * the path to it. An `AuthError`, so callers that handle "no key" keep working.
  */
 export class SecretCommandError extends AuthError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.secret-command-error");
   /** The program that was run (`argv[0]`), without its arguments. */
   readonly command: string;
   readonly failure: SecretCommandFailure;
@@ -46,10 +43,6 @@ export class SecretCommandError extends AuthError {
     this.exitCode = options.exitCode;
     this.signal = options.signal;
     this.limit = options.limit;
-  }
-
-  static override isInstance(value: unknown): value is SecretCommandError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

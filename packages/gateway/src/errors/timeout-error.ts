@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.timeout-error");
 
 /**
  * Which deadline fired: `attempt` (no response headers within `timeouts.attemptMs`), `idle` (no body bytes for
@@ -10,7 +7,7 @@ const marker = Symbol.for("promptreg.gateway.timeout-error");
 export type DeadlineKind = "attempt" | "idle" | "overall";
 
 export class TimeoutError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.timeout-error");
   readonly deadline: DeadlineKind;
   readonly timeoutMs: number;
 
@@ -44,10 +41,6 @@ export class TimeoutError extends GatewayError {
     this.name = "TimeoutError";
     this.deadline = options.deadline;
     this.timeoutMs = options.timeoutMs;
-  }
-
-  static override isInstance(value: unknown): value is TimeoutError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

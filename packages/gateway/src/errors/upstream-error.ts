@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
-
-const marker = Symbol.for("promptreg.gateway.upstream-error");
 
 /**
  * The error body of an AI Stats / Phaseo style gateway (also covers OpenAI's `{error: {message, type, code}}`).
@@ -22,7 +19,7 @@ export interface GatewayErrorBody {
 
 /** A gateway/provider failure: 5xx, 408, 409, or a 2xx whose body is unusable (`status` 200, `reason` set). */
 export class UpstreamError extends GatewayError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.gateway.upstream-error");
   readonly body: GatewayErrorBody | undefined;
   /** Why a 2xx was rejected (`malformed_body`, `no_choices`), undefined for HTTP errors. */
   readonly reason: string | undefined;
@@ -42,10 +39,6 @@ export class UpstreamError extends GatewayError {
     this.body = options.body;
     this.reason = options.reason;
     this.retryAfterMs = options.retryAfterMs;
-  }
-
-  static override isInstance(value: unknown): value is UpstreamError {
-    return hasBrand(value, marker);
   }
 
   override toJSON(): Record<string, unknown> {

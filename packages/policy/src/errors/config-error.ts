@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { PolicyError } from "./policy-error.js";
-
-const marker = Symbol.for("promptreg.policy.config-error");
 
 /** One problem of promptreg.config.yaml: where (1-based line and column, and the key path) and what to do. */
 export interface ConfigProblem {
@@ -14,7 +11,7 @@ export interface ConfigProblem {
 
 /** promptreg.config.yaml cannot be used; `problems` holds every finding of the file, each with its position. */
 export class ConfigError extends PolicyError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.policy.config-error");
   declare readonly code: "invalid_config";
   /** The config file as the user named it (relative to the cwd when it was found by searching). */
   readonly file: string;
@@ -33,9 +30,5 @@ export class ConfigError extends PolicyError {
     this.name = "ConfigError";
     this.file = file;
     this.problems = problems;
-  }
-
-  static override isInstance(value: unknown): value is ConfigError {
-    return hasBrand(value, marker);
   }
 }

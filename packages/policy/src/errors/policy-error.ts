@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.policy.error");
+import { PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
 
 /** Every code a `PolicyError` can carry; closed, so callers narrow on `error.code`. */
 export const POLICY_ERROR_CODES = {
@@ -12,14 +10,10 @@ export type PolicyErrorCode = keyof typeof POLICY_ERROR_CODES;
 
 /** Base of every error the policy package throws; callers branch on `code`, never on the message. */
 export class PolicyError extends PromptregBaseError<PolicyErrorCode> {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.policy.error");
 
   constructor(options: PromptregBaseErrorOptions<PolicyErrorCode>) {
     super(options);
     this.name = "PolicyError";
-  }
-
-  static isInstance(value: unknown): value is PolicyError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,8 +1,6 @@
-import { escapeControl, hasBrand } from "@promptreg/core";
+import { escapeControl } from "@promptreg/core";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
-
-const marker = Symbol.for("promptreg.registry.bundle-error");
 
 export type BundleErrorCode =
   | "bundle_unreadable"
@@ -12,7 +10,7 @@ export type BundleErrorCode =
 
 /** A registry bundle cannot be read, is malformed, was tampered with (hash mismatch), or holds invalid templates. */
 export class BundleError extends RegistryError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.registry.bundle-error");
   declare readonly code: BundleErrorCode;
   /** Where in the bundle, as a JSON path like `templates[3].hash`. */
   readonly path: string;
@@ -36,9 +34,5 @@ export class BundleError extends RegistryError {
     this.name = "BundleError";
     this.path = path;
     this.problems = problems;
-  }
-
-  static override isInstance(value: unknown): value is BundleError {
-    return hasBrand(value, marker);
   }
 }

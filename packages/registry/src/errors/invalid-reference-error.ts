@@ -1,11 +1,9 @@
-import { escapeControl, hasBrand, quote } from "@promptreg/core";
+import { escapeControl, quote } from "@promptreg/core";
 import { RegistryError } from "./registry-error.js";
-
-const marker = Symbol.for("promptreg.registry.invalid-reference-error");
 
 /** A template reference string (`id`, `id@1.2.0`, `id@^1`, `id@production`, ...) is malformed. */
 export class InvalidReferenceError extends RegistryError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.registry.invalid-reference-error");
   /** The reference as given. */
   readonly reference: string;
   /** 0-based index of the first offending character. */
@@ -30,9 +28,5 @@ export class InvalidReferenceError extends RegistryError {
     this.reference = reference;
     this.position = position;
     this.reason = reason;
-  }
-
-  static override isInstance(value: unknown): value is InvalidReferenceError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,18 +1,12 @@
-import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
+import { PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
 import type { RegistryErrorCode } from "./registry-error-codes.js";
-
-const marker = Symbol.for("promptreg.registry.error");
 
 /** Base of every error the registry package throws; callers branch on `code`, never on the message. */
 export class RegistryError extends PromptregBaseError<RegistryErrorCode> {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.registry.error");
 
   constructor(options: PromptregBaseErrorOptions<RegistryErrorCode>) {
     super(options);
     this.name = "RegistryError";
-  }
-
-  static isInstance(value: unknown): value is RegistryError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,8 +1,6 @@
-import { escapeControl, hasBrand } from "@promptreg/core";
+import { escapeControl } from "@promptreg/core";
 import type { Problem } from "../types.js";
 import { RegistryError } from "./registry-error.js";
-
-const marker = Symbol.for("promptreg.registry.load-error");
 
 function formatProblem(problem: Problem): string {
   // Paths come from directory and file names; one problem must stay one line.
@@ -11,7 +9,7 @@ function formatProblem(problem: Problem): string {
 
 /** The template tree has at least one error-severity problem; `problems` holds every finding, not just the first. */
 export class RegistryLoadError extends RegistryError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.registry.load-error");
   readonly problems: readonly Problem[];
 
   constructor({ problems, source }: { problems: readonly Problem[]; source?: string }) {
@@ -28,9 +26,5 @@ export class RegistryLoadError extends RegistryError {
     });
     this.name = "RegistryLoadError";
     this.problems = problems;
-  }
-
-  static override isInstance(value: unknown): value is RegistryLoadError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,5 @@
-import { escapeControl, hasBrand } from "@promptreg/core";
+import { escapeControl } from "@promptreg/core";
 import { RegistryError } from "./registry-error.js";
-
-const marker = Symbol.for("promptreg.registry.store-error");
 
 export type StoreErrorCode =
   | "unsafe_path"
@@ -13,7 +11,7 @@ export type StoreErrorCode =
 
 /** A template store refused or failed to read a file. `path` is relative to the store root. */
 export class StoreError extends RegistryError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.registry.store-error");
   declare readonly code: StoreErrorCode;
   readonly path: string;
   /** What went wrong, without the path the message starts with: callers compose their own text from it. */
@@ -39,9 +37,5 @@ export class StoreError extends RegistryError {
     this.path = path;
     this.reason = message;
     if (position) this.position = position;
-  }
-
-  static override isInstance(value: unknown): value is StoreError {
-    return hasBrand(value, marker);
   }
 }

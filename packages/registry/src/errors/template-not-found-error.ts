@@ -1,13 +1,11 @@
-import { escapeControl, hasBrand, quote } from "@promptreg/core";
+import { escapeControl, quote } from "@promptreg/core";
 import { RegistryError } from "./registry-error.js";
-
-const marker = Symbol.for("promptreg.registry.template-not-found-error");
 
 export type NotFoundKind = "id" | "version" | "label";
 
 /** A reference names an id, version (or range) or label the registry does not have. */
 export class TemplateNotFoundError extends RegistryError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.registry.template-not-found-error");
   readonly kind: NotFoundKind;
   /** The reference, formatted (`id@selector`). */
   readonly reference: string;
@@ -53,9 +51,5 @@ export class TemplateNotFoundError extends RegistryError {
     this.reference = reference;
     this.templateId = templateId;
     this.suggestions = suggestions;
-  }
-
-  static override isInstance(value: unknown): value is TemplateNotFoundError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.input-validation-error");
 
 /** One failing location of a render input. `path` is empty when the input as a whole is wrong. */
 export interface InputIssue {
@@ -12,7 +9,7 @@ export interface InputIssue {
 
 /** The render input does not satisfy the template version's input schema. Lists every failing path. */
 export class InputValidationError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.input-validation-error");
   readonly templateId: string;
   readonly version: string;
   readonly issues: readonly InputIssue[];
@@ -35,10 +32,6 @@ export class InputValidationError extends RenderError {
     this.templateId = templateId;
     this.version = version;
     this.issues = issues;
-  }
-
-  static override isInstance(value: unknown): value is InputValidationError {
-    return hasBrand(value, marker);
   }
 }
 

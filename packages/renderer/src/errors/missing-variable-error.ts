@@ -1,14 +1,11 @@
-import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.missing-variable-error");
 
 /**
  * A message template used a variable the input does not have. Strict rendering never turns a missing
  * value into an empty string: optional values must be guarded with `{{#if}}`, `{{#with}}` or `default`.
  */
 export class MissingVariableError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.missing-variable-error");
   readonly templateId: string;
   readonly version: string;
   readonly messageIndex: number;
@@ -51,9 +48,5 @@ export class MissingVariableError extends RenderError {
     this.line = line;
     this.column = column;
     if (partial !== undefined) this.partial = partial;
-  }
-
-  static override isInstance(value: unknown): value is MissingVariableError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.non-scalar-value-error");
 
 /**
  * A mustache printed an object or an array into message text (Handlebars would write "[object Object]" or
@@ -9,7 +6,7 @@ const marker = Symbol.for("promptreg.renderer.non-scalar-value-error");
  * iterate with `{{#each}}`. The linter reports the same thing (`non_scalar_value`) when the input schema says so.
  */
 export class NonScalarValueError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.non-scalar-value-error");
   readonly templateId: string;
   readonly version: string;
   readonly messageIndex: number;
@@ -50,10 +47,6 @@ export class NonScalarValueError extends RenderError {
     this.line = line;
     this.column = column;
     if (partial !== undefined) this.partial = partial;
-  }
-
-  static override isInstance(value: unknown): value is NonScalarValueError {
-    return hasBrand(value, marker);
   }
 }
 

@@ -1,8 +1,5 @@
-import { hasBrand } from "@promptreg/core";
 import { formatPath, type InputIssue } from "./input-validation-error.js";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.output-validation-error");
 
 export type OutputValidationKind = "no_json" | "invalid_json" | "schema_mismatch" | "over_budget";
 
@@ -23,7 +20,7 @@ export interface TextPosition {
  * that look like JSON and do not parse).
  */
 export class OutputValidationError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.output-validation-error");
   readonly kind: OutputValidationKind;
   readonly templateId: string;
   readonly version: string;
@@ -70,9 +67,5 @@ export class OutputValidationError extends RenderError {
     if (position !== undefined) this.position = position;
     if (budget !== undefined) this.budget = budget;
     if (limit !== undefined) this.limit = limit;
-  }
-
-  static override isInstance(value: unknown): value is OutputValidationError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.render-budget-error");
 
 /** The render-time budget a render went over (numbers in BUDGETS, named in docs/renderer.md). */
 export type RenderBudgetName = "partial_expansions" | "each_iterations" | "rendered_chars";
@@ -25,7 +22,7 @@ const HINTS: Readonly<Record<RenderBudgetName, string>> = {
  * a partial when `partial` is set.
  */
 export class RenderBudgetError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.render-budget-error");
   readonly budget: RenderBudgetName;
   readonly limit: number;
   readonly templateId: string;
@@ -65,9 +62,5 @@ export class RenderBudgetError extends RenderError {
     this.line = line;
     this.column = column;
     if (partial !== undefined) this.partial = partial;
-  }
-
-  static override isInstance(value: unknown): value is RenderBudgetError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,9 @@
-import { escapeControl, hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
+import { escapeControl, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
 import type { RenderErrorCode } from "./render-error-codes.js";
-
-const marker = Symbol.for("promptreg.renderer.error");
 
 /** Base of every error the renderer package throws; callers branch on `code`, never on the message. */
 export class RenderError extends PromptregBaseError<RenderErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.error");
 
   constructor(options: PromptregBaseErrorOptions<RenderErrorCode>) {
     // Messages quote template text, names and inputs, and tools print them line by line: control characters
@@ -13,9 +11,5 @@ export class RenderError extends PromptregBaseError<RenderErrorCode> {
     // a message is laid out with are kept.
     super({ ...options, message: options.message.split("\n").map(escapeControl).join("\n") });
     this.name = "RenderError";
-  }
-
-  static isInstance(value: unknown): value is RenderError {
-    return hasBrand(value, marker);
   }
 }

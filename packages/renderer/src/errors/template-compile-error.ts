@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.template-compile-error");
 
 export type TemplateCompileErrorReason =
   | "syntax"
@@ -19,7 +16,7 @@ export type TemplateCompileErrorReason =
  * point into the message content, or into the partial when `partial` is set.
  */
 export class TemplateCompileError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.template-compile-error");
   readonly reason: TemplateCompileErrorReason;
   readonly templateId: string;
   readonly version: string;
@@ -59,9 +56,5 @@ export class TemplateCompileError extends RenderError {
     this.column = column;
     if (partial !== undefined) this.partial = partial;
     this.detail = detail;
-  }
-
-  static override isInstance(value: unknown): value is TemplateCompileError {
-    return hasBrand(value, marker);
   }
 }

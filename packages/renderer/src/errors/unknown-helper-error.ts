@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { RenderError } from "./render-error.js";
-
-const marker = Symbol.for("promptreg.renderer.unknown-helper-error");
 
 /** A message calls a helper the renderer does not know. Raised when the message is compiled. */
 export class UnknownHelperError extends RenderError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.renderer.unknown-helper-error");
   readonly templateId: string;
   readonly version: string;
   readonly messageIndex: number;
@@ -47,9 +44,5 @@ export class UnknownHelperError extends RenderError {
     this.column = column;
     if (partial !== undefined) this.partial = partial;
     this.knownHelpers = knownHelpers;
-  }
-
-  static override isInstance(value: unknown): value is UnknownHelperError {
-    return hasBrand(value, marker);
   }
 }

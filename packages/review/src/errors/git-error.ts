@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { ReviewError, type ReviewErrorCode } from "./review-error.js";
-
-const marker = Symbol.for("promptreg.review.git-error");
 
 /**
  * Why a revision could not be read through git. Closed: callers and the CLI map each code to a fix.
@@ -21,7 +18,7 @@ export type GitErrorCode = ReviewErrorCode;
 
 /** git could not give the template tree of a revision: what, for which ref and directory, and how to fix it. */
 export class GitError extends ReviewError {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.review.git-error");
   declare readonly code: GitErrorCode;
   /** The ref as the user gave it, when the error is about one. */
   readonly ref?: string;
@@ -45,9 +42,5 @@ export class GitError extends ReviewError {
     this.name = "GitError";
     this.repoDir = repoDir;
     if (ref !== undefined) this.ref = ref;
-  }
-
-  static override isInstance(value: unknown): value is GitError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.review.error");
+import { PromptregBaseError, type PromptregBaseErrorOptions } from "@promptreg/core";
 
 /** Every code a `ReviewError` can carry (all `GitError`s today); closed, so callers narrow on `error.code`. */
 export const REVIEW_ERROR_CODES = {
@@ -17,14 +15,10 @@ export type ReviewErrorCode = keyof typeof REVIEW_ERROR_CODES;
 
 /** Base of every error the review package throws; callers branch on `code`, never on the message. */
 export class ReviewError extends PromptregBaseError<ReviewErrorCode> {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.review.error");
 
   constructor(options: PromptregBaseErrorOptions<ReviewErrorCode>) {
     super(options);
     this.name = "ReviewError";
-  }
-
-  static isInstance(value: unknown): value is ReviewError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { RunError } from "./run-error.js";
-
-const marker = Symbol.for("promptreg.runtime.run-deadline-error");
 
 /**
  * The run's one absolute deadline passed: before a model call (the first or a repair) could start, so it was not
@@ -10,7 +7,7 @@ const marker = Symbol.for("promptreg.runtime.run-deadline-error");
  * sees one code for "the deadline passed" whichever instant it passed at.
  */
 export class RunDeadlineError extends RunError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.runtime.run-deadline-error");
   readonly templateId: string;
   readonly version: string;
   /** The deadline, in the pipeline clock's milliseconds (epoch ms with the default clock). */
@@ -44,9 +41,5 @@ export class RunDeadlineError extends RunError {
     this.deadlineAt = options.deadlineAt;
     this.attempts = options.attempts;
     this.cutCall = options.cutCall;
-  }
-
-  static override isInstance(value: unknown): value is RunDeadlineError {
-    return hasBrand(value, marker);
   }
 }

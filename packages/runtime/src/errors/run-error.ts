@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.runtime.run-error");
+import { PromptregBaseError } from "@promptreg/core";
 
 /**
  * The codes of the errors the pipeline itself throws, closed so callers narrow on them. Errors of the registry
@@ -20,7 +18,7 @@ export type RunErrorOrigin = "caller" | "upstream";
 
 /** Base of the errors the run pipeline throws. Branch on `code` or `X.isInstance(error)`, never on the message. */
 export class RunError extends PromptregBaseError<RunErrorCode> {
-  protected readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.runtime.run-error");
   declare readonly origin: RunErrorOrigin;
 
   constructor(options: {
@@ -33,9 +31,5 @@ export class RunError extends PromptregBaseError<RunErrorCode> {
   }) {
     super(options);
     this.name = "RunError";
-  }
-
-  static isInstance(value: unknown): value is RunError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,15 +1,12 @@
-import { hasBrand } from "@promptreg/core";
 import type { InputIssue, OutputValidationError, OutputValidationKind } from "@promptreg/renderer";
 import { RunError } from "./run-error.js";
-
-const marker = Symbol.for("promptreg.runtime.run-output-invalid-error");
 
 /**
  * The model's reply still failed the template's output schema after the allowed repair attempts. Carries the
  * renderer's `OutputValidationError` of the last reply as `cause`, and its fields, so nothing parses the message.
  */
 export class RunOutputInvalidError extends RunError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.runtime.run-output-invalid-error");
   readonly templateId: string;
   readonly version: string;
   /** Model calls made: the first plus the repairs. */
@@ -37,9 +34,5 @@ export class RunOutputInvalidError extends RunError {
     this.detail = error.message;
     this.issues = error.issues;
     this.text = text;
-  }
-
-  static override isInstance(value: unknown): value is RunOutputInvalidError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { SigningError } from "./signing-error.js";
-
-const marker = Symbol.for("promptreg.signing.InvalidSignInputError");
 
 /** `signRequest` was given a field that cannot produce a valid signature (e.g. a path without a leading "/"). */
 export class InvalidSignInputError extends SigningError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.signing.InvalidSignInputError");
   /** Name of the offending option, e.g. "pathAndQuery". */
   readonly field: string;
 
@@ -16,9 +13,5 @@ export class InvalidSignInputError extends SigningError {
     });
     this.name = "InvalidSignInputError";
     this.field = options.field;
-  }
-
-  static override isInstance(value: unknown): value is InvalidSignInputError {
-    return hasBrand(value, marker);
   }
 }

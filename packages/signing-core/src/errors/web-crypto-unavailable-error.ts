@@ -1,14 +1,11 @@
-import { hasBrand } from "@promptreg/core";
 import { SigningError } from "./signing-error.js";
-
-const marker = Symbol.for("promptreg.signing.WebCryptoUnavailableError");
 
 /**
  * The runtime has no Web Crypto (`globalThis.crypto.subtle` / `crypto.getRandomValues`): Node before 19 without
  * `--experimental-global-webcrypto`, or a page served over plain HTTP, where browsers hide `crypto.subtle`.
  */
 export class WebCryptoUnavailableError extends SigningError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.signing.WebCryptoUnavailableError");
   /** The missing global, e.g. "crypto.subtle". */
   readonly missing: string;
 
@@ -19,9 +16,5 @@ export class WebCryptoUnavailableError extends SigningError {
     });
     this.name = "WebCryptoUnavailableError";
     this.missing = options.missing;
-  }
-
-  static override isInstance(value: unknown): value is WebCryptoUnavailableError {
-    return hasBrand(value, marker);
   }
 }

@@ -1,7 +1,4 @@
-import { hasBrand } from "@promptreg/core";
 import { SigningError } from "@promptreg/signing-core";
-
-const marker = Symbol.for("promptreg.signing.InvalidClientKeysError");
 
 export interface ClientKeysIssue {
   /** Where the problem is: "entry 2" for the env format, a JSON path like "clients[0].secrets" for files, or "line 3, column 5". */
@@ -14,7 +11,7 @@ export interface ClientKeysIssue {
  * messages that quote the source text (JSON.parse, YAML) are replaced by positions only.
  */
 export class InvalidClientKeysError extends SigningError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.signing.InvalidClientKeysError");
   /** Label of the input, e.g. "PROMPTREG_CLIENT_KEYS" or a file path. */
   readonly source: string;
   readonly format: "env" | "json" | "yaml";
@@ -34,9 +31,5 @@ export class InvalidClientKeysError extends SigningError {
     this.source = options.source;
     this.format = options.format;
     this.issues = options.issues;
-  }
-
-  static override isInstance(value: unknown): value is InvalidClientKeysError {
-    return hasBrand(value, marker);
   }
 }

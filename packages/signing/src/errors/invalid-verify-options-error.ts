@@ -1,11 +1,8 @@
-import { hasBrand } from "@promptreg/core";
 import { SigningError } from "@promptreg/signing-core";
-
-const marker = Symbol.for("promptreg.signing.InvalidVerifyOptionsError");
 
 /** `verifyRequest` or `createMemoryNonceStore` was configured with values that would weaken replay protection. */
 export class InvalidVerifyOptionsError extends SigningError {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.signing.InvalidVerifyOptionsError");
   readonly option: string;
 
   constructor(options: { option: string; problem: string; fix: string }) {
@@ -15,9 +12,5 @@ export class InvalidVerifyOptionsError extends SigningError {
     });
     this.name = "InvalidVerifyOptionsError";
     this.option = options.option;
-  }
-
-  static override isInstance(value: unknown): value is InvalidVerifyOptionsError {
-    return hasBrand(value, marker);
   }
 }

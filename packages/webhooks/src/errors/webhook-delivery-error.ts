@@ -1,6 +1,4 @@
-import { hasBrand, PromptregBaseError, redactUrlCredentials } from "@promptreg/core";
-
-const marker = Symbol.for("promptreg.webhooks.WebhookDeliveryError");
+import { PromptregBaseError, redactUrlCredentials } from "@promptreg/core";
 
 /** Every code `@promptreg/webhooks` throws; closed, so callers narrow on `error.code` (the detail is in `reason`). */
 export const WEBHOOK_ERROR_CODES = {
@@ -29,7 +27,7 @@ export type WebhookFailureReason = keyof typeof WEBHOOK_FAILURE_REASONS;
  * error) and where (the URL with any credentials redacted); the signing secret never appears.
  */
 export class WebhookDeliveryError extends PromptregBaseError<WebhookErrorCode> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.webhooks.WebhookDeliveryError");
   readonly reason: WebhookFailureReason;
   readonly url: string;
   readonly deliveryId: string;
@@ -70,10 +68,6 @@ export class WebhookDeliveryError extends PromptregBaseError<WebhookErrorCode> {
     this.lastStatus = options.lastStatus;
     this.lastError = options.lastError === undefined ? undefined : redactUrlCredentials(options.lastError);
     this.retryAfterMs = options.retryAfterMs;
-  }
-
-  static isInstance(value: unknown): value is WebhookDeliveryError {
-    return hasBrand(value, marker);
   }
 }
 

@@ -1,11 +1,9 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
+import { PromptregBaseError } from "@promptreg/core";
 import type { DocsErrorCode } from "./docs-error-codes.js";
-
-const marker = Symbol.for("promptreg.docs-site.DocsConfigError");
 
 /** A docs build setting that cannot work: says which variable, what is wrong and how to fix it. */
 export class DocsConfigError extends PromptregBaseError<Extract<DocsErrorCode, "invalid_docs_config">> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.docs-site.DocsConfigError");
   readonly variable: string;
   readonly problem: string;
   readonly fix: string;
@@ -16,9 +14,5 @@ export class DocsConfigError extends PromptregBaseError<Extract<DocsErrorCode, "
     this.variable = options.variable;
     this.problem = options.problem;
     this.fix = options.fix;
-  }
-
-  static isInstance(value: unknown): value is DocsConfigError {
-    return hasBrand(value, marker);
   }
 }

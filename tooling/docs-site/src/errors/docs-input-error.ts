@@ -1,11 +1,9 @@
-import { hasBrand, PromptregBaseError } from "@promptreg/core";
+import { PromptregBaseError } from "@promptreg/core";
 import type { DocsErrorCode } from "./docs-error-codes.js";
-
-const marker = Symbol.for("promptreg.docs-site.DocsInputError");
 
 /** An input file of the docs build (the benchmark history) that cannot be read: where, what and how to fix it. */
 export class DocsInputError extends PromptregBaseError<Extract<DocsErrorCode, "invalid_docs_input">> {
-  readonly [marker] = true;
+  static override readonly brand: symbol = Symbol.for("promptreg.docs-site.DocsInputError");
   /** `path:line`. */
   readonly file: string;
   readonly problem: string;
@@ -17,9 +15,5 @@ export class DocsInputError extends PromptregBaseError<Extract<DocsErrorCode, "i
     this.file = options.file;
     this.problem = options.problem;
     this.fix = options.fix;
-  }
-
-  static isInstance(value: unknown): value is DocsInputError {
-    return hasBrand(value, marker);
   }
 }
