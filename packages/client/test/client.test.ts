@@ -363,7 +363,7 @@ describe("a runtime without Web Crypto", () => {
 
   it("createClient and createSigningFetch refuse with web_crypto_unavailable when crypto.subtle is missing", () => {
     vi.stubGlobal("crypto", { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) });
-    const error = thrownBy(() => client(), WebCryptoUnavailableError.isInstance);
+    const error = thrownBy(() => client(), WebCryptoUnavailableError);
     expect(error).toMatchObject({
       code: "web_crypto_unavailable",
       missing: "crypto.subtle",
