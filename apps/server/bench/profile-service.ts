@@ -1,12 +1,12 @@
 // Profiles the service under the server benchmark's load: `node --import tsx bench/profile-service.ts [render|run]`
 // (in apps/server; run it under the shared CPU lock). The service runs in a child process; this process drives it with
-// autocannon (signed requests, PROFILE_CONNECTIONS, default 32), has the child profile PROFILE_SECONDS of steady state
+// autocannon (requests signed before each load, PROFILE_CONNECTIONS, default 32), has the child profile PROFILE_SECONDS of steady state
 // after a warm-up (node:inspector), and prints the functions with the most self time and the modules they sit in.
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { signRequest } from "@promptreg/signing";
 import autocannon from "autocannon";
+import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
 const which = process.argv[2] === "run" ? "run" : "render";
@@ -38,8 +38,17 @@ const service = start("./serve.ts", { MOCK_URL: mockUrl, BENCH_SECRET: SECRET, B
 const url = await service.url;
 const route = `/v1/${which}`;
 const connections = Number(process.env.PROFILE_CONNECTIONS ?? 32);
-const load = (duration: number) =>
-  autocannon({
+/** Signed requests are made before each load (bench/signed-pool.ts), so the load generator does not sign on the
+ * cores the profiled service runs on. */
+const load = async (duration: number, expectedRps = 3_000) => {
+  const pool = signedPool({
+    keyId: "bench",
+    secret: SECRET,
+    path: route,
+    body,
+    size: Math.ceil(expectedRps * duration * 1.5) + 500,
+  });
+  const result = await autocannon({
     url,
     connections,
     duration,
@@ -48,16 +57,13 @@ const load = (duration: number) =>
         method: "POST",
         path: route,
         body,
-        setupRequest: (request) => ({
-          ...request,
-          headers: {
-            "content-type": "application/json",
-            ...signRequest({ keyId: "bench", secret: SECRET, method: "POST", pathAndQuery: route, body }),
-          },
-        }),
+        setupRequest: (request) => ({ ...request, headers: pool.next() }),
       },
     ],
   });
+  if (pool.late > 0) console.log(`${pool.late} requests signed during the load (the pool ran out)`);
+  return result;
+};
 const reply = (match: (message: unknown) => boolean) =>
   new Promise<unknown>((resolve) => {
     const listener = (message: unknown) => {
@@ -67,11 +73,11 @@ const reply = (match: (message: unknown) => boolean) =>
     };
     service.child.on("message", listener);
   });
-await load(2); // warm-up: JIT, pools; start-up and module loading stay out of the profile
+const warmUp = await load(2); // warm-up: JIT, pools; start-up and module loading stay out of the profile
 const profiling = reply((message) => message === "profiling");
 service.child.send("profile-start");
 await profiling;
-const result = await load(seconds);
+const result = await load(seconds, warmUp.requests.average);
 const stopped = reply((message) => typeof message === "object" && message !== null && "profile" in message);
 service.child.send("profile-stop");
 const profileFile = ((await stopped) as { profile: string }).profile;
