@@ -46,7 +46,7 @@ const load = async (duration: number, expectedRps = 3_000) => {
     secret: SECRET,
     path: route,
     body,
-    size: Math.ceil(expectedRps * duration * 1.5) + 500,
+    size: Math.ceil(expectedRps * duration * 3) + 1_000,
   });
   const result = await autocannon({
     url,
