@@ -116,16 +116,17 @@ export function createApp(deps: AppDeps): Express {
     if (lifecycle.draining) res.setHeader("Connection", "close");
     next();
   });
-  app.use(
-    operationsRouter({
-      registry: deps.registry,
-      gatewayConfigured: () => gateway() !== undefined,
-      sharedState: deps.sharedState,
-      batchQueue: deps.batchQueue,
-      metrics,
-      lifecycle,
-    }),
-  );
+  const operations = operationsRouter({
+    registry: deps.registry,
+    gatewayConfigured: () => gateway() !== undefined,
+    sharedState: deps.sharedState,
+    batchQueue: deps.batchQueue,
+    metrics,
+    lifecycle,
+  });
+  // The unsigned operations routes (/healthz, /readyz, /metrics, /openapi.json) are all outside /v1: a /v1 request
+  // skips their router instead of being matched against each of its routes.
+  app.use((req, res, next) => (isV1Path(req.path) ? next() : operations(req, res, next)));
   // The signature headers are checked before the body is read, and the raw bytes are verified before JSON is
   // parsed; requests outside /v1 never have their body read at all. Not mounted with app.use("/v1", ...): a mount
   // path makes Express rewrite req.url for the middleware and restore it after (parsing the URL again on every later
@@ -142,12 +143,14 @@ export function createApp(deps: AppDeps): Express {
     routeBodyLimits: deps.batchBodyLimitBytes ? { "POST /v1/batches": deps.batchBodyLimitBytes } : undefined,
   });
   app.use((req, res, next) => (isV1Path(req.path) ? admit(req, res, next) : next()));
+  // Every router is tried in turn until one matches, so the hot POST routes go first; no two routers share a
+  // method and path, so the order changes nothing else.
+  app.use(renderRunRouter(runOptions));
+  app.use(facadeRouter(runOptions));
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(bundleRouter({ registry: deps.registry }));
   app.use(typesRouter({ registry: deps.registry, cache: createTemplateTypesCache() }));
   app.use(statsRouter({ stats, now }));
-  app.use(renderRunRouter(runOptions));
-  app.use(facadeRouter(runOptions));
   app.use(
     batchesRouter({
       batches: deps.batches,
