@@ -1,3 +1,7 @@
+// The Handlebars types declare `hbs.AST` and `HandlebarsTemplateDelegate` as globals, which this file's declarations
+// name; the reference keeps them loaded in the published .d.ts (without it, an app compiling with skipLibCheck
+// false finds neither: tooling/packing's fresh-app test).
+/// <reference types="handlebars" preserve="true" />
 import Handlebars, { type HelperOptions } from "handlebars";
 import { BUILTIN_BLOCK_HELPERS, BUILTIN_HELPERS, type HelperLocation, type HelperSpec } from "./helpers.js";
 import { RenderMeter } from "./render-meter.js";

@@ -2,6 +2,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The service's process helper (as packages/embedded's end-to-end test uses it): the real service from source.
+import { type ServerProcess, startServerProcess } from "../../../apps/server/test/server-process.js";
+import { createFreshApp, type FreshApp, runtimeClosure } from "./fresh-app.js";
 import { areTheTypesWrong, publint } from "./lint-tarball.js";
 import { packPackages } from "./pack-packages.js";
 import { runCommand } from "./run-command.js";
@@ -90,4 +93,71 @@ describe("every publishable package", () => {
     const bin = await readFile(path.join(unpacked, "@promptreg/cli", "package", "dist", "bin.js"), "utf8");
     expect(bin.startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
+});
+
+describe("a fresh app outside the workspace (issue 10 quality)", () => {
+  const KEY_ID = "fresh-app";
+  const SECRET = "fresh-app-secret-0123456789abcdef";
+  let app: FreshApp;
+  let server: ServerProcess;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    // What an app installs: the SDK, embedded mode and the CLI (for `promptreg types`), with the @promptreg
+    // packages they depend on; not the service's batches and webhooks.
+    const names = runtimeClosure(
+      ["@promptreg/client", "@promptreg/embedded", "@promptreg/cli"],
+      await publishablePackages(),
+    );
+    [app, server] = await Promise.all([
+      createFreshApp(packed.filter((pkg) => names.includes(pkg.name))),
+      startServerProcess({
+        env: { LOG_LEVEL: "warn", PROMPTREG_WATCH: "false", PROMPTREG_CLIENT_KEYS: `${KEY_ID}:${SECRET}` },
+      }),
+    ]);
+    env = { PROMPTREG_URL: server.url, PROMPTREG_KEY_ID: KEY_ID, PROMPTREG_SECRET: SECRET };
+  }, 900_000);
+
+  afterAll(async () => {
+    await server?.kill();
+    if (app) await rm(app.dir, { recursive: true, force: true });
+  });
+
+  it("writes its types with the packed CLI run by plain node, compiles strictly, and renders, runs, streams, gets a typed error and renders embedded against the real service", async () => {
+    const types = await app.node(
+      [
+        "node_modules/@promptreg/cli/dist/bin.js",
+        "types",
+        "--from",
+        server.url,
+        "--out",
+        "src/promptreg.d.ts",
+      ],
+      env,
+    );
+    expect(types.code, types.stdout + types.stderr).toBe(0);
+    expect(await readFile(path.join(app.dir, "src", "promptreg.d.ts"), "utf8")).toContain("TemplateMap");
+
+    const compiled = await app.tsc("tsconfig.json");
+    expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
+
+    const run = await app.node(["dist/main.js"], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Record<string, Record<string, unknown> | string>;
+    const ref = { id: "support/summarize-ticket", version: "1.1.0" };
+    expect(report.rendered).toMatchObject({ ref });
+    expect((report.rendered as { messages: number }).messages).toBeGreaterThan(0);
+    expect(report.ran).toMatchObject({ ref, summary: expect.any(String) });
+    expect(report.streamed).toMatchObject({ summary: expect.any(String) });
+    expect((report.streamed as { deltas: number }).deltas).toBeGreaterThan(0);
+    expect(report.typedError).toBe("input_invalid");
+    expect(report.embedded).toMatchObject({ source: "service", ref, sameMessages: true });
+  }, 300_000);
+
+  it("refuses to compile a wrong input, naming the file and the property", async () => {
+    const compiled = await app.tsc("tsconfig.wrong.json");
+    expect(compiled.code).not.toBe(0);
+    expect(compiled.stdout).toMatch(/src\/wrong-input\.ts\(\d+,\d+\): error TS\d+:/);
+    expect(compiled.stdout).toContain("tikcet");
+  }, 300_000);
 });
