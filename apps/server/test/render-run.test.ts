@@ -38,7 +38,11 @@ describe("POST /v1/render", () => {
       body: { ref: "support/summarize@production", input: { ticket: "Invoice wrong" } },
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, unknown>;
+    // Written by sendJson, not res.json: the same headers as Express's JSON answers.
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const text = await response.text();
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    const body = JSON.parse(text) as Record<string, unknown>;
     expect(body).toMatchObject({
       ref: { id: "support/summarize", version: "1.0.0", hash: expect.stringMatching(/^sha256:/) },
       model: "openai/gpt-4o-mini",

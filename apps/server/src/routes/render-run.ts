@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from "express";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
+import { sendJson } from "../http/send-json.js";
 import { createErrorConverter } from "../http/to-server-error.js";
 import { authorizeRef, recordDimensions, renderView, runView } from "./run-context.js";
 import { prepareRender, prepareRun, type RenderRunOptions, runOnce, streamRun } from "./run-stream.js";
@@ -17,7 +18,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     const body = parseRequest(renderRequestSchema, req.body, "POST /v1/render");
     authorizeRef(res, { ref: body.ref, registry: options.registry });
     const { pipeline, request } = prepareRender(res, options.registry, { ref: body.ref, input: body.input });
-    res.json(renderView(pipeline.render(request)));
+    sendJson(res, renderView(pipeline.render(request)));
   });
 
   router.post("/v1/run", async (req: Request, res: Response) => {
@@ -27,7 +28,7 @@ export function renderRunRouter(options: RenderRunOptions): Router {
     recordDimensions(res, { requested: body.dimensions, names: options.dimensionNames ?? [] });
     const run = prepareRun(res, options, { ref: body.ref, input: body.input });
     if (!body.stream) {
-      res.json(runView(await runOnce(res, run)));
+      sendJson(res, runView(await runOnce(res, run)));
       return;
     }
     await streamRun(res, run, {
