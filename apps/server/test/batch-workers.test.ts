@@ -108,9 +108,12 @@ describe("pnpm worker processes", () => {
       expect(requests).toHaveLength(30);
       expect(requests.some(([, count]) => count === 2)).toBe(true);
       expect(requests.every(([, count]) => count <= 2)).toBe(true);
-      // ... and the gateway charged each item once: the re-asked ones were replays of the first call's reply.
-      expect(mock.stats()).toMatchObject({ billed: 30 });
-      expect(mock.stats().replays).toBeGreaterThanOrEqual(1);
+      // ... and the gateway charged each item once. A re-asked item whose first call had been answered before the
+      // kill is a replay of that reply; one whose first call was still waiting for its reply was never charged, and
+      // its second call is its only charge. Which of the two happened depends on when the kill landed.
+      const askedTwice = requests.filter(([, count]) => count === 2).length;
+      expect(mock.stats().billed).toBe(30);
+      expect(mock.stats().replays).toBeLessThanOrEqual(askedTwice);
     } finally {
       await batches.close();
     }
