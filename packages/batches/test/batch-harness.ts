@@ -5,6 +5,10 @@ import { createRenderer } from "@promptreg/renderer";
 import { createRunPipeline, type RunPipeline } from "@promptreg/runtime";
 import { type RedisHandle, startRedis } from "@promptreg/test-kit";
 import { Redis } from "ioredis";
+import { type BatchStore, type BatchWorker, createBatchStore, createBatchWorker } from "../src/index.js";
+
+type StoreOptions = Omit<Parameters<typeof createBatchStore>[0], "redis">;
+type WorkerOptions = Omit<Parameters<typeof createBatchWorker>[0], "redis" | "pipeline">;
 
 export const FIXTURES = new URL("../src/__fixtures__/templates/", import.meta.url).pathname;
 
@@ -17,6 +21,17 @@ export interface BatchHarness {
   pipeline: RunPipeline;
   /** A key prefix of its own per call, so each test has its own queue on the shared server. */
   prefix(): string;
+  /** A store on the harness's Redis, closed by `closeOpen`. */
+  store(options: StoreOptions): BatchStore;
+  /**
+   * A worker on the harness's Redis and pipeline, closed by `closeOpen`: concurrency 4, a rate limit no test reaches
+   * and a 30 s item timeout unless `options` says otherwise.
+   */
+  worker(options: Pick<WorkerOptions, "keyPrefix"> & Partial<WorkerOptions>): BatchWorker;
+  /** Has `closeOpen` close `closable` too (a queue a test opens itself). */
+  track<T extends { close(): Promise<void> }>(closable: T): T;
+  /** Closes every store, worker and tracked object since the last call, newest first (an afterEach). */
+  closeOpen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +73,11 @@ export async function startBatchHarness({
     repairAttempts: 0,
   });
   let n = 0;
+  const open: { close(): Promise<void> }[] = [];
+  const track = <T extends { close(): Promise<void> }>(closable: T): T => {
+    open.push(closable);
+    return closable;
+  };
   return {
     redisHandle,
     redis,
@@ -65,6 +85,22 @@ export async function startBatchHarness({
     gateway,
     pipeline,
     prefix: () => `${redisHandle.keyPrefix}${n++}:`,
+    track,
+    store: (options) => track(createBatchStore({ redis, ...options })),
+    worker: (options) =>
+      track(
+        createBatchWorker({
+          redis,
+          pipeline,
+          concurrency: 4,
+          rateLimit: { requestsPerMinute: 60_000, tokensPerMinute: 10_000_000 },
+          itemTimeoutMs: 30_000,
+          ...options,
+        }),
+      ),
+    async closeOpen() {
+      for (const closable of open.splice(0).reverse()) await closable.close();
+    },
     async close() {
       redis.disconnect();
       await gateway.close();

@@ -7,8 +7,8 @@ import {
   type BatchStatus,
   type BatchStore,
   type BatchWorker,
-  createBatchStore,
-  createBatchWorker,
+  type createBatchStore,
+  type createBatchWorker,
   InvalidCursorError,
   type ItemResult,
 } from "../src/index.js";
@@ -16,44 +16,22 @@ import { recordItem } from "../src/record-item.js";
 import { type BatchHarness, startBatchHarness } from "./batch-harness.js";
 
 let h: BatchHarness;
-const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   h = await startBatchHarness();
 });
-afterEach(async () => {
-  for (const closable of open.splice(0).reverse()) await closable.close();
-});
-afterAll(async () => {
-  await h.close();
-});
+afterEach(() => h.closeOpen());
+afterAll(() => h.close());
 
 function store(keyPrefix: string, limits?: Parameters<typeof createBatchStore>[0]["limits"]): BatchStore {
-  const created = createBatchStore({
-    redis: h.redis,
-    keyPrefix,
-    limits,
-    retry: { attempts: 3, backoffMs: 50 },
-  });
-  open.push(created);
-  return created;
+  return h.store({ keyPrefix, limits, retry: { attempts: 3, backoffMs: 50 } });
 }
 
 function worker(
   keyPrefix: string,
   extra: Partial<Parameters<typeof createBatchWorker>[0]> = {},
 ): BatchWorker {
-  const created = createBatchWorker({
-    redis: h.redis,
-    keyPrefix,
-    pipeline: h.pipeline,
-    concurrency: 4,
-    rateLimit: { requestsPerMinute: 60_000, tokensPerMinute: 10_000_000 },
-    itemTimeoutMs: 30_000,
-    ...extra,
-  });
-  open.push(created);
-  return created;
+  return h.worker({ keyPrefix, ...extra });
 }
 
 async function finished(batches: BatchStore, owner: string, id: string): Promise<BatchStatus> {

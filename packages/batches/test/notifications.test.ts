@@ -4,30 +4,21 @@ import { batchKeys, NOTIFY_QUEUE_NAME } from "../src/batch-keys.js";
 import {
   type BatchStore,
   type BatchWorker,
-  createBatchStore,
-  createBatchWorker,
   type FinishedBatch,
 } from "../src/index.js";
 import { recordItem } from "../src/record-item.js";
 import { type BatchHarness, startBatchHarness } from "./batch-harness.js";
 
 let h: BatchHarness;
-const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   h = await startBatchHarness();
 });
-afterEach(async () => {
-  for (const closable of open.splice(0).reverse()) await closable.close();
-});
-afterAll(async () => {
-  await h.close();
-});
+afterEach(() => h.closeOpen());
+afterAll(() => h.close());
 
 function store(keyPrefix: string): BatchStore {
-  const created = createBatchStore({ redis: h.redis, keyPrefix, retry: { attempts: 1, backoffMs: 50 } });
-  open.push(created);
-  return created;
+  return h.store({ keyPrefix, retry: { attempts: 1, backoffMs: 50 } });
 }
 
 type Deliver = (batch: FinishedBatch & { attempt: number }) => Promise<void>;
@@ -37,18 +28,11 @@ function worker(
   deliver?: Deliver,
   onGaveUp?: (batch: FinishedBatch) => void,
 ): BatchWorker {
-  const created = createBatchWorker({
-    redis: h.redis,
+  return h.worker({
     keyPrefix,
-    pipeline: h.pipeline,
-    concurrency: 4,
-    rateLimit: { requestsPerMinute: 60_000, tokensPerMinute: 10_000_000 },
-    itemTimeoutMs: 30_000,
     lockMs: 1_000,
     notifications: deliver && { deliver, policy: { baseDelayMs: 20, maxDelayMs: 100 }, onGaveUp },
   });
-  open.push(created);
-  return created;
 }
 
 const items = (n: number) =>
@@ -60,8 +44,7 @@ function notificationJobs(keyPrefix: string) {
     connection: h.redis,
     prefix: batchKeys(keyPrefix).queuePrefix,
   });
-  open.push(queue);
-  return queue;
+  return h.track(queue);
 }
 
 describe("completion webhooks as queued jobs", () => {
