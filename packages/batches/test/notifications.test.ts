@@ -1,11 +1,7 @@
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { batchKeys, NOTIFY_QUEUE_NAME } from "../src/batch-keys.js";
-import {
-  type BatchStore,
-  type BatchWorker,
-  type FinishedBatch,
-} from "../src/index.js";
+import type { BatchStore, BatchWorker, FinishedBatch } from "../src/index.js";
 import { recordItem } from "../src/record-item.js";
 import { type BatchHarness, startBatchHarness } from "./batch-harness.js";
 
