@@ -1,22 +1,17 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { createLogger, createService, loadConfig, type Service } from "@promptreg/server";
-import { startSimulatedGateway } from "@promptreg/server/simulated-gateway";
 import { type RedisHandle, startRedis } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInProcessService } from "../src/__fixtures__/in-process-service.js";
 import { makeTempDir, runCli } from "../src/__fixtures__/run-cli.js";
-import { realTemplates } from "../src/__fixtures__/trees.js";
 import { main } from "../src/main.js";
 
 // The real service with Redis (batches on, a worker inside it) and the simulated gateway; `promptreg batch` runs
 // in-process against it with the development credential the service wrote.
 let temp: { dir: string; cleanup: () => Promise<void> };
 let redis: RedisHandle;
-let service: Service;
-let server: Server;
+let service: { url: string; close(): Promise<void> };
 let workDir: string;
 
 beforeAll(async () => {
@@ -25,35 +20,15 @@ beforeAll(async () => {
   workDir = path.join(temp.dir, "work");
   await mkdir(workDir, { recursive: true });
   redis = await startRedis();
-  const config = loadConfig({
-    env: {
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      PROMPTREG_TEMPLATES_DIR: realTemplates,
-      PROMPTREG_WATCH: "false",
-      REDIS_URL: redis.url,
-      PROMPTREG_REDIS_KEY_PREFIX: redis.keyPrefix,
-    },
+  service = await startInProcessService({
     repoRoot: temp.dir,
+    env: { REDIS_URL: redis.url, PROMPTREG_REDIS_KEY_PREFIX: redis.keyPrefix },
   });
-  service = await createService({
-    config,
-    logger: createLogger({ level: "silent" }),
-    publicUrl: "http://127.0.0.1:0",
-    simulatedGateway: startSimulatedGateway,
-  });
-  const loaded = await service.registry.reload();
-  if (!loaded.ok) throw new Error("the repository templates did not load");
-  server = service.app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  await service.announce(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   // The Redis nonce store refuses requests signed before the second it first saw this key prefix (its epoch).
   await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
   await service?.close();
   await redis?.stop();
   await temp?.cleanup();

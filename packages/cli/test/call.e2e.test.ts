@@ -1,18 +1,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { createLogger, createService, loadConfig, type Service } from "@promptreg/server";
-import { startSimulatedGateway } from "@promptreg/server/simulated-gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInProcessService } from "../src/__fixtures__/in-process-service.js";
 import { makeTempDir, runCli } from "../src/__fixtures__/run-cli.js";
-import { realTemplates } from "../src/__fixtures__/trees.js";
 
 // The real service (createService: registry, renderer, auth, in-process simulated gateway) on a loopback port,
 // with its development credential written into a temp "repository"; `promptreg call` runs in-process against it.
 let temp: { dir: string; cleanup: () => Promise<void> };
-let service: Service;
-let server: Server;
+let service: { url: string; close(): Promise<void> };
 let url: string;
 let workDir: string;
 let credential: { keyId: string; secret: string; baseUrl: string };
@@ -22,33 +18,12 @@ beforeAll(async () => {
   await writeFile(path.join(temp.dir, "pnpm-workspace.yaml"), "packages: []\n");
   workDir = path.join(temp.dir, "some", "package");
   await mkdir(workDir, { recursive: true });
-  const config = loadConfig({
-    env: {
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      PROMPTREG_TEMPLATES_DIR: realTemplates,
-      PROMPTREG_WATCH: "false",
-    },
-    repoRoot: temp.dir,
-  });
-  service = await createService({
-    config,
-    logger: createLogger({ level: "silent" }),
-    publicUrl: "http://127.0.0.1:0",
-    simulatedGateway: startSimulatedGateway,
-  });
-  const loaded = await service.registry.reload();
-  if (!loaded.ok) throw new Error("the repository templates did not load");
-  server = service.app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await service.announce(url);
+  service = await startInProcessService({ repoRoot: temp.dir });
+  url = service.url;
   credential = JSON.parse(await readFile(path.join(temp.dir, ".promptreg", "dev-client.json"), "utf8"));
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
   await service.close();
   await temp.cleanup();
 });
