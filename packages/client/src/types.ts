@@ -1,3 +1,5 @@
+import type { ItemError, ItemResult, BatchStatus as WireBatchStatus } from "@promptreg/core";
+
 /** One entry of a generated `TemplateMap`: the template's input type and its output type (`string` without a schema). */
 export interface TemplateEntry {
   input: unknown;
@@ -223,72 +225,11 @@ export interface BatchResultsOptions extends CallOptions {
   limit?: number;
 }
 
-export interface BatchStatus {
-  id: string;
-  status: "queued" | "running" | "completed" | "cancelling" | "cancelled";
-  priority: "high" | "normal" | "low";
-  counts: { total: number; succeeded: number; failed: number; cancelled: number; pending: number };
-  /** Finished items over all items, 0..1. */
-  progress: number;
-  timings: {
-    createdAt: string;
-    startedAt: string | null;
-    finishedAt: string | null;
-    durationMs: number | null;
-  };
-  usage: {
-    promptTokens: number;
-    completionTokens: number;
-    totalTokens: number;
-    costUsd: number;
-    itemsWithUnknownCost: number;
-  };
-  dimensions: Record<string, string>;
-  callbackUrl: string | null;
-}
-
+/** `GET /v1/batches/{id}`: the shapes are the service's own, from @promptreg/core. */
+export type BatchStatus = WireBatchStatus;
 /** A failed item's error: the same `code` and `type` as the run would have answered on `/v1/run`. */
-export interface BatchItemError {
-  code: string;
-  type: string;
-  message: string;
-  retryable: boolean;
-  details?: Record<string, unknown>;
-}
-
-export type BatchItemResult =
-  | {
-      index: number;
-      status: "succeeded";
-      ref: string;
-      metadata?: Record<string, unknown>;
-      resolved: ResolvedRef;
-      output: unknown;
-      usage: Usage;
-      cost: number | null;
-      latencyMs: number;
-      repairs: number;
-      provider: Record<string, unknown>;
-      attempts: number;
-      finishedAt: string;
-    }
-  | {
-      index: number;
-      status: "failed";
-      ref: string;
-      metadata?: Record<string, unknown>;
-      error: BatchItemError;
-      attempts: number;
-      finishedAt: string;
-    }
-  | {
-      index: number;
-      status: "cancelled";
-      ref: string;
-      metadata?: Record<string, unknown>;
-      finishedAt: string;
-    }
-  | { index: number; status: "pending" };
+export type BatchItemError = ItemError;
+export type BatchItemResult = ItemResult;
 
 export interface BatchResultsPage {
   items: BatchItemResult[];

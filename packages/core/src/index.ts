@@ -1,4 +1,12 @@
 export { type BackoffOptions, backoffCeilingMs, computeBackoffMs } from "./backoff.js";
+export type {
+  BatchPriority,
+  BatchState,
+  BatchStatus,
+  BatchUsage,
+  ItemError,
+  ItemResult,
+} from "./batch-wire.js";
 export { closestMatch, closestMatches, didYouMean, editDistance } from "./did-you-mean.js";
 export {
   type BrandedErrorClass,
