@@ -7,11 +7,10 @@ import path from "node:path";
 import { createBatchStore } from "@promptreg/batches";
 import { verifyWebhook } from "@promptreg/client";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
-import { type RedisHandle, startRedis } from "@promptreg/test-kit";
+import { type RedisHandle, type ServerProcess, startRedis, startWorkerProcess } from "@promptreg/test-kit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLIENT_KEYS_YAML, FIXTURE_TEMPLATES, GATEWAY_TEST_KEY, SECRETS } from "./harness.js";
-import { type ServerProcess, startWorkerProcess } from "./server-process.js";
 
 let redisHandle: RedisHandle;
 let redis: Redis;

@@ -2,9 +2,9 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createNonce, signRequest } from "@promptreg/signing";
+import { type ServerProcess, startServerProcess } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 // The nonce design against the real process: small configured limits stand in for the 101,000-request flood.
 const VICTIM = { keyId: "victim", secret: "victim-secret-0123456789abcdef" };

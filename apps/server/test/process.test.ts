@@ -2,9 +2,9 @@ import { cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signRequest } from "@promptreg/signing";
+import { type ServerProcess, startServerProcess } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { parseSse, readUntil } from "./sse.js";
 
 let dir: string;

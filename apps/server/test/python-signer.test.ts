@@ -2,10 +2,9 @@ import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runProcess } from "@promptreg/test-kit";
+import { runProcess, type ServerProcess, startServerProcess } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 // The Python reference signer (examples/python/promptreg_sign.py, standard library only) against the spec's vectors
 // and against the real service process. python3 is required: without it this suite fails, it does not skip.

@@ -2,10 +2,9 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createNonce, signRequest } from "@promptreg/signing";
-import { type RedisHandle, startRedis } from "@promptreg/test-kit";
+import { type RedisHandle, type ServerProcess, startRedis, startServerProcess } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 // Two real service processes sharing one real Redis (its own server: the test stops and restarts it), as two
 // replicas behind a load balancer. The Redis password must never show in a log line, an answer or /readyz.

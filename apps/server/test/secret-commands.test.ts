@@ -6,9 +6,14 @@ import path from "node:path";
 import { parseSecretCommand, runSecretCommand } from "@promptreg/gateway";
 import { createMockGatewayHandler } from "@promptreg/mock-gateway";
 import { signRequest } from "@promptreg/signing";
-import { createFakeSecretCommand, type FakeSecretCommand } from "@promptreg/test-kit";
+import {
+  createFakeSecretCommand,
+  type FakeSecretCommand,
+  type ServerProcess,
+  startServerExpectingExit,
+  startServerProcess,
+} from "@promptreg/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerExpectingExit, startServerProcess } from "./server-process.js";
 
 /**
  * GATEWAY_API_KEY_COMMAND and PROMPTREG_CLIENT_KEYS_COMMAND in a real service process, with stand-ins for the

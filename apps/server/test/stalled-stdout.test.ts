@@ -1,9 +1,9 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type ServerProcess, startServerProcess } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TEMPLATES } from "./harness.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 // A log shipper that stopped reading: the service's stdout is a pipe nobody drains. Logging must not stall the
 // service, and SIGTERM must still end the process (the final flush is bounded).

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBundle, loadRegistryFromDir, type RegistryBundle } from "@promptreg/registry";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // The service's own helper: main.ts as a real child process on port 0 (the way the service's process tests run it).
-import { type ServerProcess, startServerProcess } from "../../../apps/server/test/server-process.js";
+import { type ServerProcess, startServerProcess } from "@promptreg/test-kit";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createEmbeddedClient,
   type EmbeddedClientOptions,

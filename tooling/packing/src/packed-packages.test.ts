@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The service's process helper (as packages/embedded's end-to-end test uses it): the real service from source.
-import { type ServerProcess, startServerProcess } from "../../../apps/server/test/server-process.js";
+import { type ServerProcess, startServerProcess } from "@promptreg/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFreshApp, type FreshApp, runtimeClosure } from "./fresh-app.js";
 import { areTheTypesWrong, publint } from "./lint-tarball.js";
 import { packPackages } from "./pack-packages.js";

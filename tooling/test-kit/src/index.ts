@@ -16,5 +16,11 @@ export {
   startRedis,
 } from "./redis-server.js";
 export { type ProcessResult, type RunProcessOptions, runProcess } from "./run-process.js";
+export {
+  type ServerProcess,
+  startServerExpectingExit,
+  startServerProcess,
+  startWorkerProcess,
+} from "./server-process.js";
 export { templateYaml } from "./template-yaml.js";
 export { type ErrorClass, type ErrorGuard, rejectionOf, thrownBy } from "./thrown-by.js";

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { vi } from "vitest";
 
-const SERVER_DIR = new URL("../", import.meta.url).pathname;
+/** apps/server of this workspace: the service these helpers start from source, as `pnpm start` does. */
+const SERVER_DIR = fileURLToPath(new URL("../../../apps/server/", import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
