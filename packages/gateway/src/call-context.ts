@@ -1,15 +1,9 @@
+import type { AbortCause, AttemptAbort } from "./attempt-abort.js";
 import type { DeltaChannel } from "./deltas.js";
 import { AbortedError } from "./errors/aborted-error.js";
 import type { GatewayError } from "./errors/gateway-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
 import type { ChatRequest } from "./types.js";
-
-/** Why the call's or an attempt's AbortController fired. */
-export type AbortCause =
-  | { kind: "overall"; ms: number }
-  | { kind: "attempt"; ms: number }
-  | { kind: "idle"; ms: number }
-  | { kind: "caller"; reason: unknown };
 
 /**
  * What an attempt tells the call's deadline timer (`CallTimer` implements it). Declared here so the context does not
@@ -39,8 +33,8 @@ export interface CallContext {
   timer: CallDeadlines | undefined;
   /** Why the call was stopped (deadline, caller); set once. */
   abortCause: AbortCause | undefined;
-  /** The running attempt's controller, aborted together with the call. */
-  attemptController: AbortController | undefined;
+  /** Stops the running attempt; aborted together with the call. */
+  attemptAbort: AttemptAbort | undefined;
   /** Created only when something must wait on the call (bulkhead queue, backoff sleep): most calls never need it. */
   waitController: AbortController | undefined;
   attempts: number;
@@ -72,7 +66,7 @@ export function createCallContext(init: {
     deadlineMs: init.deadlineMs,
     timer: undefined,
     abortCause: undefined,
-    attemptController: undefined,
+    attemptAbort: undefined,
     waitController: undefined,
     attempts: 0,
     upstreamRequestId: undefined,
@@ -86,7 +80,7 @@ export function createCallContext(init: {
 export function abortCall(ctx: CallContext, cause: AbortCause): void {
   if (ctx.abortCause) return;
   ctx.abortCause = cause;
-  ctx.attemptController?.abort(cause);
+  ctx.attemptAbort?.abort(cause);
   ctx.waitController?.abort(cause);
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AttemptAbort } from "./attempt-abort.js";
 import { type CallContext, createCallContext } from "./call-context.js";
 import { CallTimer } from "./call-timer.js";
 
@@ -14,11 +15,11 @@ function context(deadlineMs: number): CallContext {
   });
 }
 
-/** Starts an attempt the way runAttempt does: a fresh controller on the context, then the timer. */
-function startAttempt(ctx: CallContext, timer: CallTimer): AbortSignal {
-  ctx.attemptController = new AbortController();
+/** Starts an attempt the way runAttempt does: a fresh AttemptAbort on the context, then the timer. */
+function startAttempt(ctx: CallContext, timer: CallTimer): AttemptAbort {
+  ctx.attemptAbort = new AttemptAbort();
   timer.attemptStarted();
-  return ctx.attemptController.signal;
+  return ctx.attemptAbort;
 }
 
 describe("CallTimer (one timer for the overall, attempt and idle deadlines)", () => {
@@ -32,11 +33,11 @@ describe("CallTimer (one timer for the overall, attempt and idle deadlines)", ()
   it("aborts only the attempt when its headers deadline passes, then still enforces the overall deadline", () => {
     const ctx = context(1_000);
     const timer = new CallTimer(ctx, { attemptMs: 100, idleMs: 500 });
-    const signal = startAttempt(ctx, timer);
+    const attempt = startAttempt(ctx, timer);
     vi.advanceTimersByTime(99);
-    expect(signal.aborted).toBe(false);
+    expect(attempt.aborted).toBe(false);
     vi.advanceTimersByTime(2);
-    expect(signal.reason).toEqual({ kind: "attempt", ms: 100 });
+    expect(attempt.reason).toEqual({ kind: "attempt", ms: 100 });
     expect(ctx.abortCause).toBeUndefined();
     timer.attemptEnded();
     vi.advanceTimersByTime(1_000);
@@ -47,7 +48,7 @@ describe("CallTimer (one timer for the overall, attempt and idle deadlines)", ()
   it("moves the idle deadline forward on every chunk and fires once the body stalls", () => {
     const ctx = context(10_000);
     const timer = new CallTimer(ctx, { attemptMs: 100, idleMs: 50 });
-    const signal = startAttempt(ctx, timer);
+    const attempt = startAttempt(ctx, timer);
     vi.advanceTimersByTime(10);
     timer.headersReceived();
     for (let i = 0; i < 10; i++) {
@@ -55,9 +56,9 @@ describe("CallTimer (one timer for the overall, attempt and idle deadlines)", ()
       timer.refresh();
     }
     // 410 ms in: far past the headers deadline and many idle periods, but no gap was longer than 40 ms.
-    expect(signal.aborted).toBe(false);
+    expect(attempt.aborted).toBe(false);
     vi.advanceTimersByTime(52);
-    expect(signal.reason).toEqual({ kind: "idle", ms: 50 });
+    expect(attempt.reason).toEqual({ kind: "idle", ms: 50 });
     expect(ctx.abortCause).toBeUndefined();
     timer.stop();
   });
@@ -81,11 +82,11 @@ describe("CallTimer (one timer for the overall, attempt and idle deadlines)", ()
   it("ends the whole call at the overall deadline, before a longer attempt deadline, and aborts waits too", () => {
     const ctx = context(300);
     const timer = new CallTimer(ctx, { attemptMs: 10_000, idleMs: 10_000 });
-    const signal = startAttempt(ctx, timer);
+    const attempt = startAttempt(ctx, timer);
     ctx.waitController = new AbortController();
     vi.advanceTimersByTime(301);
     expect(ctx.abortCause).toEqual({ kind: "overall", ms: 300 });
-    expect(signal.reason).toEqual({ kind: "overall", ms: 300 });
+    expect(attempt.reason).toEqual({ kind: "overall", ms: 300 });
     expect(ctx.waitController.signal.aborted).toBe(true);
     timer.stop();
   });
@@ -93,10 +94,10 @@ describe("CallTimer (one timer for the overall, attempt and idle deadlines)", ()
   it("fires nothing after stop()", () => {
     const ctx = context(100);
     const timer = new CallTimer(ctx, { attemptMs: 50, idleMs: 50 });
-    const signal = startAttempt(ctx, timer);
+    const attempt = startAttempt(ctx, timer);
     timer.stop();
     vi.advanceTimersByTime(1_000);
-    expect(signal.aborted).toBe(false);
+    expect(attempt.aborted).toBe(false);
     expect(ctx.abortCause).toBeUndefined();
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -87,13 +87,13 @@ export class CallTimer implements CallDeadlines {
     if (this.phase === HEADERS) {
       if (now >= this.attemptDue - EARLY_MS) {
         this.phase = BETWEEN;
-        ctx.attemptController?.abort({ kind: "attempt", ms: this.timeouts.attemptMs });
+        ctx.attemptAbort?.abort({ kind: "attempt", ms: this.timeouts.attemptMs });
       } else next = Math.min(next, this.attemptDue);
     } else if (this.phase === BODY) {
       const idleDue = this.lastActivity + this.timeouts.idleMs;
       if (now >= idleDue - EARLY_MS) {
         this.phase = BETWEEN;
-        ctx.attemptController?.abort({ kind: "idle", ms: this.timeouts.idleMs });
+        ctx.attemptAbort?.abort({ kind: "idle", ms: this.timeouts.idleMs });
       } else next = Math.min(next, idleDue);
     }
     this.arm(now, next - now);

@@ -4,8 +4,9 @@ import type { ResolvedConfig } from "./config.js";
 import { UpstreamError } from "./errors/upstream-error.js";
 import { FailoverTracker } from "./failover-tracker.js";
 import { RetryBudget } from "./retry-budget.js";
-import { createFetchTransport, createUndiciTransport, type Transport } from "./transport.js";
+import { createFetchTransport, type Transport } from "./transport.js";
 import type { GatewayEvent } from "./types.js";
+import { createUndiciTransport } from "./undici-transport.js";
 
 /** What a client shares across its calls: the resolved config and the policies that keep state between calls. */
 export interface ClientCore {

@@ -1,6 +1,7 @@
 import { parseRetryAfterMs, redactUrlCredentials } from "@promptreg/core";
 import { redactKey } from "./api-key.js";
-import type { AbortCause, CallContext } from "./call-context.js";
+import { type AbortCause, AttemptAbort } from "./attempt-abort.js";
+import type { CallContext } from "./call-context.js";
 import type { AttemptSuccess } from "./chat-result.js";
 import { type ClientCore, emit } from "./client-core.js";
 import { parseCompletion } from "./completion-body.js";
@@ -28,10 +29,9 @@ export async function runAttempt(
   const key = typeof pending === "string" ? pending : await pending;
   ctx.sentKey = key;
   const timer = ctx.timer!;
-  const attemptController = new AbortController();
-  const attemptSignal = attemptController.signal;
-  if (ctx.abortCause) attemptController.abort(ctx.abortCause);
-  ctx.attemptController = attemptController;
+  const attemptAbort = new AttemptAbort();
+  if (ctx.abortCause) attemptAbort.abort(ctx.abortCause);
+  ctx.attemptAbort = attemptAbort;
   timer.attemptStarted();
   const attemptStart = config.now();
   if (core.observed) {
@@ -50,7 +50,7 @@ export async function runAttempt(
   const progress: StreamProgress | undefined = ctx.stream ? { text: "", rawUsage: undefined } : undefined;
   try {
     const headers = requestHeaders(core, ctx, key);
-    const response = await core.transport.send({ headers, body, signal: attemptSignal });
+    const response = await core.transport.send({ headers, body, abort: attemptAbort });
     phase = "body";
     status = response.status;
     const headersAt = config.now();
@@ -80,12 +80,12 @@ export async function runAttempt(
     if (core.observed) emitAttemptEnd(core, ctx, { model, attempt, status, attemptStart, error: undefined });
     return success;
   } catch (thrown) {
-    const error = classifyFailure(core, ctx, thrown, { model, attemptSignal, phase, progress, key, status });
+    const error = classifyFailure(core, ctx, thrown, { model, attemptAbort, phase, progress, key, status });
     if (core.observed) emitAttemptEnd(core, ctx, { model, attempt, status, attemptStart, error });
     throw error;
   } finally {
     timer.attemptEnded();
-    ctx.attemptController = undefined;
+    ctx.attemptAbort = undefined;
   }
 }
 
@@ -161,14 +161,14 @@ function classifyFailure(
   thrown: unknown,
   {
     model,
-    attemptSignal,
+    attemptAbort,
     phase,
     progress,
     key,
     status,
   }: {
     model: string;
-    attemptSignal: AbortSignal;
+    attemptAbort: AttemptAbort;
     phase: Phase;
     progress: StreamProgress | undefined;
     key: string;
@@ -189,8 +189,8 @@ function classifyFailure(
       status,
       ...extra,
     });
-  if (attemptSignal.aborted) {
-    const cause = attemptSignal.reason as AbortCause;
+  if (attemptAbort.aborted) {
+    const cause = attemptAbort.reason as AbortCause;
     if (cause.kind === "caller") return new AbortedError({ model, cause: cause.reason });
     if (cause.kind === "attempt")
       return new TimeoutError({ deadline: "attempt", timeoutMs: cause.ms, model });

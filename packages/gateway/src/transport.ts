@@ -1,4 +1,4 @@
-import { Pool } from "undici";
+import type { AbortCause, AbortListener, AttemptAbort } from "./attempt-abort.js";
 
 /** Response headers, looked up by lower-case name; a `Headers` object fits. */
 export interface HeaderLookup {
@@ -22,12 +22,13 @@ export interface UpstreamReply {
 export interface UpstreamRequest {
   headers: Record<string, string>;
   body: string;
-  signal: AbortSignal;
+  /** Aborting it rejects `send` (or, once it resolved, the pending body read) and drops the connection. */
+  abort: AttemptAbort;
 }
 
 /**
  * Sends one POST to the completions URL. Rejects with the transport's own error before the response headers
- * (the attempt classifies it); once it resolves, body reads reject when the connection fails or `signal` fires.
+ * (the attempt classifies it); once it resolves, body reads reject when the connection fails or `abort` fires.
  */
 export interface Transport {
   send(request: UpstreamRequest): Promise<UpstreamReply>;
@@ -38,8 +39,8 @@ export interface Transport {
 /** The transport over an injected (or the global) `fetch`: each `Response` body becomes a WHATWG reader. */
 export function createFetchTransport(fetchImpl: typeof globalThis.fetch, url: string): Transport {
   return {
-    async send({ headers, body, signal }) {
-      const response = await fetchImpl(url, { method: "POST", headers, body, signal });
+    async send({ headers, body, abort }) {
+      const response = await fetchImpl(url, { method: "POST", headers, body, signal: abortSignal(abort) });
       return {
         status: response.status,
         headers: response.headers,
@@ -59,47 +60,19 @@ function webReader(reader: ReadableStreamDefaultReader<Uint8Array>): BodyReader 
   };
 }
 
-/**
- * The default transport: one keep-alive undici `Pool` per client for the completions URL's origin, driven through
- * `pool.request()`, which skips the WHATWG Request/Response/stream layers that fetch builds on every call.
- */
-export function createUndiciTransport(url: string): Transport {
-  const target = new URL(url);
-  const path = `${target.pathname}${target.search}`;
-  const pool = new Pool(target.origin);
-  let closing: Promise<void> | undefined;
-  return {
-    async send({ headers, body, signal }) {
-      const response = await pool.request({ path, method: "POST", headers, body, signal });
-      const stream = response.body;
-      const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array, unknown>;
-      return {
-        status: response.statusCode,
-        headers: new RecordHeaders(response.headers),
-        body: {
-          read: () => iterator.next(),
-          cancel: () => {
-            stream.destroy();
-          },
-        },
-      };
-    },
-    // Idempotent: a second close() waits for the first instead of throwing ClientDestroyedError.
-    close: () => {
-      closing ??= pool.close();
-      return closing;
-    },
-  };
+/** A real AbortSignal following the attempt, for fetch. */
+function abortSignal(abort: AttemptAbort): AbortSignal {
+  const controller = new AbortController();
+  if (abort.aborted) controller.abort(abort.reason);
+  else abort.listen(new SignalForwarder(controller));
+  return controller.signal;
 }
 
-/** Node's lower-cased header record behind the `get` lookup; repeated headers join with ", " as `Headers` does. */
-class RecordHeaders implements HeaderLookup {
-  constructor(private readonly record: Record<string, string | string[] | undefined>) {}
+class SignalForwarder implements AbortListener {
+  constructor(private readonly controller: AbortController) {}
 
-  get(name: string): string | null {
-    const value = this.record[name.toLowerCase()];
-    if (value === undefined) return null;
-    return typeof value === "string" ? value : value.join(", ");
+  attemptAborted(reason: AbortCause): void {
+    this.controller.abort(reason);
   }
 }
 

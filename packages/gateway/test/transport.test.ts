@@ -2,7 +2,9 @@ import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { AttemptAbort } from "../src/attempt-abort.js";
 import { AbortedError, createGatewayClient, type GatewayClient } from "../src/index.js";
+import { createUndiciTransport } from "../src/undici-transport.js";
 import { KEY, MESSAGES } from "./harness.js";
 
 /**
@@ -67,5 +69,61 @@ describe("undici transport", () => {
     await client.close();
     for (const socket of sockets) if (!socket.destroyed) await once(socket, "close");
     expect(sockets.every((socket) => socket.destroyed)).toBe(true);
+  });
+
+  it("holds a body that arrives faster than it is read, pausing the socket, and hands over every byte in order", async () => {
+    // 256 writes of 16 KiB: far more than the 16 chunks the exchange queues before pausing the socket.
+    const piece = (i: number) => Buffer.alloc(16 * 1024, i % 251);
+    const { url } = await start((res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      let i = 0;
+      const writeMore = () => {
+        while (i < 256) {
+          if (!res.write(piece(i++))) {
+            res.once("drain", writeMore);
+            return;
+          }
+        }
+        res.end();
+      };
+      writeMore();
+    });
+    const transport = createUndiciTransport(`${url}/chat/completions`);
+    try {
+      const reply = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
+      // Nothing is read until the server has had time to fill the queue (and the socket's buffers behind it).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const received: Buffer[] = [];
+      for (;;) {
+        const chunk = await reply.body!.read();
+        if (chunk.done) break;
+        received.push(Buffer.from(chunk.value));
+      }
+      const expected = Buffer.concat(Array.from({ length: 256 }, (_, i) => piece(i)));
+      expect(Buffer.concat(received).equals(expected)).toBe(true);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("rejects the pending read with the abort's reason when the attempt is aborted mid-body", async () => {
+    const { url, sockets } = await start((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(frame("first"));
+    });
+    const transport = createUndiciTransport(`${url}/chat/completions`);
+    try {
+      const abort = new AttemptAbort();
+      const reply = await transport.send({ headers: {}, body: "{}", abort });
+      expect((await reply.body!.read()).done).toBe(false);
+      const pending = reply.body!.read();
+      abort.abort({ kind: "idle", ms: 5 });
+      await expect(pending).rejects.toEqual({ kind: "idle", ms: 5 });
+      const socket = sockets[0]!;
+      if (!socket.destroyed) await once(socket, "close");
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      await transport.close();
+    }
   });
 });
