@@ -196,10 +196,15 @@ export function createServiceRegistry({
   // Reloads of the tree read and rebuild only the files that changed (docs/operations.md, "Reloads").
   const loadCache = createLoadCache();
   const store = createFileSystemStore(config.templatesDir);
-  return createRegistryHolder({
+  const holder: RegistryHolder = createRegistryHolder({
     load: () =>
       config.bundleFile
-        ? loadRegistryFromBundleFile(config.bundleFile, { schemas: "lazy" })
+        ? loadRegistryFromBundleFile(config.bundleFile, {
+            schemas: "lazy",
+            // Until something serves, readiness is what counts: each version is checked on its first use. A reload
+            // checks every version now, so a modified bundle is refused and the last good registry keeps serving.
+            verify: holder.current() ? "load" : "first-use",
+          })
         : loadRegistry({ store, cache: loadCache }),
     createRenderer: (loaded) => createRenderer({ registry: loaded }),
     onReload: (outcome) => {
@@ -222,6 +227,7 @@ export function createServiceRegistry({
       }
     },
   });
+  return holder;
 }
 
 /**

@@ -26,6 +26,8 @@ interface TemplateEntry {
   published: string[];
   labels: Readonly<Record<string, string>>;
   latest?: string;
+  /** False until `prepare` accepted this id's versions and they were frozen (lazily loaded bundles). */
+  ready: boolean;
 }
 
 /** A Map whose mutators throw, so a cast cannot change a loaded registry's partials. */
@@ -76,24 +78,46 @@ export function createRegistry({
   versions,
   labels,
   partials,
+  prepare,
 }: {
   versions: Iterable<TemplateVersion>;
   labels: ReadonlyMap<TemplateId, Record<string, string>>;
   partials: ReadonlyMap<string, string>;
+  /**
+   * Checks one id's versions the first time any of them is used (resolved, fetched, listed or iterated) and returns
+   * the versions to serve in their place, in the same order; they are frozen and handed out from then on. What it
+   * throws is thrown by that use, and by every later one. Until then only the `id`, `version` and `status` of
+   * `versions` are read, so they may be stand-ins (a lazily loaded bundle passes its raw definitions and verifies
+   * their content hashes here). An id's versions are checked together because the statuses and labels of all of
+   * them decide which one a reference selects, so a tampered sibling cannot silently change an answer.
+   */
+  prepare?: (versions: readonly TemplateVersion[]) => readonly TemplateVersion[];
 }): Registry {
   const entries = new Map<TemplateId, TemplateEntry>();
   for (const version of versions) {
     let entry = entries.get(version.id);
     if (!entry) {
-      entry = { versions: [], byVersion: new Map(), published: [], labels: {} };
+      entry = { versions: [], byVersion: new Map(), published: [], labels: {}, ready: !prepare };
       entries.set(version.id, entry);
     }
-    entry.byVersion.set(version.version, freezeVersion(version));
+    entry.byVersion.set(version.version, prepare ? version : freezeVersion(version));
   }
+  const ready = (entry: TemplateEntry): TemplateEntry => {
+    if (entry.ready) return entry;
+    const prepared = prepare!([...entry.byVersion.values()]);
+    const keys = [...entry.byVersion.keys()];
+    entry.byVersion = new Map(keys.map((key, index) => [key, freezeVersion(prepared[index]!)]));
+    entry.ready = true;
+    return entry;
+  };
   for (const [id, entry] of entries) {
-    entry.versions = [...entry.byVersion.keys()].sort(semver.compare);
-    entry.published = entry.versions.filter((v) => entry.byVersion.get(v)!.status === "published");
-    entry.latest = [...entry.published].reverse().find((v) => semver.prerelease(v) === null);
+    // Each version parsed once, not once per comparison (semver.compare parses both sides every time).
+    const parsed = [...entry.byVersion.keys()].map((v) => ({ v, semver: new semver.SemVer(v) }));
+    parsed.sort((a, b) => a.semver.compare(b.semver));
+    entry.versions = parsed.map(({ v }) => v);
+    const published = parsed.filter(({ v }) => entry.byVersion.get(v)!.status === "published");
+    entry.published = published.map(({ v }) => v);
+    entry.latest = published.reverse().find((p) => p.semver.prerelease.length === 0)?.v;
     entry.labels = Object.freeze({ ...(labels.get(id) ?? {}) });
   }
   const sortedIds = [...entries.keys()].sort();
@@ -112,28 +136,29 @@ export function createRegistry({
     return entry;
   };
 
-  // The registry never changes, so every exact, label and latest reference string can be answered by one
-  // lookup: index them now. Their canonical spellings are exactly what parseReference accepts for them.
+  // The registry never changes, so a reference string resolves to the same version every time: exact, label and
+  // latest spellings are remembered as they are first resolved (at most one per version, label and id, so bounded by
+  // the registry's size), ranges and other spellings in a bounded cache. Remembering on first use instead of
+  // indexing every spelling up front keeps a 10,000-version load (and reload) from building some 14,000 strings.
   const byReference = new Map<string, TemplateVersion>();
-  for (const [id, entry] of entries) {
-    for (const [version, found] of entry.byVersion) byReference.set(`${id}@${version}`, found);
-    for (const [label, version] of Object.entries(entry.labels)) {
-      byReference.set(`${id}@${label}`, entry.byVersion.get(version)!);
-    }
-    if (entry.latest !== undefined) {
-      const latest = entry.byVersion.get(entry.latest)!;
-      byReference.set(id, latest);
-      byReference.set(`${id}@latest`, latest);
-    }
-  }
   const rangeCache = new Map<string, TemplateVersion>();
 
   const resolve = (input: string | TemplateRef): TemplateVersion => {
     if (typeof input === "string") {
+      // Anything cached was resolved once, so its entry is ready: no check on this path.
       const found = byReference.get(input) ?? rangeCache.get(input);
       if (found) return found;
-      const resolved = resolveReference(parseReference(input));
-      // Only ranges get here with success (everything else was indexed above).
+      const ref = parseReference(input);
+      const resolved = resolveReference(ref);
+      const { selector } = ref;
+      const canonical =
+        selector.kind === "latest"
+          ? input === ref.id || input === `${ref.id}@latest`
+          : selector.kind !== "range" && input === `${ref.id}@${selector.value}`;
+      if (canonical) {
+        byReference.set(input, resolved);
+        return resolved;
+      }
       if (rangeCache.size >= RESOLVE_CACHE_SIZE) rangeCache.delete(rangeCache.keys().next().value!);
       rangeCache.set(input, resolved);
       return resolved;
@@ -142,7 +167,7 @@ export function createRegistry({
   };
 
   const resolveReference = (ref: TemplateRef): TemplateVersion => {
-    const entry = entryFor(ref);
+    const entry = ready(entryFor(ref));
     const notFound = (kind: "version" | "label", detail: string, suggestions = entry.versions) =>
       new TemplateNotFoundError({
         kind,
@@ -197,7 +222,16 @@ export function createRegistry({
       ...(entry.latest === undefined ? {} : { latest: entry.latest }),
     });
   };
-  const summaries = new Map(sortedIds.map((id) => [id, summary(id, entries.get(id)!)]));
+  // Each built on first need: a summary shows a version's description, tags and owners, so it needs that id ready.
+  const summaries = new Map<TemplateId, TemplateSummary>();
+  const summaryOf = (id: TemplateId): TemplateSummary => {
+    let found = summaries.get(id);
+    if (!found) {
+      found = summary(id, ready(entries.get(id)!));
+      summaries.set(id, found);
+    }
+    return found;
+  };
 
   const registry: Registry = {
     resolve,
@@ -209,23 +243,31 @@ export function createRegistry({
         throw error;
       }
     },
-    get: (id, version) => entries.get(id)?.byVersion.get(version),
+    get(id, version) {
+      const entry = entries.get(id);
+      return entry && ready(entry).byVersion.get(version);
+    },
     ids: () => [...sortedIds],
     versions: (id) => [...(entries.get(id)?.versions ?? [])],
     labels: (id) => ({ ...(entries.get(id)?.labels ?? {}) }),
     list(filter: ListFilter = {}) {
-      return [...summaries.values()].filter(
-        (s) =>
+      const listed: TemplateSummary[] = [];
+      for (const id of sortedIds) {
+        if (filter.idPrefix !== undefined && !id.startsWith(filter.idPrefix)) continue;
+        const s = summaryOf(id);
+        if (
           (filter.tag === undefined || s.tags.includes(filter.tag)) &&
           (filter.owner === undefined || s.owners.includes(filter.owner)) &&
-          (filter.status === undefined || s.status === filter.status) &&
-          (filter.idPrefix === undefined || s.id.startsWith(filter.idPrefix)),
-      );
+          (filter.status === undefined || s.status === filter.status)
+        )
+          listed.push(s);
+      }
+      return listed;
     },
     partials: frozenPartials,
     *templates() {
       for (const id of sortedIds) {
-        const entry = entries.get(id)!;
+        const entry = ready(entries.get(id)!);
         for (const version of entry.versions) yield entry.byVersion.get(version)!;
       }
     },

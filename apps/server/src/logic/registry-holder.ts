@@ -35,8 +35,9 @@ export function createRegistryHolder({
   async function loadOnce(): Promise<ReloadOutcome> {
     try {
       const registry = await load();
+      // Counted by name: iterating templates() would check every version of a lazily loaded bundle now.
       let versionCount = 0;
-      for (const _ of registry.templates()) versionCount++;
+      for (const id of registry.ids()) versionCount += registry.versions(id).length;
       current = { registry, renderer: createRenderer(registry), loadedAt: new Date(), versionCount };
       return { ok: true, loaded: current };
     } catch (error) {
