@@ -204,6 +204,7 @@ describe("loadConfig", () => {
       keyPrefix: "promptreg:",
       connectTimeoutMs: 2_000,
       commandTimeoutMs: 1_000,
+      statsFlushMs: 1_000,
     });
     const tuned = loadConfig({
       env: {
@@ -211,12 +212,14 @@ describe("loadConfig", () => {
         PROMPTREG_REDIS_KEY_PREFIX: "staging:promptreg:",
         PROMPTREG_REDIS_CONNECT_TIMEOUT_MS: "500",
         PROMPTREG_REDIS_COMMAND_TIMEOUT_MS: "250",
+        PROMPTREG_REDIS_STATS_FLUSH_MS: "5000",
       },
     }).redis;
     expect(tuned).toMatchObject({
       keyPrefix: "staging:promptreg:",
       connectTimeoutMs: 500,
       commandTimeoutMs: 250,
+      statsFlushMs: 5_000,
     });
     expect(configError({ REDIS_URL: "redis://h", PROMPTREG_REDIS_KEY_PREFIX: "has space" }).issues).toEqual([
       { variable: "PROMPTREG_REDIS_KEY_PREFIX", message: expect.stringContaining("letters, digits") },

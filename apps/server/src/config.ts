@@ -58,6 +58,7 @@ const envSchema = z.object({
     .default(REDIS_DEFAULTS.keyPrefix),
   PROMPTREG_REDIS_CONNECT_TIMEOUT_MS: positiveInt(REDIS_DEFAULTS.connectTimeoutMs),
   PROMPTREG_REDIS_COMMAND_TIMEOUT_MS: positiveInt(REDIS_DEFAULTS.commandTimeoutMs),
+  PROMPTREG_REDIS_STATS_FLUSH_MS: positiveInt(REDIS_DEFAULTS.statsFlushMs),
   PROMPTREG_BATCH_WORKER: booleanish.default(true),
   PROMPTREG_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   PROMPTREG_GATEWAY_CAPACITY_RPM: positiveInt(600),
@@ -260,6 +261,7 @@ export function loadConfig({
           keyPrefix: e.PROMPTREG_REDIS_KEY_PREFIX,
           connectTimeoutMs: e.PROMPTREG_REDIS_CONNECT_TIMEOUT_MS,
           commandTimeoutMs: e.PROMPTREG_REDIS_COMMAND_TIMEOUT_MS,
+          statsFlushMs: e.PROMPTREG_REDIS_STATS_FLUSH_MS,
         }
       : undefined,
     batches: {

@@ -8,12 +8,15 @@ export interface RedisConfig {
   connectTimeoutMs: number;
   /** Longest one command may wait for its reply; beyond, the request it serves fails closed (503). */
   commandTimeoutMs: number;
+  /** How often each replica sends its buffered request samples to the shared stats stream. */
+  statsFlushMs: number;
 }
 
 export const REDIS_DEFAULTS = {
   keyPrefix: "promptreg:",
   connectTimeoutMs: 2_000,
   commandTimeoutMs: 1_000,
+  statsFlushMs: 1_000,
 } as const;
 
 export const REDIS_KEY_PREFIX_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;

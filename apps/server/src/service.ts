@@ -130,7 +130,12 @@ function sharedStateOnRedis({
     connection,
     nonceStore: createRedisNonceStore({ client, keyPrefix: redis.keyPrefix }),
     rateLimits: createRedisRateLimitStore({ client, keyPrefix: redis.keyPrefix }),
-    stats: createRedisStatsStore({ client, keyPrefix: redis.keyPrefix, capacity: config.statsCapacity }),
+    stats: createRedisStatsStore({
+      client,
+      keyPrefix: redis.keyPrefix,
+      capacity: config.statsCapacity,
+      flushIntervalMs: redis.statsFlushMs,
+    }),
   };
 }
 
@@ -271,6 +276,8 @@ export async function createService({
       ? createSignatureVerifier({
           credentials,
           nonceStore: shared?.nonceStore ?? createMemoryNonceStore(),
+          // On Redis the nonce script charges the rate limit too: one round trip per signed request.
+          admission: shared?.nonceStore,
           windowSeconds: config.signatureWindowSeconds,
           // The memory store starts empty: requests signed before now may have been accepted by the previous
           // process, so they are refused (see docs/security.md, "Replays across a restart"). The Redis store
@@ -344,6 +351,8 @@ export async function createService({
       // The gateway client keeps a keep-alive connection pool; close it before the simulated gateway behind it.
       await gateway?.close();
       await simulated?.close();
+      // The samples of the last interval go out before the connection closes, so other replicas still count them.
+      await shared?.stats.close();
       await shared?.connection.close();
     },
   };

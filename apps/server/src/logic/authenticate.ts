@@ -13,6 +13,7 @@ import { RateLimitedError } from "../errors/rate-limited-error.js";
 import type { ServerError } from "../errors/server-error.js";
 import type { AuthenticatedClient, CredentialSet } from "./credentials.js";
 import type { RateLimitDecision, RateLimitStore } from "./rate-limit-store.js";
+import type { SignedAdmissionInput, SignedAdmissionStep, SignedAdmissionStore } from "./signed-admission.js";
 
 /** What is known of a request before its body is read. */
 export interface RequestHead {
@@ -42,6 +43,11 @@ export interface RequestVerifier {
   }): Promise<RememberOutcome>;
   /** How long a nonce stays single-use; sizes each client's nonce space. */
   readonly nonceTtlSeconds: number;
+  /**
+   * Set when the nonce store also keeps the rate limits (Redis): `seen`, the rate limit and `remember` in one step
+   * (one round trip). `admitRequest` then uses it instead of the three calls and the `rateLimits` store.
+   */
+  admit?: (input: Omit<SignedAdmissionInput, "ttlSeconds">) => Promise<SignedAdmissionStep>;
 }
 
 /** The client a request acts for when PROMPTREG_AUTH=off (development only). */
@@ -103,8 +109,8 @@ export function nonceCapacityFor({
 }
 
 /**
- * Step 2, once the body is read: the HMAC over the body, a read-only replay check, the rate limit, then the nonce.
- * This order is the design: a forged signature never costs its key id's budget or burns a nonce; a replay of a
+ * Step 2, once the body is read: the HMAC over the body, a read-only replay check, the rate limit, then the nonce
+ * (the last three in one call when the verifier has `admit`). This order is the design: a forged signature never costs its key id's budget or burns a nonce; a replay of a
  * captured request is refused before it is charged; a request refused by the rate limit never stores its nonce
  * (resent after Retry-After it is accepted); and a nonce space fills only with requests the rate limit admitted.
  */
@@ -143,22 +149,19 @@ export async function admitRequest({
   const client = credentials.client(pending.keyId);
   // The verifier found secrets for this key, so the credential exists; a concurrent key removal is the only way here.
   if (!client) return { ok: false, error: new AuthenticationError({ reason: "unknown_key" }) };
-  if (await verifier.seen(pending.keyId, pending.nonce)) return replayed(verifier);
-
-  const charged = await charge(client, rateLimits);
-  if (!charged.ok) return charged;
   const capacity = nonceCapacityFor({
     requestsPerMinute: client.requestsPerMinute,
     nonceTtlSeconds: verifier.nonceTtlSeconds,
     override: nonceCapacityOverride,
   });
-  const stored = await verifier.remember({
-    keyId: pending.keyId,
-    nonce: pending.nonce,
-    capacity,
-    signedAtSeconds: pending.timestamp,
-  });
-  if (stored.outcome === "replayed") return { ...replayed(verifier), client, limit: charged.limit };
+  const nonce = { keyId: pending.keyId, nonce: pending.nonce, capacity, signedAtSeconds: pending.timestamp };
+  const step: SignedAdmissionStep = verifier.admit
+    ? await verifier.admit({ ...nonce, requestsPerMinute: client.requestsPerMinute })
+    : await admitStepByStep({ verifier, rateLimits, client, nonce });
+  if (step.step === "replayed") return replayed(verifier);
+  if (step.step === "rate_limited") return chargedOrRefused(client, step.limit);
+  const { limit, stored } = step;
+  if (stored.outcome === "replayed") return { ...replayed(verifier), client, limit };
   if (stored.outcome === "signed_before_start") {
     return {
       ok: false,
@@ -168,7 +171,7 @@ export async function admitRequest({
         header: "X-Promptreg-Timestamp",
       }),
       client,
-      limit: charged.limit,
+      limit,
     };
   }
   if (stored.outcome === "full") {
@@ -176,10 +179,10 @@ export async function admitRequest({
       ok: false,
       error: new NonceCapacityError({ retryAfterSeconds: stored.retryAfterSeconds, capacity }),
       client,
-      limit: charged.limit,
+      limit,
     };
   }
-  return { ...charged, secretIndex: signature.secretIndex };
+  return { ok: true, client, limit, secretIndex: signature.secretIndex };
 }
 
 function replayed(verifier: RequestVerifier): Admission {
@@ -195,6 +198,10 @@ function replayed(verifier: RequestVerifier): Admission {
 
 async function charge(client: AuthenticatedClient, rateLimits: RateLimitStore): Promise<Admission> {
   const limit = await rateLimits.take(client.keyId, { requestsPerMinute: client.requestsPerMinute });
+  return chargedOrRefused(client, limit);
+}
+
+function chargedOrRefused(client: AuthenticatedClient, limit: RateLimitDecision): Admission {
   if (limit.allowed) return { ok: true, client, limit };
   return {
     ok: false,
@@ -207,20 +214,41 @@ async function charge(client: AuthenticatedClient, rateLimits: RateLimitStore): 
   };
 }
 
+/** The three steps on separate stores (memory), one call each, in the order `SignedAdmissionStore.admit` keeps. */
+async function admitStepByStep({
+  verifier,
+  rateLimits,
+  client,
+  nonce,
+}: {
+  verifier: RequestVerifier;
+  rateLimits: RateLimitStore;
+  client: AuthenticatedClient;
+  nonce: { keyId: string; nonce: string; capacity: number; signedAtSeconds: number };
+}): Promise<SignedAdmissionStep> {
+  if (await verifier.seen(nonce.keyId, nonce.nonce)) return { step: "replayed" };
+  const limit = await rateLimits.take(client.keyId, { requestsPerMinute: client.requestsPerMinute });
+  if (!limit.allowed) return { step: "rate_limited", limit };
+  return { step: "charged", limit, stored: await verifier.remember(nonce) };
+}
+
 /**
  * The production verifier: the signing package's header checks over this service's credentials, and its nonce
  * store. `notBeforeSeconds` is the service's start when the store forgets on restart (the memory store): requests
- * signed before it are refused, so a captured request cannot be replayed after a restart.
+ * signed before it are refused, so a captured request cannot be replayed after a restart. `admission` is the
+ * nonce store when it also keeps the rate limits (Redis): the service must then charge no other rate-limit store.
  */
 export function createSignatureVerifier({
   credentials,
   nonceStore,
+  admission,
   windowSeconds = DEFAULT_WINDOW_SECONDS,
   notBeforeSeconds,
   now,
 }: {
   credentials: CredentialSet;
   nonceStore: NonceStore;
+  admission?: SignedAdmissionStore;
   windowSeconds?: number;
   notBeforeSeconds?: number;
   now?: () => number;
@@ -248,5 +276,6 @@ export function createSignatureVerifier({
     seen: (keyId, nonce) => nonceStore.seen(keyId, nonce),
     remember: ({ keyId, nonce, capacity, signedAtSeconds }) =>
       nonceStore.remember({ keyId, nonce, ttlSeconds: nonceTtlSeconds, capacity, signedAtSeconds }),
+    ...(admission ? { admit: (input) => admission.admit({ ...input, ttlSeconds: nonceTtlSeconds }) } : {}),
   };
 }

@@ -1,52 +1,84 @@
-import { checkNonceCapacity, type NonceStore, type RememberOutcome } from "@promptreg/signing";
+import {
+  checkNonceCapacity,
+  type NonceStore,
+  type RememberNonceInput,
+  type RememberOutcome,
+} from "@promptreg/signing";
 import type { Redis } from "ioredis";
 import { SharedStateUnavailableError } from "../errors/shared-state-unavailable-error.js";
+import type { SignedAdmissionStore } from "../logic/signed-admission.js";
+import { decisionFromWindow, RATE_LIMIT_WINDOW_SECONDS, rateLimitKey } from "./redis-rate-limit-store.js";
 
 /**
- * One step per nonce, atomic in Redis: the memory store's rules (logic/../signing nonce-store.ts) on a sorted set per
- * key id (member = nonce, score = expiry in ms): expired nonces leave first, a live one is a replay, a full space
- * refuses (never evicts a live nonce) with the earliest expiry for Retry-After, else the nonce is added and the set's
- * TTL covers its newest member. Before all that, the epoch: Redis here keeps nothing on disk, so after a restart
- * every nonce is gone; the first step after it records a new epoch, and requests signed before the epoch are refused
- * (they could be replays of requests accepted before the restart), as the memory store's service refuses requests
- * signed before the process started.
- * Returns {0} stored, {1} replayed, {2, earliestExpiryMs} full, {3, epochSeconds} signed before the epoch.
+ * One step per signed request, atomic in Redis and one round trip: the replay check, the client's rate limit, then
+ * the nonce, in the order `admitRequest` (logic/authenticate.ts) defines, so a replay is refused before it is charged
+ * and a request the rate limit refuses never stores its nonce.
+ * 1. Replay: a live nonce (score = expiry in ms, in a sorted set per key id) is refused, uncharged.
+ * 2. Rate limit (only when ARGV[6], the budget, is given): rate-limiter-flexible's RateLimiterRedis counter, the same
+ *    commands on the same key (`createRedisRateLimitStore` reads and charges that key too): a fixed window of ARGV[7]
+ *    seconds. Over budget: refused, the nonce not stored.
+ * 3. The nonce, by the memory store's rules (packages/signing nonce-store.ts): first the epoch (Redis here keeps
+ *    nothing on disk, so after a restart every nonce is gone; the first step after it records a new epoch, and
+ *    requests signed before it are refused: they could be replays of requests accepted before the restart, as the
+ *    memory store's service refuses requests signed before the process started); then expired nonces leave, a full
+ *    space refuses (never evicts a live nonce) with the earliest expiry for Retry-After, else the nonce is added and
+ *    the set's TTL covers its newest member.
+ * Returns {code, value, consumed, windowMs}: code 0 stored, 1 replayed, 2 full (value = earliest expiry in ms),
+ * 3 signed before the epoch (value = epoch seconds), 4 over the rate limit; consumed and windowMs are the rate-limit
+ * counter and its time left (0 when no budget was given).
  */
-const REMEMBER_LUA = `
+const ADMIT_LUA = `
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local capacity = tonumber(ARGV[3])
+local live = redis.call('ZSCORE', KEYS[1], ARGV[4])
+if live and tonumber(live) > now then return {1, 0, 0, 0} end
+local consumed = 0
+local windowMs = 0
+if ARGV[6] ~= '' then
+  local window = tonumber(ARGV[7])
+  redis.call('SET', KEYS[3], 0, 'EX', window, 'NX')
+  consumed = redis.call('INCRBY', KEYS[3], 1)
+  windowMs = redis.call('PTTL', KEYS[3])
+  if windowMs == -1 then
+    redis.call('EXPIRE', KEYS[3], window)
+    windowMs = 1000 * window
+  end
+  if consumed > tonumber(ARGV[6]) then return {4, 0, consumed, windowMs} end
+end
 local epoch = redis.call('GET', KEYS[2])
 if not epoch then
   epoch = math.ceil(now / 1000)
   redis.call('SET', KEYS[2], epoch)
 end
 epoch = tonumber(epoch)
-if ARGV[5] ~= '' and tonumber(ARGV[5]) < epoch then return {3, epoch} end
+if ARGV[5] ~= '' and tonumber(ARGV[5]) < epoch then return {3, epoch, consumed, windowMs} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZSCORE', KEYS[1], ARGV[4]) then return {1, 0} end
 if redis.call('ZCARD', KEYS[1]) >= capacity then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {2, first[2]}
+  return {2, first[2], consumed, windowMs}
 end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-return {0, 0}
+return {0, 0, consumed, windowMs}
 `;
 
-const COMMAND = "promptregRememberNonce";
+const COMMAND = "promptregAdmitSigned";
 
-type RememberCommand = (
+type AdmitCommand = (
   setKey: string,
   epochKey: string,
+  rateLimitKey: string,
   nowMs: number,
   ttlMs: number,
   capacity: number,
   nonce: string,
   signedAtSeconds: string,
-) => Promise<[number, number | string]>;
+  requestsPerMinute: string,
+  windowSeconds: number,
+) => Promise<[number, number | string, number, number]>;
 
-export interface RedisNonceStore extends NonceStore {
+export interface RedisNonceStore extends NonceStore, SignedAdmissionStore {
   /**
    * Waits (at most `timeoutMs` for the connection, then at most 1 s) until the epoch's second has begun, as the
    * memory store's service waits for its start second: a client with a synchronised clock that signs once the service
@@ -58,8 +90,10 @@ export interface RedisNonceStore extends NonceStore {
 /**
  * The nonce store shared by every replica. Keys: `<prefix>nonces:<keyId>` (one sorted set per client; the number of
  * sets is bounded by the configured credentials, since a nonce is stored only after its HMAC verified) and
- * `<prefix>nonces-epoch`. Any Redis failure (down, timeout, refused) throws `SharedStateUnavailableError`: the request
- * is refused, never let through unchecked. Redis must not evict keys (`maxmemory-policy noeviction`, docs/scaling.md).
+ * `<prefix>nonces-epoch`. `admit` also charges the client's rate limit (`rateLimitKey`), all in one script: one
+ * round trip per signed request. Any Redis failure (down, timeout, refused) throws `SharedStateUnavailableError`: the
+ * request is refused, never let through unchecked. Redis must not evict keys (`maxmemory-policy noeviction`,
+ * docs/scaling.md).
  */
 export function createRedisNonceStore({
   client,
@@ -71,8 +105,8 @@ export function createRedisNonceStore({
   /** Clock in milliseconds; replicas' clocks need only agree within seconds (nonces live 600 s or more). */
   now?: () => number;
 }): RedisNonceStore {
-  client.defineCommand(COMMAND, { numberOfKeys: 2, lua: REMEMBER_LUA });
-  const remember = (client as unknown as Record<string, RememberCommand>)[COMMAND]!.bind(client);
+  client.defineCommand(COMMAND, { numberOfKeys: 3, lua: ADMIT_LUA });
+  const script = (client as unknown as Record<string, AdmitCommand>)[COMMAND]!.bind(client);
   const setKey = (keyId: string) => `${keyPrefix}nonces:${keyId}`;
   const epochKey = `${keyPrefix}nonces-epoch`;
   const unavailable = (cause: unknown) => new SharedStateUnavailableError({ store: "nonces", cause });
@@ -85,6 +119,45 @@ export function createRedisNonceStore({
   };
   client.on("ready", recordEpoch);
   if (client.status === "ready") recordEpoch();
+
+  /** One run of the script; without a budget it takes the replay and nonce steps only (`remember`). */
+  const run = async (
+    { keyId, nonce, ttlSeconds, capacity, signedAtSeconds }: RememberNonceInput,
+    requestsPerMinute?: number,
+  ) => {
+    checkNonceCapacity(capacity);
+    const at = now();
+    let reply: [number, number | string, number, number];
+    try {
+      reply = await script(
+        setKey(keyId),
+        epochKey,
+        // Never touched without a budget; a key of this store keeps the script's keys on one Redis node.
+        requestsPerMinute === undefined ? epochKey : rateLimitKey({ keyPrefix, requestsPerMinute, keyId }),
+        at,
+        ttlSeconds * 1000,
+        capacity,
+        nonce,
+        signedAtSeconds === undefined ? "" : String(signedAtSeconds),
+        requestsPerMinute === undefined ? "" : String(requestsPerMinute),
+        RATE_LIMIT_WINDOW_SECONDS,
+      );
+    } catch (error) {
+      throw unavailable(error);
+    }
+    const [code, value, consumed, msBeforeNext] = reply;
+    const stored: RememberOutcome | undefined =
+      code === 0
+        ? { outcome: "stored" }
+        : code === 1
+          ? { outcome: "replayed" }
+          : code === 2
+            ? { outcome: "full", retryAfterSeconds: Math.max(1, Math.ceil((Number(value) - at) / 1000)) }
+            : code === 3
+              ? { outcome: "signed_before_start", startedAtSeconds: Number(value) }
+              : undefined;
+    return { stored, consumed, msBeforeNext };
+  };
 
   return {
     async settle(timeoutMs) {
@@ -114,30 +187,18 @@ export function createRedisNonceStore({
       }
       return score !== null && Number(score) > now();
     },
-    async remember({ keyId, nonce, ttlSeconds, capacity, signedAtSeconds }): Promise<RememberOutcome> {
-      checkNonceCapacity(capacity);
-      const at = now();
-      let reply: [number, number | string];
-      try {
-        reply = await remember(
-          setKey(keyId),
-          epochKey,
-          at,
-          ttlSeconds * 1000,
-          capacity,
-          nonce,
-          signedAtSeconds === undefined ? "" : String(signedAtSeconds),
-        );
-      } catch (error) {
-        throw unavailable(error);
-      }
-      const [code, value] = reply;
-      if (code === 0) return { outcome: "stored" };
-      if (code === 1) return { outcome: "replayed" };
-      if (code === 2) {
-        return { outcome: "full", retryAfterSeconds: Math.max(1, Math.ceil((Number(value) - at) / 1000)) };
-      }
-      return { outcome: "signed_before_start", startedAtSeconds: Number(value) };
+    async remember(input) {
+      const { stored } = await run(input);
+      // Without a budget the script never answers "over the rate limit".
+      return stored ?? { outcome: "stored" };
+    },
+    async admit({ requestsPerMinute, ...input }) {
+      const { stored, consumed, msBeforeNext } = await run(input, requestsPerMinute);
+      if (stored?.outcome === "replayed") return { step: "replayed" };
+      const limit = decisionFromWindow({ requestsPerMinute, consumed, msBeforeNext });
+      // The script stops before the nonce exactly when the budget is spent (code 4, no outcome).
+      if (!stored) return { step: "rate_limited", limit };
+      return { step: "charged", limit, stored };
     },
   };
 }
