@@ -3,7 +3,6 @@
 // batch runs against the same calls made before it (same run, same processes). Two deployments each run: the worker
 // inside the service process (the default) and a separate `pnpm worker` process (PROMPTREG_BATCH_WORKER=off on the
 // service), BENCH_BATCH_RUNS times (3).
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -15,8 +14,13 @@ import {
   writeBenchmarkSection,
 } from "@promptreg/bench-kit";
 import { createMockGateway } from "@promptreg/mock-gateway";
-import { signRequest } from "@promptreg/signing";
 import { startRedis } from "@promptreg/test-kit";
+import {
+  pastEpochSecond,
+  SERVICE_READY,
+  signedFetch as signedFetchAs,
+  startProcess,
+} from "./service-process.js";
 
 const ITEMS = Number(process.env.BENCH_BATCH_ITEMS ?? 10_000);
 const INTERACTIVE_CALLS = Number(process.env.BENCH_INTERACTIVE_CALLS ?? 1_500);
@@ -28,38 +32,9 @@ const CAPACITY_RPM = 18_000;
 const RESERVE = 0.5;
 const BATCH_RPS = Math.floor((CAPACITY_RPM * (1 - RESERVE)) / 60);
 const SECRET = "bench-batches-secret-0123456789abcdef";
-const SERVER_DIR = new URL("../", import.meta.url).pathname;
 
 function signedFetch(url: string, pathAndQuery: string, method = "GET", body = ""): Promise<Response> {
-  const headers = signRequest({ keyId: "bench", secret: SECRET, method, pathAndQuery, body });
-  return fetch(url + pathAndQuery, {
-    method,
-    headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body || undefined,
-  });
-}
-
-/** Starts `entry` (the service or `pnpm worker`) and waits for its ready line; the first group of `ready` is returned. */
-async function startProcess(
-  entry: string,
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH, PORT: "0", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.on("data", (chunk) => {
-      stderr += String(chunk);
-      const match = ready.exec(stderr);
-      if (match) resolve(match[1] ?? "");
-    });
-    child.once("exit", (code) => reject(new Error(`${entry} exited with ${code}: ${stderr}`)));
-  });
-  return { url, child };
+  return signedFetchAs({ url, pathAndQuery, method, body, keyId: "bench", secret: SECRET });
 }
 
 /** `count` signed /v1/run calls from `concurrency` closed loops; the latency of each in milliseconds. */
@@ -127,15 +102,14 @@ async function measure(mode: Mode, run: number): Promise<Measured> {
   const service = await startProcess(
     "src/main.ts",
     { ...env, PROMPTREG_BATCH_WORKER: mode === "in-process" ? "on" : "off" },
-    /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    SERVICE_READY,
   );
   const worker =
     mode === "separate"
       ? await startProcess("src/worker-main.ts", env, /promptreg batch worker ready()/)
       : undefined;
   try {
-    // With Redis the nonce store refuses requests signed before the second it first saw this key prefix (its epoch).
-    await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+    await pastEpochSecond();
     await interactive(service.url, 200); // warm-up: JIT, connections, template caches
     const alone = await interactive(service.url, INTERACTIVE_CALLS);
 

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { signRequest } from "@promptreg/signing";
+
+const SERVER_DIR = new URL("../", import.meta.url).pathname;
+
+/** The service's ready line; its group is the URL. */
+export const SERVICE_READY = /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+/**
+ * Starts `entry` (`src/main.ts`, the service, or `src/worker-main.ts`) under tsx with only `env` (plus PATH and
+ * PORT=0) and waits for its ready line; resolves with the first group of `ready` and the child.
+ */
+export async function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: SERVER_DIR,
+    env: { PATH: process.env.PATH, PORT: "0", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on("data", (chunk) => {
+      stderr += String(chunk);
+      const match = ready.exec(stderr);
+      if (match) resolve(match[1] ?? "");
+    });
+    child.once("exit", (code) => reject(new Error(`${entry} exited with ${code}: ${stderr}`)));
+  });
+  return { url, child };
+}
+
+/** A request signed on the spot as client `keyId`. */
+export function signedFetch({
+  url,
+  pathAndQuery,
+  method = "GET",
+  body = "",
+  keyId,
+  secret,
+}: {
+  url: string;
+  pathAndQuery: string;
+  method?: string;
+  body?: string;
+  keyId: string;
+  secret: string;
+}): Promise<Response> {
+  const headers = signRequest({ keyId, secret, method, pathAndQuery, body });
+  return fetch(url + pathAndQuery, {
+    method,
+    headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body || undefined,
+  });
+}
+
+/** Waits into the next second: with Redis the nonce store refuses requests signed before its epoch second. */
+export function pastEpochSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+}
