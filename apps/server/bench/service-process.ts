@@ -56,7 +56,19 @@ export function signedFetch({
   });
 }
 
-/** Waits into the next second: with Redis the nonce store refuses requests signed before its epoch second. */
-export function pastEpochSecond(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+/**
+ * Waits until the service answers /readyz with 200 (a loaded box may connect to Redis after the service listens),
+ * then into the next second: with Redis the nonce store refuses requests signed before its epoch second.
+ */
+export async function untilReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${url}/readyz`).catch(() => undefined);
+    await response?.arrayBuffer();
+    if (response?.status === 200) break;
+    if (Date.now() > deadline)
+      throw new Error(`${url}/readyz still answers ${response?.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
 }

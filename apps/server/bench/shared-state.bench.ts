@@ -18,7 +18,7 @@ import {
 import { startRedis } from "@promptreg/test-kit";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
-import { pastEpochSecond, SERVICE_READY, startProcess } from "./service-process.js";
+import { SERVICE_READY, startProcess, untilReady } from "./service-process.js";
 import { signedPool } from "./signed-pool.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -132,7 +132,7 @@ interface Round {
 
 let markdown: string;
 try {
-  await pastEpochSecond();
+  await Promise.all([untilReady(memoryUrl), untilReady(redisUrl)]);
   await cannon(memoryUrl); // warm-up: JIT, connections, template caches, the Redis script loaded
   await cannon(redisUrl);
   signedLate = 0;
