@@ -1,20 +1,17 @@
 import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signRequest } from "@promptreg/signing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { deployServer, SERVER_PACKAGE } from "./deploy-server.js";
+import { buildImageTree } from "./image-tree.js";
 import { runCommand } from "./run-command.js";
 import { repoRoot } from "./workspace-packages.js";
 
 // The production image without Docker (issue 10 item 6): the service's `pnpm deploy --prod` tree, read-only, started
 // with plain `node dist/main.js` as a user who can write nowhere (no HOME, no TMPDIR), with no dev tooling on PATH.
 //
-// Built into a temporary workspace, never into the packages' own dist/ folders: packed-packages.test.ts deletes and
-// rebuilds those while this file runs. One tsc program compiles every package the service needs (each package's
-// tsconfig.build.json is the same `src` minus tests; one program type-checks the shared sources once, not per package).
+// The tree is built by image-tree.ts (also used by compose-scaled.test.ts).
 
 const CLIENT_SECRET = "image-test-client-secret-0123456789abcdef";
 /** Refuses connections: a render calls no model, and a run would fail instead of reaching a real gateway. */
@@ -33,8 +30,6 @@ const DEV_TOOLING = [
 /** The container's user: an unprivileged id, as `USER node` in the Dockerfile (root ignores read-only modes). */
 const NOBODY = 65534;
 
-let workspace: string;
-let deployDir: string;
 let sandbox: string;
 let appDir: string;
 let child: ChildProcess;
@@ -42,75 +37,6 @@ let stderr = "";
 let url = "";
 /** How the service was started (user, folder, environment), for the probe that checks it can write nowhere. */
 let launch: SpawnOptions & { env: NodeJS.ProcessEnv };
-
-/** Every workspace package's folder by name: pnpm resolves the dev dependencies' workspace links too. */
-async function workspaceFolders(): Promise<Map<string, string>> {
-  const dirs = new Map<string, string>();
-  for (const group of ["packages", "apps", "tooling"]) {
-    for (const entry of await readdir(path.join(repoRoot, group))) {
-      const text = await readFile(path.join(repoRoot, group, entry, "package.json"), "utf8").catch(
-        () => undefined,
-      );
-      if (text !== undefined) dirs.set(String(JSON.parse(text).name), path.join(group, entry));
-    }
-  }
-  return dirs;
-}
-
-/** The workspace packages the service needs at run time: its `dependencies`, transitively, not its dev ones. */
-async function productionClosure(dirs: Map<string, string>): Promise<string[]> {
-  const needed = new Set<string>();
-  const queue = [SERVER_PACKAGE];
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-    const dir = dirs.get(name);
-    if (dir === undefined || needed.has(dir)) continue;
-    needed.add(dir);
-    const manifest = JSON.parse(await readFile(path.join(repoRoot, dir, "package.json"), "utf8")) as {
-      dependencies?: Record<string, string>;
-    };
-    for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
-      if (range.startsWith("workspace:")) queue.push(dependency);
-    }
-  }
-  return [...needed];
-}
-
-/** A workspace of the root files and every package's manifest, with dist/ compiled for the service's packages. */
-async function buildWorkspace(): Promise<void> {
-  const dirs = await workspaceFolders();
-  const packages = await productionClosure(dirs);
-  for (const file of ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", ".npmrc"]) {
-    await cp(path.join(repoRoot, file), path.join(workspace, file)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
-    });
-  }
-  const out = path.join(workspace, ".tsc-out");
-  const tsconfig = path.join(workspace, "tsconfig.json");
-  await writeFile(
-    tsconfig,
-    JSON.stringify({
-      extends: path.join(repoRoot, "tsconfig.base.json"),
-      compilerOptions: {
-        rootDir: repoRoot,
-        outDir: out,
-        noEmit: false,
-        // Declarations serve compilers, not `node`; the packing checks cover them.
-        declaration: false,
-        typeRoots: [path.join(repoRoot, "node_modules", "@types")],
-      },
-      include: packages.map((dir) => path.join(repoRoot, dir, "src")),
-      exclude: [path.join(repoRoot, "**", "*.test.ts"), path.join(repoRoot, "**", "__fixtures__")],
-    }),
-  );
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const compiled = await runCommand(process.execPath, [tsc, "-p", tsconfig], { cwd: workspace });
-  expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
-  for (const dir of dirs.values()) {
-    await mkdir(path.join(workspace, dir), { recursive: true });
-    await cp(path.join(repoRoot, dir, "package.json"), path.join(workspace, dir, "package.json"));
-  }
-  for (const dir of packages) await rename(path.join(out, dir, "src"), path.join(workspace, dir, "dist"));
-}
 
 async function waitForBanner(): Promise<string> {
   let found = "";
@@ -128,23 +54,11 @@ async function waitForBanner(): Promise<string> {
 }
 
 beforeAll(async () => {
-  workspace = await mkdtemp(path.join(tmpdir(), "promptreg-image-workspace-"));
-  deployDir = await mkdtemp(path.join(tmpdir(), "promptreg-image-deploy-"));
   sandbox = await mkdtemp(path.join(tmpdir(), "promptreg-image-"));
-  await buildWorkspace();
-
-  // Seconds on a quiet machine; minutes on a loaded 2-core box, where the registry metadata may be fetched too.
-  await deployServer({
-    workspaceRoot: workspace,
-    destination: path.join(deployDir, "app"),
-    timeoutMs: 180_000,
-  });
-
-  // The image: a copy (deployed files are hard links to the workspace's), the templates, the mounted secrets, all
-  // read-only; an empty HOME that doubles as TMPDIR, also read-only.
+  // The image: the deploy tree and the templates (a copy), the mounted secrets, all read-only; an empty HOME that
+  // doubles as TMPDIR, also read-only.
   appDir = path.join(sandbox, "app");
-  await cp(path.join(deployDir, "app"), appDir, { recursive: true, verbatimSymlinks: true });
-  await cp(path.join(repoRoot, "templates"), path.join(appDir, "templates"), { recursive: true });
+  await buildImageTree({ destination: appDir });
   const secrets = path.join(sandbox, "secrets");
   await mkdir(secrets);
   await writeFile(path.join(secrets, "gateway-api-key"), "sk-image-test-gateway-key\n");
@@ -190,10 +104,9 @@ afterAll(async () => {
     child.kill("SIGKILL");
     await exited;
   }
-  for (const dir of [sandbox, deployDir, workspace]) {
-    if (!dir) continue;
-    await runCommand("chmod", ["-R", "u+w", dir], { cwd: tmpdir() });
-    await rm(dir, { recursive: true, force: true });
+  if (sandbox) {
+    await runCommand("chmod", ["-R", "u+w", sandbox], { cwd: tmpdir() });
+    await rm(sandbox, { recursive: true, force: true });
   }
 });
 

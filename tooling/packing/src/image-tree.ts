@@ -1,0 +1,109 @@
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { deployServer, SERVER_PACKAGE } from "./deploy-server.js";
+import { runCommand } from "./run-command.js";
+import { repoRoot } from "./workspace-packages.js";
+
+/**
+ * The image's `/app` without Docker (the Dockerfile's build stage): the service's `pnpm deploy --prod` tree with the
+ * compiled dist/ of every workspace package it needs, plus the templates, copied into `destination`.
+ *
+ * Built in a temporary workspace, never into the packages' own dist/ folders: packed-packages.test.ts deletes and
+ * rebuilds those while other test files run. One tsc program compiles every package the service needs (each
+ * package's tsconfig.build.json is the same `src` minus tests; one program type-checks the shared sources once).
+ * The copy holds no hard links into the temporary workspace, which is removed before this returns.
+ */
+export async function buildImageTree({
+  destination,
+  timeoutMs = 180_000,
+}: {
+  destination: string;
+  /** For `pnpm deploy`: seconds on a quiet machine; minutes on a loaded 2-core box. */
+  timeoutMs?: number;
+}): Promise<void> {
+  const workspace = await mkdtemp(path.join(tmpdir(), "promptreg-image-workspace-"));
+  const deployDir = await mkdtemp(path.join(tmpdir(), "promptreg-image-deploy-"));
+  try {
+    await buildWorkspace(workspace);
+    await deployServer({ workspaceRoot: workspace, destination: path.join(deployDir, "app"), timeoutMs });
+    // A copy: deployed files are hard links to the temporary workspace's.
+    await cp(path.join(deployDir, "app"), destination, { recursive: true, verbatimSymlinks: true });
+    await cp(path.join(repoRoot, "templates"), path.join(destination, "templates"), { recursive: true });
+  } finally {
+    await rm(deployDir, { recursive: true, force: true });
+    await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+/** Every workspace package's folder by name: pnpm resolves the dev dependencies' workspace links too. */
+async function workspaceFolders(): Promise<Map<string, string>> {
+  const dirs = new Map<string, string>();
+  for (const group of ["packages", "apps", "tooling"]) {
+    for (const entry of await readdir(path.join(repoRoot, group))) {
+      const text = await readFile(path.join(repoRoot, group, entry, "package.json"), "utf8").catch(
+        () => undefined,
+      );
+      if (text !== undefined) dirs.set(String(JSON.parse(text).name), path.join(group, entry));
+    }
+  }
+  return dirs;
+}
+
+/** The workspace packages the service needs at run time: its `dependencies`, transitively, not its dev ones. */
+async function productionClosure(dirs: Map<string, string>): Promise<string[]> {
+  const needed = new Set<string>();
+  const queue = [SERVER_PACKAGE];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const dir = dirs.get(name);
+    if (dir === undefined || needed.has(dir)) continue;
+    needed.add(dir);
+    const manifest = JSON.parse(await readFile(path.join(repoRoot, dir, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
+      if (range.startsWith("workspace:")) queue.push(dependency);
+    }
+  }
+  return [...needed];
+}
+
+/** A workspace of the root files and every package's manifest, with dist/ compiled for the service's packages. */
+async function buildWorkspace(workspace: string): Promise<void> {
+  const dirs = await workspaceFolders();
+  const packages = await productionClosure(dirs);
+  for (const file of ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", ".npmrc"]) {
+    await cp(path.join(repoRoot, file), path.join(workspace, file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+  }
+  const out = path.join(workspace, ".tsc-out");
+  const tsconfig = path.join(workspace, "tsconfig.json");
+  await writeFile(
+    tsconfig,
+    JSON.stringify({
+      extends: path.join(repoRoot, "tsconfig.base.json"),
+      compilerOptions: {
+        rootDir: repoRoot,
+        outDir: out,
+        noEmit: false,
+        // Declarations serve compilers, not `node`; the packing checks cover them.
+        declaration: false,
+        typeRoots: [path.join(repoRoot, "node_modules", "@types")],
+      },
+      include: packages.map((dir) => path.join(repoRoot, dir, "src")),
+      exclude: [path.join(repoRoot, "**", "*.test.ts"), path.join(repoRoot, "**", "__fixtures__")],
+    }),
+  );
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const compiled = await runCommand(process.execPath, [tsc, "-p", tsconfig], { cwd: workspace });
+  if (compiled.code !== 0) {
+    throw new Error(`tsc failed (exit ${compiled.code}):\n${compiled.stdout}${compiled.stderr}`);
+  }
+  for (const dir of dirs.values()) {
+    await mkdir(path.join(workspace, dir), { recursive: true });
+    await cp(path.join(repoRoot, dir, "package.json"), path.join(workspace, dir, "package.json"));
+  }
+  for (const dir of packages) await rename(path.join(out, dir, "src"), path.join(workspace, dir, "dist"));
+}
