@@ -1,6 +1,7 @@
 // The public API of @promptreg/test-kit (a private, test-only workspace package). Anything not named here is private.
 
 export { createFakeSecretCommand, type FakeSecretCommand } from "./fake-secret-command.js";
+export { freePort } from "./free-port.js";
 export { type FencedBlock, parseFencedBlocks } from "./markdown-blocks.js";
 export { markdownTableRows } from "./markdown-table-rows.js";
 export {
