@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose's ${VAR} syntax in plain strings is what is tested.
 import { describe, expect, it } from "vitest";
 import { composeServices, interpolate } from "./compose-file.js";
 

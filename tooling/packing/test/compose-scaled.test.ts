@@ -435,7 +435,8 @@ describe("docker-compose.yml profile scaled, on loopback without Docker", () => 
         ?.output()
         .split("\n")
         .some((line) => line.includes(`"batchId":"${id}"`) && line.includes("batch finished"));
-    expect(finished("worker")).toBe(true);
+    // Logged after the write that completed the batch, so possibly after the status said so.
+    await expect.poll(() => finished("worker"), { timeout: 30_000 }).toBe(true);
     expect(finished("promptreg-a") || finished("promptreg-b")).toBe(false);
   });
 
@@ -460,11 +461,15 @@ describe("docker-compose.yml profile scaled, on loopback without Docker", () => 
   });
 
   it("streams events through the load balancer unbuffered: the first frame arrives before the stream ends", async () => {
-    // The compose mock gateway answers with a real gateway's latency between chunks (deploy/mock-gateway), so the
-    // replica writes the frames apart; a buffering proxy would deliver them together with the end of the stream.
+    // The compose mock gateway answers with a real gateway's latency between chunks (deploy/mock-gateway: 200 ms), so
+    // the replica writes the frames apart; a buffering proxy would deliver them together with the end of the stream.
+    // A text of 60 words makes the mock's echo 8 chunks: over a second between the first frame and the last.
     const body = {
-      ref: "support/summarize-ticket@production",
-      input: { ticket: "The export button does nothing since Monday." },
+      ref: "localization/translate@1.0.0",
+      input: {
+        text: Array.from({ length: 60 }, (_, index) => `word${index}`).join(" "),
+        target_locale: "de-DE",
+      },
       stream: true,
     };
     const response = await fetch(`${balancer}/v1/run`, signed(CLIENT, "POST", "/v1/run", body));
@@ -483,6 +488,7 @@ describe("docker-compose.yml profile scaled, on loopback without Docker", () => 
     const events = [...text.matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
     expect(events[0]).toBe("delta");
     expect(events.at(-1), text).toBe("final");
+    expect(events.filter((event) => event === "delta").length).toBeGreaterThanOrEqual(4);
     const firstDelta = reads.findIndex((chunk) => chunk.includes("event: delta"));
     const final = reads.findIndex((chunk) => chunk.includes("event: final"));
     expect(
