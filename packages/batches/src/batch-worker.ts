@@ -15,6 +15,7 @@ import type { ItemJobData } from "./batch-store.js";
 import type { ItemError, ItemResult } from "./batch-types.js";
 import { describeErrorByFields } from "./describe-error.js";
 import { type RecordOutcome, recordItem } from "./record-item.js";
+import { requestWindow } from "./request-window.js";
 
 /**
  * The gateway capacity batches may use: the gateway's own limits minus the share kept for interactive traffic
@@ -89,13 +90,6 @@ export interface BatchWorker {
 
 /** One tokens budget shared by every worker of the deployment. */
 const TOKEN_BUDGET_KEY = "all";
-
-/** Where the requests limit is applied: per second when it allows at least one a second (smoother), else per minute. */
-function requestWindow(requestsPerMinute: number): { max: number; duration: number } {
-  return requestsPerMinute >= 60
-    ? { max: Math.floor(requestsPerMinute / 60), duration: 1_000 }
-    : { max: requestsPerMinute, duration: 60_000 };
-}
 
 /**
  * A BullMQ worker that runs batch items through the run pipeline. Delivery is at least once; recording is exactly
