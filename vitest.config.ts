@@ -35,8 +35,8 @@ export default defineConfig({
     maxWorkers: 2,
     // How long a test may take before it is called hung, not a performance bound: logic under test has its own
     // budgets and fake clocks. Projects with their own config set their own.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: ".ci-results/vitest.json" },
   },

@@ -8,7 +8,7 @@ export default defineProject({
     // Most suites here start real servers, child processes and sockets: well under a second each on a quiet machine,
     // but past vitest's 5 s default on a shared, loaded 2-core box (seen at load 60). Nothing here is bounded by
     // this timeout; waits inside tests poll for a state with their own generous caps.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

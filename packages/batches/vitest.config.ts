@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: "@promptreg/batches",
     // Real Redis servers and BullMQ workers on a loaded shared box.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: "@promptreg/test-kit",
     // The Redis harness tests fork real redis-server processes: quick on a quiet box, slow on a loaded 2-core one.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -5,6 +5,13 @@ import { vi } from "vitest";
 /** apps/server of this workspace: the service these helpers start from source, as `pnpm start` does. */
 const SERVER_DIR = fileURLToPath(new URL("../../../apps/server/", import.meta.url));
 
+/**
+ * How long a process may take to print its ready line. Under a second on a quiet box, but tsx compiling the service
+ * on a 2-core box at load 20 took over 30 s (two replica tests failed to start once); the test files' hook and test
+ * timeouts (120 s) leave room for one start at this bound.
+ */
+const START_TIMEOUT_MS = 90_000;
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -83,7 +90,7 @@ async function startProcess({
       if (!match) throw new Error(`not ready yet: ${stderr}`);
       url = match[1] as string;
     },
-    { timeout: 30_000, interval: 100 },
+    { timeout: START_TIMEOUT_MS, interval: 100 },
   );
   return {
     child,
