@@ -1,5 +1,6 @@
 import { type FSWatcher, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import {
   type ApiKeyProvider,
   commandApiKeyProvider,
@@ -27,7 +28,7 @@ import { createSignatureVerifier } from "./logic/authenticate.js";
 import { createCredentialSet } from "./logic/credentials.js";
 import { type DevClient, loadOrCreateDevClient } from "./logic/dev-client.js";
 import { describeLoadFailure } from "./logic/problems.js";
-import { createRegistryHolder, type RegistryHolder } from "./logic/registry-holder.js";
+import { createRegistryHolder, type RegistryHolder, type ReloadOutcome } from "./logic/registry-holder.js";
 import { createRedisConnection } from "./redis/redis-connection.js";
 import { createRedisNonceStore } from "./redis/redis-nonce-store.js";
 import { createRedisRateLimitStore } from "./redis/redis-rate-limit-store.js";
@@ -187,6 +188,16 @@ export async function connectGateway({
   return { gateway, simulated };
 }
 
+/** The service's registry holder; `reload()` looks at the whole tree (or bundle). */
+export interface ServiceRegistry extends RegistryHolder {
+  /**
+   * Reloads the template tree looking only at `paths` (relative to it, files or directories) and the files the
+   * last load left unread, as a file watcher reports changes: no listing or stat of the rest. Changes reported by
+   * several calls before the load starts are combined; a `reload()` pending or in flight looks at everything anyway.
+   */
+  reloadChanged(paths: readonly string[]): Promise<ReloadOutcome>;
+}
+
 /** The registry holder over PROMPTREG_TEMPLATES_DIR, its reloads logged and counted. Not loaded yet: call reload(). */
 export function createServiceRegistry({
   config,
@@ -196,11 +207,19 @@ export function createServiceRegistry({
   config: ServerConfig;
   logger: Logger;
   metrics: ServerMetrics;
-}): RegistryHolder {
+}): ServiceRegistry {
   const source = config.bundleFile ? { bundle: config.bundleFile } : { templatesDir: config.templatesDir };
   // Reloads of the tree read and rebuild only the files that changed (docs/operations.md, "Reloads").
   const loadCache = createLoadCache();
   const store = createFileSystemStore(config.templatesDir);
+  // What the next load looks at: "all" (start, SIGHUP) or the paths a watcher reported since the last load began.
+  let pending: Set<string> | "all" = "all";
+  const loadTree = () => {
+    const changed = pending === "all" ? undefined : [...pending];
+    pending = new Set();
+    // A load that fails before its listing is complete leaves the cache without one: the next lists in full.
+    return loadRegistry({ store, cache: loadCache, ...(changed ? { changed } : {}) });
+  };
   const holder: RegistryHolder = createRegistryHolder({
     load: () =>
       config.bundleFile
@@ -210,7 +229,7 @@ export function createServiceRegistry({
             // checks every version now, so a modified bundle is refused and the last good registry keeps serving.
             verify: holder.current() ? "load" : "first-use",
           })
-        : loadRegistry({ store, cache: loadCache }),
+        : loadTree(),
     createRenderer: (loaded) => createRenderer({ registry: loaded }),
     onReload: (outcome) => {
       if (outcome.ok) {
@@ -232,7 +251,17 @@ export function createServiceRegistry({
       }
     },
   });
-  return holder;
+  return {
+    current: holder.current,
+    reload() {
+      pending = "all";
+      return holder.reload();
+    },
+    reloadChanged(paths) {
+      if (pending !== "all") for (const changed of paths) pending.add(changed);
+      return holder.reload();
+    },
+  };
 }
 
 /**
@@ -319,11 +348,19 @@ export async function createService({
   let watcher: FSWatcher | undefined;
   if (config.watch) {
     let timer: NodeJS.Timeout | undefined;
+    // The paths seen in the current burst; undefined once an event came without a file name (look at everything).
+    let burst: Set<string> | undefined = new Set();
     try {
-      watcher = watch(config.templatesDir, { recursive: true }, () => {
+      watcher = watch(config.templatesDir, { recursive: true }, (_event, filename) => {
+        if (filename === null) burst = undefined;
+        else burst?.add(filename.split(path.sep).join("/"));
         // Editors write files in bursts (temp file, rename); reload once the burst settles.
         clearTimeout(timer);
-        timer = setTimeout(() => void registry.reload(), 200);
+        timer = setTimeout(() => {
+          const changed = burst;
+          burst = new Set();
+          void (changed ? registry.reloadChanged([...changed]) : registry.reload());
+        }, 200);
       });
       watcher.on("error", (error) => logger.warn({ err: error.message }, "template watcher stopped"));
     } catch (error) {

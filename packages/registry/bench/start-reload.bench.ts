@@ -4,7 +4,8 @@
 //   - start from a bundle: read bundle.json + JSON.parse + loadRegistryFromBundle({ schemas: "lazy", verify:
 //     "first-use" }) (each id's versions checked on its first use, schemas compiled on first render), with JSON.parse
 //     alone as the floor, and the same with verify: "load" (every hash now: what a SIGHUP reload of a bundle does);
-//   - incremental reload: one file edited (a different one each run), loadRegistry with the service's LoadCache.
+//   - incremental reload: one file edited (a different one each run), loadRegistry with the service's LoadCache, once
+//     with the edited path passed as `changed` (what the service's watcher does) and once with a full stat pass.
 // Run: node --import tsx --expose-gc bench/start-reload.bench.ts   (or pnpm bench -- start-reload)
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -78,15 +79,23 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 2_100));
   await loadRegistry({ store, cache });
   const incremental: number[] = [];
+  const statPass: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const file = files[(run * 1_237) % files.length]!;
-    const text = await readFile(file, "utf8");
-    await writeFile(file, text.replace(/^description: .*$/m, `description: Edited in benchmark run ${run}.`));
-    const { ms, value } = await time(() => loadRegistry({ store, cache }));
-    incremental.push(ms);
-    const edited = [...value.templates()].find((v) => v.source.path === path.relative(root, file));
-    if (edited?.description !== `Edited in benchmark run ${run}.`)
-      throw new Error("the edit was not reloaded");
+    const relative = path.relative(root, file);
+    // One edit reloaded with its path known (what the service's watcher passes), one with a full stat pass (SIGHUP).
+    for (const [samples, changed] of [
+      [incremental, [relative]],
+      [statPass, undefined],
+    ] as const) {
+      const description = `Edited in benchmark run ${run} (${changed ? "path known" : "stat pass"}).`;
+      const text = await readFile(file, "utf8");
+      await writeFile(file, text.replace(/^description: .*$/m, `description: ${description}`));
+      const { ms, value } = await time(() => loadRegistry({ store, cache, ...(changed ? { changed } : {}) }));
+      samples.push(ms);
+      const [id, version] = [path.dirname(relative), path.basename(relative, ".yaml")];
+      if (value.get(id, version)?.description !== description) throw new Error("the edit was not reloaded");
+    }
   }
 
   const fullMs = summarize(full).median;
@@ -112,7 +121,11 @@ try {
         'the same, every version checked now (`verify: "load"`, a SIGHUP reload of the bundle)',
         verifiedAtLoad,
       ),
-      row("incremental reload after one edited file (`LoadCache`)", incremental),
+      row(
+        "incremental reload after one edited file, its path known (`LoadCache` + `changed`: the watcher)",
+        incremental,
+      ),
+      row("incremental reload after one edited file, full stat pass (`LoadCache`: SIGHUP)", statPass),
     ],
   );
   const startVsFull = summarize(fromBundle).median / fullMs;
@@ -137,6 +150,10 @@ Reproduce: \`pnpm bench -- start-reload\`.`;
     headlines: [
       { metric: "start from bundle ÷ full YAML load", values: [startVsFull] },
       { metric: "incremental reload ÷ full YAML load", values: [reloadVsFull] },
+      {
+        metric: "incremental reload with a full stat pass ÷ full YAML load",
+        values: [summarize(statPass).median / fullMs],
+      },
     ],
   });
 } finally {

@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import nodePath from "node:path";
 import { StoreError } from "./errors/store-error.js";
 import { LIMITS } from "./limits.js";
@@ -8,6 +8,20 @@ import { decodeStoredFile } from "./utf8.js";
 function isInside(root: string, candidate: string): boolean {
   const relative = nodePath.relative(root, candidate);
   return relative === "" || (!relative.startsWith("..") && !nodePath.isAbsolute(relative));
+}
+
+/**
+ * The order list() walks in: segment by segment, each compared by UTF-16 code units, a segment before any longer one
+ * it starts. That is comparing the paths by code units with "/" below every other character (names hold no "/").
+ */
+function comparePaths(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const left = a.charCodeAt(index);
+    const right = b.charCodeAt(index);
+    if (left !== right) return left === 47 ? -1 : right === 47 ? 1 : left - right;
+  }
+  return a.length - b.length;
 }
 
 /**
@@ -58,60 +72,129 @@ export function createFileSystemStore(
     return real;
   }
 
+  // Set by each full listing that met a symlink: a change seen through one path can then show under another, so
+  // listChanged gives up and the caller lists everything.
+  let sawSymlink = true;
+
+  /** Appends the files under `absolute` (listed as `relative`) in list() order; false when it met a symlink. */
+  const walk = async ({
+    base,
+    absolute,
+    relative,
+    files,
+    visited,
+  }: {
+    base: string;
+    absolute: string;
+    relative: string;
+    files: StoredFile[];
+    visited: Set<string>;
+  }): Promise<boolean> => {
+    let clean = true;
+    const entries = await readdir(absolute, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (files.length > maxFiles) return clean;
+      const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
+      const childAbsolute = nodePath.join(absolute, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        clean = false;
+        let target: string;
+        try {
+          target = await realpath(childAbsolute);
+        } catch {
+          files.push({ path: childRelative, kind: "unsafe", reason: "broken symlink" });
+          continue;
+        }
+        if (!isInside(base, target)) {
+          files.push({
+            path: childRelative,
+            kind: "unsafe",
+            reason: "symlink points outside the template root",
+          });
+          continue;
+        }
+        if (visited.has(target)) continue;
+        const info = await stat(target);
+        isDirectory = info.isDirectory();
+        isFile = info.isFile();
+        if (isDirectory) visited.add(target);
+      }
+      if (isDirectory) {
+        // Hidden directories (.git) are skipped without walking them.
+        if (entry.name.startsWith(".")) continue;
+        if (!(await walk({ base, absolute: childAbsolute, relative: childRelative, files, visited })))
+          clean = false;
+      } else if (isFile) {
+        files.push(await describeFile(childRelative, childAbsolute));
+      }
+    }
+    return clean;
+  };
+
+  const describeFile = async (relative: string, absolute: string): Promise<StoredFile> => {
+    const classified = classifyPath(relative);
+    const info = classified.kind === "ignored" ? undefined : await stat(absolute);
+    return { path: relative, ...classified, ...(info ? { size: info.size, mtimeMs: info.mtimeMs } : {}) };
+  };
+
   return {
     location: root,
     async list() {
       const base = await getRealRoot();
       const files: StoredFile[] = [];
-      const visited = new Set<string>([base]);
-      const walk = async (absolute: string, relative: string): Promise<void> => {
-        const entries = await readdir(absolute, { withFileTypes: true });
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const entry of entries) {
-          if (files.length > maxFiles) return;
-          const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
-          const childAbsolute = nodePath.join(absolute, entry.name);
-          let isDirectory = entry.isDirectory();
-          let isFile = entry.isFile();
-          if (entry.isSymbolicLink()) {
-            let target: string;
-            try {
-              target = await realpath(childAbsolute);
-            } catch {
-              files.push({ path: childRelative, kind: "unsafe", reason: "broken symlink" });
-              continue;
-            }
-            if (!isInside(base, target)) {
-              files.push({
-                path: childRelative,
-                kind: "unsafe",
-                reason: "symlink points outside the template root",
-              });
-              continue;
-            }
-            if (visited.has(target)) continue;
-            const info = await stat(target);
-            isDirectory = info.isDirectory();
-            isFile = info.isFile();
-            if (isDirectory) visited.add(target);
-          }
-          if (isDirectory) {
-            // Hidden directories (.git) are skipped without walking them.
-            if (entry.name.startsWith(".")) continue;
-            await walk(childAbsolute, childRelative);
-          } else if (isFile) {
-            const classified = classifyPath(childRelative);
-            const info = classified.kind === "ignored" ? undefined : await stat(childAbsolute);
-            files.push({
-              path: childRelative,
-              ...classified,
-              ...(info ? { size: info.size, mtimeMs: info.mtimeMs } : {}),
-            });
-          }
-        }
-      };
-      await walk(base, "");
+      sawSymlink = !(await walk({ base, absolute: base, relative: "", files, visited: new Set([base]) }));
       return files;
+    },
+    async listChanged(previous, changed) {
+      if (sawSymlink || previous.length > maxFiles) return undefined;
+      const base = await getRealRoot();
+      const paths = changed.map((raw) => raw.split(nodePath.sep).join("/"));
+      if (paths.some((path) => unsafePathReason(path))) return undefined;
+      // The previous listing, in its order, without what is at or under a changed path; then what is there now.
+      const under = (file: StoredFile) =>
+        paths.some((path) => file.path === path || file.path.startsWith(`${path}/`));
+      const kept = previous.filter((file) => !under(file));
+      const found = new Map<string, StoredFile>();
+      for (const path of paths) {
+        const segments = path.split("/");
+        // list() never enters a hidden directory, so nothing under one is listed.
+        if (segments.slice(0, -1).some((segment) => segment.startsWith("."))) continue;
+        const absolute = nodePath.join(base, ...segments);
+        let info: Awaited<ReturnType<typeof lstat>>;
+        try {
+          info = await lstat(absolute);
+        } catch (error) {
+          // Gone, or a parent is a file now: nothing is there.
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === "ENOENT" || code === "ENOTDIR") continue;
+          throw error;
+        }
+        if (info.isSymbolicLink()) return undefined;
+        if (info.isDirectory()) {
+          if (segments[segments.length - 1]!.startsWith(".")) continue;
+          const files: StoredFile[] = [];
+          const visited = new Set([base]);
+          if (!(await walk({ base, absolute, relative: path, files, visited }))) return undefined;
+          for (const file of files) found.set(file.path, file);
+        } else if (info.isFile()) {
+          found.set(path, await describeFile(path, absolute));
+        }
+      }
+      if (kept.length + found.size > maxFiles) return undefined;
+      // list() order (depth first, each directory's entries sorted by name): the few found files are merged in.
+      const added = [...found.values()].sort((a, b) => comparePaths(a.path, b.path));
+      const merged: StoredFile[] = [];
+      let next = 0;
+      for (const file of kept) {
+        while (next < added.length && comparePaths(added[next]!.path, file.path) < 0)
+          merged.push(added[next++]!);
+        merged.push(file);
+      }
+      merged.push(...added.slice(next));
+      return merged;
     },
     async read(path) {
       const real = await resolveSafely(path);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, rmdir, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
@@ -224,5 +224,106 @@ describe("incremental reload from the file system", () => {
     const third = await checkRegistry({ store, cache });
     expect(third.registry?.ids()).toEqual(["fresh"]);
     expect(third.registry?.get("fresh", "1.0.0")?.messages[0]?.content).toBe("Good day, {{name}}.");
+  });
+});
+
+describe("incremental reload with the changed paths known (a watcher's report)", () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Makes the directory hold exactly `files`; returns what changed as a watcher reports it (a removed directory as itself). */
+  async function sync(root: string, before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) {
+    const changed = new Set<string>();
+    for (const [file, text] of after) {
+      if (before.get(file) === text) continue;
+      await mkdir(path.join(root, path.dirname(file)), { recursive: true });
+      await writeFile(path.join(root, file), text);
+      changed.add(file);
+    }
+    for (const file of before.keys()) {
+      if (after.has(file)) continue;
+      await rm(path.join(root, file));
+      const parent = path.dirname(file);
+      if ((await readdir(path.join(root, parent))).length === 0 && parent !== "_partials") {
+        await rmdir(path.join(root, parent));
+        changed.add(parent);
+      } else changed.add(file);
+    }
+    return [...changed];
+  }
+
+  it("gives exactly what a full load gives, after any sequence of edits, looking only at the changed paths", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(editArb, { minLength: 1, maxLength: 12 }), async (edits) => {
+        if (dir) await rm(dir, { recursive: true, force: true });
+        dir = await mkdtemp(path.join(tmpdir(), "promptreg-changed-"));
+        let files = new Map<string, string>([
+          ["_partials/sig.hbs", "Sign as Support."],
+          ["a/one/1.0.0.yaml", template({ id: "a/one", version: "1.0.0", body: BODIES[1] })],
+          ["a/one/labels.yaml", "production: 1.0.0\n"],
+          ["b/1.0.0.yaml", template({ id: "b", version: "1.0.0", body: BODIES[0] })],
+        ]);
+        await sync(dir, new Map(), files);
+        const store = createFileSystemStore(dir);
+        const cache = createLoadCache();
+        await checkRegistry({ store, cache });
+        for (const edit of edits) {
+          const next = new Map(files);
+          apply(next, edit);
+          const changed = await sync(dir, files, next);
+          files = next;
+          const incremental = await checkRegistry({ store, cache, changed });
+          const full = await checkRegistry({ store: createFileSystemStore(dir) });
+          expect(outcome(incremental)).toEqual(outcome(full));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+
+  it("looks at nothing but the changed paths, and lists everything without them", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "promptreg-changed-"));
+    const root = dir;
+    await mkdir(path.join(root, "a"), { recursive: true });
+    await writeFile(
+      path.join(root, "a/1.0.0.yaml"),
+      template({ id: "a", version: "1.0.0", body: "Hello {{name}}." }),
+    );
+    const inner = createFileSystemStore(root);
+    let lists = 0;
+    const store: TemplateStore = {
+      location: inner.location,
+      list: () => {
+        lists++;
+        return inner.list();
+      },
+      read: (file) => inner.read(file),
+      listChanged: (previous, changed) => inner.listChanged!(previous, changed),
+    };
+    const cache = createLoadCache();
+    await checkRegistry({ store, cache });
+    expect(lists).toBe(1);
+    // Added behind the watcher's back: a reload told only about another path does not see it...
+    await mkdir(path.join(root, "b"), { recursive: true });
+    await writeFile(
+      path.join(root, "b/1.0.0.yaml"),
+      template({ id: "b", version: "1.0.0", body: "Hi {{name}}." }),
+    );
+    await writeFile(
+      path.join(root, "a/1.0.0.yaml"),
+      template({ id: "a", version: "1.0.0", body: "Hey {{name}}." }),
+    );
+    const told = await checkRegistry({ store, cache, changed: ["a/1.0.0.yaml"] });
+    expect(lists).toBe(1);
+    expect(told.registry?.ids()).toEqual(["a"]);
+    expect(told.registry?.get("a", "1.0.0")?.messages[0]?.content).toBe("Hey {{name}}.");
+    // ...a new directory reported as itself is walked, and a reload without changed paths lists everything.
+    expect((await checkRegistry({ store, cache, changed: ["b"] })).registry?.ids()).toEqual(["a", "b"]);
+    await writeFile(path.join(root, "c.txt"), "not a template");
+    const full = await checkRegistry({ store, cache });
+    expect(lists).toBe(2);
+    expect(full.problems.map((problem) => problem.file)).toEqual(["c.txt"]);
   });
 });

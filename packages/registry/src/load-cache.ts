@@ -1,5 +1,6 @@
 import type { StoredFile } from "./store.js";
 import type { Problem, TemplateVersion } from "./types.js";
+import type { ParsedYaml } from "./yaml-source.js";
 
 /**
  * How close to the start of the scan that read it a file's mtime may be and still be trusted by a later reload
@@ -39,6 +40,10 @@ export interface LoadCache {
   readonly files: Map<string, FileEntry>;
   /** @internal */
   readonly builds: Map<string, BuildEntry>;
+  /** @internal The last complete listing, which changed paths are applied to. */
+  listing: readonly StoredFile[] | undefined;
+  /** @internal Parsed labels files by path, reused while their text is unchanged. */
+  readonly labels: Map<string, { text: string; yaml: ParsedYaml }>;
   /** @internal */
   readonly now: () => number;
   /** @internal */
@@ -53,7 +58,7 @@ export function createLoadCache({
   now?: () => number;
   racyWindowMs?: number;
 } = {}): LoadCache {
-  return { files: new Map(), builds: new Map(), now, racyWindowMs };
+  return { files: new Map(), builds: new Map(), listing: undefined, labels: new Map(), now, racyWindowMs };
 }
 
 /** The cached text of `file` if its size and mtime say it is unchanged and it was not racily clean when read. */
@@ -87,4 +92,5 @@ export function reusableBuild(
 export function pruneCache(cache: LoadCache, listed: ReadonlySet<string>): void {
   for (const path of cache.files.keys()) if (!listed.has(path)) cache.files.delete(path);
   for (const path of cache.builds.keys()) if (!listed.has(path)) cache.builds.delete(path);
+  for (const path of cache.labels.keys()) if (!listed.has(path)) cache.labels.delete(path);
 }

@@ -123,6 +123,7 @@ function templatePath(file: StoredFile, problems: Problem[]): { id: string; name
 export async function checkRegistry({
   store,
   cache,
+  changed,
 }: {
   store: TemplateStore;
   /**
@@ -130,11 +131,25 @@ export async function checkRegistry({
    * `createLoadCache()` to every load. The result is the same as without it.
    */
   cache?: LoadCache;
+  /**
+   * With `cache`: the paths (relative to the store root, files or directories) that changed since the last check
+   * with this cache, as a file watcher reports them. Only they are looked at (`TemplateStore.listChanged`); the
+   * rest of the listing is the last one. Without it, or when the store cannot list incrementally, everything is
+   * listed and stat-ed.
+   */
+  changed?: readonly string[];
 }): Promise<CheckResult> {
   const problems: Problem[] = [];
   const scanStart = cache?.now() ?? 0;
-  const files = await store.list();
-  if (cache) pruneCache(cache, new Set(files.map((file) => file.path)));
+  const previous = cache?.listing;
+  // Forgotten until this listing succeeds: a failed one must not leave a listing the next changes are applied to.
+  if (cache) cache.listing = undefined;
+  const files =
+    (changed && previous && (await store.listChanged?.(previous, changed))) || (await store.list());
+  if (cache) {
+    cache.listing = files;
+    pruneCache(cache, new Set(files.map((file) => file.path)));
+  }
   if (files.length > LIMITS.maxFiles) {
     problems.push(
       problemAt(
@@ -208,8 +223,22 @@ export async function checkRegistry({
   }
 
   const texts = new Map<string, string>();
+  const wanted = [
+    ...templates.map((t) => t.file),
+    ...labelFiles.map((l) => l.file),
+    ...partialFiles.map((p) => p.file),
+  ];
   await mapLimited(
-    [...templates.map((t) => t.file), ...labelFiles.map((l) => l.file), ...partialFiles.map((p) => p.file)],
+    // Files the cache vouches for are taken without a read (most of a reload): only the rest go through the reads.
+    cache
+      ? wanted.filter((file) => {
+          const trusted = trustedText(cache, file);
+          if (trusted === undefined || (file.size !== undefined && file.size > LIMITS.maxFileBytes))
+            return true;
+          texts.set(file.path, trusted);
+          return false;
+        })
+      : wanted,
     READ_CONCURRENCY,
     async (file) => {
       if (file.size !== undefined && file.size > LIMITS.maxFileBytes) {
@@ -220,11 +249,6 @@ export async function checkRegistry({
             `File is ${file.size} bytes, over the ${LIMITS.maxFileBytes}-byte limit. Split it up or move shared text into a partial.`,
           ),
         );
-        return;
-      }
-      const trusted = cache && trustedText(cache, file);
-      if (trusted !== undefined) {
-        texts.set(file.path, trusted);
         return;
       }
       let text: string;
@@ -340,7 +364,12 @@ export async function checkRegistry({
       );
       continue;
     }
-    const yaml = parseYamlSource({ text, file: file.path });
+    // Parsed again only when its text changed; what it says is checked again below (the versions may have changed).
+    let yaml = cache?.labels.get(file.path)?.text === text ? cache.labels.get(file.path)!.yaml : undefined;
+    if (!yaml) {
+      yaml = parseYamlSource({ text, file: file.path });
+      cache?.labels.set(file.path, { text, yaml });
+    }
     problems.push(...yaml.problems);
     if (!yaml.ok) continue;
     const list = new ProblemList(file.path);
@@ -422,12 +451,19 @@ function usedPartials(version: TemplateVersion, partials: PartialIndex): Map<str
 export async function loadRegistry({
   store,
   cache,
+  changed,
 }: {
   store: TemplateStore;
   /** See `checkRegistry`: pass the same cache to every reload of one store. */
   cache?: LoadCache;
+  /** See `checkRegistry`: the paths a watcher saw change since the last load with `cache`. */
+  changed?: readonly string[];
 }): Promise<Registry> {
-  const { registry, problems } = await checkRegistry({ store, ...(cache ? { cache } : {}) });
+  const { registry, problems } = await checkRegistry({
+    store,
+    ...(cache ? { cache } : {}),
+    ...(changed ? { changed } : {}),
+  });
   if (!registry) throw new RegistryLoadError({ problems, source: store.location });
   return registry;
 }

@@ -55,11 +55,24 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+// Each version's parsed semver, kept while the version is: a reload gets most versions back from the load cache.
+const parsedVersions = new WeakMap<TemplateVersion, semver.SemVer>();
+function parsedVersion(version: TemplateVersion): semver.SemVer {
+  let parsed = parsedVersions.get(version);
+  if (!parsed) {
+    parsed = new semver.SemVer(version.version);
+    parsedVersions.set(version, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Freezes a version except its compiled zod schemas (zod caches lazily on its own objects, so freezing them
  * would break validation). Callers cannot reach the schema objects' internals through the public types anyway.
  */
 function freezeVersion(version: TemplateVersion): TemplateVersion {
+  // Frozen only here, after its members: a reload hands most versions back unchanged from the load cache.
+  if (Object.isFrozen(version)) return version;
   // Keys, not values, for input/output: reading them would compile a lazily loaded version's schemas.
   for (const key of Object.keys(version) as (keyof TemplateVersion)[]) {
     if (key !== "input" && key !== "output") deepFreeze(version[key]);
@@ -112,7 +125,7 @@ export function createRegistry({
   };
   for (const [id, entry] of entries) {
     // Each version parsed once, not once per comparison (semver.compare parses both sides every time).
-    const parsed = [...entry.byVersion.keys()].map((v) => ({ v, semver: new semver.SemVer(v) }));
+    const parsed = [...entry.byVersion].map(([v, version]) => ({ v, semver: parsedVersion(version) }));
     parsed.sort((a, b) => a.semver.compare(b.semver));
     entry.versions = parsed.map(({ v }) => v);
     const published = parsed.filter(({ v }) => entry.byVersion.get(v)!.status === "published");

@@ -32,6 +32,16 @@ export interface TemplateStore {
   readonly location: string;
   list(): Promise<StoredFile[]>;
   /**
+   * What `list()` would return now, given what it returned before (`previous`) and the paths that changed since
+   * (relative, "/"-separated, files or directories, created, modified or removed), looking at those paths only:
+   * what a reload does when a file watcher reports the paths. Undefined when the store cannot be sure (a symlink
+   * in the tree, a path it refuses, more files than it lists), so the caller lists in full. Optional.
+   */
+  listChanged?(
+    previous: readonly StoredFile[],
+    changed: readonly string[],
+  ): Promise<StoredFile[] | undefined>;
+  /**
    * Reads one listed file as UTF-8. Throws `StoreError` for unsafe paths, missing or oversize files, and
    * `invalid_utf8` (with its position) for bytes that are not UTF-8: never a silent U+FFFD.
    */
