@@ -57,5 +57,5 @@ describe("createFileSystemStore listChanged", () => {
       ),
       { numRuns: 40 },
     );
-  }, 120_000);
+  }, 240_000);
 });
