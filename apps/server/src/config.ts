@@ -99,10 +99,14 @@ export interface ServerConfig {
   templatesDir: string;
   /**
    * A built bundle (`promptreg build`) to serve instead of the template tree: ready in well under a second for
-   * 10,000 versions (schemas compile on first use). SIGHUP re-reads it; it is not watched.
+   * 10,000 versions (the first load checks each id's versions on first use, schemas compile on first render).
+   * SIGHUP re-reads it and checks every version before swapping it in; it is not watched.
    */
   bundleFile?: string;
-  /** Reload the registry when a template file changes (default on in development). */
+  /**
+   * Reload the registry when a template file changes (default on in development), looking only at the paths the
+   * watcher reported.
+   */
   watch: boolean;
   auth: "on" | "off";
   clientKeys: { inline?: string; file?: string; command?: string[] };
