@@ -438,6 +438,10 @@ describe("docker-compose.yml profile scaled, on loopback without Docker", () => 
     // Logged after the write that completed the batch, so possibly after the status said so.
     await expect.poll(() => finished("worker"), { timeout: 30_000 }).toBe(true);
     expect(finished("promptreg-a") || finished("promptreg-b")).toBe(false);
+    // And runs no worker at all: the items counter exists only in a process that runs one.
+    for (const url of [replicaUrls.a, replicaUrls.b]) {
+      expect(await (await fetch(`${url}/metrics`)).text(), url).not.toContain("promptreg_batch_items_total");
+    }
   });
 
   it("passes a batch body over the other routes' body limit through the load balancer, and cancels it", async () => {
