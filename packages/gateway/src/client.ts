@@ -124,10 +124,11 @@ async function runCall(
   const timer = new CallTimer(ctx, config.timeouts);
   ctx.timer = timer;
   const callerSignal = options.signal;
-  const onCallerAbort = () => abortCall(ctx, { kind: "caller", reason: callerSignal?.reason });
+  let callerAbort: CallerAbort | undefined;
   if (callerSignal) {
-    if (callerSignal.aborted) onCallerAbort();
-    else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
+    callerAbort = new CallerAbort(ctx, callerSignal);
+    if (callerSignal.aborted) callerAbort.handleEvent();
+    else callerSignal.addEventListener("abort", callerAbort, ONCE);
   }
   if (stopper) {
     stopper.stop = () =>
@@ -170,9 +171,26 @@ async function runCall(
     throw error;
   } finally {
     timer.stop();
-    callerSignal?.removeEventListener("abort", onCallerAbort);
+    if (callerAbort) callerSignal?.removeEventListener("abort", callerAbort);
     if (stopper) stopper.stop = undefined;
     if (slotHeld) bulkhead?.release();
+  }
+}
+
+const ONCE = { once: true };
+
+/**
+ * Stops the call when the caller's signal fires. An EventListener object, not a closure: built only for calls that
+ * pass a signal, where a closure was built for every call (and named by the TypeScript loader, which costs too).
+ */
+class CallerAbort {
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  handleEvent(): void {
+    abortCall(this.ctx, { kind: "caller", reason: this.signal.reason });
   }
 }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AbortedError,
@@ -295,6 +296,21 @@ describe("createGatewayClient against the mock gateway", () => {
     setTimeout(() => controller.abort(), 30);
     const outcome = await pending;
     expect(AbortedError.isInstance(outcome.ok ? undefined : outcome.error)).toBe(true);
+  });
+
+  it("stops at once on a signal aborted before the call, and leaves no listener on a signal it was given", async () => {
+    h = await startHarness();
+    const reason = new Error("request gone");
+    const outcome = await call(h, { stream: false, signal: AbortSignal.abort(reason) });
+    const error = outcome.ok ? undefined : outcome.error;
+    expect(AbortedError.isInstance(error)).toBe(true);
+    expect((error as AbortedError).cause).toBe(reason);
+    // A long-lived signal (a server's shutdown signal, say) shared by many calls must not collect their listeners.
+    const controller = new AbortController();
+    for (const stream of [false, true])
+      expect((await call(h, { stream, signal: controller.signal })).ok).toBe(true);
+    expect((await call(h, { stream: false, faults: "400,ok", signal: controller.signal })).ok).toBe(false);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("aborts the upstream request when the stream consumer stops iterating", async () => {
