@@ -2,10 +2,9 @@
 // (in apps/server; run it under the shared CPU lock). The service runs in a child process; this process drives it with
 // autocannon (requests signed before each load, PROFILE_CONNECTIONS, default 32), has the child profile PROFILE_SECONDS of steady state
 // after a warm-up (node:inspector), and prints the functions with the most self time and the modules they sit in.
-import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { startMockAndService } from "./bench-child.js";
 import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
@@ -19,23 +18,7 @@ const body =
         input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
       });
 
-function start(file: string, env: Record<string, string> = {}) {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url));
-    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
-  });
-  return { child, url };
-}
-
-const mock = start("./mock.ts");
-const mockUrl = await mock.url;
-const service = start("./serve.ts", { MOCK_URL: mockUrl, BENCH_SECRET: SECRET, BASELINE_BODY: "{}" });
-const url = await service.url;
+const { mock, service, serviceUrl: url } = await startMockAndService(SECRET);
 const route = `/v1/${which}`;
 const connections = Number(process.env.PROFILE_CONNECTIONS ?? 32);
 /** Signed requests are made before each load (bench/signed-pool.ts), so the load generator does not sign on the
