@@ -267,9 +267,11 @@ describe("the PromQL reader used above", () => {
 
 describe("docker-compose.yml and docs/operations.md", () => {
   it("compose sets only variables the service reads, and the docs table lists every variable", async () => {
-    const compose = parse(await readFile(new URL("docker-compose.yml", ROOT), "utf8")) as {
+    // merge: the replicas after the first and the worker take their environment from `<<: *replica` (YAML merge keys).
+    const compose = parse(await readFile(new URL("docker-compose.yml", ROOT), "utf8"), { merge: true }) as {
       services: Record<string, { environment?: Record<string, string> }>;
     };
+    expect(Object.keys(compose.services.worker?.environment ?? {})).toContain("REDIS_URL");
     const known = new Set(CONFIG_VARIABLES);
     for (const [name, composeService] of Object.entries(compose.services)) {
       for (const variable of Object.keys(composeService.environment ?? {})) {
