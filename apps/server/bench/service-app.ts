@@ -1,0 +1,58 @@
+import { createGatewayClient } from "@promptreg/gateway";
+import { loadRegistryFromDir } from "@promptreg/registry";
+import { createRenderer } from "@promptreg/renderer";
+import { createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
+import { type Express, Router } from "express";
+import { createApp } from "../src/app.js";
+import { createLogger } from "../src/http/logger.js";
+import { createSignatureVerifier } from "../src/logic/authenticate.js";
+import { createCredentialSet } from "../src/logic/credentials.js";
+import { createRegistryHolder } from "../src/logic/registry-holder.js";
+import { benchGatewayOptions } from "./gateway-options.js";
+
+/**
+ * The service as the benchmarks measure it: the real app (signed auth with one key `bench`, memory nonce store,
+ * renderer over the test fixtures, gateway client to `mockUrl`, silent logger) plus the same-stack baseline route
+ * `POST /v1/bench-static`, behind every middleware of the real app (auth included), answering `baselineBody`.
+ * serve.ts listens on it in a process of its own; stack-micro.ts drives it in-process.
+ */
+export async function createServiceApp({
+  mockUrl,
+  secret,
+  baselineBody,
+}: {
+  mockUrl: string;
+  secret: string;
+  baselineBody: string;
+}): Promise<Express> {
+  const credentials = createCredentialSet({
+    keys: parseClientKeys(
+      `clients:\n  - keyId: bench\n    secrets: ["${secret}"]\n    rateLimit: { requestsPerMinute: 100000000 }\n`,
+    ),
+    defaultRequestsPerMinute: 100_000_000,
+  });
+  const registry = createRegistryHolder({
+    load: () => loadRegistryFromDir(new URL("../test/__fixtures__/templates/", import.meta.url).pathname),
+    createRenderer: (loaded) => createRenderer({ registry: loaded }),
+  });
+  await registry.reload();
+  const sameStack = Router();
+  sameStack.post("/v1/bench-static", (_req, res) => {
+    res.type("application/json").send(baselineBody);
+  });
+  return createApp({
+    extraRouters: [sameStack],
+    config: {
+      bodyLimitBytes: 256 * 1024,
+      requestTimeoutMs: 30_000,
+      rateLimitPerMinute: 100_000_000,
+      outputRepairAttempts: 1,
+      statsCapacity: 10_000,
+    },
+    registry,
+    credentials,
+    verifier: createSignatureVerifier({ credentials, nonceStore: createMemoryNonceStore() }),
+    gateway: createGatewayClient(benchGatewayOptions(mockUrl)),
+    logger: createLogger({ level: "silent" }),
+  });
+}
