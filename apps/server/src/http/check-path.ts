@@ -1,11 +1,11 @@
-import type { NextFunction, Request, Response } from "express";
+import type { Request } from "express";
 import { InvalidPathError } from "../errors/invalid-path-error.js";
 
 /**
  * Refuses a path whose percent-escapes do not decode (`%`, `%zz`, escapes that are not UTF-8) with a 400 before any
  * route decodes it: the router would throw a URIError, which used to become a 500 with a stack in the log.
  */
-export function checkPath(req: Request, _res: Response, next: NextFunction): void {
+export function checkPath(req: Request): void {
   const path = req.path;
   if (path.includes("%")) {
     try {
@@ -14,5 +14,4 @@ export function checkPath(req: Request, _res: Response, next: NextFunction): voi
       throw new InvalidPathError({ path });
     }
   }
-  next();
 }

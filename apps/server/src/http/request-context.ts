@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { redactUrlCredentials } from "@promptreg/core";
-import type { NextFunction, Request, Response } from "express";
+import type { Request, Response } from "express";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { originLabel, type ServerError } from "../errors/server-error.js";
 import { SERVICE_LIMITS } from "../limits.js";
@@ -13,7 +13,7 @@ const EMPTY = Buffer.alloc(0);
 const SAFE_REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${SERVICE_LIMITS.requestIdMaxChars}}$`);
 
 /**
- * Gives each request an id, its one absolute deadline, a cancellation signal and, once the response is done, one
+ * Starts each request (called first, by app.ts's front layer): gives it an id, its one absolute deadline, a cancellation signal and, once the response is done, one
  * log line, one histogram observation and one stats sample. Bodies are never logged.
  *
  * No timer is armed here: the deadline is enforced where the waiting happens, by whoever waits (the body read gets
@@ -40,7 +40,7 @@ export function requestContext({
   logBodies?: boolean;
   now?: () => number;
 }) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response): void => {
     const incoming = req.get("x-request-id");
     const state: RequestState = {
       requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
@@ -130,7 +130,6 @@ export function requestContext({
       if (ourFault) logger.error(line, "request failed");
       else logger.info(line, "request");
     });
-    next();
   };
 }
 

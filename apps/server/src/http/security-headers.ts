@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from "express";
+import type { Response } from "express";
 
 /**
  * The security headers of every response: the set OWASP's REST Security Cheat Sheet recommends for a JSON API, fixed
@@ -19,7 +19,6 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: stri
   ["Referrer-Policy", "no-referrer"],
 ]);
 
-export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+export function setSecurityHeaders(res: Response): void {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
-  next();
 }

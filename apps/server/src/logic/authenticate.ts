@@ -255,12 +255,13 @@ export function createSignatureVerifier({
 }): RequestVerifier {
   const nonceTtlSeconds = Math.max(DEFAULT_NONCE_TTL_SECONDS, windowSeconds * 2);
   checkNonceTtl(windowSeconds, nonceTtlSeconds);
+  const lookupSecrets = (keyId: string) => credentials.lookupSecrets(keyId);
   return {
     nonceTtlSeconds,
     checkHead: async (head) => {
       const result = await checkSignatureHeaders({
         ...head,
-        lookupSecrets: (keyId) => credentials.lookupSecrets(keyId),
+        lookupSecrets,
         windowSeconds,
         notBeforeSeconds,
         now,
