@@ -4,7 +4,8 @@
 // the way node:http's server does, one request at a time; the CPU µs per request are the app's own work (Express,
 // middleware, signature check, nonce store, rate limit, body read, render, metrics, stats) without the kernel's
 // socket reads and writes, which cost the service and the bare baseline alike. On a loaded shared box this is far
-// steadier than throughput: it reports the median of ROUNDS rounds of BATCH requests per side, sides interleaved.
+// steadier than throughput: ROUNDS rounds of BATCH requests per side, sides interleaved, and the median of each
+// round's ratio to the bare batch beside it.
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
@@ -72,7 +73,7 @@ const signed = () => ({
 });
 const probe = await inject(service, "/v1/render", signed());
 if (probe.status !== 200) throw new Error(`render answered ${probe.status}: ${probe.body}`);
-const bare = createBareApp(probe.body);
+const bareApp = createBareApp(probe.body);
 const staticService = await createServiceApp({
   mockUrl: "http://127.0.0.1:9/v1",
   secret: SECRET,
@@ -90,7 +91,7 @@ const signedStatic = () => ({
 });
 
 const sides: { name: string; app: Express; path: string; headers: () => Record<string, string> }[] = [
-  { name: "bare Express + express.json()", app: bare, path: "/v1/render", headers: signed },
+  { name: "bare Express + express.json()", app: bareApp, path: "/v1/render", headers: signed },
   { name: "service POST /v1/render", app: service, path: "/v1/render", headers: signed },
   {
     name: "service stack, precomputed JSON",
@@ -123,11 +124,12 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const bareMedian = median(results.get(sides[0]!.name) ?? []);
+const bare = results.get(sides[0]!.name) ?? [];
 for (const side of sides) {
   const values = results.get(side.name) ?? [];
-  const m = median(values);
+  // Each round's ratio against the bare batch run next to it, so load drift between rounds cancels out.
+  const ratios = values.map((value, round) => value / (bare[round] ?? Number.NaN));
   console.log(
-    `${side.name.padEnd(34)} ${m.toFixed(1).padStart(6)} µs/request (rounds ${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})  ${(m / bareMedian).toFixed(2)}x bare`,
+    `${side.name.padEnd(34)} ${median(values).toFixed(1).padStart(6)} µs/request (min ${Math.min(...values).toFixed(1)})  ${median(ratios).toFixed(2)}x bare (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
   );
 }

@@ -28,7 +28,7 @@ import {
   operationsRouter,
   statsRouter,
 } from "./routes/operations.js";
-import { renderRunRouter } from "./routes/render-run.js";
+import { addRenderRunRoutes } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
 import { typesRouter } from "./routes/types.js";
 
@@ -146,7 +146,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Every router is tried in turn until one matches, so the hot POST routes go first; no two routers share a
   // method and path, so the order changes nothing else.
-  app.use(renderRunRouter(runOptions));
+  addRenderRunRoutes(app, runOptions);
   app.use(facadeRouter(runOptions));
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(bundleRouter({ registry: deps.registry }));

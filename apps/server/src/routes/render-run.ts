@@ -1,4 +1,4 @@
-import { type Request, type Response, Router } from "express";
+import type { IRouter, Request, Response } from "express";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
@@ -9,8 +9,12 @@ import { prepareRender, prepareRun, type RenderRunOptions, runOnce, streamRun } 
 
 export type { RenderRunOptions } from "./run-stream.js";
 
-export function renderRunRouter(options: RenderRunOptions): Router {
-  const router = Router();
+/**
+ * Adds POST /v1/render and POST /v1/run to `router`. app.ts adds them to the app's own router, not through a nested
+ * Router: each nested router costs the hot routes a second dispatch (its own next() loop, baseUrl and params saved and
+ * restored) per request.
+ */
+export function addRenderRunRoutes(router: IRouter, options: RenderRunOptions): void {
   const convert = createErrorConverter(options.errorMappers);
 
   router.post("/v1/render", (req: Request, res: Response) => {
@@ -43,6 +47,4 @@ export function renderRunRouter(options: RenderRunOptions): Router {
       },
     });
   });
-
-  return router;
 }
