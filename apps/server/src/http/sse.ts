@@ -4,6 +4,10 @@ import { SERVICE_LIMITS } from "../limits.js";
 /**
  * A Server-Sent Events writer. Each frame is `event: <name>\ndata: <json>\n\n`; a comment line every
  * `heartbeatMs` keeps proxies from closing an idle stream while the model thinks.
+ *
+ * The status and headers are set here but not flushed on their own: the first write carries them in the same socket
+ * write as the first frame (one packet instead of two, which is what a client waiting for its first byte sees). A
+ * caller that may write nothing at once calls `res.flushHeaders()` itself (streamRun does, after the first event).
  */
 export interface SseWriter {
   send(event: string | undefined, data: unknown): void;
@@ -22,7 +26,6 @@ export function openSse(
   res.setHeader("Cache-Control", "no-cache, no-transform");
   res.setHeader("Connection", "keep-alive");
   res.setHeader("X-Accel-Buffering", "no");
-  res.flushHeaders();
   let open = true;
   const heartbeat = setInterval(() => {
     if (open) res.write(": ping\n\n");

@@ -150,6 +150,8 @@ export async function streamRun(
       if (next.value.type === "final") recordUpstream(res, next.value.result);
       send(sse, next.value);
       if (!sse.open) break;
+      // The headers go out with the first frame (openSse); if the endpoint wrote nothing for this event, now.
+      if (!res.headersSent) res.flushHeaders();
       next = await events.next();
     }
   } catch (thrown) {
