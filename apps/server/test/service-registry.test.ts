@@ -9,6 +9,7 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/http/logger.js";
 import { createServerMetrics } from "../src/http/metrics.js";
 import { createServiceRegistry } from "../src/service.js";
+import { startTestServer } from "./harness.js";
 
 const templatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../templates");
 const EDITED = "support/triage-ticket/1.0.0.yaml";
@@ -86,6 +87,23 @@ describe("the service registry over a bundle (PROMPTREG_BUNDLE)", () => {
     expect(thrownBy(() => serving.resolve("support/triage-ticket"), BundleError).code).toBe(
       "bundle_hash_mismatch",
     );
+
+    // Over HTTP: the modified id is a typed 500 that blames the deployment, not the caller and not a generic
+    // internal_error; the bundle's details stay in the log.
+    const server = await startTestServer({ registry });
+    try {
+      const broken = await server.signed("/v1/render", {
+        body: { ref: "support/triage-ticket", input: { subject: "s", body: "b" } },
+      });
+      expect(broken.status).toBe(500);
+      const { error } = (await broken.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe("template_broken");
+      expect(error.message).toMatch(/served bundle failed its integrity check/);
+      expect(JSON.stringify(error)).not.toMatch(/hash|templates\[/);
+      expect((await server.signed("/v1/templates/support/summarize-ticket")).status).toBe(200);
+    } finally {
+      await server.close();
+    }
 
     await writeBundle(false);
     expect((await registry.reload()).ok).toBe(true);

@@ -362,8 +362,16 @@ function hashMismatch({
   return new BundleError({
     code: "bundle_hash_mismatch",
     path: `templates[${index}].hash`,
-    message: `${key} has hash ${claimed} but its content hashes to ${actual}; the bundle was modified or corrupted. Rebuild it.`,
+    message: `${key} has hash ${shortHash(claimed)} but its content hashes to ${shortHash(actual)}; the bundle was modified or corrupted. Rebuild it.`,
   });
+}
+
+/**
+ * A content hash as messages show it: its first 12 hex digits, as git abbreviates commits. Enough to tell two
+ * hashes apart by eye, and never a full 64-digit value that a log scanner must treat as a possible signature.
+ */
+function shortHash(hash: string): string {
+  return hash.length > 12 ? `${hash.slice(0, 12)}…` : hash;
 }
 
 /**
@@ -475,7 +483,7 @@ class LazyBundledVersion {
         path: `templates[${index}]`,
         message: first
           ? `${this.key}: ${built.problems.length} problem(s), first: [${first.code}] ${first.message}`
-          : `${this.key} is not in normalised form (its rebuilt content hashes to ${built.version?.hash}); rebuild the bundle with promptreg build`,
+          : `${this.key} is not in normalised form (its rebuilt content hashes to ${shortHash(built.version?.hash ?? "")}); rebuild the bundle with promptreg build`,
         problems: built.problems,
       });
     }

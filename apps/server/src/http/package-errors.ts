@@ -13,7 +13,7 @@ import {
   TimeoutError,
   UpstreamError,
 } from "@promptreg/gateway";
-import { InvalidReferenceError, TemplateNotFoundError } from "@promptreg/registry";
+import { BundleError, InvalidReferenceError, TemplateNotFoundError } from "@promptreg/registry";
 import { InputValidationError, MissingVariableError, RenderError } from "@promptreg/renderer";
 import { RunDeadlineError, RunOutputInvalidError } from "@promptreg/runtime";
 import { ClientClosedError } from "../errors/client-closed-error.js";
@@ -63,6 +63,19 @@ function registryError(error: unknown): ServerError | undefined {
       code: "invalid_reference",
       message: error.message,
       details: { reference: error.reference, position: error.position, reason: error.reason },
+      cause: error,
+    });
+  }
+  if (BundleError.isInstance(error)) {
+    // Served from a bundle checked on first use (PROMPTREG_BUNDLE): this id's entry was changed after it was built.
+    // The other ids keep serving; the operator has to rebuild or restore the bundle. The bundle path and reason go
+    // to the log with the cause, not to the client.
+    return new ServerError({
+      type: "internal_error",
+      code: "template_broken",
+      origin: "internal",
+      message:
+        "This template's entry in the served bundle failed its integrity check (a deployment problem: report it to the service operator with this request id).",
       cause: error,
     });
   }
