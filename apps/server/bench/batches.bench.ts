@@ -247,7 +247,7 @@ ${ITEMS.toLocaleString("en")} batch items (\`support/greet\`, one gateway call e
 concurrency 16 either inside the service process (the default) or in a separate \`pnpm worker\` process with the
 service at \`PROMPTREG_BATCH_WORKER=off\` (the scaled deployment). Gateway capacity
 ${CAPACITY_RPM.toLocaleString("en")} requests/min with ${RESERVE * 100}% reserved for interactive traffic, so the batch
-limit is ${BATCH_RPS} items/s (BullMQ's limiter, ${BATCH_RPS} per second). The steady rate is the finished items
+limit is ${BATCH_RPS} items/s (BullMQ's limiter, in windows of at least 100 ms: request-window.ts in packages/batches). The steady rate is the finished items
 between 10% and 90% done, sampled once a second (ramp-up and drain excluded); first start to last finish is also shown.
 
 Interactive load: signed \`/v1/run\` calls started at a steady ${INTERACTIVE_RATE} per second (an open loop: a call
