@@ -100,20 +100,17 @@ export function brandProblems(classes: readonly DeclaredClass[], rootClass: stri
 }
 
 async function collectSources(dir: string, into: string[]): Promise<void> {
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith("."))
-        await collectSources(join(dir, entry.name), into);
-    } else if (/\.tsx?$/.test(entry.name) && !/\.(test|e2e\.test|browser\.test)\.ts$/.test(entry.name)) {
-      if (!entry.name.endsWith(".d.ts")) into.push(join(dir, entry.name));
-    }
+      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith(".")) await collectSources(path, into);
+    } else if (isSourceFile(entry.name)) into.push(path);
   }
+}
+
+/** TypeScript sources, not tests (`.test.ts`, `.e2e.test.ts`, `.browser.test.ts`) or declaration files. */
+function isSourceFile(name: string): boolean {
+  return /\.tsx?$/.test(name) && !/\.(test|d)\.tsx?$/.test(name);
 }
 
 function extendedName(node: ts.ClassLikeDeclaration): string | undefined {
