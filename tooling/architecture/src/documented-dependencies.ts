@@ -46,32 +46,44 @@ export function parseDocumentedEdges(markdown: string): Map<string, PackageEdges
   return edges;
 }
 
-/** The workspace edges every package.json under packages/, apps/ and tooling/ declares (`workspace:` versions). */
-export function workspaceEdges(repoRoot: string): Map<string, PackageEdges> {
-  const edges = new Map<string, PackageEdges>();
+/** Every package.json under packages/, apps/ and tooling/, with its folder relative to the repository root. */
+export function workspaceManifests(repoRoot: string): { dir: string; manifest: WorkspaceManifest }[] {
+  const found: { dir: string; manifest: WorkspaceManifest }[] = [];
   for (const group of ["packages", "apps", "tooling"]) {
-    for (const dir of readdirSync(path.join(repoRoot, group)).sort()) {
+    for (const entry of readdirSync(path.join(repoRoot, group)).sort()) {
+      const dir = path.join(group, entry);
       let text: string;
       try {
-        text = readFileSync(path.join(repoRoot, group, dir, "package.json"), "utf8");
+        text = readFileSync(path.join(repoRoot, dir, "package.json"), "utf8");
       } catch {
         continue;
       }
-      const manifest = JSON.parse(text) as {
-        name: string;
-        dependencies?: Record<string, string>;
-        devDependencies?: Record<string, string>;
-      };
-      const internal = (deps: Record<string, string> = {}) =>
-        Object.entries(deps)
-          .filter(([name, version]) => name.startsWith(SCOPE) && version.startsWith("workspace:"))
-          .map(([name]) => name.slice(SCOPE.length))
-          .sort();
-      edges.set(manifest.name.slice(SCOPE.length), {
-        dependsOn: internal(manifest.dependencies),
-        devOnly: internal(manifest.devDependencies),
-      });
+      found.push({ dir, manifest: JSON.parse(text) as WorkspaceManifest });
     }
+  }
+  return found;
+}
+
+export interface WorkspaceManifest {
+  name: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/** The workspace edges every package.json under packages/, apps/ and tooling/ declares (`workspace:` versions). */
+export function workspaceEdges(repoRoot: string): Map<string, PackageEdges> {
+  const edges = new Map<string, PackageEdges>();
+  for (const { manifest } of workspaceManifests(repoRoot)) {
+    const internal = (deps: Record<string, string> = {}) =>
+      Object.entries(deps)
+        .filter(([name, version]) => name.startsWith(SCOPE) && version.startsWith("workspace:"))
+        .map(([name]) => name.slice(SCOPE.length))
+        .sort();
+    edges.set(manifest.name.slice(SCOPE.length), {
+      dependsOn: internal(manifest.dependencies),
+      devOnly: internal(manifest.devDependencies),
+    });
   }
   return edges;
 }
