@@ -7,5 +7,7 @@ export default defineProject({
     // a loaded shared box. Bounded by the work, never by this timeout.
     testTimeout: 600_000,
     hookTimeout: 600_000,
+    // A folder for the one production tree deployed-server and compose-scaled share (image-tree.ts).
+    globalSetup: ["src/image-tree-setup.ts"],
   },
 });

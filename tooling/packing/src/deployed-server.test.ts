@@ -3,15 +3,15 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signRequest } from "@promptreg/signing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildImageTree } from "./image-tree.js";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { copySharedImageTree } from "./image-tree.js";
 import { runCommand } from "./run-command.js";
 import { repoRoot } from "./workspace-packages.js";
 
 // The production image without Docker (issue 10 item 6): the service's `pnpm deploy --prod` tree, read-only, started
 // with plain `node dist/main.js` as a user who can write nowhere (no HOME, no TMPDIR), with no dev tooling on PATH.
 //
-// The tree is built by image-tree.ts (also used by compose-scaled.test.ts).
+// The tree is built once per run by image-tree.ts and shared with compose-scaled.test.ts (image-tree-setup.ts).
 
 const CLIENT_SECRET = "image-test-client-secret-0123456789abcdef";
 /** Refuses connections: a render calls no model, and a run would fail instead of reaching a real gateway. */
@@ -58,7 +58,7 @@ beforeAll(async () => {
   // The image: the deploy tree and the templates (a copy), the mounted secrets, all read-only; an empty HOME that
   // doubles as TMPDIR, also read-only.
   appDir = path.join(sandbox, "app");
-  await buildImageTree({ destination: appDir });
+  await copySharedImageTree({ cacheDir: inject("imageTreeCache"), destination: appDir });
   const secrets = path.join(sandbox, "secrets");
   await mkdir(secrets);
   await writeFile(path.join(secrets, "gateway-api-key"), "sk-image-test-gateway-key\n");

@@ -1,7 +1,8 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { deployServer, SERVER_PACKAGE } from "./deploy-server.js";
 import { runCommand } from "./run-command.js";
 import { repoRoot } from "./workspace-packages.js";
@@ -34,6 +35,67 @@ export async function buildImageTree({
   } finally {
     await rm(deployDir, { recursive: true, force: true });
     await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `buildImageTree` once per test run: the first caller builds the tree into `cacheDir` (a folder of this run, from
+ * image-tree-setup.ts), every caller gets its own copy in `destination` (the tests make theirs read-only and write
+ * secrets beside it, so none shares files with another). A caller that finds the build under way waits for it; if
+ * the builder fails or its process is gone, the next caller builds (and fails) itself.
+ */
+export async function copySharedImageTree({
+  cacheDir,
+  destination,
+}: {
+  cacheDir: string;
+  destination: string;
+}): Promise<void> {
+  const tree = path.join(cacheDir, "app");
+  const lock = path.join(cacheDir, "building");
+  for (;;) {
+    if (await exists(tree)) break;
+    if (await takeLock(lock)) {
+      try {
+        const partial = await mkdtemp(path.join(cacheDir, "partial-"));
+        await buildImageTree({ destination: path.join(partial, "app") });
+        await rename(path.join(partial, "app"), tree);
+        await rm(partial, { recursive: true, force: true });
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+      break;
+    }
+    await sleep(250);
+  }
+  await cp(tree, destination, { recursive: true, verbatimSymlinks: true });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** mkdir is atomic: one caller wins. A lock whose process is gone (killed mid-build) is taken over. */
+async function takeLock(lock: string): Promise<boolean> {
+  try {
+    await mkdir(lock);
+    await writeFile(path.join(lock, "pid"), String(process.pid));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const holder = Number(await readFile(path.join(lock, "pid"), "utf8").catch(() => ""));
+  // No pid yet: the holder is between mkdir and writeFile.
+  if (!Number.isInteger(holder) || holder <= 0) return false;
+  try {
+    process.kill(holder, 0);
+    return false;
+  } catch {
+    await rm(lock, { recursive: true, force: true });
+    return false;
   }
 }
 

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createNonce, signRequest } from "@promptreg/signing";
 import { freePort } from "@promptreg/test-kit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ComposeService, composeServices } from "../src/compose-file.js";
 import { imageRuntime } from "../src/dockerfile-stage.js";
-import { buildImageTree } from "../src/image-tree.js";
+import { copySharedImageTree } from "../src/image-tree.js";
 import { runCommand } from "../src/run-command.js";
 import { type ServiceProcess, startServiceProcess } from "../src/service-process.js";
 import { repoRoot } from "../src/workspace-packages.js";
@@ -268,7 +268,7 @@ http {
 beforeAll(async () => {
   sandbox = await mkdtemp(path.join(tmpdir(), "promptreg-compose-"));
   appDir = path.join(sandbox, "app");
-  await buildImageTree({ destination: appDir });
+  await copySharedImageTree({ cacheDir: inject("imageTreeCache"), destination: appDir });
   await startStack();
 });
 
