@@ -1,4 +1,7 @@
+import diagnostics from "node:diagnostics_channel";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createMockGateway, type MockGateway } from "@promptreg/mock-gateway";
+import type { GatewayPort } from "@promptreg/runtime";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLifecycle, type Lifecycle } from "../src/routes/operations.js";
 import { fixtureRegistry, startTestServer, type TestServer, testGateway } from "./harness.js";
@@ -49,6 +52,55 @@ describe("POST /v1/run with stream: true", () => {
       usage: { totalTokens: expect.any(Number) },
       metadata: { provider: "openai" },
     });
+  });
+
+  it("hands the first frame to the socket before the run reads the next event of an upstream burst", async () => {
+    // The mock writes a whole streamed answer at once, so every delta reaches the service in one read and the run
+    // has the next event at hand as soon as it asks. Node batches the writes of one tick until the tick ends: left to
+    // that, the first frame would wait until the whole burst (every delta and the final event) is processed.
+    // The service's response (the mock gateway serves from this process too).
+    let serviceResponse: ServerResponse | undefined;
+    const onRequest = (message: unknown) => {
+      const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+      if (request.url === "/v1/run") serviceResponse = response;
+    };
+    const unsent: { corked: number; bytes: number }[] = [];
+    const real = testGateway({ baseUrl: mock.url });
+    // The real gateway client, told when the run asks for each event after the first.
+    const gateway: GatewayPort = {
+      chat: (request, options) => real.chat(request, options),
+      chatStream(request, options) {
+        const stream = real.chatStream(request, options);
+        return {
+          result: stream.result,
+          abort: () => stream.abort(),
+          async *[Symbol.asyncIterator]() {
+            let pulled = 0;
+            for await (const delta of stream) {
+              const socket = serviceResponse?.socket;
+              if (pulled++ > 0 && socket)
+                unsent.push({ corked: socket.writableCorked, bytes: socket.writableLength });
+              yield delta;
+            }
+          },
+        };
+      },
+    };
+    const server = await startTestServer({ registry: await fixtureRegistry(), gateway });
+    servers.push(server);
+    diagnostics.subscribe("http.server.request.start", onRequest);
+    try {
+      const response = await server.signed("/v1/run", {
+        body: { ref: "support/greet", input: { name: "Ada Lovelace the first" }, stream: true },
+      });
+      const frames = parseSse(await response.text());
+      expect(frames.filter((frame) => frame.event === "delta").length).toBeGreaterThan(1);
+      expect(frames.at(-1)?.event).toBe("final");
+    } finally {
+      diagnostics.unsubscribe("http.server.request.start", onRequest);
+    }
+    // When the second event is asked for, the headers and first frame are already written, nothing held back.
+    expect(unsent[0]).toEqual({ corked: 0, bytes: 0 });
   });
 
   it("ends a stream cut mid-way with a typed error event, never a clean end", async () => {

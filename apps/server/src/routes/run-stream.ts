@@ -146,12 +146,18 @@ export async function streamRun(
   const stop = shutdownCloser({ sse, state, lifecycle, event: errorEvent });
   try {
     let next = first;
+    let flushed = false;
     while (!next.done) {
       if (next.value.type === "final") recordUpstream(res, next.value.result);
       send(sse, next.value);
       if (!sse.open) break;
-      // The headers go out with the first frame (openSse); if the endpoint wrote nothing for this event, now.
-      if (!res.headersSent) res.flushHeaders();
+      // The headers and the first frame leave now, in one write (openSse): not at the end of the tick, which for an
+      // upstream burst (several deltas, or the whole answer, in one read) comes only after the rest of it is
+      // processed. If the endpoint wrote nothing for this event, the headers leave alone.
+      if (!flushed) {
+        sse.flush();
+        flushed = true;
+      }
       next = await events.next();
     }
   } catch (thrown) {
