@@ -1,10 +1,11 @@
 // Benchmarks the service against baselines measured side by side in the same run (docs/benchmarks.md, "server"):
 //  a. signed POST /v1/render vs a bare Express app with express.json() answering a fixed JSON of the same size;
 //  b. POST /v1/run vs the gateway client calling the same upstream directly, at the same concurrency;
-//  c. added time to the first streamed byte at concurrency 1 (service vs calling the upstream directly);
+//  c. added time to the first streamed byte at concurrency 1 (service vs calling the upstream directly), beside what a
+//     bare pass-through proxy process adds (the floor of any process in between);
 //  plus the render route vs the service's own middleware stack answering precomputed JSON (where the cost sits).
-// The service, the bare app and the mock gateway each run in a child process of their own on 127.0.0.1 and end
-// when this process disconnects from them (or dies). Every request of a slice is signed (fresh nonce) before the
+// The service, the bare app, the bare proxy and the mock gateway each run in a child process of their own on 127.0.0.1
+// and end when this process disconnects from them (or dies). Every request of a slice is signed (fresh nonce) before the
 // slice starts, for both sides (bench/signed-pool.ts), so the load generator sends prepared bytes.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -67,6 +68,7 @@ const renderAnswer = JSON.stringify({
   outputSchema: rendered.outputSchema ?? null,
 });
 const greetRequest = buildChatRequest(renderer.render("support/greet", { name: "Ada" }));
+const directStream = JSON.stringify({ ...greetRequest, stream: true });
 
 /**
  * In-process cost of the render handler's own work (body schema, resolve, validate, render, serialise) against the
@@ -97,9 +99,10 @@ const micro = handlerMicro();
 
 const mockUrl = await startChild("./mock.ts");
 const mockRoot = mockUrl.replace(/\/v1$/, "");
-const [serviceUrl, bareUrl] = await Promise.all([
+const [serviceUrl, bareUrl, proxyUrl] = await Promise.all([
   startChild("./serve.ts", { MOCK_URL: mockUrl, BENCH_SECRET: SECRET, BASELINE_BODY: renderAnswer }),
   startChild("./bare-express.ts", { BASELINE_BODY: renderAnswer }),
+  startChild("./bare-proxy.ts", { MOCK_URL: mockUrl, UPSTREAM_BODY: directStream }),
 ]);
 
 function signedHeaders(path: string, body: string): Record<string, string> {
@@ -221,7 +224,6 @@ async function ttfb(url: string, path: string, body: string, signed: boolean): P
   return out;
 }
 
-const directStream = JSON.stringify({ ...greetRequest, stream: true });
 const render = () => cannon(serviceUrl, "/v1/render", RENDER_BODY);
 
 interface Row {
@@ -233,6 +235,7 @@ interface Row {
   direct: Load;
   ttfbService: number;
   ttfbDirect: number;
+  ttfbProxy: number;
   ttfbServiceP99: number;
   ttfbDirectP99: number;
 }
@@ -248,8 +251,11 @@ for (let round = 0; round < ROUNDS; round++) {
   const bare = await abba(render, () => cannon(bareUrl, "/v1/render", RENDER_BODY));
   const same = await abba(render, () => cannon(serviceUrl, "/v1/bench-static", RENDER_BODY));
   const run = await abba(() => cannon(serviceUrl, "/v1/run", RUN_BODY), direct);
+  // The proxy gets the service's signed requests (and ignores them), so the load generator pays the same per side.
   const direct1 = await ttfb(mockRoot, "/v1/chat/completions", directStream, false);
   const through1 = await ttfb(serviceUrl, "/v1/run", STREAM_BODY, true);
+  const proxy1 = await ttfb(proxyUrl, "/v1/run", STREAM_BODY, true);
+  const proxy2 = await ttfb(proxyUrl, "/v1/run", STREAM_BODY, true);
   const through2 = await ttfb(serviceUrl, "/v1/run", STREAM_BODY, true);
   const direct2 = await ttfb(mockRoot, "/v1/chat/completions", directStream, false);
   const directTtfb = summarize([...direct1, ...direct2]);
@@ -263,6 +269,7 @@ for (let round = 0; round < ROUNDS; round++) {
     direct: run.b,
     ttfbService: through.median,
     ttfbDirect: directTtfb.median,
+    ttfbProxy: summarize([...proxy1, ...proxy2]).median,
     ttfbServiceP99: through.p99,
     ttfbDirectP99: directTtfb.p99,
   });
@@ -278,6 +285,7 @@ const renderP99 = rounds.map((r) => r.render.p99 / Math.max(r.bare.p99, 1));
 const sameRatio = rounds.map((r) => r.renderSame.rps / r.sameStack.rps);
 const runRatio = rounds.map((r) => r.run.rps / r.direct.rps);
 const ttfbAdded = rounds.map((r) => r.ttfbService - r.ttfbDirect);
+const proxyAdded = rounds.map((r) => r.ttfbProxy - r.ttfbDirect);
 const verdict = (met: boolean) => (met ? "met" : "**missed**");
 const targets = {
   render: med(renderRatio) >= 0.75,
@@ -338,6 +346,14 @@ const table = markdownTable(
       `<= 1 ms added: ${verdict(targets.ttfb)}`,
     ],
     [
+      "c. same through a bare pass-through proxy process (no checks, body piped back), median ms",
+      fmt(med(rounds.map((r) => r.ttfbProxy)), 2),
+      fmt(med(rounds.map((r) => r.ttfbDirect)), 2),
+      `+${fmt(med(proxyAdded), 2)} ms`,
+      `+${spread(proxyAdded)} ms`,
+      "(the floor of one process in between)",
+    ],
+    [
       "c. same, p99 ms",
       fmt(med(rounds.map((r) => r.ttfbServiceP99)), 2),
       fmt(med(rounds.map((r) => r.ttfbDirectP99)), 2),
@@ -368,6 +384,9 @@ limiting, JSON parsing, input validation and rendering. Requests signed during a
 - **c. time to first byte** (target <= 1 ms added): sequential streamed requests at concurrency 1 (2 x ${TTFB_SAMPLES} per side per round,
   interleaved direct, service, service, direct), time to the first body byte; "added" is the service's median minus the direct
   median. The service sends its 200 only after the first delta arrives (so errors before the first token are plain JSON errors).
+  A bare pass-through proxy in a process of its own (\`bench/bare-proxy.ts\`: node:http, one keep-alive connection to the mock, the
+  upstream's body piped back, no checks) is measured the same way (direct, service, proxy, proxy, service, direct): what any
+  process between client and upstream adds, two more loopback hops and wake-ups, which no service code can remove.
 
 ${table}
 
@@ -394,6 +413,7 @@ writeBenchmarkSection({
     { metric: "render ÷ same-stack static JSON, throughput", values: sameRatio },
     { metric: "/v1/run ÷ gateway client direct, throughput", values: runRatio, target: { min: 0.5 } },
     { metric: "streamed time to first byte, ms added", values: ttfbAdded, target: { max: 1 } },
+    { metric: "streamed time to first byte, ms added by a bare pass-through proxy", values: proxyAdded },
   ],
 });
 console.log(markdown);
