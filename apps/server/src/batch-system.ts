@@ -78,6 +78,73 @@ function currentPipeline({
   return { resolve: (ref) => pipeline().resolve(ref), run: (request) => pipeline().run(request) };
 }
 
+/** What counting a finished item needs of it: its outcome, and the usage of a success. */
+export interface ItemTally {
+  owner: string;
+  dimensions: Record<string, string>;
+  result:
+    | { status: "failed" | "cancelled" }
+    | {
+        status: "succeeded";
+        resolved: { id: string; version: string };
+        cost: number | null | undefined;
+        usage: { promptTokens: number; completionTokens: number };
+      };
+}
+
+/** Only what the counters read, so a worker thread sends a few fields per item rather than its whole output. */
+export function itemTally({ owner, dimensions, result }: ItemEvent): ItemTally {
+  return {
+    owner,
+    dimensions,
+    result:
+      result.status === "succeeded"
+        ? {
+            status: "succeeded",
+            resolved: { id: result.resolved.id, version: result.resolved.version },
+            cost: result.cost,
+            usage: {
+              promptTokens: result.usage.promptTokens,
+              completionTokens: result.usage.completionTokens,
+            },
+          }
+        : { status: result.status },
+  };
+}
+
+/**
+ * Counts finished batch items in `metrics`: `promptreg_batch_items_total` by outcome, and the tokens and cost of
+ * successes by template, client and business dimension (the same counters interactive runs feed).
+ */
+export function createItemRecorder({
+  metrics,
+  dimensionNames,
+}: {
+  metrics: ServerMetrics;
+  dimensionNames: readonly string[];
+}): (event: ItemTally) => void {
+  const usage = createUsageMetrics({ register: metrics.register, dimensionNames });
+  const items = new Counter({
+    name: "promptreg_batch_items_total",
+    help: "Batch items finished by this process, by outcome (succeeded, failed, cancelled).",
+    labelNames: ["outcome"],
+    registers: [metrics.register],
+  });
+  return ({ owner, dimensions, result }) => {
+    items.inc({ outcome: result.status });
+    if (result.status !== "succeeded") return;
+    usage.record({
+      template: result.resolved.id,
+      templateVersion: result.resolved.version,
+      client: owner,
+      dimensions,
+      costUsd: result.cost ?? undefined,
+      promptTokens: result.usage.promptTokens,
+      completionTokens: result.usage.completionTokens,
+    });
+  };
+}
+
 function redisClient(config: NonNullable<ServerConfig["redis"]>, logger: Logger, role: string): Redis {
   // BullMQ needs unlimited retries per command: its workers block on Redis and must survive a reconnect.
   const client = new Redis(config.url, {
@@ -96,7 +163,8 @@ export function createBatchSystem({
   logger,
   metrics,
   dimensionNames = [],
-  runWorker = config.batches.worker,
+  runWorker = false,
+  onItem,
   credentials,
   webhookOptions = {},
 }: {
@@ -106,8 +174,13 @@ export function createBatchSystem({
   logger: Logger;
   metrics: ServerMetrics;
   dimensionNames?: readonly string[];
-  /** Default PROMPTREG_BATCH_WORKER; `pnpm worker` forces it on. */
+  /**
+   * Run the worker on this event loop: `pnpm worker` and the service's worker thread do; the service itself runs its
+   * worker on a thread (batch-thread/), so it passes false.
+   */
   runWorker?: boolean;
+  /** Where finished items are counted; default this process's metrics (the worker thread sends them to the service). */
+  onItem?: ((event: ItemEvent) => void) | undefined;
   /** The client credentials that sign each batch's completion webhook (its owner's). */
   credentials?: Pick<CredentialSet, "lookupSecrets"> | undefined;
   /** Retry timing of the completion webhooks (tests shorten it); default @promptreg/batches' notification policy. */
@@ -268,13 +341,6 @@ export function createBatchSystem({
   let workerRedis: Redis | undefined;
   if (runWorker) {
     const convert = createErrorConverter(packageErrorMappers);
-    const usage = createUsageMetrics({ register: metrics.register, dimensionNames });
-    const items = new Counter({
-      name: "promptreg_batch_items_total",
-      help: "Batch items finished by this process, by outcome (succeeded, failed, cancelled).",
-      labelNames: ["outcome"],
-      registers: [metrics.register],
-    });
     workerRedis = redisClient(redisConfig, logger, "batch-worker");
     worker = createBatchWorker({
       redis: workerRedis,
@@ -289,19 +355,7 @@ export function createBatchSystem({
       limits: batches.limits,
       lockMs: batches.lockMs,
       describeError: (error) => itemErrorFrom(convert(error)),
-      onItem: ({ owner, dimensions, result }: ItemEvent) => {
-        items.inc({ outcome: result.status });
-        if (result.status !== "succeeded") return;
-        usage.record({
-          template: result.resolved.id,
-          templateVersion: result.resolved.version,
-          client: owner,
-          dimensions,
-          costUsd: result.cost ?? undefined,
-          promptTokens: result.usage.promptTokens,
-          completionTokens: result.usage.completionTokens,
-        });
-      },
+      onItem: onItem ?? createItemRecorder({ metrics, dimensionNames }),
       onBatchFinished: ({ batchId }) => logger.info({ batchId }, "batch finished"),
       notifications: {
         deliver: deliverWebhook,

@@ -61,6 +61,7 @@ const envSchema = z.object({
   PROMPTREG_REDIS_STATS_FLUSH_MS: positiveInt(REDIS_DEFAULTS.statsFlushMs),
   PROMPTREG_BATCH_WORKER: booleanish.default(true),
   PROMPTREG_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  PROMPTREG_BATCH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   PROMPTREG_GATEWAY_CAPACITY_RPM: positiveInt(600),
   PROMPTREG_GATEWAY_CAPACITY_TPM: positiveInt(1_000_000),
   PROMPTREG_BATCH_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.95).default(0.5),
@@ -148,9 +149,16 @@ export interface ServerConfig {
 }
 
 export interface BatchConfig {
-  /** Run a batch worker inside the service (off when `pnpm worker` processes run instead). */
+  /**
+   * Run a batch worker inside the service, on a thread of its own (off when `pnpm worker` processes run instead).
+   */
   worker: boolean;
   concurrency: number;
+  /**
+   * The scheduling niceness of batch work (0 to 19, higher yields more): the in-service worker thread's, or the whole
+   * `pnpm worker` process's. Interactive calls keep the CPU when both want it (docs/batches.md).
+   */
+  workerNice: number;
   /** The gateway's capacity; batches use `1 - interactiveReserve` of it. */
   gatewayCapacity: { requestsPerMinute: number; tokensPerMinute: number };
   interactiveReserve: number;
@@ -271,6 +279,7 @@ export function loadConfig({
     batches: {
       worker: e.PROMPTREG_BATCH_WORKER,
       concurrency: e.PROMPTREG_BATCH_CONCURRENCY,
+      workerNice: e.PROMPTREG_BATCH_WORKER_NICE,
       gatewayCapacity: {
         requestsPerMinute: e.PROMPTREG_GATEWAY_CAPACITY_RPM,
         tokensPerMinute: e.PROMPTREG_GATEWAY_CAPACITY_TPM,

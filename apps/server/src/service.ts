@@ -8,6 +8,7 @@ import {
   createPrometheusTelemetry,
   fileApiKeyProvider,
   type GatewayClient,
+  type GatewayEventSink,
   runSecretCommand,
 } from "@promptreg/gateway";
 import {
@@ -20,7 +21,8 @@ import { createRenderer } from "@promptreg/renderer";
 import { type ClientKeySet, createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
 import type { Express } from "express";
 import { createApp } from "./app.js";
-import { type BatchSystem, createBatchSystem } from "./batch-system.js";
+import { type BatchSystem, createBatchSystem, createItemRecorder } from "./batch-system.js";
+import { startBatchThread } from "./batch-thread/start-batch-thread.js";
 import { CLIENT_KEYS_COMMAND_MAX_OUTPUT_BYTES, type ServerConfig } from "./config.js";
 import type { Logger } from "./http/logger.js";
 import { createServerMetrics, type ServerMetrics } from "./http/metrics.js";
@@ -140,6 +142,14 @@ function sharedStateOnRedis({
   };
 }
 
+/** The gateway client's Prometheus metrics in the service's registry, labelled by template and version. */
+export function gatewayTelemetry(metrics: ServerMetrics): GatewayEventSink {
+  return createPrometheusTelemetry({
+    registry: metrics.register,
+    extraLabelNames: ["template", "template_version"],
+  });
+}
+
 /** A model gateway as `GatewayClient` plus, in development without a key, the simulated gateway behind it. */
 export interface ConnectedGateway {
   gateway: GatewayClient | undefined;
@@ -155,6 +165,7 @@ export async function connectGateway({
   logger,
   metrics,
   simulatedGateway,
+  events,
 }: {
   config: ServerConfig;
   logger: Logger;
@@ -162,6 +173,8 @@ export async function connectGateway({
   simulatedGateway?:
     | ((options: { scenarioFile?: string | undefined }) => Promise<SimulatedGateway>)
     | undefined;
+  /** Where the client's telemetry goes; default Prometheus metrics in `metrics`. */
+  events?: GatewayEventSink | undefined;
 }): Promise<ConnectedGateway> {
   const apiKeyProvider = await gatewayKeyProvider(config, logger);
   let simulated: SimulatedGateway | undefined;
@@ -180,10 +193,7 @@ export async function connectGateway({
           ...(apiKeyProvider
             ? { apiKeyProvider }
             : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
-          events: createPrometheusTelemetry({
-            registry: metrics.register,
-            extraLabelNames: ["template", "template_version"],
-          }),
+          events: events ?? gatewayTelemetry(metrics),
         });
   return { gateway, simulated };
 }
@@ -315,18 +325,50 @@ export async function createService({
         })
       : undefined;
 
-  const { gateway, simulated } = await connectGateway({ config, logger, metrics, simulatedGateway });
-  const registry = createServiceRegistry({ config, logger, metrics });
+  const gatewayEvents = gatewayTelemetry(metrics);
+  const { gateway, simulated } = await connectGateway({
+    config,
+    logger,
+    metrics,
+    simulatedGateway,
+    events: gatewayEvents,
+  });
+  const ownRegistry = createServiceRegistry({ config, logger, metrics });
 
   const batches: BatchSystem | undefined = createBatchSystem({
     config,
-    registry,
+    registry: ownRegistry,
     gateway: () => gateway,
     logger,
     metrics,
     dimensionNames: credentials.dimensionNames,
     credentials,
   });
+  // The batch worker runs on a thread of its own (batch-thread/), which keeps its own registry: reloads go to both.
+  const batchThread =
+    batches && config.batches.worker
+      ? startBatchThread({
+          config,
+          secrets: Object.fromEntries((keys?.clients ?? []).map((client) => [client.keyId, client.secrets])),
+          simulatedGatewayUrl: simulated?.url,
+          logger,
+          recordItem: createItemRecorder({ metrics, dimensionNames: credentials.dimensionNames }),
+          gatewayEvents,
+        })
+      : undefined;
+  const registry: ServiceRegistry = batchThread
+    ? {
+        current: ownRegistry.current,
+        reload() {
+          batchThread.reload();
+          return ownRegistry.reload();
+        },
+        reloadChanged(paths) {
+          batchThread.reload(paths);
+          return ownRegistry.reloadChanged(paths);
+        },
+      }
+    : ownRegistry;
 
   const app = createApp({
     config,
@@ -383,7 +425,8 @@ export async function createService({
     },
     close: async () => {
       watcher?.close();
-      // The batch worker first: its running items still need the gateway.
+      // The batch worker first (its running items finish), then the batch store.
+      await batchThread?.close();
       await batches?.close();
       // The gateway client keeps a keep-alive connection pool; close it before the simulated gateway behind it.
       await gateway?.close();

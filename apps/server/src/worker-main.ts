@@ -1,3 +1,4 @@
+import { lowerBatchPriority } from "./batch-niceness.js";
 import { createBatchSystem } from "./batch-system.js";
 import { configFromEnvOrExit } from "./config-from-env.js";
 import { createLogger, createStdoutLogOutput } from "./http/logger.js";
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  // Batch work yields the CPU to interactive calls on the same machine (PROMPTREG_BATCH_WORKER_NICE).
+  const nice = lowerBatchPriority({ nice: config.batches.workerNice, scope: "process" });
   const logOutput = createStdoutLogOutput();
   const logger = createLogger({ level: config.logLevel, destination: logOutput.destination });
   const metrics = createServerMetrics();
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     dimensionNames: credentials.dimensionNames,
   });
   logger.info(
-    { concurrency: config.batches.concurrency, simulatedGateway: !!simulated },
+    { concurrency: config.batches.concurrency, nice, simulatedGateway: !!simulated },
     "batch worker started",
   );
   process.stderr.write(`promptreg batch worker ready (concurrency ${config.batches.concurrency})\n`);

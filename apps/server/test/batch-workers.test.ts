@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -67,6 +67,12 @@ describe("pnpm worker processes", () => {
       }));
       const { id } = await batches.submit({ owner: "app-main", items });
       const first = await worker();
+      if (process.platform === "linux") {
+        // Batch work yields the CPU: the process runs its items at PROMPTREG_BATCH_WORKER_NICE (default 10). Field 19
+        // of /proc/<pid>/stat, counted after the command name's closing parenthesis.
+        const stat = await readFile(`/proc/${first.child.pid}/stat`, "utf8");
+        expect(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])).toBe(10);
+      }
       const requestsFor = () =>
         Object.entries(mock.stats().requestsByKey).filter(([key]) => key.startsWith(`promptreg-${id}-`));
 

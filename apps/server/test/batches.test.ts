@@ -171,8 +171,17 @@ describe("batch endpoints through the real service, Redis and the mock gateway",
       .map((line) => JSON.parse(line) as { index: number });
     expect(lines.map((line) => line.index)).toEqual([0, 1, 2, 3, 4]);
 
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/promptreg_batch_items_total\{outcome="succeeded"\} 5/);
+    // The worker thread reports each item to the service's metrics right after recording it, so a scrape may
+    // trail the batch's status by a moment.
+    const metrics = await vi.waitFor(
+      async () => {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        if (!/promptreg_batch_items_total\{outcome="succeeded"\} 5\b/.test(text))
+          throw new Error("not counted yet");
+        return text;
+      },
+      { timeout: 30_000, interval: 50 },
+    );
     expect(metrics).toMatch(/promptreg_batch_queue_depth 0/);
     expect(metrics).toMatch(/promptreg_tokens_total\{[^}]*client="app-web"[^}]*feature="search"/);
     expect(JSON.stringify(pages)).not.toContain(GATEWAY_TEST_KEY);
