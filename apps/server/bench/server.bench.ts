@@ -17,6 +17,7 @@ import { buildChatRequest } from "@promptreg/runtime";
 import { signRequest } from "@promptreg/signing";
 import autocannon from "autocannon";
 import { renderRequestSchema } from "../src/http/schemas.js";
+import { firstBytes } from "./first-byte.js";
 import { benchGatewayOptions } from "./gateway-options.js";
 import { signedPool } from "./signed-pool.js";
 
@@ -207,21 +208,13 @@ async function abba(a: () => Promise<Load>, b: () => Promise<Load>): Promise<{ a
 }
 
 /** Sequential streamed requests; the time to the first body byte of each (after 10 warm-up requests). */
-async function ttfb(url: string, path: string, body: string, signed: boolean): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < TTFB_SAMPLES + 10; i++) {
-    const headers = signed ? signedHeaders(path, body) : { "content-type": "application/json" };
-    const started = process.hrtime.bigint();
-    const response = await fetch(url + path, { method: "POST", headers, body });
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    await reader.read();
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-    while (!(await reader.read()).done) {
-      // drain so the connection is reused
-    }
-    if (i >= 10) out.push(elapsed);
-  }
-  return out;
+function ttfb(url: string, path: string, body: string, signed: boolean): Promise<number[]> {
+  return firstBytes({
+    url: url + path,
+    body,
+    headers: () => (signed ? signedHeaders(path, body) : { "content-type": "application/json" }),
+    samples: TTFB_SAMPLES,
+  });
 }
 
 const render = () => cannon(serviceUrl, "/v1/render", RENDER_BODY);
