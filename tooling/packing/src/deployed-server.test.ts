@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signRequest } from "@promptreg/signing";
+import { type RedisHandle, startRedis } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { copySharedImageTree } from "./image-tree.js";
 import { runCommand } from "./run-command.js";
@@ -213,6 +214,99 @@ describe("the production image's tree (pnpm deploy --prod, read-only, plain node
         expect((await stat(path.join(dir, target.default))).isFile(), `${name} ${subpath}`).toBe(true);
       }
     }
+  });
+});
+
+describe("the production tree with REDIS_URL: batch items on the compiled worker thread", () => {
+  let redis: RedisHandle;
+  let withRedis: ChildProcess | undefined;
+  let logs = "";
+  let logged = "";
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    withRedis = spawn(process.execPath, ["dist/main.js"], {
+      ...launch,
+      env: {
+        ...launch.env,
+        REDIS_URL: redis.url,
+        PROMPTREG_REDIS_KEY_PREFIX: redis.keyPrefix,
+        // The gateway refuses every call: one attempt, so the item fails at once with a typed error.
+        PROMPTREG_BATCH_ATTEMPTS: "1",
+        LOG_LEVEL: "info",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    withRedis.stdout?.on("data", (chunk) => {
+      logs += String(chunk);
+    });
+    withRedis.stderr?.on("data", (chunk) => {
+      logged += String(chunk);
+    });
+  });
+
+  afterAll(async () => {
+    if (withRedis && withRedis.exitCode === null && withRedis.signalCode === null) {
+      const exited = new Promise((resolve) => withRedis?.once("exit", resolve));
+      withRedis.kill("SIGKILL");
+      await exited;
+    }
+    await redis?.stop();
+  });
+
+  it("starts the thread from dist at niceness 10 and runs an item there to a typed error", async () => {
+    const service = await vi.waitFor(
+      () => {
+        if (withRedis?.exitCode !== null) throw new Error(`dist/main.js exited: ${logged}`);
+        const match = /promptreg listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(logged);
+        const started = logs
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { msg?: string; nice?: number })
+          .find((line) => line.msg === "batch worker thread started");
+        if (!match?.[1] || !started) throw new Error(`not started yet: ${logged}\n${logs}`);
+        return { url: match[1], nice: started.nice };
+      },
+      { timeout: 60_000, interval: 100 },
+    );
+    expect(service.nice).toBe(10);
+    // The Redis nonce store refuses requests signed before the second it first saw this key prefix.
+    await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+    const signed = (method: string, pathAndQuery: string, body = "") => ({
+      method,
+      headers: {
+        ...signRequest({ keyId: "image", secret: CLIENT_SECRET, method, pathAndQuery, body }),
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+    const body = JSON.stringify({
+      items: [{ ref: "support/summarize-ticket@production", input: { ticket: "My invoice is wrong." } }],
+    });
+    const submitted = await fetch(`${service.url}/v1/batches`, signed("POST", "/v1/batches", body));
+    const { id } = (await submitted.json()) as { id: string };
+    expect(submitted.status).toBe(202);
+    const status = await vi.waitFor(
+      async () => {
+        const statusPath = `/v1/batches/${id}`;
+        const current = (await (
+          await fetch(`${service.url}${statusPath}`, signed("GET", statusPath))
+        ).json()) as {
+          status: string;
+          counts: { failed: number };
+        };
+        if (current.status !== "completed") throw new Error(`still ${current.status}`);
+        return current;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(status.counts.failed).toBe(1);
+    const results = `/v1/batches/${id}/results`;
+    const page = (await (await fetch(`${service.url}${results}`, signed("GET", results))).json()) as {
+      items: { status: string; error?: { code: string } }[];
+    };
+    expect(page.items[0]?.status).toBe("failed");
+    expect(page.items[0]?.error?.code).toMatch(/^upstream_/);
   });
 });
 
