@@ -17,13 +17,19 @@ export {
 export { hashBody } from "./canonical.js";
 export type {
   CheckSignatureHeadersOptions,
+  CheckSignatureHeadersSyncOptions,
   HeadersInput,
   LookupSecrets,
   PendingSignature,
   VerifyFailure,
   VerifyFailureReason,
 } from "./check-signature.js";
-export { checkSignatureHeaders, DEFAULT_WINDOW_SECONDS, VERIFY_FAILURE_REASONS } from "./check-signature.js";
+export {
+  checkSignatureHeaders,
+  checkSignatureHeadersSync,
+  DEFAULT_WINDOW_SECONDS,
+  VERIFY_FAILURE_REASONS,
+} from "./check-signature.js";
 export type {
   ClientCredential,
   ClientKeySet,
@@ -47,6 +53,7 @@ export type {
   NonceStore,
   RememberNonceInput,
   RememberOutcome,
+  SyncNonceStore,
 } from "./nonce-store.js";
 export {
   checkNonceCapacity,

@@ -69,6 +69,29 @@ describe("createMemoryNonceStore", () => {
     await assertNonceStoreFollowsModel({ createStore: (now) => createMemoryNonceStore({ now }) });
   });
 
+  it("answers through `sync` at once what the promises answer (property)", async () => {
+    await assertNonceStoreFollowsModel({
+      createStore: (now) => {
+        const { sync } = createMemoryNonceStore({ now });
+        return {
+          seen: async (keyId, nonce) => sync.seen(keyId, nonce),
+          remember: async (input) => sync.remember(input),
+        };
+      },
+    });
+  });
+
+  it("keeps one memory behind `sync` and the promises", async () => {
+    const store = createMemoryNonceStore();
+    expect(store.sync.remember(entry("n1"))).toEqual({ outcome: "stored" });
+    expect(await store.seen("k", "n1")).toBe(true);
+    expect(await store.remember(entry("n1"))).toEqual({ outcome: "replayed" });
+    await store.remember(entry("n2"));
+    expect(store.sync.seen("k", "n2")).toBe(true);
+    expect(store.sync.remember(entry("n2"))).toEqual({ outcome: "replayed" });
+    expect(() => store.sync.remember(entry("n3", { capacity: 0 }))).toThrow(InvalidVerifyOptionsError);
+  });
+
   it("bounds the number of key ids, reusing the room of key ids whose nonces all expired", async () => {
     const c = fakeClock();
     const store = createMemoryNonceStore({ now: c.now, maxKeyIds: 2 });

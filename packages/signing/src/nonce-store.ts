@@ -42,9 +42,22 @@ export interface NonceStore {
   seen(keyId: string, nonce: string): Promise<boolean>;
   /** Records the nonce unless it is live already or the key id's space is full. */
   remember(input: RememberNonceInput): Promise<RememberOutcome>;
+  /**
+   * Set by a store that answers without I/O (the memory store): the same two calls, answered at once instead of
+   * through a promise, so a server that checks every request can skip the microtasks. Both must agree with `seen`
+   * and `remember`; a store on a network (Redis) leaves it unset.
+   */
+  readonly sync?: SyncNonceStore;
+}
+
+/** `NonceStore`'s two calls, answered synchronously; throws where `NonceStore` rejects. */
+export interface SyncNonceStore {
+  seen(keyId: string, nonce: string): boolean;
+  remember(input: RememberNonceInput): RememberOutcome;
 }
 
 export interface MemoryNonceStore extends NonceStore {
+  readonly sync: SyncNonceStore;
   /** Live nonces held, over every key id (sweeps every space: for tests and diagnostics, not per request). */
   readonly size: number;
   /** Live nonces held for one key id. */
@@ -62,6 +75,8 @@ export interface MemoryNonceStoreOptions {
 /** Live nonces one key id may hold when the caller states no capacity (`verifyRequest`'s default). */
 export const DEFAULT_NONCE_CAPACITY = 100_000;
 export const DEFAULT_MAX_NONCE_KEY_IDS = 10_000;
+
+const STORED: RememberOutcome = Object.freeze({ outcome: "stored" });
 
 interface Entry {
   nonce: string;
@@ -173,11 +188,11 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     }
   }
 
-  return {
-    async seen(keyId, nonce) {
+  const sync: SyncNonceStore = {
+    seen(keyId, nonce) {
       return liveSpace(keyId, now())?.expiries.has(nonce) ?? false;
     },
-    async remember({ keyId, nonce, ttlSeconds, capacity }) {
+    remember({ keyId, nonce, ttlSeconds, capacity }) {
       checkNonceCapacity(capacity);
       const at = now();
       let space = liveSpace(keyId, at);
@@ -194,7 +209,17 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
         };
       }
       space.add(nonce, at + ttlSeconds * 1000);
-      return { outcome: "stored" };
+      return STORED;
+    },
+  };
+
+  return {
+    sync,
+    async seen(keyId, nonce) {
+      return sync.seen(keyId, nonce);
+    },
+    async remember(input) {
+      return sync.remember(input);
     },
     get size() {
       sweep(now());
