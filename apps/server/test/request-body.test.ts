@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { signRequest } from "@promptreg/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRETS, startTestServer, TEST_APP_CONFIG, type TestServer } from "./harness.js";
+import { fixtureRegistry, SECRETS, startTestServer, TEST_APP_CONFIG, type TestServer } from "./harness.js";
 
 const config = { ...TEST_APP_CONFIG, bodyTimeoutMs: 300 };
 let server: TestServer;
@@ -28,6 +28,8 @@ function rawRequest(options: {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Sent `afterMs` after `body`, in a write of its own. */
+  rest?: { afterMs: number; text: string };
 }): Promise<RawAnswer> {
   const url = new URL((options.to ?? server).url);
   return new Promise((resolve, reject) => {
@@ -54,11 +56,22 @@ function rawRequest(options: {
     req.on("error", reject);
     req.flushHeaders();
     if (options.body) req.write(options.body);
+    const rest = options.rest;
+    if (rest) setTimeout(() => req.write(rest.text), rest.afterMs);
   });
 }
 
 function signedHeaders(path: string, body: string, method = "POST") {
   return { ...signRequest({ keyId: "app-main", secret: SECRETS.main, method, pathAndQuery: path, body }) };
+}
+
+/** Signed headers of a JSON body sent whole: its type and length declared. */
+function signedJsonHeaders(path: string, body: string) {
+  return {
+    ...signedHeaders(path, body),
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+  };
 }
 
 async function errorCount(labels: { origin: string; code?: string }, of = server) {
@@ -130,6 +143,24 @@ describe("the body is read only after the headers pass", () => {
       expect(await errorCount({ origin: "upstream" }, short)).toBe(0);
     } finally {
       await short.close();
+    }
+  });
+
+  it("admits a signed body that arrives in pieces after its headers, as one sent with them", async () => {
+    const rendering = await startTestServer({ config, registry: await fixtureRegistry() });
+    try {
+      const body = JSON.stringify({ ref: "support/greet", input: { name: "Ada" } });
+      const answer = await rawRequest({
+        to: rendering,
+        path: "/v1/render",
+        headers: signedJsonHeaders("/v1/render", body),
+        body: body.slice(0, 10),
+        rest: { afterMs: 50, text: body.slice(10) },
+      });
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body)).toContain("Ada");
+    } finally {
+      await rendering.close();
     }
   });
 

@@ -32,6 +32,33 @@ export function checkDeclaredBody(req: IncomingMessage, limitBytes: number): voi
 }
 
 /**
+ * The whole body when it is already buffered in `req` and nothing has read it yet: taken in one synchronous read,
+ * without `readBody`'s listeners, promise and timer. That is the usual case for a small body: node:http pushes the
+ * bytes that came in the same socket read as the headers right after the 'request' event. `EMPTY` without a body;
+ * undefined when the body is still arriving, has no declared length (chunked) or is over `limitBytes`: read it with
+ * `readBody`, which applies the limit, the deadline and the client-closed checks as it arrives.
+ */
+export function takeBufferedBody(req: IncomingMessage, limitBytes: number): Buffer | undefined {
+  const length = declaredLength(req);
+  if (length === undefined) return req.headers["transfer-encoding"] === undefined ? EMPTY : undefined;
+  if (length === 0) return EMPTY;
+  if (
+    length > limitBytes ||
+    req.readableLength < length ||
+    req.readableFlowing !== null ||
+    req.readableEncoding !== null ||
+    req.destroyed
+  ) {
+    return undefined;
+  }
+  const body = req.read() as Buffer | null;
+  if (body === null) return undefined;
+  // Flowing with nothing left to read: the stream ends (and closes) as soon as node:http has seen the message end.
+  req.resume();
+  return body;
+}
+
+/**
  * Reads the raw body bytes with a size limit and a deadline for the whole body. A body that grows past the limit is
  * 413 as soon as it does; one that is not complete at the deadline is 408 (a slow sender is the caller's problem,
  * never an upstream timeout); a client that goes away is 499. The rest of an abandoned body is never read: the

@@ -1,11 +1,12 @@
 import {
   checkNonceTtl,
-  checkSignatureHeaders,
+  checkSignatureHeadersSync,
   DEFAULT_NONCE_TTL_SECONDS,
   DEFAULT_WINDOW_SECONDS,
   type NonceStore,
   type PendingSignature,
   type RememberOutcome,
+  type SyncNonceStore,
 } from "@promptreg/signing";
 import { AuthenticationError, type AuthFailureReason } from "../errors/authentication-error.js";
 import { NonceCapacityError } from "../errors/nonce-capacity-error.js";
@@ -28,10 +29,13 @@ export interface RequestHead {
  * the body after, and the nonce only once the rate limit is charged. Production: `createSignatureVerifier`.
  */
 export interface RequestVerifier {
-  /** Headers present and well-formed, timestamp in the window (and after the service start), key known. */
+  /**
+   * Headers present and well-formed, timestamp in the window (and after the service start), key known. Answered at
+   * once: the service's client keys are in memory.
+   */
   checkHead(
     head: RequestHead,
-  ): Promise<PendingSignature | { ok: false; reason: AuthFailureReason; message: string; header?: string }>;
+  ): PendingSignature | { ok: false; reason: AuthFailureReason; message: string; header?: string };
   /** Read-only: whether the nonce was already accepted (checked before the rate limit is charged). */
   seen(keyId: string, nonce: string): Promise<boolean>;
   /** Stores the nonce in the client's own bounded space. */
@@ -41,6 +45,19 @@ export interface RequestVerifier {
     capacity: number;
     signedAtSeconds: number;
   }): Promise<RememberOutcome>;
+  /**
+   * `seen` and `remember` answered at once, when the nonce store keeps its nonces in memory: with a rate-limit store
+   * that does too, a signed request is admitted without a promise.
+   */
+  readonly sync?: {
+    seen(keyId: string, nonce: string): boolean;
+    remember(input: {
+      keyId: string;
+      nonce: string;
+      capacity: number;
+      signedAtSeconds: number;
+    }): RememberOutcome;
+  };
   /** How long a nonce stays single-use; sizes each client's nonce space. */
   readonly nonceTtlSeconds: number;
   /**
@@ -61,16 +78,18 @@ export type HeadDecision =
   | { ok: true; pending: PendingSignature | undefined }
   | { ok: false; error: AuthenticationError };
 
-/** Step 1, before the body is read. `verifier: undefined` means authentication is off. */
-export async function authenticateHead({
+const NO_SIGNATURE: HeadDecision = Object.freeze({ ok: true, pending: undefined });
+
+/** Step 1, before the body is read, synchronous. `verifier: undefined` means authentication is off. */
+export function authenticateHead({
   head,
   verifier,
 }: {
   head: RequestHead;
   verifier: RequestVerifier | undefined;
-}): Promise<HeadDecision> {
-  if (!verifier) return { ok: true, pending: undefined };
-  const pending = await verifier.checkHead(head);
+}): HeadDecision {
+  if (!verifier) return NO_SIGNATURE;
+  const pending = verifier.checkHead(head);
   if (pending.ok) return { ok: true, pending };
   return {
     ok: false,
@@ -113,8 +132,11 @@ export function nonceCapacityFor({
  * (the last three in one call when the verifier has `admit`). This order is the design: a forged signature never costs its key id's budget or burns a nonce; a replay of a
  * captured request is refused before it is charged; a request refused by the rate limit never stores its nonce
  * (resent after Retry-After it is accepted); and a nonce space fills only with requests the rate limit admitted.
+ *
+ * Answered at once when the stores answer at once (the memory nonce and rate-limit stores, the zero-config default),
+ * else through a promise (Redis): either way the same steps in the same order.
  */
-export async function admitRequest({
+export function admitRequest({
   pending,
   body,
   verifier,
@@ -130,10 +152,11 @@ export async function admitRequest({
   rateLimits: RateLimitStore;
   anonymousRequestsPerMinute: number;
   nonceCapacityOverride?: number;
-}): Promise<Admission> {
+}): Admission | Promise<Admission> {
   if (!verifier || !pending) {
     const client = { ...ANONYMOUS_CLIENT, requestsPerMinute: anonymousRequestsPerMinute };
-    return charge(client, rateLimits);
+    if (rateLimits.sync) return chargedOrRefused(client, rateLimits.sync.take(client.keyId, client));
+    return rateLimits.take(client.keyId, client).then((limit) => chargedOrRefused(client, limit));
   }
   const signature = pending.verifyBody(body);
   if (!signature.ok) {
@@ -154,10 +177,40 @@ export async function admitRequest({
     nonceTtlSeconds: verifier.nonceTtlSeconds,
     override: nonceCapacityOverride,
   });
-  const nonce = { keyId: pending.keyId, nonce: pending.nonce, capacity, signedAtSeconds: pending.timestamp };
-  const step: SignedAdmissionStep = verifier.admit
-    ? await verifier.admit({ ...nonce, requestsPerMinute: client.requestsPerMinute })
-    : await admitStepByStep({ verifier, rateLimits, client, nonce });
+  const signed: SignedRequest = {
+    verifier,
+    client,
+    pending,
+    secretIndex: signature.secretIndex,
+    nonce: { keyId: pending.keyId, nonce: pending.nonce, capacity, signedAtSeconds: pending.timestamp },
+  };
+  if (verifier.admit) {
+    return verifier
+      .admit({ ...signed.nonce, requestsPerMinute: client.requestsPerMinute })
+      .then((step) => admissionOf(signed, step));
+  }
+  if (verifier.sync && rateLimits.sync) {
+    return admissionOf(signed, admitStepByStepSync(verifier.sync, rateLimits.sync, signed));
+  }
+  return admitStepByStep({ verifier, rateLimits, client, nonce: signed.nonce }).then((step) =>
+    admissionOf(signed, step),
+  );
+}
+
+/** A request whose signature verified, on its way through the replay check, the rate limit and the nonce store. */
+interface SignedRequest {
+  verifier: RequestVerifier;
+  client: AuthenticatedClient;
+  pending: PendingSignature;
+  secretIndex: number;
+  nonce: { keyId: string; nonce: string; capacity: number; signedAtSeconds: number };
+}
+
+/** What the three steps decided, as the request's admission. */
+function admissionOf(
+  { verifier, client, pending, secretIndex, nonce }: SignedRequest,
+  step: SignedAdmissionStep,
+): Admission {
   if (step.step === "replayed") return replayed(verifier);
   if (step.step === "rate_limited") return chargedOrRefused(client, step.limit);
   const { limit, stored } = step;
@@ -177,12 +230,15 @@ export async function admitRequest({
   if (stored.outcome === "full") {
     return {
       ok: false,
-      error: new NonceCapacityError({ retryAfterSeconds: stored.retryAfterSeconds, capacity }),
+      error: new NonceCapacityError({
+        retryAfterSeconds: stored.retryAfterSeconds,
+        capacity: nonce.capacity,
+      }),
       client,
       limit,
     };
   }
-  return { ok: true, client, limit, secretIndex: signature.secretIndex };
+  return { ok: true, client, limit, secretIndex };
 }
 
 function replayed(verifier: RequestVerifier): Admission {
@@ -194,11 +250,6 @@ function replayed(verifier: RequestVerifier): Admission {
       header: "X-Promptreg-Nonce",
     }),
   };
-}
-
-async function charge(client: AuthenticatedClient, rateLimits: RateLimitStore): Promise<Admission> {
-  const limit = await rateLimits.take(client.keyId, { requestsPerMinute: client.requestsPerMinute });
-  return chargedOrRefused(client, limit);
 }
 
 function chargedOrRefused(client: AuthenticatedClient, limit: RateLimitDecision): Admission {
@@ -214,7 +265,24 @@ function chargedOrRefused(client: AuthenticatedClient, limit: RateLimitDecision)
   };
 }
 
-/** The three steps on separate stores (memory), one call each, in the order `SignedAdmissionStore.admit` keeps. */
+/**
+ * The three steps on stores that answer at once (memory), in the order `SignedAdmissionStore.admit` keeps;
+ * `admitStepByStep` is the same on stores that answer through promises.
+ */
+function admitStepByStepSync(
+  nonces: NonNullable<RequestVerifier["sync"]>,
+  rateLimits: NonNullable<RateLimitStore["sync"]>,
+  { client, nonce }: SignedRequest,
+): SignedAdmissionStep {
+  if (nonces.seen(nonce.keyId, nonce.nonce)) return REPLAYED;
+  const limit = rateLimits.take(client.keyId, client);
+  if (!limit.allowed) return { step: "rate_limited", limit };
+  return { step: "charged", limit, stored: nonces.remember(nonce) };
+}
+
+const REPLAYED: SignedAdmissionStep = Object.freeze({ step: "replayed" });
+
+/** The three steps on separate stores, one call each, in the order `SignedAdmissionStore.admit` keeps. */
 async function admitStepByStep({
   verifier,
   rateLimits,
@@ -258,8 +326,8 @@ export function createSignatureVerifier({
   const lookupSecrets = (keyId: string) => credentials.lookupSecrets(keyId);
   return {
     nonceTtlSeconds,
-    checkHead: async (head) => {
-      const result = await checkSignatureHeaders({
+    checkHead: (head) => {
+      const result = checkSignatureHeadersSync({
         ...head,
         lookupSecrets,
         windowSeconds,
@@ -277,6 +345,16 @@ export function createSignatureVerifier({
     seen: (keyId, nonce) => nonceStore.seen(keyId, nonce),
     remember: ({ keyId, nonce, capacity, signedAtSeconds }) =>
       nonceStore.remember({ keyId, nonce, ttlSeconds: nonceTtlSeconds, capacity, signedAtSeconds }),
+    ...(nonceStore.sync ? { sync: syncNonces(nonceStore.sync, nonceTtlSeconds) } : {}),
     ...(admission ? { admit: (input) => admission.admit({ ...input, ttlSeconds: nonceTtlSeconds }) } : {}),
+  };
+}
+
+/** The nonce store's synchronous calls with the verifier's nonce lifetime, as `RequestVerifier.sync`. */
+function syncNonces(store: SyncNonceStore, ttlSeconds: number): NonNullable<RequestVerifier["sync"]> {
+  return {
+    seen: (keyId, nonce) => store.seen(keyId, nonce),
+    remember: ({ keyId, nonce, capacity, signedAtSeconds }) =>
+      store.remember({ keyId, nonce, ttlSeconds, capacity, signedAtSeconds }),
   };
 }

@@ -43,3 +43,22 @@ describe("memory rate limit store", () => {
     expect((await store.take("a", { requestsPerMinute: 1 })).allowed).toBe(true);
   });
 });
+
+describe("memory rate limit store's `sync` face", () => {
+  it("charges the same bucket as `take`, at once", async () => {
+    const store = createMemoryRateLimitStore({ now: () => 0 });
+    const sync = store.sync;
+    if (!sync) throw new Error("the memory store answers at once");
+    expect(sync.take("a", { requestsPerMinute: 2 })).toEqual({
+      allowed: true,
+      remaining: 1,
+      retryAfterSeconds: 0,
+    });
+    expect(await store.take("a", { requestsPerMinute: 2 })).toMatchObject({ allowed: true, remaining: 0 });
+    expect(sync.take("a", { requestsPerMinute: 2 })).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 30,
+    });
+  });
+});

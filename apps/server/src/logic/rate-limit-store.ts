@@ -15,6 +15,11 @@ export interface RateLimitDecision {
  */
 export interface RateLimitStore {
   take(key: string, limit: { requestsPerMinute: number }): Promise<RateLimitDecision>;
+  /**
+   * Set by a store that answers without I/O (memory): `take` answered at once, so admission skips a microtask per
+   * request. It must charge the same bucket as `take`; a store on a network (Redis) leaves it unset.
+   */
+  readonly sync?: { take(key: string, limit: { requestsPerMinute: number }): RateLimitDecision };
 }
 
 interface Bucket {
@@ -34,8 +39,8 @@ export function createMemoryRateLimitStore({
   maxKeys?: number;
 } = {}): RateLimitStore {
   const buckets = new Map<string, Bucket>();
-  return {
-    async take(key, { requestsPerMinute }) {
+  const sync = {
+    take(key: string, { requestsPerMinute }: { requestsPerMinute: number }): RateLimitDecision {
       const at = now();
       const perMs = requestsPerMinute / 60_000;
       const bucket = buckets.get(key) ?? { tokens: requestsPerMinute, updatedAt: at };
@@ -54,6 +59,12 @@ export function createMemoryRateLimitStore({
         remaining: 0,
         retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)),
       };
+    },
+  };
+  return {
+    sync,
+    async take(key, limit) {
+      return sync.take(key, limit);
     },
   };
 }
