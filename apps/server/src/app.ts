@@ -14,6 +14,7 @@ import { createErrorConverter, type ErrorMapper } from "./http/to-server-error.j
 import type { RequestVerifier } from "./logic/authenticate.js";
 import type { CredentialSet } from "./logic/credentials.js";
 import { createMemoryRateLimitStore, type RateLimitStore } from "./logic/rate-limit-store.js";
+import type { BatchQueueHealth } from "./logic/readiness.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
 import { createRingStatsStore, type StatsStore } from "./logic/stats-store.js";
 import { createTemplateTypesCache } from "./logic/template-types-cache.js";
@@ -21,13 +22,7 @@ import type { RedisHealth } from "./redis/redis-connection.js";
 import { batchesRouter } from "./routes/batches.js";
 import { bundleRouter } from "./routes/bundle.js";
 import { facadeRouter } from "./routes/facade.js";
-import {
-  type BatchQueueHealth,
-  createLifecycle,
-  type Lifecycle,
-  operationsRouter,
-  statsRouter,
-} from "./routes/operations.js";
+import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
 import { addRenderRunRoutes } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
 import { typesRouter } from "./routes/types.js";

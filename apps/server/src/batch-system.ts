@@ -21,8 +21,8 @@ import { createUsageMetrics, type ServerMetrics } from "./http/metrics.js";
 import { packageErrorMappers } from "./http/package-errors.js";
 import { createErrorConverter } from "./http/to-server-error.js";
 import type { CredentialSet } from "./logic/credentials.js";
+import type { BatchQueueHealth } from "./logic/readiness.js";
 import type { RegistryHolder } from "./logic/registry-holder.js";
-import type { BatchQueueHealth } from "./routes/operations.js";
 import { requireRegistry } from "./routes/require-registry.js";
 import { requireGateway } from "./routes/run-context.js";
 

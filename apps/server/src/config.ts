@@ -62,6 +62,7 @@ const envSchema = z.object({
   PROMPTREG_BATCH_WORKER: booleanish.default(true),
   PROMPTREG_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   PROMPTREG_BATCH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  PROMPTREG_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   PROMPTREG_GATEWAY_CAPACITY_RPM: positiveInt(600),
   PROMPTREG_GATEWAY_CAPACITY_TPM: positiveInt(1_000_000),
   PROMPTREG_BATCH_INTERACTIVE_RESERVE: z.coerce.number().min(0).max(0.95).default(0.5),
@@ -159,6 +160,8 @@ export interface BatchConfig {
    * `pnpm worker` process's. Interactive calls keep the CPU when both want it (docs/batches.md).
    */
   workerNice: number;
+  /** Where `pnpm worker` answers /healthz, /readyz and /metrics (on HOST; 0 picks a free port). */
+  workerPort: number;
   /** The gateway's capacity; batches use `1 - interactiveReserve` of it. */
   gatewayCapacity: { requestsPerMinute: number; tokensPerMinute: number };
   interactiveReserve: number;
@@ -280,6 +283,7 @@ export function loadConfig({
       worker: e.PROMPTREG_BATCH_WORKER,
       concurrency: e.PROMPTREG_BATCH_CONCURRENCY,
       workerNice: e.PROMPTREG_BATCH_WORKER_NICE,
+      workerPort: e.PROMPTREG_WORKER_PORT,
       gatewayCapacity: {
         requestsPerMinute: e.PROMPTREG_GATEWAY_CAPACITY_RPM,
         tokensPerMinute: e.PROMPTREG_GATEWAY_CAPACITY_TPM,

@@ -4,12 +4,14 @@ import { configFromEnvOrExit } from "./config-from-env.js";
 import { createLogger, createStdoutLogOutput } from "./http/logger.js";
 import { createServerMetrics } from "./http/metrics.js";
 import { createCredentialSet } from "./logic/credentials.js";
+import { createRedisConnection } from "./redis/redis-connection.js";
 import { connectGateway, createServiceRegistry, loadClientKeys } from "./service.js";
+import { startWorkerHttp } from "./worker-http.js";
 
 /**
- * `pnpm worker`: a batch worker process without the HTTP service. It reads the service's configuration (REDIS_URL
- * is required, the gateway and templates as for the service), runs items until SIGTERM/SIGINT, then lets the
- * running items finish. Run the service replicas with PROMPTREG_BATCH_WORKER=off when workers run on their own.
+ * `pnpm worker`: a batch worker process without the API. It reads the service's configuration (REDIS_URL is required,
+ * the gateway and templates as for the service), answers only /healthz, /readyz and /metrics on HOST and
+ * PROMPTREG_WORKER_PORT (worker-http.ts), runs items until SIGTERM/SIGINT, then lets the running items finish. Run the service replicas with PROMPTREG_BATCH_WORKER=off when workers run on their own.
  */
 async function main(): Promise<void> {
   const config = configFromEnvOrExit();
@@ -55,18 +57,37 @@ async function main(): Promise<void> {
     credentials,
     dimensionNames: credentials.dimensionNames,
   });
+  // Health and metrics for the platform: this process's items, tokens, cost and gateway calls exist nowhere else.
+  const redisHealth = createRedisConnection({ config: config.redis, logger });
+  let stopping = false;
+  const http = await startWorkerHttp({
+    host: config.host,
+    port: config.batches.workerPort,
+    readiness: {
+      registry,
+      gatewayConfigured: () => gateway !== undefined,
+      draining: () => stopping,
+      sharedState: redisHealth,
+      batchQueue: system,
+    },
+    metrics,
+    logger,
+  });
   logger.info(
-    { concurrency: config.batches.concurrency, nice, simulatedGateway: !!simulated },
+    { concurrency: config.batches.concurrency, nice, simulatedGateway: !!simulated, endpoint: http.url },
     "batch worker started",
   );
-  process.stderr.write(`promptreg batch worker ready (concurrency ${config.batches.concurrency})\n`);
+  process.stderr.write(
+    `promptreg batch worker ready (concurrency ${config.batches.concurrency}); health and metrics on ${http.url}\n`,
+  );
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: running items finish, no new ones are taken");
     await system?.close();
+    await http.close();
+    await redisHealth.close();
     await gateway?.close();
     await simulated?.close();
     await logOutput.close();

@@ -90,7 +90,7 @@ describe("pnpm worker processes", () => {
       const atKill = await batches.status("app-main", id);
       expect(atKill.counts.pending).toBeGreaterThan(0);
 
-      await worker();
+      const second = await worker();
       const status = await vi.waitFor(
         async () => {
           const current = await batches.status("app-main", id);
@@ -119,6 +119,27 @@ describe("pnpm worker processes", () => {
       const askedTwice = requests.filter(([, count]) => count === 2).length;
       expect(mock.stats().billed).toBe(30);
       expect(mock.stats().replays).toBeLessThanOrEqual(askedTwice);
+
+      // The worker's own endpoint: what it ran is counted in its metrics (no other process has them), and it is
+      // ready with the service's checks.
+      const ready = await fetch(`${second.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: "ready",
+        checks: { registry: "ok", gateway: "ok", lifecycle: "ok", redis: "ok", batches: "ok" },
+      });
+      expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
+      const counted = Number(/promptreg_batch_items_total\{outcome="succeeded"\} (\d+)/.exec(metrics)?.[1]);
+      expect(counted).toBeGreaterThan(0);
+      expect(counted).toBeLessThanOrEqual(30);
+      expect(metrics).toMatch(
+        /gen_ai_client_operation_duration_seconds_count\{[^}]*template="support\/greet"/,
+      );
+      expect(metrics).toMatch(/promptreg_tokens_total\{[^}]*client="app-main"/);
+      expect((await fetch(`${second.url}/v1/render`)).status).toBe(404);
+      const post = await fetch(`${second.url}/metrics`, { method: "POST" });
+      expect([post.status, post.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
     } finally {
       await batches.close();
     }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { createNonce, signRequest } from "@promptreg/signing";
 import { freePort } from "@promptreg/test-kit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { type ComposeService, composeServices } from "../src/compose-file.js";
 import { imageRuntime } from "../src/dockerfile-stage.js";
 import { copySharedImageTree } from "../src/image-tree.js";
@@ -37,6 +38,7 @@ const CONTAINER_PORTS: Record<string, number> = {
   "promptreg-a": 3000,
   "promptreg-b": 3000,
   "load-balancer": 8080,
+  worker: 9464,
 };
 /** What the test waits for in each kind of process's output before it counts as started. */
 const READY = {
@@ -140,10 +142,13 @@ async function startStack(): Promise<void> {
     };
     // The image listens on HOST:PORT (0.0.0.0:3000 in the container): the loopback port standing for this service,
     // or, in a container whose process listens elsewhere, a port where nothing answers.
-    if (env.PORT !== undefined) {
-      const own = env.PORT === String(CONTAINER_PORTS[service.name]) ? ports.get(service.name) : undefined;
+    // The worker's health and metrics endpoint (PROMPTREG_WORKER_PORT) likewise.
+    for (const variable of ["PORT", "PROMPTREG_WORKER_PORT"]) {
+      const value = env[variable];
+      if (value === undefined) continue;
+      const own = value === String(CONTAINER_PORTS[service.name]) ? ports.get(service.name) : undefined;
       env.HOST = "127.0.0.1";
-      env.PORT = String(own ?? deadPort);
+      env[variable] = String(own ?? deadPort);
     }
     return Object.fromEntries(
       Object.entries(env).map(([key, value]) => [key, toHostPath(toLoopback(value), service, image.workdir)]),
@@ -324,8 +329,38 @@ describe("docker-compose.yml profile scaled, on loopback without Docker", () => 
     expect(body).toMatchObject({ checks: { redis: "ok" } });
   });
 
+  it("has Prometheus scrape both replicas and the worker where they listen (deploy/prometheus/prometheus.yml)", async () => {
+    const file = path.join(repoRoot, "deploy", "prometheus", "prometheus.yml");
+    const checked = await runCommand("promtool", ["check", "config", "--syntax-only", file], {
+      cwd: sandbox,
+    });
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    const config = parseYaml(await readFile(file, "utf8")) as {
+      scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; port: number }[] }[];
+    };
+    const scraped = (job: string) =>
+      (config.scrape_configs.find((entry) => entry.job_name === job)?.dns_sd_configs ?? []).flatMap((sd) =>
+        sd.names.map((name) => `${name}:${sd.port}`),
+      );
+    const services = composeServices(await readFile(path.join(repoRoot, "docker-compose.yml"), "utf8"), {
+      variables: { REDIS_PASSWORD },
+      profile: PROFILE,
+    });
+    const image = imageRuntime(await readFile(path.join(repoRoot, "Dockerfile"), "utf8"));
+    for (const name of ["promptreg-a", "promptreg-b"]) {
+      const port = byName(services, name).environment.PORT ?? image.env.PORT;
+      expect(scraped("promptreg"), name).toContain(`${name}:${port}`);
+    }
+    // alerts.yml reads job="promptreg" as the HTTP replicas; the worker has a job of its own.
+    expect(scraped("promptreg-worker")).toEqual([
+      `worker:${byName(services, "worker").environment.PROMPTREG_WORKER_PORT}`,
+    ]);
+  });
+
   it("passes the health check of every container built from the image (the Dockerfile's, unless compose's)", async () => {
     expect([...healthchecks.keys()].sort()).toEqual(["mock-gateway", "promptreg-a", "promptreg-b", "worker"]);
+    // Every one of them has a check: the worker's probes its own /readyz on PROMPTREG_WORKER_PORT.
+    expect([...healthchecks.values()].every((check) => check !== undefined)).toBe(true);
     for (const [name, check] of healthchecks) {
       if (!check) continue;
       const result = await runCommand(process.execPath, check.args, {
@@ -442,6 +477,22 @@ describe("docker-compose.yml profile scaled, on loopback without Docker", () => 
     for (const url of [replicaUrls.a, replicaUrls.b]) {
       expect(await (await fetch(`${url}/metrics`)).text(), url).not.toContain("promptreg_batch_items_total");
     }
+    // The worker's items, and their tokens and cost, are counted on its own endpoint, which Prometheus scrapes.
+    // (Counted right after each result is written, so possibly a moment after the status said so.)
+    const workerMetrics = () =>
+      fetch(`http://127.0.0.1:${ports.get("worker")}/metrics`).then((r) => r.text());
+    await expect
+      .poll(
+        () =>
+          workerMetrics().then(
+            (text) => /promptreg_batch_items_total\{outcome="succeeded"\} (\d+)/.exec(text)?.[1],
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(String(items.length));
+    expect(await workerMetrics()).toMatch(/promptreg_tokens_total\{[^}]*client="web"/);
   });
 
   it("passes a batch body over the other routes' body limit through the load balancer, and cancels it", async () => {

@@ -44,13 +44,16 @@ export function startServerProcess({
   });
 }
 
-/** Starts `src/worker-main.ts` (`pnpm worker`) and waits for its "ready" line; `url` is empty (it serves no HTTP). */
+/**
+ * Starts `src/worker-main.ts` (`pnpm worker`) on a free port and waits for its "ready" line; `url` is its health and
+ * metrics endpoint (/healthz, /readyz, /metrics).
+ */
 export function startWorkerProcess({ env }: { env: Record<string, string> }): Promise<ServerProcess> {
   return startProcess({
     entry: "src/worker-main.ts",
-    env,
+    env: { PROMPTREG_WORKER_PORT: "0", ...env },
     readStdout: true,
-    ready: /promptreg batch worker ready()/,
+    ready: /promptreg batch worker ready .*; health and metrics on (http:\/\/127\.0\.0\.1:\d+)/,
   });
 }
 

@@ -3,6 +3,7 @@ import type { ServerMetrics } from "../http/metrics.js";
 import { buildOpenApiDocument } from "../http/openapi.js";
 import { requestState } from "../http/request-state.js";
 import { computeStats } from "../logic/compute-stats.js";
+import { type BatchQueueHealth, checkReadiness } from "../logic/readiness.js";
 import type { RegistryHolder } from "../logic/registry-holder.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { RedisHealth } from "../redis/redis-connection.js";
@@ -16,9 +17,6 @@ export interface Lifecycle {
    */
   readonly openStreams: Set<() => void>;
 }
-
-/** Whether the batch queue's Redis is fit for BullMQ; `code` names the problem (`redis_eviction_policy`). */
-export type BatchQueueHealth = { ok: true } | { ok: false; code: string; reason: string };
 
 export function createLifecycle(): Lifecycle {
   return { draining: false, openStreams: new Set() };
@@ -49,31 +47,14 @@ export function operationsRouter({
   });
   router.get("/readyz", async (_req: Request, res: Response) => {
     requestState(res).route = "/readyz";
-    const loaded = registry.current();
-    const [redis, queue] = await Promise.all([sharedState?.check(), batchQueue?.ready()]);
-    const checks = {
-      registry: loaded ? "ok" : "loading",
-      gateway: gatewayConfigured() ? "ok" : "not_configured",
-      lifecycle: lifecycle.draining ? "draining" : "ok",
-      ...(redis ? { redis: redis.ok ? "ok" : "unreachable" } : {}),
-      ...(queue ? { batches: queue.ok ? "ok" : queue.code } : {}),
-    };
-    const ready =
-      loaded !== undefined &&
-      gatewayConfigured() &&
-      !lifecycle.draining &&
-      redis?.ok !== false &&
-      queue?.ok !== false;
-    const reasons = {
-      ...(redis && !redis.ok ? { redis: redis.reason } : {}),
-      ...(queue && !queue.ok ? { batches: queue.reason } : {}),
-    };
-    res.status(ready ? 200 : 503).json({
-      status: ready ? "ready" : "not_ready",
-      checks,
-      ...(Object.keys(reasons).length > 0 ? { reasons } : {}),
-      templates: loaded ? { versions: loaded.versionCount, loadedAt: loaded.loadedAt.toISOString() } : null,
+    const { ready, body } = await checkReadiness({
+      registry,
+      gatewayConfigured,
+      draining: () => lifecycle.draining,
+      sharedState,
+      batchQueue,
     });
+    res.status(ready ? 200 : 503).json(body);
   });
   const openapi = buildOpenApiDocument();
   router.get("/openapi.json", (_req: Request, res: Response) => {
