@@ -1,4 +1,5 @@
 import { assertNonceStoreFollowsModel, fakeClock, nonceEntry } from "@promptreg/test-kit";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidVerifyOptionsError } from "./errors/invalid-verify-options-error.js";
 import { createMemoryNonceStore, type RememberNonceInput } from "./nonce-store.js";
@@ -67,6 +68,31 @@ describe("createMemoryNonceStore", () => {
 
   it("agrees with a simple model of per-key spaces under any sequence of calls (property)", async () => {
     await assertNonceStoreFollowsModel({ createStore: (now) => createMemoryNonceStore({ now }) });
+  });
+
+  it("forgets each nonce exactly when its own TTL runs out, however many are live (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ttlSeconds: fc.integer({ min: 1, max: 300 }), advanceMs: fc.nat(20_000) }), {
+          maxLength: 300,
+        }),
+        (ops) => {
+          const c = fakeClock();
+          const { sync, sizeOf } = createMemoryNonceStore({ now: c.now });
+          const expiries: number[] = [];
+          ops.forEach(({ ttlSeconds, advanceMs }, index) => {
+            const at = c.advance(advanceMs);
+            expect(sync.remember(entry(`n${index}`, { ttlSeconds, capacity: 1_000 }))).toEqual({
+              outcome: "stored",
+            });
+            expiries.push(at + ttlSeconds * 1000);
+            expect(sizeOf("k")).toBe(expiries.filter((expiry) => expiry > at).length);
+            const probe = Math.floor(index / 2);
+            expect(sync.seen("k", `n${probe}`)).toBe(expiries[probe]! > at);
+          });
+        },
+      ),
+    );
   });
 
   it("answers through `sync` at once what the promises answer (property)", async () => {

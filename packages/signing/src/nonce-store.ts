@@ -78,64 +78,65 @@ export const DEFAULT_MAX_NONCE_KEY_IDS = 10_000;
 
 const STORED: RememberOutcome = Object.freeze({ outcome: "stored" });
 
-interface Entry {
-  nonce: string;
-  expiresAt: number;
-}
-
 /**
- * The nonces of one key id: a Map for lookups plus a binary min-heap on expiry, so expired entries leave in
+ * The nonces of one key id: a Set for lookups plus a binary min-heap on expiry, so expired entries leave in
  * O(log n) whatever the mix of TTLs, without timers or full sweeps. Every call first drops what has expired, so
- * the Map holds live nonces only and a full space really is full.
+ * the Set holds live nonces only and a full space really is full. The heap is two parallel arrays (nonces, and
+ * expiries as unboxed doubles) rather than an object per entry: a busy client holds tens of thousands of live
+ * nonces, and each object (with its boxed expiry) was one more for every garbage collection to trace.
  */
 class NonceSpace {
-  readonly expiries = new Map<string, number>();
-  private readonly heap: Entry[] = [];
+  readonly live = new Set<string>();
+  private readonly nonces: string[] = [];
+  private readonly expiries: number[] = [];
 
   dropExpired(at: number): void {
-    const heap = this.heap;
-    while (heap.length > 0 && heap[0]!.expiresAt <= at) {
-      const { nonce } = this.pop();
-      this.expiries.delete(nonce);
-    }
+    while (this.expiries.length > 0 && this.expiries[0]! <= at) this.live.delete(this.pop());
   }
 
   add(nonce: string, expiresAt: number): void {
-    this.expiries.set(nonce, expiresAt);
-    const heap = this.heap;
-    heap.push({ nonce, expiresAt });
-    let i = heap.length - 1;
+    this.live.add(nonce);
+    const { nonces, expiries } = this;
+    let i = nonces.length;
+    nonces.push(nonce);
+    expiries.push(expiresAt);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (heap[parent]!.expiresAt <= heap[i]!.expiresAt) break;
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      if (expiries[parent]! <= expiresAt) break;
+      nonces[i] = nonces[parent]!;
+      expiries[i] = expiries[parent]!;
       i = parent;
     }
+    nonces[i] = nonce;
+    expiries[i] = expiresAt;
   }
 
   /** Expiry of the oldest live nonce; only called on a non-empty space. */
   earliestExpiry(): number {
-    return this.heap[0]!.expiresAt;
+    return this.expiries[0]!;
   }
 
-  private pop(): Entry {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && heap[left]!.expiresAt < heap[smallest]!.expiresAt) smallest = left;
-        if (right < heap.length && heap[right]!.expiresAt < heap[smallest]!.expiresAt) smallest = right;
-        if (smallest === i) break;
-        [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
-        i = smallest;
-      }
+  /** Removes the entry with the earliest expiry and returns its nonce. */
+  private pop(): string {
+    const { nonces, expiries } = this;
+    const top = nonces[0]!;
+    const lastNonce = nonces.pop()!;
+    const lastExpiry = expiries.pop()!;
+    const size = nonces.length;
+    if (size === 0) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && expiries[right]! < expiries[left]! ? right : left;
+      if (expiries[child]! >= lastExpiry) break;
+      nonces[i] = nonces[child]!;
+      expiries[i] = expiries[child]!;
+      i = child;
     }
+    nonces[i] = lastNonce;
+    expiries[i] = lastExpiry;
     return top;
   }
 }
@@ -173,7 +174,7 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     const space = spaces.get(keyId);
     if (space === undefined) return undefined;
     space.dropExpired(at);
-    if (space.expiries.size === 0) {
+    if (space.live.size === 0) {
       spaces.delete(keyId);
       return undefined;
     }
@@ -184,25 +185,25 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
   function sweep(at: number): void {
     for (const [keyId, space] of spaces) {
       space.dropExpired(at);
-      if (space.expiries.size === 0) spaces.delete(keyId);
+      if (space.live.size === 0) spaces.delete(keyId);
     }
   }
 
   const sync: SyncNonceStore = {
     seen(keyId, nonce) {
-      return liveSpace(keyId, now())?.expiries.has(nonce) ?? false;
+      return liveSpace(keyId, now())?.live.has(nonce) ?? false;
     },
     remember({ keyId, nonce, ttlSeconds, capacity }) {
       checkNonceCapacity(capacity);
       const at = now();
       let space = liveSpace(keyId, at);
-      if (space?.expiries.has(nonce)) return { outcome: "replayed" };
+      if (space?.live.has(nonce)) return { outcome: "replayed" };
       if (space === undefined) {
         if (spaces.size >= maxKeyIds) sweep(at);
         if (spaces.size >= maxKeyIds) return { outcome: "full", retryAfterSeconds: 1 };
         space = new NonceSpace();
         spaces.set(keyId, space);
-      } else if (space.expiries.size >= capacity) {
+      } else if (space.live.size >= capacity) {
         return {
           outcome: "full",
           retryAfterSeconds: Math.max(1, Math.ceil((space.earliestExpiry() - at) / 1000)),
@@ -224,11 +225,11 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
     get size() {
       sweep(now());
       let total = 0;
-      for (const space of spaces.values()) total += space.expiries.size;
+      for (const space of spaces.values()) total += space.live.size;
       return total;
     },
     sizeOf(keyId) {
-      return liveSpace(keyId, now())?.expiries.size ?? 0;
+      return liveSpace(keyId, now())?.live.size ?? 0;
     },
     clear() {
       spaces.clear();
