@@ -3,6 +3,24 @@ import path from "node:path";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 /**
+ * Packages whose test files share one module graph per worker (vitest `isolate: false`): importing a package's
+ * sources afresh for every file was a third of these projects' CPU time. Their tests stub no module, spy, global,
+ * timer or environment variable (tooling/architecture/src/shared-module-graph.test.ts checks), so no file can see
+ * another's leftovers. Projects with a vitest.config.ts of their own set `isolate: false` there.
+ */
+export const SHARED_MODULE_GRAPH = [
+  "@promptreg/cli",
+  "@promptreg/core",
+  "@promptreg/policy",
+  "@promptreg/registry",
+  "@promptreg/renderer",
+  "@promptreg/review",
+  "@promptreg/runtime",
+  "@promptreg/signing",
+  "@promptreg/typegen",
+];
+
+/**
  * Every workspace package is a project. One with a vitest.config.ts of its own uses it; one without is an inline
  * project that extends this file, so it gets the timeouts below (a folder project without a config would get
  * vitest's 5 s defaults, which failed git- and file-heavy tests on a busy 2-core box).
@@ -18,7 +36,11 @@ function workspaceProjects(): (string | TestProjectInlineConfiguration)[] {
         continue;
       }
       const { name } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name: string };
-      projects.push({ extends: true, root: dir, test: { name } });
+      projects.push({
+        extends: true,
+        root: dir,
+        test: { name, isolate: !SHARED_MODULE_GRAPH.includes(name) },
+      });
     }
   }
   return projects;

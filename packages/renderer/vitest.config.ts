@@ -7,5 +7,7 @@ export default defineProject({
     // on a quiet machine, but well over vitest's default 5 s on a shared, loaded one. Their work is bounded by
     // numRuns and the renderer's budgets (and counted where it matters), never by this timeout.
     testTimeout: 60_000,
+    // One module graph for all its test files: see SHARED_MODULE_GRAPH in the root vitest.config.ts.
+    isolate: false,
   },
 });
