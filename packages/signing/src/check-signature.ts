@@ -111,7 +111,8 @@ function readSignatureHeaders(headers: HeadersInput): Record<SignatureField, Hea
     };
   }
   const found: Partial<Record<SignatureField, string | string[] | number>> = {};
-  const duplicated = new Set<SignatureField>();
+  // Made only when a header is repeated: every request is verified, almost none repeats one.
+  let duplicated: Set<SignatureField> | undefined;
   const record = headers as Record<string, string | string[] | number | undefined>;
   for (const name in record) {
     if (!Object.hasOwn(record, name)) continue;
@@ -119,20 +120,28 @@ function readSignatureHeaders(headers: HeadersInput): Record<SignatureField, Hea
     if (value === undefined) continue;
     const field = FIELD_BY_LOWER_NAME.get(name) ?? FIELD_BY_LOWER_NAME.get(name.toLowerCase());
     if (field === undefined) continue;
-    if (found[field] !== undefined) duplicated.add(field);
-    else found[field] = value;
+    if (found[field] === undefined) found[field] = value;
+    else {
+      duplicated ??= new Set();
+      duplicated.add(field);
+    }
   }
-  const read = (field: SignatureField): HeaderRead => {
-    if (duplicated.has(field)) return { problem: "duplicate" };
-    const value = found[field];
-    return value === undefined ? { problem: "missing" } : readValue(value);
-  };
   return {
-    key: read("key"),
-    timestamp: read("timestamp"),
-    nonce: read("nonce"),
-    signature: read("signature"),
+    key: readFound(found, duplicated, "key"),
+    timestamp: readFound(found, duplicated, "timestamp"),
+    nonce: readFound(found, duplicated, "nonce"),
+    signature: readFound(found, duplicated, "signature"),
   };
+}
+
+function readFound(
+  found: Partial<Record<SignatureField, string | string[] | number>>,
+  duplicated: ReadonlySet<SignatureField> | undefined,
+  field: SignatureField,
+): HeaderRead {
+  if (duplicated?.has(field)) return { problem: "duplicate" };
+  const value = found[field];
+  return value === undefined ? { problem: "missing" } : readValue(value);
 }
 
 export function verifyFailure(

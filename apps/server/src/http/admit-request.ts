@@ -84,9 +84,7 @@ export function admitRequests({
     const state = requestState(res);
     state.client = admission.client;
     state.secretIndex = admission.secretIndex;
-    req.body = BODY_METHODS.has(req.method)
-      ? parseJson(state.rawBody, `${req.method} ${req.path}`)
-      : undefined;
+    req.body = BODY_METHODS.has(req.method) ? parseJson(state.rawBody, req) : undefined;
     next();
   };
   // Synchronous from the headers to the route when the body is already buffered and the stores answer at once (the
@@ -127,13 +125,13 @@ export function admitRequests({
   };
 }
 
-function parseJson(raw: Buffer, endpoint: string): unknown {
+function parseJson(raw: Buffer, req: Request): unknown {
   if (raw.length === 0) return undefined;
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch (error) {
     throw new RequestValidationError({
-      endpoint,
+      endpoint: `${req.method} ${req.path}`,
       code: "invalid_json",
       issues: [
         { path: [], code: "invalid_json", message: `body is not valid JSON (${(error as Error).message})` },
