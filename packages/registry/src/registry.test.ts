@@ -118,4 +118,39 @@ describe("createRegistry resolution", () => {
     expect(registry.get("support/a", "3.0.0")).toBeUndefined();
     expect(Object.isFrozen(registry.get("support/a", "1.0.0"))).toBe(true);
   });
+
+  it("checks a broken id once: every later use throws the same error, and other ids still serve", () => {
+    class Tampered extends Error {}
+    const checked: string[] = [];
+    const registry = createRegistry({
+      versions: [version("bad", "1.0.0", "published"), version("good", "1.0.0", "published")],
+      labels: new Map([["bad", { production: "1.0.0" }]]),
+      partials: new Map(),
+      prepare: (versions) => {
+        checked.push(versions[0]!.id);
+        if (versions[0]!.id === "bad") throw new Tampered("bad@1.0.0 was modified");
+        return versions;
+      },
+    });
+    const uses = [
+      () => registry.resolve("bad"),
+      () => registry.resolve("bad@production"),
+      () => registry.get("bad", "1.0.0"),
+      () => registry.list(),
+      () => [...registry.templates()],
+    ];
+    const thrown = new Set<unknown>();
+    for (const use of [...uses, ...uses]) {
+      try {
+        use();
+        expect.unreachable("a use of the broken id returned");
+      } catch (error) {
+        expect(error).toBeInstanceOf(Tampered);
+        thrown.add(error);
+      }
+    }
+    expect(thrown.size).toBe(1);
+    expect(registry.resolve("good").version).toBe("1.0.0");
+    expect(checked).toEqual(["bad", "good"]);
+  });
 });

@@ -18,7 +18,11 @@ import type {
  */
 export const RESOLVE_CACHE_SIZE = 1024;
 
-interface TemplateEntry {
+/**
+ * One id's versions, indexed. An entry of loaded versions never changes once built, so the registries of successive
+ * incremental reloads share the entries of ids whose files did not change (`registryOver`).
+ */
+export interface TemplateEntry {
   /** Ascending semver order. */
   versions: string[];
   byVersion: Map<string, TemplateVersion>;
@@ -28,6 +32,10 @@ interface TemplateEntry {
   latest?: string;
   /** False until `prepare` accepted this id's versions and they were frozen (lazily loaded bundles). */
   ready: boolean;
+  /** What `prepare` threw for this id: thrown again, the same error, by every later use instead of checking again. */
+  failure?: { error: unknown };
+  /** Built on first need (it shows a version's description, tags and owners, so it needs the entry ready). */
+  summary?: TemplateSummary;
 }
 
 /** A Map whose mutators throw, so a cast cannot change a loaded registry's partials. */
@@ -106,34 +114,95 @@ export function createRegistry({
    */
   prepare?: (versions: readonly TemplateVersion[]) => readonly TemplateVersion[];
 }): Registry {
-  const entries = new Map<TemplateId, TemplateEntry>();
+  const grouped = new Map<TemplateId, Map<string, TemplateVersion>>();
   for (const version of versions) {
-    let entry = entries.get(version.id);
-    if (!entry) {
-      entry = { versions: [], byVersion: new Map(), published: [], labels: {}, ready: !prepare };
-      entries.set(version.id, entry);
+    let byVersion = grouped.get(version.id);
+    if (!byVersion) {
+      byVersion = new Map();
+      grouped.set(version.id, byVersion);
     }
-    entry.byVersion.set(version.version, prepare ? version : freezeVersion(version));
+    byVersion.set(version.version, prepare ? version : freezeVersion(version));
   }
+  const entries = new Map<TemplateId, TemplateEntry>();
+  for (const [id, byVersion] of grouped)
+    entries.set(id, indexEntry({ byVersion, labels: labels.get(id), ready: !prepare }));
+  return registryOver({
+    entries,
+    sortedIds: [...entries.keys()].sort(),
+    partials,
+    ...(prepare ? { prepare } : {}),
+  });
+}
+
+/** The entry of one id's loaded versions (all of the same id), labelled by `labels`; see `registryOver`. */
+export function createTemplateEntry({
+  versions,
+  labels,
+}: {
+  versions: readonly TemplateVersion[];
+  labels: Record<string, string> | undefined;
+}): TemplateEntry {
+  const byVersion = new Map<string, TemplateVersion>();
+  for (const version of versions) byVersion.set(version.version, freezeVersion(version));
+  return indexEntry({ byVersion, labels, ready: true });
+}
+
+function indexEntry({
+  byVersion,
+  labels,
+  ready,
+}: {
+  byVersion: Map<string, TemplateVersion>;
+  labels: Record<string, string> | undefined;
+  ready: boolean;
+}): TemplateEntry {
+  // Each version parsed once, not once per comparison (semver.compare parses both sides every time).
+  const parsed = [...byVersion].map(([v, version]) => ({ v, semver: parsedVersion(version) }));
+  parsed.sort((a, b) => a.semver.compare(b.semver));
+  const published = parsed.filter(({ v }) => byVersion.get(v)!.status === "published");
+  const latest = published.findLast((p) => p.semver.prerelease.length === 0)?.v;
+  return {
+    versions: parsed.map(({ v }) => v),
+    byVersion,
+    published: published.map(({ v }) => v),
+    labels: Object.freeze({ ...(labels ?? {}) }),
+    ...(latest === undefined ? {} : { latest }),
+    ready,
+  };
+}
+
+/**
+ * The registry over `entries` (`sortedIds`: their ids, sorted). With `prepare` (see `createRegistry`) the entries
+ * must be its own; without, entries of loaded versions may be shared with other registries (an incremental reload
+ * hands the unchanged ids' entries of the last registry to the next).
+ */
+export function registryOver({
+  entries,
+  sortedIds,
+  partials,
+  prepare,
+}: {
+  entries: ReadonlyMap<TemplateId, TemplateEntry>;
+  sortedIds: readonly TemplateId[];
+  partials: ReadonlyMap<string, string>;
+  prepare?: (versions: readonly TemplateVersion[]) => readonly TemplateVersion[];
+}): Registry {
   const ready = (entry: TemplateEntry): TemplateEntry => {
     if (entry.ready) return entry;
-    const prepared = prepare!([...entry.byVersion.values()]);
+    // A version that failed its check stays broken: the same error again, not the whole id checked on every use.
+    if (entry.failure) throw entry.failure.error;
+    let prepared: readonly TemplateVersion[];
+    try {
+      prepared = prepare!([...entry.byVersion.values()]);
+    } catch (error) {
+      entry.failure = { error };
+      throw error;
+    }
     const keys = [...entry.byVersion.keys()];
     entry.byVersion = new Map(keys.map((key, index) => [key, freezeVersion(prepared[index]!)]));
     entry.ready = true;
     return entry;
   };
-  for (const [id, entry] of entries) {
-    // Each version parsed once, not once per comparison (semver.compare parses both sides every time).
-    const parsed = [...entry.byVersion].map(([v, version]) => ({ v, semver: parsedVersion(version) }));
-    parsed.sort((a, b) => a.semver.compare(b.semver));
-    entry.versions = parsed.map(({ v }) => v);
-    const published = parsed.filter(({ v }) => entry.byVersion.get(v)!.status === "published");
-    entry.published = published.map(({ v }) => v);
-    entry.latest = published.reverse().find((p) => p.semver.prerelease.length === 0)?.v;
-    entry.labels = Object.freeze({ ...(labels.get(id) ?? {}) });
-  }
-  const sortedIds = [...entries.keys()].sort();
   const frozenPartials: ReadonlyMap<string, string> = new ReadOnlyMap(partials);
 
   const entryFor = (ref: TemplateRef): TemplateEntry => {
@@ -235,15 +304,10 @@ export function createRegistry({
       ...(entry.latest === undefined ? {} : { latest: entry.latest }),
     });
   };
-  // Each built on first need: a summary shows a version's description, tags and owners, so it needs that id ready.
-  const summaries = new Map<TemplateId, TemplateSummary>();
   const summaryOf = (id: TemplateId): TemplateSummary => {
-    let found = summaries.get(id);
-    if (!found) {
-      found = summary(id, ready(entries.get(id)!));
-      summaries.set(id, found);
-    }
-    return found;
+    const entry = entries.get(id)!;
+    entry.summary ??= summary(id, ready(entry));
+    return entry.summary;
   };
 
   const registry: Registry = {
