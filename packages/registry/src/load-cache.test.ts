@@ -8,12 +8,22 @@ import { type CheckResult, checkRegistry } from "./load.js";
 import { createLoadCache } from "./load-cache.js";
 import { createMemoryStore, type TemplateStore } from "./store.js";
 
-function template({ id, version, body }: { id: string; version: string; body: string }): string {
+function template({
+  id,
+  version,
+  body,
+  status = "published",
+}: {
+  id: string;
+  version: string;
+  body: string;
+  status?: "published" | "draft";
+}): string {
   return `id: ${id}
 version: ${version}
 description: A template for the incremental reload tests.
 owners: [team@example.com]
-status: published
+status: ${status}
 changelog: First.
 model: { name: openai/gpt-4o-mini }
 input:
@@ -29,21 +39,36 @@ examples:
 `;
 }
 
-/** What a check says, in a form two checks can be compared by: versions with hashes, labels, partials, problems. */
+/**
+ * What a check says, in a form two checks can be compared by: problems, versions with hashes, labels, partials, the
+ * summaries, and what references of every kind resolve to.
+ */
 function outcome(result: CheckResult) {
   const registry = result.registry;
+  if (!registry) return { problems: result.problems };
+  const references = registry
+    .ids()
+    .flatMap((id) => [
+      id,
+      `${id}@production`,
+      `${id}@staging`,
+      `${id}@^1`,
+      `${id}@>=2.0.0-rc.1`,
+      `${id}@1.1.0`,
+    ]);
   return {
     problems: result.problems,
-    versions: registry
-      ? [...registry.templates()].map((v) => `${v.id}@${v.version} ${v.hash} ${v.source.path}`)
-      : [],
-    labels: registry ? Object.fromEntries(registry.ids().map((id) => [id, registry.labels(id)])) : {},
-    partials: registry ? Object.fromEntries(registry.partials) : {},
+    versions: [...registry.templates()].map((v) => `${v.id}@${v.version} ${v.hash} ${v.source.path}`),
+    labels: Object.fromEntries(registry.ids().map((id) => [id, registry.labels(id)])),
+    partials: Object.fromEntries(registry.partials),
+    summaries: registry.list(),
+    resolved: Object.fromEntries(references.map((ref) => [ref, registry.tryResolve(ref)?.version ?? null])),
   };
 }
 
-const IDS = ["a/one", "a/two", "b"] as const;
-const VERSIONS = ["1.0.0", "1.1.0", "2.0.0"] as const;
+// "a" holds versions of its own beside the directories of "a/one" and "a/two".
+const IDS = ["a", "a/one", "a/two", "b"] as const;
+const VERSIONS = ["1.0.0", "1.1.0", "2.0.0-rc.1", "2.0.0"] as const;
 const BODIES = [
   "Hello {{name}}.",
   "Hi {{name}}. {{> sig}}",
@@ -52,33 +77,44 @@ const BODIES = [
 ] as const;
 
 type Edit =
-  | { kind: "template"; id: string; version: string; body: string }
+  | { kind: "template"; id: string; version: string; body: string; status: "published" | "draft" }
   | { kind: "yaml-error"; id: string; version: string }
+  /** Breaks a template file, or puts back the exact text it had before it was broken. */
+  | { kind: "break-or-restore"; index: number }
   | { kind: "remove"; index: number }
   | { kind: "rename"; index: number; version: string }
-  | { kind: "labels"; id: string; target: string }
+  /** Every file of one id moves to another (its versions' ids rewritten): an id renamed. */
+  | { kind: "rename-id"; from: string; to: string }
+  | { kind: "remove-id"; id: string }
+  | { kind: "labels"; id: string; label: "production" | "staging"; target: string }
+  | { kind: "move-labels"; from: string; to: string }
+  | { kind: "remove-labels"; id: string }
   | { kind: "partial"; name: "sig" | "tone"; source: string }
   | { kind: "remove-partial"; name: "sig" | "tone" };
 
+const idArb = fc.constantFrom(...IDS);
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({
     kind: fc.constant("template" as const),
-    id: fc.constantFrom(...IDS),
+    id: idArb,
     version: fc.constantFrom(...VERSIONS),
     body: fc.constantFrom(...BODIES),
+    status: fc.constantFrom("published" as const, "draft" as const),
   }),
-  fc.record({
-    kind: fc.constant("yaml-error" as const),
-    id: fc.constantFrom(...IDS),
-    version: fc.constantFrom(...VERSIONS),
-  }),
+  fc.record({ kind: fc.constant("yaml-error" as const), id: idArb, version: fc.constantFrom(...VERSIONS) }),
+  fc.record({ kind: fc.constant("break-or-restore" as const), index: fc.nat() }),
   fc.record({ kind: fc.constant("remove" as const), index: fc.nat() }),
   fc.record({ kind: fc.constant("rename" as const), index: fc.nat(), version: fc.constantFrom(...VERSIONS) }),
+  fc.record({ kind: fc.constant("rename-id" as const), from: idArb, to: idArb }),
+  fc.record({ kind: fc.constant("remove-id" as const), id: idArb }),
   fc.record({
     kind: fc.constant("labels" as const),
-    id: fc.constantFrom(...IDS),
+    id: idArb,
+    label: fc.constantFrom("production" as const, "staging" as const),
     target: fc.constantFrom(...VERSIONS, "9.9.9"),
   }),
+  fc.record({ kind: fc.constant("move-labels" as const), from: idArb, to: idArb }),
+  fc.record({ kind: fc.constant("remove-labels" as const), id: idArb }),
   fc.record({
     kind: fc.constant("partial" as const),
     name: fc.constantFrom("sig" as const, "tone" as const),
@@ -90,31 +126,86 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   }),
 );
 
-function apply(files: Map<string, string>, edit: Edit): void {
+const BROKEN = "id: [unclosed\n";
+
+/** The files of one id directory (not those of ids nested under it). */
+function filesOf(files: ReadonlyMap<string, string>, id: string): string[] {
+  return [...files.keys()].filter((file) => file.slice(0, file.lastIndexOf("/")) === id);
+}
+
+/** Applies `edit`; `broken` remembers the text of each file `break-or-restore` broke. */
+function apply(files: Map<string, string>, edit: Edit, broken: Map<string, string>): void {
   const templatePaths = () => [...files.keys()].filter((p) => /\d\.yaml$/.test(p)).sort();
+  const pick = (index: number) => {
+    const paths = templatePaths();
+    return paths.length === 0 ? undefined : paths[index % paths.length]!;
+  };
   switch (edit.kind) {
     case "template":
       files.set(`${edit.id}/${edit.version}.yaml`, template(edit));
       break;
     case "yaml-error":
-      files.set(`${edit.id}/${edit.version}.yaml`, "id: [unclosed\n");
+      files.set(`${edit.id}/${edit.version}.yaml`, BROKEN);
       break;
+    case "break-or-restore": {
+      const file = pick(edit.index);
+      if (file === undefined) break;
+      const before = broken.get(file);
+      if (before !== undefined && files.get(file) === BROKEN) {
+        files.set(file, before);
+        broken.delete(file);
+      } else {
+        broken.set(file, files.get(file)!);
+        files.set(file, BROKEN);
+      }
+      break;
+    }
     case "remove": {
-      const paths = templatePaths();
-      if (paths.length > 0) files.delete(paths[edit.index % paths.length]!);
+      const file = pick(edit.index);
+      if (file !== undefined) files.delete(file);
       break;
     }
     case "rename": {
-      const paths = templatePaths();
-      if (paths.length === 0) break;
-      const from = paths[edit.index % paths.length]!;
+      const from = pick(edit.index);
+      if (from === undefined) break;
       const text = files.get(from)!;
       files.delete(from);
       files.set(from.replace(/[^/]+\.yaml$/, `${edit.version}.yaml`), text);
       break;
     }
-    case "labels":
-      files.set(`${edit.id}/labels.yaml`, `production: ${edit.target}\n`);
+    case "rename-id": {
+      if (edit.from === edit.to) break;
+      for (const file of filesOf(files, edit.from)) {
+        const text = files.get(file)!;
+        files.delete(file);
+        files.set(
+          `${edit.to}/${file.slice(edit.from.length + 1)}`,
+          text.replace(/^id: .*$/m, `id: ${edit.to}`),
+        );
+      }
+      break;
+    }
+    case "remove-id":
+      for (const file of filesOf(files, edit.id)) files.delete(file);
+      break;
+    case "labels": {
+      const file = `${edit.id}/labels.yaml`;
+      const lines = (files.get(file) ?? "")
+        .split("\n")
+        .filter((line) => line && !line.startsWith(`${edit.label}:`));
+      const labels = [...lines, `${edit.label}: ${edit.target}`].sort();
+      files.set(file, labels.map((line) => `${line}\n`).join(""));
+      break;
+    }
+    case "move-labels": {
+      const text = files.get(`${edit.from}/labels.yaml`);
+      if (text === undefined || edit.from === edit.to) break;
+      files.delete(`${edit.from}/labels.yaml`);
+      files.set(`${edit.to}/labels.yaml`, text);
+      break;
+    }
+    case "remove-labels":
+      files.delete(`${edit.id}/labels.yaml`);
       break;
     case "partial":
       files.set(`_partials/${edit.name}.hbs`, edit.source);
@@ -135,9 +226,10 @@ describe("incremental reload (createLoadCache)", () => {
           ["b/1.0.0.yaml", template({ id: "b", version: "1.0.0", body: BODIES[0] })],
         ]);
         const cache = createLoadCache();
+        const broken = new Map<string, string>();
         await checkRegistry({ store: createMemoryStore(files), cache });
         for (const edit of edits) {
-          apply(files, edit);
+          apply(files, edit, broken);
           const incremental = await checkRegistry({ store: createMemoryStore(files), cache });
           const full = await checkRegistry({ store: createMemoryStore(files) });
           expect(outcome(incremental)).toEqual(outcome(full));
@@ -160,6 +252,42 @@ describe("incremental reload (createLoadCache)", () => {
     // Each run loads the tree twice per edit; on the loaded shared box that passes vitest's 5 s default, and beside the
     // package's other test files at load ~20 it took 65 s.
   }, 240_000);
+});
+
+describe("incremental reload: what the next registry shares with the last", () => {
+  it("keeps an unchanged id's versions and summary, rebuilds the id that changed, and leaves the last registry as it was", async () => {
+    const files = new Map<string, string>([
+      ["a/1.0.0.yaml", template({ id: "a", version: "1.0.0", body: BODIES[0] })],
+      ["b/1.0.0.yaml", template({ id: "b", version: "1.0.0", body: BODIES[0] })],
+      ["b/labels.yaml", "production: 1.0.0\n"],
+    ]);
+    const cache = createLoadCache();
+    const first = (await checkRegistry({ store: createMemoryStore(files), cache })).registry!;
+    const [aBefore, bBefore] = first.list();
+    files.set("b/1.1.0.yaml", template({ id: "b", version: "1.1.0", body: BODIES[0] }));
+    files.set("b/labels.yaml", "production: 1.1.0\n");
+    const second = (await checkRegistry({ store: createMemoryStore(files), cache })).registry!;
+    const [aAfter, bAfter] = second.list();
+    expect(aAfter).toBe(aBefore);
+    expect(second.get("a", "1.0.0")).toBe(first.get("a", "1.0.0"));
+    expect(bAfter).toMatchObject({
+      versions: ["1.0.0", "1.1.0"],
+      latest: "1.1.0",
+      labels: { production: "1.1.0" },
+    });
+    expect(second.resolve("b@production").version).toBe("1.1.0");
+    // The last registry still answers as it did.
+    expect(first.list()[1]).toBe(bBefore);
+    expect(first.versions("b")).toEqual(["1.0.0"]);
+    expect(first.resolve("b@production").version).toBe("1.0.0");
+    expect(first.ids()).toEqual(["a", "b"]);
+    // An id removed and added again.
+    files.delete("a/1.0.0.yaml");
+    const third = (await checkRegistry({ store: createMemoryStore(files), cache })).registry!;
+    expect(third.ids()).toEqual(["b"]);
+    expect(third.list()[0]).toBe(bAfter);
+    expect(second.ids()).toEqual(["a", "b"]);
+  });
 });
 
 describe("incremental reload from the file system", () => {
@@ -234,13 +362,30 @@ describe("incremental reload with the changed paths known (a watcher's report)",
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** Makes the directory hold exactly `files`; returns what changed as a watcher reports it (a removed directory as itself). */
-  async function sync(root: string, before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) {
+  /**
+   * Makes the directory hold exactly `after`; returns what changed as a watcher reports it (a removed directory as
+   * itself). `mtime`, when given, stamps each written file (else the file system's clock does).
+   */
+  async function sync({
+    root,
+    before,
+    after,
+    mtime,
+  }: {
+    root: string;
+    before: ReadonlyMap<string, string>;
+    after: ReadonlyMap<string, string>;
+    mtime?: () => Date;
+  }) {
     const changed = new Set<string>();
     for (const [file, text] of after) {
       if (before.get(file) === text) continue;
       await mkdir(path.join(root, path.dirname(file)), { recursive: true });
       await writeFile(path.join(root, file), text);
+      if (mtime) {
+        const stamp = mtime();
+        await utimes(path.join(root, file), stamp, stamp);
+      }
       changed.add(file);
     }
     for (const file of before.keys()) {
@@ -255,32 +400,43 @@ describe("incremental reload with the changed paths known (a watcher's report)",
     return [...changed];
   }
 
-  it("gives exactly what a full load gives, after any sequence of edits, looking only at the changed paths", async () => {
+  it("gives exactly what a full load gives, after any sequence of edits, looking at the changed paths or at everything", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(editArb, { minLength: 1, maxLength: 12 }), async (edits) => {
-        if (dir) await rm(dir, { recursive: true, force: true });
-        dir = await mkdtemp(path.join(tmpdir(), "promptreg-changed-"));
-        let files = new Map<string, string>([
-          ["_partials/sig.hbs", "Sign as Support."],
-          ["a/one/1.0.0.yaml", template({ id: "a/one", version: "1.0.0", body: BODIES[1] })],
-          ["a/one/labels.yaml", "production: 1.0.0\n"],
-          ["b/1.0.0.yaml", template({ id: "b", version: "1.0.0", body: BODIES[0] })],
-        ]);
-        await sync(dir, new Map(), files);
-        const store = createFileSystemStore(dir);
-        const cache = createLoadCache();
-        await checkRegistry({ store, cache });
-        for (const edit of edits) {
-          const next = new Map(files);
-          apply(next, edit);
-          const changed = await sync(dir, files, next);
-          files = next;
-          const incremental = await checkRegistry({ store, cache, changed });
-          const full = await checkRegistry({ store: createFileSystemStore(dir) });
-          expect(outcome(incremental)).toEqual(outcome(full));
-        }
-      }),
-      { numRuns: 25 },
+      fc.asyncProperty(
+        fc.array(fc.tuple(editArb, fc.boolean()), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        async (edits, stamped) => {
+          if (dir) await rm(dir, { recursive: true, force: true });
+          dir = await mkdtemp(path.join(tmpdir(), "promptreg-changed-"));
+          const root = dir;
+          // Stamped: every write gets its own mtime an hour ago, so unchanged files are trusted without a read. Else
+          // the files are fresh, racily clean, and read again on every reload to be compared by content.
+          let writes = 0;
+          const mtime = stamped ? () => new Date(Date.now() - 3_600_000 + 1_000 * writes++) : undefined;
+          let files = new Map<string, string>([
+            ["_partials/sig.hbs", "Sign as Support."],
+            ["a/one/1.0.0.yaml", template({ id: "a/one", version: "1.0.0", body: BODIES[1] })],
+            ["a/one/labels.yaml", "production: 1.0.0\n"],
+            ["b/1.0.0.yaml", template({ id: "b", version: "1.0.0", body: BODIES[0] })],
+          ]);
+          await sync({ root, before: new Map(), after: files, ...(mtime ? { mtime } : {}) });
+          const store = createFileSystemStore(root);
+          const cache = createLoadCache();
+          const broken = new Map<string, string>();
+          await checkRegistry({ store, cache });
+          for (const [edit, watched] of edits) {
+            const next = new Map(files);
+            apply(next, edit, broken);
+            const changed = await sync({ root, before: files, after: next, ...(mtime ? { mtime } : {}) });
+            files = next;
+            // Watched: the paths a watcher reports; else a stat pass over the whole tree (SIGHUP).
+            const incremental = await checkRegistry({ store, cache, ...(watched ? { changed } : {}) });
+            const full = await checkRegistry({ store: createFileSystemStore(root) });
+            expect(outcome(incremental)).toEqual(outcome(full));
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   }, 240_000);
 
