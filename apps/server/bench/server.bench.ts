@@ -139,7 +139,7 @@ let signedLate = 0;
 
 /**
  * DURATION seconds of autocannon, CONNECTIONS keep-alive connections. Both sides send the same requests: a pool of
- * signed headers (one fresh nonce each) made before the slice, twice what the fastest slice of this side needed, so the
+ * signed headers (one fresh nonce each) made before the slice, three times what the fastest slice of this side needed, so the
  * load generator pays no HMAC or nonce during the slice, and autocannon rebuilds each request from its pool entry on
  * both sides alike. The bare baseline ignores the signature headers; the service verifies every one.
  */
@@ -150,7 +150,8 @@ async function cannon(url: string, path: string, body: string): Promise<Load> {
     secret: SECRET,
     path,
     body,
-    size: Math.ceil((lastRps.get(key) ?? 3_000) * DURATION * 2) + 1_000,
+    // Three times the fastest slice so far (a warm-up on a cold JIT undercounts what a later slice sends).
+    size: Math.ceil((lastRps.get(key) ?? 5_000) * DURATION * 3) + 1_000,
   });
   const result = await autocannon({
     url,
@@ -360,7 +361,7 @@ const markdown = `Autocannon with ${CONNECTIONS} keep-alive connections on 127.0
 ${DURATION} s slices (so load drift on the shared box hits both sides alike), ${ROUNDS} rounds. The service, the bare Express app and
 the mock gateway (the upstream) each run in a child process of their own (NODE_ENV=production, logging silent), so the load
 generator shares no event loop with them. Every request of a slice is signed with a fresh nonce *before* the slice starts
-(a pool of twice the requests the fastest slice of that side needed), and both sides send those same requests, the bare app
+(a pool of three times the requests the fastest slice of that side needed), and both sides send those same requests, the bare app
 ignoring the signature: the load generator shares the 2 cores with the servers, and signing during the slice charged an HMAC
 and a nonce per request to the service's side only (runs before this method signed during the slice; their ratios are
 not comparable). The service still verifies every signature and stores every nonce, so its numbers include HMAC verification, the nonce store, rate
