@@ -59,3 +59,25 @@ describe("createFileSystemStore listChanged", () => {
     );
   }, 240_000);
 });
+
+describe("createFileSystemStore list", () => {
+  it("lists a directory of more files than it stats at once in order, each with its own size, beside subdirectories", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "promptreg-list-"));
+    try {
+      // Three-digit names sort as numbers do; every fifth name is a directory holding one file, between the files.
+      const expected: { path: string; size: number }[] = [];
+      for (let index = 0; index < 100; index++) {
+        const name = String(index).padStart(3, "0");
+        const file = index % 5 === 0 ? `t/${name}/1.0.0.yaml` : `t/${name}.yaml`;
+        await mkdir(path.join(root, path.dirname(file)), { recursive: true });
+        await writeFile(path.join(root, file), "x".repeat(index));
+        expected.push({ path: file, size: index });
+      }
+      const listed = await createFileSystemStore(root).list();
+      expect(listed.map(({ path, size }) => ({ path, size }))).toEqual(expected);
+      expect(listed.every((file) => file.kind === "template" && file.mtimeMs !== undefined)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
