@@ -1,5 +1,14 @@
-import { afterAll, expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { capturedLogLines, GATEWAY_TEST_KEY, SECRETS, sentSignatures } from "./harness.js";
+
+/**
+ * This project's test files share one module graph (isolate: false in vitest.config.ts), so the harness's lists
+ * outlive a file: each file starts them empty, and the scan below sees that file's lines, as when files were isolated.
+ */
+beforeAll(() => {
+  capturedLogLines.length = 0;
+  sentSignatures.length = 0;
+});
 
 /**
  * The whole API suite logs through the harness, so this one hook sees every line: no client secret, gateway key or

@@ -19,14 +19,18 @@ const LEFTOVERS: { what: string; pattern: RegExp }[] = [
   { what: "working directory change", pattern: /\bprocess\.chdir\(/ },
 ];
 
-/** `file:line: what` for every line of `text` that would leave state behind. */
+/**
+ * `file:line: what` for every line of `text` that would leave state behind. Fake timers are fine in a file that
+ * switches back to real ones (`useRealTimers`).
+ */
 export function leftovers(file: string, text: string): string[] {
+  const restoresTimers = /\buseRealTimers\(/.test(text);
   return text
     .split("\n")
     .flatMap((line, index) =>
-      LEFTOVERS.filter(({ pattern }) => pattern.test(line)).map(
-        ({ what }) => `${file}:${index + 1}: ${what}`,
-      ),
+      LEFTOVERS.filter(
+        ({ what, pattern }) => pattern.test(line) && !(what === "fake timers" && restoresTimers),
+      ).map(({ what }) => `${file}:${index + 1}: ${what}`),
     );
 }
 
