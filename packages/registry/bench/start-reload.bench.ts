@@ -31,7 +31,7 @@ const SETTLE_MS = 1_000;
 /**
  * Times `fn` from a collected heap: a forced full GC, then SETTLE_MS for its concurrent sweeping to end. Without the
  * pause, a run that allocates (a reload) pays on the main thread for sweeping pages the forced GC left behind on a
- * 0.5-1 GB heap: 66 ms against 23 ms for the same reload in H1's in-process runs. The service never reloads right
+ * 0.5-1 GB heap: 66 ms against 23 ms for the same reload, measured in process. The service never reloads right
  * after a full GC it forced, so that cost belongs to the bench, not to the reload.
  */
 async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
