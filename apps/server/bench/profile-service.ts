@@ -5,18 +5,13 @@
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { startMockAndService } from "./bench-child.js";
+import { RENDER_BODY, RUN_BODY } from "./request-bodies.js";
 import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
 const which = process.argv[2] === "run" ? "run" : "render";
 const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
-const body =
-  which === "run"
-    ? JSON.stringify({ ref: "support/greet", input: { name: "Ada" } })
-    : JSON.stringify({
-        ref: "support/summarize@production",
-        input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
-      });
+const body = which === "run" ? RUN_BODY : RENDER_BODY;
 
 const { mock, service, serviceUrl: url } = await startMockAndService(SECRET);
 const route = `/v1/${which}`;

@@ -12,13 +12,13 @@ import { buildChatRequest } from "@promptreg/runtime";
 import autocannon from "autocannon";
 import { startMockAndService } from "./bench-child.js";
 import { benchGatewayOptions } from "./gateway-options.js";
+import { RUN_BODY } from "./request-bodies.js";
 import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
 const SECONDS = Number(process.env.COST_SECONDS ?? 5);
 const ROUNDS = Number(process.env.COST_ROUNDS ?? 3);
 const CONNECTIONS = 32;
-const RUN_BODY = JSON.stringify({ ref: "support/greet", input: { name: "Ada" } });
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 

@@ -19,6 +19,7 @@ import autocannon from "autocannon";
 import { renderRequestSchema } from "../src/http/schemas.js";
 import { firstBytes } from "./first-byte.js";
 import { benchGatewayOptions } from "./gateway-options.js";
+import { RENDER_BODY, RUN_BODY, STREAM_BODY } from "./request-bodies.js";
 import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
@@ -26,12 +27,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 32;
 const TTFB_SAMPLES = 75;
-const RENDER_BODY = JSON.stringify({
-  ref: "support/summarize@production",
-  input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
-});
-const RUN_BODY = JSON.stringify({ ref: "support/greet", input: { name: "Ada" } });
-const STREAM_BODY = JSON.stringify({ ref: "support/greet", input: { name: "Ada" }, stream: true });
 
 const children: ChildProcess[] = [];
 process.on("exit", () => {

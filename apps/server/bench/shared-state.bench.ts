@@ -18,6 +18,7 @@ import {
 import { startRedis } from "@promptreg/test-kit";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
+import { RENDER_BODY as BODY } from "./request-bodies.js";
 import { SERVICE_READY, startProcess, untilReady } from "./service-process.js";
 import { signedPool } from "./signed-pool.js";
 
@@ -26,10 +27,6 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const CONNECTIONS = 32;
 const SECRET = "bench-shared-state-secret-0123456789";
 const PATH = "/v1/render";
-const BODY = JSON.stringify({
-  ref: "support/summarize@production",
-  input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
-});
 
 interface Slice {
   rps: number;

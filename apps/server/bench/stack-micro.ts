@@ -12,15 +12,12 @@ import { Duplex } from "node:stream";
 import { signRequest } from "@promptreg/signing";
 import type { Express } from "express";
 import { createBareApp } from "./bare-app.js";
+import { RENDER_BODY as BODY } from "./request-bodies.js";
 import { createServiceApp } from "./service-app.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const BATCH = Number(process.env.BATCH ?? 2_000);
-const BODY = JSON.stringify({
-  ref: "support/summarize@production",
-  input: { ticket: "My invoice shows the wrong VAT rate since March; please correct it.", tier: "pro" },
-});
 
 interface Answer {
   status: number;

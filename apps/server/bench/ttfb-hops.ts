@@ -22,20 +22,14 @@ import autocannon from "autocannon";
 import { startMockAndService } from "./bench-child.js";
 import { type FirstByteSample, firstBytes } from "./first-byte.js";
 import type { HopStamps } from "./hop-clock.js";
+import { RENDER_BODY, RUN_BODY, STREAM_BODY } from "./request-bodies.js";
 import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
 const SAMPLES = Number(process.env.HOPS_SAMPLES ?? 300);
 const LOAD_SECONDS = Number(process.env.HOPS_LOAD_SECONDS ?? 0);
 const ROUNDS = Number(process.env.HOPS_ROUNDS ?? 2);
-const RUN_BODY = JSON.stringify({ ref: "support/greet", input: { name: "Ada" }, stream: true });
-const LOADS = {
-  "/v1/render": JSON.stringify({
-    ref: "support/summarize@production",
-    input: { ticket: "Wrong VAT rate", tier: "pro" },
-  }),
-  "/v1/run": JSON.stringify({ ref: "support/greet", input: { name: "Ada" } }),
-};
+const LOADS = { "/v1/render": RENDER_BODY, "/v1/run": RUN_BODY };
 
 const files = { mock: path.join(tmpdir(), `hops-mock-${process.pid}.json`), service: "" };
 files.service = path.join(tmpdir(), `hops-service-${process.pid}.json`);
@@ -56,7 +50,7 @@ const sides = {
   },
   through: {
     url: `${serviceUrl}/v1/run`,
-    body: RUN_BODY,
+    body: STREAM_BODY,
     headers: () => ({
       "content-type": "application/json",
       ...signRequest({
@@ -64,7 +58,7 @@ const sides = {
         secret: SECRET,
         method: "POST",
         pathAndQuery: "/v1/run",
-        body: RUN_BODY,
+        body: STREAM_BODY,
       }),
     }),
   },

@@ -14,6 +14,7 @@ import { startBatchThread } from "../src/batch-thread/start-batch-thread.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/http/logger.js";
 import { createService, type Service } from "../src/service.js";
+import { startSimulatedGateway } from "../src/simulated-gateway.js";
 import {
   CLIENT_KEYS_YAML,
   capturedLogLines,
@@ -201,6 +202,74 @@ describe("the service's batch worker thread", () => {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await service?.close();
       expect(await upstream.stop()).toBe(0);
+    }
+  });
+
+  it("in development without a gateway key, runs items against the simulated gateway the service started", async () => {
+    let service: Service | undefined;
+    let server: Server | undefined;
+    try {
+      const config = loadConfig({
+        env: {
+          NODE_ENV: "development",
+          PROMPTREG_TEMPLATES_DIR: FIXTURE_TEMPLATES,
+          PROMPTREG_WATCH: "off",
+          PROMPTREG_CLIENT_KEYS_FILE: path.join(dir, "clients.yaml"),
+          REDIS_URL: redis.url,
+          PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}simulated:`,
+        },
+      });
+      service = await createService({
+        config,
+        logger: capturingLogger("info"),
+        publicUrl: "http://test",
+        simulatedGateway: startSimulatedGateway,
+      });
+      expect(service.gatewayMode).toBe("simulated");
+      const loaded = await service.registry.reload();
+      if (!loaded.ok) throw loaded.error;
+      server = service.app.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const call = (pathAndQuery: string, body?: unknown) => {
+        const text = body === undefined ? "" : JSON.stringify(body);
+        const method = body === undefined ? "GET" : "POST";
+        const headers = signRequest({
+          keyId: "app-main",
+          secret: SECRETS.main,
+          method,
+          pathAndQuery,
+          body: text,
+        });
+        sentSignatures.push(headers["X-Promptreg-Signature"].slice(3));
+        return fetch(url + pathAndQuery, {
+          method,
+          headers: { ...headers, ...(text ? { "content-type": "application/json" } : {}) },
+          body: text || undefined,
+        });
+      };
+      await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+      const items = [0, 1].map((i) => ({ ref: "support/greet@1", input: { name: `user ${i}` } }));
+      const submitted = await call("/v1/batches", { items });
+      expect(submitted.status).toBe(202);
+      const { id } = (await submitted.json()) as { id: string };
+      const status = await vi.waitFor(
+        async () => {
+          const body = (await (await call(`/v1/batches/${id}`)).json()) as {
+            status: string;
+            counts: { succeeded: number; failed: number };
+          };
+          if (body.status !== "completed") throw new Error(`still ${body.status}`);
+          return body;
+        },
+        { timeout: 60_000, interval: 100 },
+      );
+      // Without the service's simulated gateway the thread would have no gateway, and both items would fail.
+      expect(status.counts).toMatchObject({ succeeded: 2, failed: 0 });
+    } finally {
+      server?.closeAllConnections();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await service?.close();
     }
   });
 

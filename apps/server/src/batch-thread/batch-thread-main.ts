@@ -29,20 +29,14 @@ const logger = createLogger({
 });
 // The thread's own metrics registry is never scraped: items and gateway telemetry are sent to the service's.
 const metrics = createServerMetrics({ defaultMetrics: false });
-const threadConfig: BatchThreadData["config"] = simulatedGatewayUrl
-  ? {
-      ...config,
-      gateway: {
-        ...config.gateway,
-        baseUrl: simulatedGatewayUrl,
-        apiKey: config.gateway.apiKey ?? "simulated-gateway-key",
-      },
-    }
-  : config;
 const { gateway } = await connectGateway({
-  config: threadConfig,
+  config,
   logger,
   metrics,
+  // Development without a key: the thread calls the simulated gateway the service started (it stays the service's).
+  simulatedGateway: simulatedGatewayUrl
+    ? async () => ({ url: simulatedGatewayUrl, close: async () => {} })
+    : undefined,
   events: (event) => send({ type: "gateway", event: toPlainEvent(event) }),
 });
 const registry = createServiceRegistry({ config, logger, metrics });
