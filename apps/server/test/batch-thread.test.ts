@@ -80,6 +80,85 @@ async function threadNiceness(): Promise<number[]> {
 const loggedLines = () =>
   capturedLogLines.map((line) => JSON.parse(line) as Record<string, unknown> & { msg?: string });
 
+interface Running {
+  service: Service;
+  url: string;
+  /** A request signed as client app-main; GET without a body, POST with one. */
+  call(pathAndQuery: string, body?: unknown): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The whole service (createService, as main.ts assembles it) on a loopback port, on Redis under its own prefix. */
+async function startService(
+  env: Record<string, string>,
+  options: { simulatedGateway?: typeof startSimulatedGateway } = {},
+): Promise<Running> {
+  const config = loadConfig({
+    env: {
+      NODE_ENV: "test",
+      PROMPTREG_TEMPLATES_DIR: FIXTURE_TEMPLATES,
+      PROMPTREG_WATCH: "off",
+      PROMPTREG_CLIENT_KEYS_FILE: path.join(dir, "clients.yaml"),
+      REDIS_URL: redis.url,
+      ...env,
+    },
+  });
+  const service = await createService({
+    config,
+    logger: capturingLogger("info"),
+    publicUrl: "http://test",
+    ...options,
+  });
+  const loaded = await service.registry.reload();
+  if (!loaded.ok) throw loaded.error;
+  const server: Server = service.app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The Redis nonce store refuses requests signed before the second its key prefix was first seen.
+  await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+  return {
+    service,
+    url,
+    call: (pathAndQuery, body) => {
+      const text = body === undefined ? "" : JSON.stringify(body);
+      const method = body === undefined ? "GET" : "POST";
+      const headers = signRequest({
+        keyId: "app-main",
+        secret: SECRETS.main,
+        method,
+        pathAndQuery,
+        body: text,
+      });
+      sentSignatures.push(headers["X-Promptreg-Signature"].slice(3));
+      return fetch(url + pathAndQuery, {
+        method,
+        headers: { ...headers, ...(text ? { "content-type": "application/json" } : {}) },
+        body: text || undefined,
+      });
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
+    },
+  };
+}
+
+/** Polls a batch's status until it is completed. */
+function completed(running: Running, id: string): Promise<{ counts: { succeeded: number; failed: number } }> {
+  return vi.waitFor(
+    async () => {
+      const body = (await (await running.call(`/v1/batches/${id}`)).json()) as {
+        status: string;
+        counts: { succeeded: number; failed: number };
+      };
+      if (body.status !== "completed") throw new Error(`still ${body.status}`);
+      return body;
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+}
+
 let redis: RedisHandle;
 let dir: string;
 
@@ -97,45 +176,13 @@ afterAll(async () => {
 describe("the service's batch worker thread", () => {
   it("runs items while the service's main thread is blocked, at niceness 10, and reports items, gateway metrics and logs to the service", async () => {
     const upstream = await startThreadUpstream();
-    let service: Service | undefined;
-    let server: Server | undefined;
+    let running: Running | undefined;
     try {
-      const config = loadConfig({
-        env: {
-          NODE_ENV: "test",
-          PROMPTREG_TEMPLATES_DIR: FIXTURE_TEMPLATES,
-          PROMPTREG_WATCH: "off",
-          PROMPTREG_CLIENT_KEYS_FILE: path.join(dir, "clients.yaml"),
-          GATEWAY_BASE_URL: upstream.url,
-          GATEWAY_API_KEY: GATEWAY_TEST_KEY,
-          REDIS_URL: redis.url,
-          PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}thread:`,
-        },
+      running = await startService({
+        GATEWAY_BASE_URL: upstream.url,
+        GATEWAY_API_KEY: GATEWAY_TEST_KEY,
+        PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}thread:`,
       });
-      expect(config.batches.workerNice).toBe(10);
-      service = await createService({ config, logger: capturingLogger("info"), publicUrl: "http://test" });
-      const loaded = await service.registry.reload();
-      if (!loaded.ok) throw loaded.error;
-      server = service.app.listen(0, "127.0.0.1");
-      await once(server, "listening");
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const call = async (pathAndQuery: string, body?: unknown) => {
-        const text = body === undefined ? "" : JSON.stringify(body);
-        const method = body === undefined ? "GET" : "POST";
-        const headers = signRequest({
-          keyId: "app-main",
-          secret: SECRETS.main,
-          method,
-          pathAndQuery,
-          body: text,
-        });
-        sentSignatures.push(headers["X-Promptreg-Signature"].slice(3));
-        return fetch(url + pathAndQuery, {
-          method,
-          headers: { ...headers, ...(text ? { "content-type": "application/json" } : {}) },
-          body: text || undefined,
-        });
-      };
       const started = await vi.waitFor(
         () => {
           const line = loggedLines().find((entry) => entry.msg === "batch worker thread started");
@@ -147,13 +194,11 @@ describe("the service's batch worker thread", () => {
       expect(started.nice).toBe(process.platform === "linux" ? 10 : 0);
       if (process.platform === "linux") expect(await threadNiceness()).toContain(10);
 
-      // The Redis nonce store refuses requests signed before the second its key prefix was first seen.
-      await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
       const items = Array.from({ length: 8 }, (_, i) => ({
         ref: "support/greet@1",
         input: { name: `user ${i}` },
       }));
-      const submitted = await call("/v1/batches", { items });
+      const submitted = await running.call("/v1/batches", { items });
       expect(submitted.status).toBe(202);
       const { id } = (await submitted.json()) as { id: string };
 
@@ -165,19 +210,9 @@ describe("the service's batch worker thread", () => {
       }
       expect(Atomics.load(upstream.calls, 0)).toBe(items.length);
 
-      const status = await vi.waitFor(
-        async () => {
-          const body = (await (await call(`/v1/batches/${id}`)).json()) as {
-            status: string;
-            counts: { succeeded: number };
-          };
-          if (body.status !== "completed") throw new Error(`still ${body.status}`);
-          return body;
-        },
-        { timeout: 60_000, interval: 100 },
-      );
-      expect(status.counts.succeeded).toBe(items.length);
+      expect((await completed(running, id)).counts.succeeded).toBe(items.length);
       // Items are counted as the thread's messages arrive, which may trail the status read from Redis a moment.
+      const url = running.url;
       const metrics = await vi.waitFor(
         async () => {
           const text = await (await fetch(`${url}/metrics`)).text();
@@ -198,78 +233,26 @@ describe("the service's batch worker thread", () => {
         loggedLines().some((entry) => entry.msg === "batch finished" && entry.thread === "batch-worker"),
       ).toBe(true);
     } finally {
-      server?.closeAllConnections();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      await service?.close();
+      await running?.close();
       expect(await upstream.stop()).toBe(0);
     }
   });
 
   it("in development without a gateway key, runs items against the simulated gateway the service started", async () => {
-    let service: Service | undefined;
-    let server: Server | undefined;
+    const running = await startService(
+      { NODE_ENV: "development", PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}simulated:` },
+      { simulatedGateway: startSimulatedGateway },
+    );
     try {
-      const config = loadConfig({
-        env: {
-          NODE_ENV: "development",
-          PROMPTREG_TEMPLATES_DIR: FIXTURE_TEMPLATES,
-          PROMPTREG_WATCH: "off",
-          PROMPTREG_CLIENT_KEYS_FILE: path.join(dir, "clients.yaml"),
-          REDIS_URL: redis.url,
-          PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}simulated:`,
-        },
-      });
-      service = await createService({
-        config,
-        logger: capturingLogger("info"),
-        publicUrl: "http://test",
-        simulatedGateway: startSimulatedGateway,
-      });
-      expect(service.gatewayMode).toBe("simulated");
-      const loaded = await service.registry.reload();
-      if (!loaded.ok) throw loaded.error;
-      server = service.app.listen(0, "127.0.0.1");
-      await once(server, "listening");
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const call = (pathAndQuery: string, body?: unknown) => {
-        const text = body === undefined ? "" : JSON.stringify(body);
-        const method = body === undefined ? "GET" : "POST";
-        const headers = signRequest({
-          keyId: "app-main",
-          secret: SECRETS.main,
-          method,
-          pathAndQuery,
-          body: text,
-        });
-        sentSignatures.push(headers["X-Promptreg-Signature"].slice(3));
-        return fetch(url + pathAndQuery, {
-          method,
-          headers: { ...headers, ...(text ? { "content-type": "application/json" } : {}) },
-          body: text || undefined,
-        });
-      };
-      await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
+      expect(running.service.gatewayMode).toBe("simulated");
       const items = [0, 1].map((i) => ({ ref: "support/greet@1", input: { name: `user ${i}` } }));
-      const submitted = await call("/v1/batches", { items });
+      const submitted = await running.call("/v1/batches", { items });
       expect(submitted.status).toBe(202);
       const { id } = (await submitted.json()) as { id: string };
-      const status = await vi.waitFor(
-        async () => {
-          const body = (await (await call(`/v1/batches/${id}`)).json()) as {
-            status: string;
-            counts: { succeeded: number; failed: number };
-          };
-          if (body.status !== "completed") throw new Error(`still ${body.status}`);
-          return body;
-        },
-        { timeout: 60_000, interval: 100 },
-      );
       // Without the service's simulated gateway the thread would have no gateway, and both items would fail.
-      expect(status.counts).toMatchObject({ succeeded: 2, failed: 0 });
+      expect((await completed(running, id)).counts).toMatchObject({ succeeded: 2, failed: 0 });
     } finally {
-      server?.closeAllConnections();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      await service?.close();
+      await running.close();
     }
   });
 
