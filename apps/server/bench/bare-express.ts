@@ -3,10 +3,13 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createBareApp } from "./bare-app.js";
+import { answerProfileRequests } from "./child-profiler.js";
 
 const server = createBareApp(process.env.BASELINE_BODY as string).listen(0, "127.0.0.1");
 await once(server, "listening");
 process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+// bench/profile-service.ts bare profiles it under the same load as the service.
+answerProfileRequests();
 process.on("disconnect", () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));

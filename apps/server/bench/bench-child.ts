@@ -1,5 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { signRequest } from "@promptreg/signing";
+import { RENDER_BODY } from "./request-bodies.js";
 
 interface ChildOptions {
   env?: Record<string, string>;
@@ -45,4 +47,30 @@ export async function startMockAndService(
     children.service,
   );
   return { mock, mockUrl, service, serviceUrl: await service.url };
+}
+
+/**
+ * The render target's baseline (bare-express.ts) in a process of its own, answering exactly what the service at
+ * `serviceUrl` (signed with `secret`, key `bench`) answers to RENDER_BODY: what run-cost.ts and profile-service.ts
+ * compare the service with.
+ */
+export async function startBareBeside(serviceUrl: string, secret: string) {
+  const probe = await fetch(`${serviceUrl}/v1/render`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...signRequest({
+        keyId: "bench",
+        secret,
+        method: "POST",
+        pathAndQuery: "/v1/render",
+        body: RENDER_BODY,
+      }),
+    },
+    body: RENDER_BODY,
+  });
+  const answer = await probe.text();
+  if (probe.status !== 200) throw new Error(`the service's render answered ${probe.status}: ${answer}`);
+  const bare = startBenchChild("./bare-express.ts", { BASELINE_BODY: answer });
+  return { bare, bareUrl: await bare.url };
 }

@@ -1,19 +1,25 @@
-// Profiles the service under the server benchmark's load: `node --import tsx bench/profile-service.ts [render|run]`
+// Profiles the service under the server benchmark's load: `node --import tsx bench/profile-service.ts [render|run|bare]`
 // (in apps/server; run it under the shared CPU lock). The service runs in a child process; this process drives it with
 // autocannon (requests signed before each load, PROFILE_CONNECTIONS, default 32), has the child profile PROFILE_SECONDS of steady state
-// after a warm-up (node:inspector), and prints the functions with the most self time and the modules they sit in.
+// after a warm-up (node:inspector), and prints the functions with the most self time and the modules they sit in, as a
+// share of the profile and in µs per request. `bare` profiles the render target's baseline (bare-express.ts, answering
+// what the service's render answers) under the same render load, so the two can be compared line by line.
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { startMockAndService } from "./bench-child.js";
+import { startBareBeside, startMockAndService } from "./bench-child.js";
 import { RENDER_BODY, RUN_BODY } from "./request-bodies.js";
 import { signedPool } from "./signed-pool.js";
 
 const SECRET = "bench-secret-0123456789abcdefghij";
-const which = process.argv[2] === "run" ? "run" : "render";
+const target = process.argv[2] === "run" || process.argv[2] === "bare" ? process.argv[2] : "render";
+const which = target === "run" ? "run" : "render";
 const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
 const body = which === "run" ? RUN_BODY : RENDER_BODY;
 
-const { mock, service, serviceUrl: url } = await startMockAndService(SECRET);
+const { mock, service, serviceUrl } = await startMockAndService(SECRET);
+const baseline = target === "bare" ? await startBareBeside(serviceUrl, SECRET) : undefined;
+const profiled = baseline?.bare ?? service;
+const url = baseline?.bareUrl ?? serviceUrl;
 const route = `/v1/${which}`;
 const connections = Number(process.env.PROFILE_CONNECTIONS ?? 32);
 /** Signed requests are made before each load (bench/signed-pool.ts), so the load generator does not sign on the
@@ -46,22 +52,23 @@ const reply = (match: (message: unknown) => boolean) =>
   new Promise<unknown>((resolve) => {
     const listener = (message: unknown) => {
       if (!match(message)) return;
-      service.child.off("message", listener);
+      profiled.child.off("message", listener);
       resolve(message);
     };
-    service.child.on("message", listener);
+    profiled.child.on("message", listener);
   });
 const warmUp = await load(2); // warm-up: JIT, pools; start-up and module loading stay out of the profile
 const profiling = reply((message) => message === "profiling");
-service.child.send("profile-start");
+profiled.child.send("profile-start");
 await profiling;
 const result = await load(seconds, warmUp.requests.average);
 const stopped = reply((message) => typeof message === "object" && message !== null && "profile" in message);
-service.child.send("profile-stop");
+profiled.child.send("profile-stop");
 const profileFile = ((await stopped) as { profile: string }).profile;
 console.log(
-  `${route}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`,
+  `${target === "bare" ? "bare Express" : "service"} ${route}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`,
 );
+baseline?.bare.child.disconnect();
 service.child.disconnect();
 mock.child.disconnect();
 
@@ -100,7 +107,12 @@ const top = (map: Map<string, number>, count: number) =>
   [...map.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
-    .map(([key, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`)
+    .map(
+      ([key, micros]) =>
+        `${((100 * micros) / total).toFixed(1).padStart(5)}% ${(micros / result.requests.total).toFixed(2).padStart(7)} µs  ${key}`,
+    )
     .join("\n");
-console.log(`\nself time by package or module (${profileFile}):\n${top(byFile, 25)}`);
+console.log(
+  `\nprofiled: ${(total / result.requests.total).toFixed(1)} µs per request (idle included); self time by package or module (${profileFile}):\n${top(byFile, 25)}`,
+);
 console.log(`\nself time by function:\n${top(self, 40)}`);

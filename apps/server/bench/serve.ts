@@ -2,11 +2,8 @@
 // the same Express instance that answers a precomputed JSON of the same size. Sends its URL over IPC when ready and
 // exits when the parent disconnects (or dies).
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
-import { Session } from "node:inspector";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { answerProfileRequests } from "./child-profiler.js";
 import { createServiceApp } from "./service-app.js";
 
 const app = await createServiceApp({
@@ -20,25 +17,8 @@ const app = await createServiceApp({
 const server = app.listen(0, "127.0.0.1");
 await once(server, "listening");
 process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-// bench/profile-service.ts profiles the steady state only: it sends "profile-start" after a warm-up and
-// "profile-stop" before the end, and gets the profile's path back.
-let profiler: Session | undefined;
-process.on("message", (message) => {
-  if (message === "profile-start") {
-    profiler = new Session();
-    profiler.connect();
-    profiler.post("Profiler.enable", () =>
-      profiler?.post("Profiler.start", () => process.send?.("profiling")),
-    );
-  } else if (message === "profile-stop" && profiler) {
-    profiler.post("Profiler.stop", (error, result) => {
-      if (error) throw error;
-      const file = path.join(tmpdir(), `promptreg-service-${process.pid}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(result.profile));
-      process.send?.({ profile: file });
-    });
-  }
-});
+// bench/profile-service.ts profiles the steady state only.
+answerProfileRequests();
 process.on("disconnect", () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));

@@ -18,13 +18,22 @@ import { createServiceApp } from "./service-app.js";
 const SECRET = "bench-secret-0123456789abcdefghij";
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const BATCH = Number(process.env.BATCH ?? 2_000);
+const BODY_AFTER = process.env.BODY_AFTER !== "0";
 
 interface Answer {
   status: number;
   body: string;
 }
 
-/** One request through `app` as node:http would hand it over, the body already received. */
+/** The body pushed as node:http's parser does: the bytes, the end, and `complete` set with the last byte. */
+function pushBody(req: IncomingMessage): void {
+  req.push(BODY);
+  req.push(null);
+  // Without it the request counts as aborted once read.
+  req.complete = true;
+}
+
+/** One request through `app` as node:http would hand it over. */
 function inject(app: Express, path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve) => {
     const written: Buffer[] = [];
@@ -42,12 +51,9 @@ function inject(app: Express, path: string, headers: Record<string, string>): Pr
     req.httpVersionMajor = 1;
     req.httpVersionMinor = 1;
     req.headers = { host: "127.0.0.1", "content-length": String(Buffer.byteLength(BODY)), ...headers };
-    req.push(BODY);
-    req.push(null);
-    // node:http's parser sets it with the last body byte; without it the request counts as aborted once read.
-    req.complete = true;
     const res = new ServerResponse(req);
     res.assignSocket(socket);
+    if (!BODY_AFTER) pushBody(req);
     res.on("finish", () => {
       res.detachSocket(socket);
       // node:http's server emits 'close' after 'finish'; the service's metrics, stats and log line hang off it.
@@ -56,6 +62,9 @@ function inject(app: Express, path: string, headers: Record<string, string>): Pr
       resolve({ status: res.statusCode, body: text.slice(text.indexOf("\r\n\r\n") + 4) });
     });
     app(req, res);
+    // node:http's order: the app gets the request when its headers are parsed, and the body bytes that came in the
+    // same socket read are pushed right after the app's synchronous part returns, before any microtask runs.
+    if (BODY_AFTER) pushBody(req);
   });
 }
 
