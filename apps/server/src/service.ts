@@ -166,10 +166,16 @@ export async function connectGateway({
   metrics,
   simulatedGateway,
   events,
+  name,
 }: {
   config: ServerConfig;
   logger: Logger;
   metrics: ServerMetrics;
+  /**
+   * Whose client this is, in its circuit-state gauge (`gateway_client`): the service's interactive calls, or batch
+   * items (the service's worker thread, `pnpm worker`). The thread's breakers are forwarded to the service's metrics.
+   */
+  name: "service" | "batch";
   simulatedGateway?:
     | ((options: { scenarioFile?: string | undefined }) => Promise<SimulatedGateway>)
     | undefined;
@@ -194,6 +200,7 @@ export async function connectGateway({
             ? { apiKeyProvider }
             : { apiKey: config.gateway.apiKey ?? "simulated-gateway-key" }),
           events: events ?? gatewayTelemetry(metrics),
+          name,
         });
   return { gateway, simulated };
 }
@@ -332,6 +339,7 @@ export async function createService({
     metrics,
     simulatedGateway,
     events: gatewayEvents,
+    name: "service",
   });
   const ownRegistry = createServiceRegistry({ config, logger, metrics });
 

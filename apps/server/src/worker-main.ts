@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const metrics = createServerMetrics();
   const { gateway, simulated } = await connectGateway({
     config,
+    name: "batch",
     logger,
     metrics,
     // Development only, as in main.ts: loaded on demand, never with a gateway key.

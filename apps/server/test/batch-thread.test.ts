@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -253,6 +253,56 @@ describe("the service's batch worker thread", () => {
       expect((await completed(running, id)).counts).toMatchObject({ succeeded: 2, failed: 0 });
     } finally {
       await running.close();
+    }
+  });
+
+  it("shows the thread's circuit breakers apart from the service's in /metrics, both at once", async () => {
+    // An upstream that fails every call: one failed attempt opens a breaker (GATEWAY_CIRCUIT_MIN_REQUESTS=1).
+    const upstream = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(503, { "content-type": "application/json" }).end("{}"));
+    });
+    upstream.listen(0, "127.0.0.1");
+    await once(upstream, "listening");
+    let running: Running | undefined;
+    try {
+      running = await startService({
+        GATEWAY_BASE_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+        GATEWAY_API_KEY: GATEWAY_TEST_KEY,
+        GATEWAY_MAX_ATTEMPTS: "1",
+        GATEWAY_CIRCUIT_MIN_REQUESTS: "1",
+        PROMPTREG_BATCH_ATTEMPTS: "1",
+        PROMPTREG_REDIS_KEY_PREFIX: `${redis.keyPrefix}circuits:`,
+      });
+      const submitted = await running.call("/v1/batches", {
+        items: [{ ref: "support/greet@1", input: { name: "batch" } }],
+      });
+      expect(submitted.status).toBe(202);
+      const { id } = (await submitted.json()) as { id: string };
+      expect((await completed(running, id)).counts).toMatchObject({ succeeded: 0, failed: 1 });
+      const run = await running.call("/v1/run", { ref: "support/greet@1", input: { name: "service" } });
+      expect(run.status).toBe(503);
+
+      const url = running.url;
+      const series = (client: string) =>
+        new RegExp(
+          `gateway_client_circuit_state\\{gen_ai_request_model="openai/gpt-4o-mini",gateway_client="${client}"\\} 2\\n`,
+        );
+      // The thread's events arrive as messages, which may trail the batch's status in Redis a moment.
+      const metrics = await vi.waitFor(
+        async () => {
+          const text = await (await fetch(`${url}/metrics`)).text();
+          if (!series("batch").test(text)) throw new Error("the thread's breaker is not shown yet");
+          return text;
+        },
+        { timeout: 30_000, interval: 50 },
+      );
+      expect(metrics).toMatch(series("service"));
+      expect(metrics.match(/^gateway_client_circuit_state\{/gm)).toHaveLength(2);
+    } finally {
+      await running?.close();
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
     }
   });
 

@@ -240,7 +240,7 @@ describe("deploy/grafana/promptreg-dashboard.json", () => {
     expect(scrape).toMatch(/gateway_client_requests_total\{[^}]*gen_ai_provider_name="openai"/);
     expect(scrape).toMatch(/promptreg_http_errors_total\{origin="caller",code="input_invalid"\} 1/);
     expect(scrape).toMatch(
-      /gateway_client_circuit_state\{gen_ai_request_model="google\/gemini-2\.0-flash"\} 2/,
+      /gateway_client_circuit_state\{gen_ai_request_model="google\/gemini-2\.0-flash",gateway_client="service"\} 2/,
     );
   });
 });

@@ -57,7 +57,7 @@ export function breakerFor(core: ClientCore, model: string): CircuitBreaker | un
     breaker = new CircuitBreaker(model, {
       ...settings,
       now: core.config.now,
-      onStateChange: (change) => emit(core, { type: "circuit_state", ...change }),
+      onStateChange: (change) => emit(core, { type: "circuit_state", client: core.config.name, ...change }),
     });
     core.breakers.set(model, breaker);
   }

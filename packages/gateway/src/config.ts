@@ -81,6 +81,12 @@ export interface GatewayClientOptions {
   /** Prices for models whose gateway does not report `usage.cost`. Default `DEFAULT_PRICE_TABLE`. */
   priceTable?: PriceTable;
   events?: GatewayEventSink | ReadonlyArray<GatewayEventSink>;
+  /**
+   * Names this client in its `circuit_state` events (`client`), and so in the Prometheus circuit gauge's
+   * `gateway_client` label: a process whose clients share one sink (the service and its batch worker thread) then
+   * shows each client's breakers apart instead of whichever changed last. Default "" (no label value).
+   */
+  name?: string;
   /** Ask for usage in the last stream chunk (`stream_options.include_usage`). Default true. */
   streamUsage?: boolean;
   /**
@@ -107,6 +113,8 @@ export interface ResolvedConfig {
   concurrency: ConcurrencyConfig | false;
   priceTable: PriceTable;
   sinks: GatewayEventSink[];
+  /** The client's name in its `circuit_state` events; "" when none was given. */
+  name: string;
   streamUsage: boolean;
   /** The injected fetch; undefined means the undici transport. */
   fetch: typeof globalThis.fetch | undefined;
@@ -367,6 +375,14 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
       });
     }
   }
+  const name = options.name ?? "";
+  if (typeof name !== "string") {
+    throw new InvalidConfigError({
+      path: "name",
+      problem: "not a string",
+      fix: 'Name the client with a short string such as "service" or "batch", or leave name out.',
+    });
+  }
   const fetchImpl = options.fetch;
   if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
     throw new InvalidConfigError({
@@ -387,6 +403,7 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
     concurrency,
     priceTable: options.priceTable ?? DEFAULT_PRICE_TABLE,
     sinks,
+    name,
     streamUsage: options.streamUsage ?? true,
     fetch: fetchImpl,
     random: options.random ?? Math.random,

@@ -34,6 +34,7 @@ const RESERVED = new Set([
   "gen_ai_token_type",
   "reason",
   "model",
+  "gateway_client",
   "le",
   "quantile",
 ]);
@@ -124,8 +125,10 @@ export function createPrometheusTelemetry({
   });
   const circuit = new Gauge({
     name: "gateway_client_circuit_state",
-    help: "Circuit breaker state per model: 0 closed, 1 half-open, 2 open.",
-    labelNames: ["gen_ai_request_model"],
+    help: "Circuit breaker state per model and gateway client: 0 closed, 1 half-open, 2 open.",
+    // Each client keeps its own breakers; without the client's name, two clients sharing this sink would overwrite
+    // one series per model with whichever breaker changed last.
+    labelNames: ["gen_ai_request_model", "gateway_client"],
     registers,
   });
 
@@ -161,7 +164,10 @@ export function createPrometheusTelemetry({
         );
         return;
       case "circuit_state":
-        circuit.set({ gen_ai_request_model: event.model }, CIRCUIT_VALUE[event.to]);
+        circuit.set(
+          { gen_ai_request_model: event.model, gateway_client: event.client },
+          CIRCUIT_VALUE[event.to],
+        );
         return;
       case "first_chunk":
         firstChunk.observe(

@@ -162,6 +162,8 @@ export type GatewayEvent =
     }
   | {
       type: "circuit_state";
+      /** The `name` of the client whose breaker changed ("" when it has none): clients may share one sink. */
+      client: string;
       model: string;
       from: "closed" | "open" | "half-open";
       to: "closed" | "open" | "half-open";

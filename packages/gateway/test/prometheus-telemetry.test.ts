@@ -122,8 +122,58 @@ describe("createPrometheusTelemetry", () => {
   it("exports circuit state changes as a gauge", async () => {
     const registry = new Registry();
     const sink = createPrometheusTelemetry({ registry });
-    sink({ type: "circuit_state", model: "a/b", from: "closed", to: "open", reason: "consecutive_failures" });
-    expect(await registry.metrics()).toContain('gateway_client_circuit_state{gen_ai_request_model="a/b"} 2');
+    sink({
+      type: "circuit_state",
+      client: "",
+      model: "a/b",
+      from: "closed",
+      to: "open",
+      reason: "consecutive_failures",
+    });
+    // An unnamed client's label is empty, which Prometheus drops: the series a single client always had.
+    expect(await registry.metrics()).toContain(
+      'gateway_client_circuit_state{gen_ai_request_model="a/b",gateway_client=""} 2',
+    );
+  });
+
+  it("keeps one circuit series per named client sharing the sink, so each client's breaker stays visible", async () => {
+    const registry = new Registry();
+    const sink = createPrometheusTelemetry({ registry });
+    const clock = { t: 0 };
+    const policies = {
+      events: sink,
+      retry: { maxAttempts: 1 },
+      circuitBreaker: { consecutiveFailures: 1, openMs: 1_000 },
+      retryBudget: false as const,
+      now: () => clock.t,
+    };
+    h = await startHarness({ client: { ...policies, name: "service" } });
+    // The batch client's clock stands still: its circuit stays open while the service's recovers.
+    const batch = h.fork({ ...policies, name: "batch", now: () => 0 });
+    const model = "openai/gpt-4o-mini";
+    const circuit = async () =>
+      (await registry.getMetricsAsJSON())
+        .find((m) => m.name === "gateway_client_circuit_state")
+        ?.values.map((v) => `${v.labels.gateway_client}:${v.labels.gen_ai_request_model}=${v.value}`)
+        .sort();
+
+    await call(batch, { stream: false, faults: "500" });
+    expect(await circuit()).toEqual([`batch:${model}=2`]);
+    // The service's breaker opens and closes again later; the batch client's open circuit keeps its own series.
+    await call(h, { stream: false, faults: "500" });
+    expect(await circuit()).toEqual([`batch:${model}=2`, `service:${model}=2`]);
+    clock.t = 1_000;
+    await call(h, { stream: false });
+    expect(h.client.circuitState(model)).toBe("closed");
+    expect(batch.client.circuitState(model)).toBe("open");
+    expect(await circuit()).toEqual([`batch:${model}=2`, `service:${model}=0`]);
+  });
+
+  it("refuses a client name that is not a string", async () => {
+    h = await startHarness();
+    const error = thrownBy(() => h?.fork({ name: 42 as unknown as string }));
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    expect((error as InvalidConfigError).path).toBe("name");
   });
 
   it("refuses reserved or invalid extra label names and a second adapter on the same registry", () => {

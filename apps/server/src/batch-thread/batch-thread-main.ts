@@ -31,6 +31,7 @@ const logger = createLogger({
 const metrics = createServerMetrics({ defaultMetrics: false });
 const { gateway } = await connectGateway({
   config,
+  name: "batch",
   logger,
   metrics,
   // Development without a key: the thread calls the simulated gateway the service started (it stays the service's).
