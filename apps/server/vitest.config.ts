@@ -3,8 +3,9 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "@promptreg/server",
-    // After every test file, every log line the file's apps wrote is scanned for secrets.
-    setupFiles: ["./test/log-scan.setup.ts"],
+    // After every test file, every log line the file's apps wrote is scanned for secrets; a MaxListenersExceededWarning
+    // fails the test that caused it.
+    setupFiles: ["./test/log-scan.setup.ts", "./test/listener-warnings.setup.ts"],
     // One module graph for all its test files (the service's import graph is the largest in the repository): see
     // SHARED_MODULE_GRAPH in the root vitest.config.ts; the setup file empties the harness's lists per file.
     isolate: false,

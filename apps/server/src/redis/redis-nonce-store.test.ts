@@ -12,7 +12,7 @@ import {
 } from "@promptreg/test-kit";
 import fc from "fast-check";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SharedStateUnavailableError } from "../errors/shared-state-unavailable-error.js";
 import { createMemoryRateLimitStore } from "../logic/rate-limit-store.js";
 import { createRedisNonceStore } from "./redis-nonce-store.js";
@@ -34,9 +34,19 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+// One client per store, as the service makes them: a store listens for its client's "ready" (to record the epoch
+// after a reconnection), so the property tests' dozens of stores on one client passed Node's listener limit.
+const storeClients: Redis[] = [];
+
+afterEach(() => {
+  for (const own of storeClients.splice(0)) own.disconnect();
+});
+
 function store(now: () => number) {
   run++;
-  return createRedisNonceStore({ client, keyPrefix: `${redis.keyPrefix}${run}:`, now });
+  const own = client.duplicate();
+  storeClients.push(own);
+  return createRedisNonceStore({ client: own, keyPrefix: `${redis.keyPrefix}${run}:`, now });
 }
 
 const admission = (
