@@ -1,9 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { PolicyError } from "@promptreg/policy";
+import { RegistryError } from "@promptreg/registry";
+import { RenderError } from "@promptreg/renderer";
+import { ReviewError } from "@promptreg/review";
 import { describe, expect, it } from "vitest";
 import { useTempProject } from "./__fixtures__/temp-project.js";
-import { main } from "./main.js";
+import { CONTENT_ERROR_BRANDS, main } from "./main.js";
 
 const project = useTempProject();
 
@@ -52,6 +56,16 @@ describe("main", () => {
     expect(await main(["list", "--dir", "."], io({ PROMPTREG_DEBUG: "1" }))).toBe(1);
     expect(stderr.split("\n")[0]).toMatch(/^promptreg list: unexpected error \(TypeError: sink broke/);
     expect(stderr).toMatch(/^ {4}at /m);
+  });
+
+  it("recognises the packages' content errors by the brands their classes declare", () => {
+    // main.ts names the brands so that reporting an error loads none of these packages; they must stay the classes'.
+    expect(CONTENT_ERROR_BRANDS).toEqual([
+      RegistryError.brand,
+      RenderError.brand,
+      PolicyError.brand,
+      ReviewError.brand,
+    ]);
   });
 
   it("exits 2 when a string flag has no value", async () => {

@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runBin } from "../src/__fixtures__/run-bin.js";
+import { runBin, runBinLoading } from "../src/__fixtures__/run-bin.js";
 import { makeTempDir } from "../src/__fixtures__/run-cli.js";
 import { copyValidTree, templateYaml, writeTree } from "../src/__fixtures__/trees.js";
 
@@ -74,5 +74,52 @@ describe("promptreg binary", () => {
     expect(run.stderr).toContain(`cannot reach the promptreg service at http://127.0.0.1:${port}`);
     expect(run.stderr).toContain("start it with `pnpm start`");
     expect(run.stderr).not.toContain("bin-test-secret");
+  });
+}, 60_000);
+
+describe("promptreg loads a command's module only when that command runs", () => {
+  const commandModules = (loaded: string[]) =>
+    loaded.filter((file) => file.startsWith("packages/cli/src/commands/"));
+  const packagesLoaded = (loaded: string[]) => [
+    ...new Set(
+      loaded
+        .filter((file) => !file.startsWith("packages/cli/"))
+        .map((file) => file.split("/").slice(0, 2).join("/")),
+    ),
+  ];
+
+  it("the usage, a command's usage and an unknown command load no command, and no package but core", async () => {
+    const help = await runBinLoading(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: promptreg <command>");
+    const renderHelp = await runBinLoading(["render", "--help"]);
+    expect(renderHelp.code).toBe(0);
+    expect(renderHelp.stdout).toContain("promptreg render");
+    const unknown = await runBinLoading(["vaildate"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Did you mean "validate"?');
+    for (const run of [help, renderHelp, unknown]) {
+      // The recorder saw the CLI's own modules: an empty list would prove nothing.
+      expect(run.loaded).toContain("packages/cli/src/main.ts");
+      expect(commandModules(run.loaded)).toEqual([]);
+      expect(packagesLoaded(run.loaded)).toEqual(["packages/core"]);
+    }
+  });
+
+  it("validate loads its own module and no other command's", async () => {
+    await copyValidTree(path.join(temp.dir, "t"));
+    await writeTree(temp.dir, { "defaults.yaml": "" });
+    const run = await runBinLoading([
+      "validate",
+      "--dir",
+      path.join(temp.dir, "t"),
+      "--config",
+      path.join(temp.dir, "defaults.yaml"),
+    ]);
+    expect(run.stdout).toBe("2 templates, 4 versions, 0 errors, 0 warnings\n");
+    expect(commandModules(run.loaded)).toEqual(["packages/cli/src/commands/validate.ts"]);
+    // What validate needs, and not what only other commands use (review, typegen, the client SDK, signing).
+    expect(packagesLoaded(run.loaded)).not.toContain("packages/review");
+    expect(packagesLoaded(run.loaded)).not.toContain("packages/client");
   });
 }, 60_000);
