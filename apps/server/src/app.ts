@@ -1,10 +1,11 @@
 import type { BatchStore } from "@promptreg/batches";
 import type { GatewayPort } from "@promptreg/runtime";
-import express, { type Express, type Router } from "express";
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
 import { DEFAULT_BODY_TIMEOUT_MS, type ServerConfig } from "./config.js";
 import { admitRequests } from "./http/admit-request.js";
 import { checkPath } from "./http/check-path.js";
 import { errorHandler, notFound } from "./http/error-handler.js";
+import { type FrontHandler, serveHotRoutesFirst } from "./http/hot-routes.js";
 import { createLogger, type Logger } from "./http/logger.js";
 import { createServerMetrics, createUsageMetrics, type ServerMetrics } from "./http/metrics.js";
 import { packageErrorMappers } from "./http/package-errors.js";
@@ -125,23 +126,27 @@ export function createApp(deps: AppDeps): Express {
     nonceCapacityOverride: deps.config.nonceCapacityPerClient,
     routeBodyLimits: deps.batchBodyLimitBytes ? { "POST /v1/batches": deps.batchBodyLimitBytes } : undefined,
   });
-  // Everything in front of the routes is one Express layer, the steps called in order as plain functions: Express
+  // Everything in front of the routes is one function, the steps called in order as plain functions: Express
   // dispatches every app.use layer through its router (path match, try/catch, a check of the returned promise), and
   // the six layers this used to be were a measurable share of a request's CPU (issue 9 item 4). A step that throws
-  // (checkPath) or rejects (admit) reaches the error handler exactly as its own layer did.
-  app.use((req, res, next) => {
-    startRequest(req, res);
-    checkPath(req);
+  // (checkPath) or rejects (admit) reaches the error handler exactly as its own layer did. It takes Node's request
+  // and response and the path, so the hot routes (below) run it without Express.
+  const front: FrontHandler = (req, res, next, path) => {
+    startRequest(req, res, path);
+    checkPath(path);
     setSecurityHeaders(res);
     // While draining, answer but ask keep-alive clients to reconnect (to a replica that is not shutting down).
     if (lifecycle.draining) res.setHeader("Connection", "close");
     // The unsigned operations routes (/healthz, /readyz, /metrics, /openapi.json) are all outside /v1: a /v1 request
     // skips their router instead of being matched against each of its routes.
-    return isV1Path(req.path) ? admit(req, res, next) : operations(req, res, next);
-  });
+    if (isV1Path(path)) return admit(req, res, next, path);
+    // The operations routes are Express's (they answer with res.json and friends): only ever reached through it.
+    operations(req as Request, res as Response, next as NextFunction);
+  };
+  app.use((req, res, next) => front(req, res, next, req.path));
   // Every router is tried in turn until one matches, so the hot POST routes go first; no two routers share a
   // method and path, so the order changes nothing else.
-  addRenderRunRoutes(app, runOptions);
+  const hotRoutes = addRenderRunRoutes(app, runOptions);
   app.use(facadeRouter(runOptions));
   app.use(templatesRouter({ registry: deps.registry }));
   app.use(bundleRouter({ registry: deps.registry }));
@@ -157,7 +162,10 @@ export function createApp(deps: AppDeps): Express {
   );
   for (const router of deps.extraRouters ?? []) app.use(router);
   app.use(notFound);
-  app.use(errorHandler({ convert: createErrorConverter(errorMappers), logger }));
+  const answerError = errorHandler({ convert: createErrorConverter(errorMappers), logger });
+  app.use(answerError);
+  // Exact POST /v1/render and /v1/run skip Express's dispatch, through the same front, handlers and error handler.
+  serveHotRoutesFirst(app, { routes: hotRoutes, front, answerError });
   return app;
 }
 

@@ -1,5 +1,5 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PendingSignature } from "@promptreg/signing";
-import type { NextFunction, Request, Response } from "express";
 import { AuthenticationError } from "../errors/authentication-error.js";
 import { RequestValidationError } from "../errors/request-validation-error.js";
 import type { ServerError } from "../errors/server-error.js";
@@ -16,6 +16,11 @@ import { isJsonContentType } from "./content-type.js";
 import type { ServerMetrics } from "./metrics.js";
 import { checkDeclaredBody, declaresBody, readBody, takeBufferedBody } from "./read-body.js";
 import { requestState } from "./request-state.js";
+
+/** What admission hands the route: Node's request with the parsed JSON body (Express's `req.body`). */
+type AdmittedRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
+/** Called once the request is admitted (Express's `next`); errors are thrown or rejected, never passed to it. */
+type Proceed = () => void;
 
 /** Methods whose /v1 routes take a JSON body; other methods' bodies are hashed for the signature, never parsed. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -56,9 +61,10 @@ export function admitRequests({
   };
   /** The body is in: the signature over it, the stores, then the JSON for the route. */
   const admitBody = (
-    req: Request,
-    res: Response,
-    next: NextFunction,
+    req: AdmittedRequest,
+    res: ServerResponse,
+    next: Proceed,
+    path: string,
     pending: PendingSignature | undefined,
     rawBody: Buffer,
   ): void | Promise<void> => {
@@ -72,10 +78,17 @@ export function admitRequests({
       anonymousRequestsPerMinute,
       nonceCapacityOverride,
     });
-    if (admission instanceof Promise) return admission.then((settled) => admitted(req, res, next, settled));
-    admitted(req, res, next, admission);
+    if (admission instanceof Promise)
+      return admission.then((settled) => admitted(req, res, next, path, settled));
+    admitted(req, res, next, path, admission);
   };
-  const admitted = (req: Request, res: Response, next: NextFunction, admission: Admission): void => {
+  const admitted = (
+    req: AdmittedRequest,
+    res: ServerResponse,
+    next: Proceed,
+    path: string,
+    admission: Admission,
+  ): void => {
     if (admission.client && admission.limit) {
       res.setHeader("RateLimit-Limit", String(admission.client.requestsPerMinute));
       res.setHeader("RateLimit-Remaining", String(admission.limit.remaining));
@@ -84,30 +97,29 @@ export function admitRequests({
     const state = requestState(res);
     state.client = admission.client;
     state.secretIndex = admission.secretIndex;
-    req.body = BODY_METHODS.has(req.method) ? parseJson(state.rawBody, req) : undefined;
+    req.body = BODY_METHODS.has(req.method as string) ? parseJson(state.rawBody, req, path) : undefined;
     next();
   };
   // Synchronous from the headers to the route when the body is already buffered and the stores answer at once (the
   // memory defaults): each promise hop here was a measurable share of a request's CPU (issue 9 item 4). A step
-  // that throws reaches the error handler as a rejection would.
-  return (req: Request, res: Response, next: NextFunction): void | Promise<void> => {
+  // that throws reaches the error handler as a rejection would. `path` is the path without its query (Express's
+  // `req.path`). The signature covers the path and query the client sent: Express's `req.originalUrl` (what `req.url`
+  // was before a mount trimmed it), or `req.url` itself on the hot path, which Express never saw.
+  return (req: AdmittedRequest, res: ServerResponse, next: Proceed, path: string): void | Promise<void> => {
     const state = requestState(res);
-    const limitBytes = routeBodyLimits?.[`${req.method} ${req.path}`] ?? bodyLimitBytes;
+    const method = req.method as string;
+    const limitBytes = routeBodyLimits?.[`${method} ${path}`] ?? bodyLimitBytes;
     checkDeclaredBody(req, limitBytes);
     const head = authenticateHead({
-      head: { method: req.method, pathAndQuery: req.originalUrl, headers: req.headers },
+      head: { method, pathAndQuery: req.originalUrl ?? (req.url as string), headers: req.headers },
       verifier,
     });
     if (!head.ok) throw counted(head.error);
-    if (
-      BODY_METHODS.has(req.method) &&
-      declaresBody(req) &&
-      !isJsonContentType(req.headers["content-type"])
-    ) {
+    if (BODY_METHODS.has(method) && declaresBody(req) && !isJsonContentType(req.headers["content-type"])) {
       throw new UnsupportedMediaTypeError({ header: "Content-Type", value: req.headers["content-type"] });
     }
     const buffered = takeBufferedBody(req, limitBytes);
-    if (buffered) return admitBody(req, res, next, head.pending, buffered);
+    if (buffered) return admitBody(req, res, next, path, head.pending, buffered);
     // node:http pushes a body that came in the same read as its headers just after the 'request' event: one
     // microtask later it is usually all there. Otherwise it is read as it arrives, and gets what is left of the
     // request's deadline, at most PROMPTREG_BODY_TIMEOUT_MS: a body still arriving when the request's time is up is
@@ -121,17 +133,17 @@ export function admitRequests({
             deadlineMs: Math.max(0, Math.min(bodyTimeoutMs, state.deadlineAt - Date.now())),
           }),
       )
-      .then((rawBody) => admitBody(req, res, next, head.pending, rawBody));
+      .then((rawBody) => admitBody(req, res, next, path, head.pending, rawBody));
   };
 }
 
-function parseJson(raw: Buffer, req: Request): unknown {
+function parseJson(raw: Buffer, req: IncomingMessage, path: string): unknown {
   if (raw.length === 0) return undefined;
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch (error) {
     throw new RequestValidationError({
-      endpoint: `${req.method} ${req.path}`,
+      endpoint: `${req.method} ${path}`,
       code: "invalid_json",
       issues: [
         { path: [], code: "invalid_json", message: `body is not valid JSON (${(error as Error).message})` },

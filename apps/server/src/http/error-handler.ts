@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { RouteNotFoundError } from "../errors/route-not-found-error.js";
 import { ServerError } from "../errors/server-error.js";
@@ -17,7 +18,7 @@ export function errorHandler({
   convert: (error: unknown) => ServerError;
   logger: Logger;
 }) {
-  return (thrown: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+  return (thrown: unknown, _req: IncomingMessage, res: ServerResponse, _next: NextFunction): void => {
     const state = requestState(res);
     // A cancelled request surfaces as whatever the aborted call threw; the abort reason says what really happened.
     const reason = state.abort.signal.aborted ? state.abort.signal.reason : undefined;

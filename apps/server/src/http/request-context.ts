@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { redactUrlCredentials } from "@promptreg/core";
-import type { Request, Response } from "express";
 import { ClientClosedError } from "../errors/client-closed-error.js";
 import { originLabel, type ServerError } from "../errors/server-error.js";
 import { SERVICE_LIMITS } from "../limits.js";
 import type { StatsStore } from "../logic/stats-store.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics, UsageMetrics } from "./metrics.js";
-import type { RequestState } from "./request-state.js";
+import { type RequestState, startRequestState } from "./request-state.js";
 
 const EMPTY = Buffer.alloc(0);
 const SAFE_REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${SERVICE_LIMITS.requestIdMaxChars}}$`);
@@ -40,17 +40,19 @@ export function requestContext({
   logBodies?: boolean;
   now?: () => number;
 }) {
-  return (req: Request, res: Response): void => {
-    const incoming = req.get("x-request-id");
+  /** `path`: the request's path without its query (Express's `req.path`). */
+  return (req: IncomingMessage, res: ServerResponse, path: string): void => {
+    const incoming = req.headers["x-request-id"];
     const state: RequestState = {
-      requestId: incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+      requestId: typeof incoming === "string" && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+      path,
       startedAt: performance.now(),
       deadlineAt: Date.now() + timeoutMs,
       abort: new AbortController(),
       route: "unmatched",
       rawBody: EMPTY,
     };
-    res.locals.promptreg = state;
+    startRequestState(res, state);
     res.setHeader("x-request-id", state.requestId);
     metrics.inflight.inc();
 
@@ -110,7 +112,7 @@ export function requestContext({
       const line: Record<string, unknown> = {
         requestId: state.requestId,
         method: req.method,
-        path: req.path,
+        path: state.path,
         route: state.route,
         status,
         outcome: failed ? "error" : "ok",

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { ServerError } from "../errors/server-error.js";
 import type { DimensionValues } from "../logic/cost-dimensions.js";
 import type { AuthenticatedClient } from "../logic/credentials.js";
@@ -6,6 +6,8 @@ import type { AuthenticatedClient } from "../logic/credentials.js";
 /** What one request accumulates on its way through the middleware, for logs, metrics and stats. */
 export interface RequestState {
   requestId: string;
+  /** The path without its query, as routes match it (for the log line). */
+  path: string;
   startedAt: number;
   /**
    * The request's one absolute deadline (epoch ms): its start plus PROMPTREG_REQUEST_TIMEOUT_MS, computed once when
@@ -30,6 +32,16 @@ export interface RequestState {
   error?: ServerError;
 }
 
-export function requestState(res: Response): RequestState {
-  return res.locals.promptreg as RequestState;
+/**
+ * Where a response carries its state: a property of Node's response itself, not Express's `res.locals`, so the hot
+ * routes that skip Express's dispatch (hot-routes.ts) and every Express route find it in the same place.
+ */
+const STATE = Symbol("promptreg.requestState");
+
+export function startRequestState(res: ServerResponse, state: RequestState): void {
+  (res as ServerResponse & { [STATE]?: RequestState })[STATE] = state;
+}
+
+export function requestState(res: ServerResponse): RequestState {
+  return (res as ServerResponse & { [STATE]?: RequestState })[STATE] as RequestState;
 }

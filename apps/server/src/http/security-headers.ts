@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 
 /**
  * The security headers of every response: the set OWASP's REST Security Cheat Sheet recommends for a JSON API, fixed
@@ -19,6 +19,6 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: stri
   ["Referrer-Policy", "no-referrer"],
 ]);
 
-export function setSecurityHeaders(res: Response): void {
+export function setSecurityHeaders(res: ServerResponse): void {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
 }

@@ -1,5 +1,6 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { ServerError } from "../errors/server-error.js";
+import { sendJson } from "./send-json.js";
 
 /** The one JSON error shape of every endpoint. */
 export interface ErrorBody {
@@ -24,12 +25,14 @@ export function errorBody(error: ServerError, requestId: string): ErrorBody {
   };
 }
 
-export function sendError(res: Response, error: ServerError, requestId: string): void {
+export function sendError(res: ServerResponse, error: ServerError, requestId: string): void {
   // A request answered before its body was read (refused early, too large, too slow) must not keep the connection:
   // Node would go on reading the rest of that body to reach the next request.
   if (!res.req.complete) res.setHeader("Connection", "close");
   if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
     res.setHeader("Retry-After", String(Math.max(0, Math.ceil(error.retryAfterSeconds))));
   }
-  res.status(error.status).json(errorBody(error, requestId));
+  // Node's own API, not Express's res.status().json() (the same bytes): the hot routes' responses are Node's.
+  res.statusCode = error.status;
+  sendJson(res, errorBody(error, requestId));
 }

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import { SERVICE_LIMITS } from "../limits.js";
 
 /**
@@ -25,10 +25,10 @@ export interface SseWriter {
 }
 
 export function openSse(
-  res: Response,
+  res: ServerResponse,
   { heartbeatMs = SERVICE_LIMITS.sseHeartbeatMs }: { heartbeatMs?: number } = {},
 ): SseWriter {
-  res.status(200);
+  res.statusCode = 200;
   res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
   res.setHeader("Cache-Control", "no-cache, no-transform");
   res.setHeader("Connection", "keep-alive");

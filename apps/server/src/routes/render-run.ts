@@ -1,4 +1,5 @@
-import type { IRouter, Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IRouter } from "express";
 import { parseRequest } from "../http/parse-request.js";
 import { requestState } from "../http/request-state.js";
 import { renderRequestSchema, runRequestSchema } from "../http/schemas.js";
@@ -10,22 +11,35 @@ import { prepareRender, prepareRun, type RenderRunOptions, runOnce, streamRun } 
 export type { RenderRunOptions } from "./run-stream.js";
 
 /**
- * Adds POST /v1/render and POST /v1/run to `router`. app.ts adds them to the app's own router, not through a nested
- * Router: each nested router costs the hot routes a second dispatch (its own next() loop, baseUrl and params saved and
+ * A route that uses only Node's request and response (plus the body admission parsed), so it runs the same behind
+ * Express's router and on the hot path that skips it (http/hot-routes.ts).
+ */
+export type HotRouteHandler = (
+  req: IncomingMessage & { body?: unknown },
+  res: ServerResponse,
+) => void | Promise<void>;
+
+/**
+ * Adds POST /v1/render and POST /v1/run to `router` and returns their handlers by path, for the hot path that
+ * serves them without Express's dispatch (app.ts). app.ts adds them to the app's own router, not through a nested
+ * Router: each nested router costs the routes a second dispatch (its own next() loop, baseUrl and params saved and
  * restored) per request.
  */
-export function addRenderRunRoutes(router: IRouter, options: RenderRunOptions): void {
+export function addRenderRunRoutes(
+  router: IRouter,
+  options: RenderRunOptions,
+): ReadonlyMap<string, HotRouteHandler> {
   const convert = createErrorConverter(options.errorMappers);
 
-  router.post("/v1/render", (req: Request, res: Response) => {
+  const renderRoute: HotRouteHandler = (req, res) => {
     requestState(res).route = "/v1/render";
     const body = parseRequest(renderRequestSchema, req.body, "POST /v1/render");
     authorizeRef(res, { ref: body.ref, registry: options.registry });
     const { pipeline, request } = prepareRender(res, options.registry, { ref: body.ref, input: body.input });
     sendJson(res, renderView(pipeline.render(request)));
-  });
+  };
 
-  router.post("/v1/run", async (req: Request, res: Response) => {
+  const runRoute: HotRouteHandler = async (req, res) => {
     requestState(res).route = "/v1/run";
     const body = parseRequest(runRequestSchema, req.body, "POST /v1/run");
     authorizeRef(res, { ref: body.ref, registry: options.registry });
@@ -46,5 +60,12 @@ export function addRenderRunRoutes(router: IRouter, options: RenderRunOptions): 
         else sse.send("final", runView(event.result));
       },
     });
-  });
+  };
+
+  router.post("/v1/render", renderRoute);
+  router.post("/v1/run", runRoute);
+  return new Map([
+    ["/v1/render", renderRoute],
+    ["/v1/run", runRoute],
+  ]);
 }

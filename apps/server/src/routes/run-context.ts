@@ -1,6 +1,6 @@
+import type { ServerResponse } from "node:http";
 import { parseReference, type TemplateVersion } from "@promptreg/registry";
 import type { GatewayPort, RunResult } from "@promptreg/runtime";
-import type { Response } from "express";
 import { NotReadyError } from "../errors/not-ready-error.js";
 import { requestState } from "../http/request-state.js";
 import { resolveDimensions } from "../logic/cost-dimensions.js";
@@ -17,7 +17,7 @@ import { requireRegistry } from "./require-registry.js";
  * and caches ranges, which beats resolving the parsed form.
  */
 export function authorizeRef(
-  res: Response,
+  res: ServerResponse,
   { ref, registry }: { ref: string; registry: RegistryHolder },
 ): void {
   const state = requestState(res);
@@ -33,7 +33,7 @@ export function authorizeRef(
 
 /** Checks a run's business dimensions against its client's declaration (422 naming a bad one) and records them. */
 export function recordDimensions(
-  res: Response,
+  res: ServerResponse,
   { requested, names }: { requested: Readonly<Record<string, string>> | undefined; names: readonly string[] },
 ): void {
   const state = requestState(res);
@@ -51,11 +51,11 @@ export function requireGateway(gateway: GatewayPort | undefined): GatewayPort {
 }
 
 /** The template version a request uses, for its log line and stats. */
-export function recordTemplate(res: Response, template: RenderOutput["ref"] | TemplateVersion): void {
+export function recordTemplate(res: ServerResponse, template: RenderOutput["ref"] | TemplateVersion): void {
   requestState(res).template = { id: template.id, version: template.version };
 }
 
-export function recordUpstream(res: Response, result: RunResult): void {
+export function recordUpstream(res: ServerResponse, result: RunResult): void {
   requestState(res).upstream = {
     provider: result.metadata.provider,
     promptTokens: result.usage.promptTokens,

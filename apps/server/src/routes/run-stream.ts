@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import {
   createRenderPipeline,
   createRunPipeline,
@@ -9,7 +10,6 @@ import {
   type RunRequest,
   type RunResult,
 } from "@promptreg/runtime";
-import type { Response } from "express";
 import { NotReadyError } from "../errors/not-ready-error.js";
 import type { ServerError } from "../errors/server-error.js";
 import { type RequestState, requestState } from "../http/request-state.js";
@@ -78,7 +78,7 @@ const renderPipelines = new WeakMap<LoadedRegistry, RenderPipeline>();
  * still renders.
  */
 export function prepareRender(
-  res: Response,
+  res: ServerResponse,
   holder: RegistryHolder,
   { ref, input }: { ref: string; input: unknown },
 ): { pipeline: RenderPipeline; request: RenderRequest } {
@@ -98,7 +98,7 @@ export function prepareRender(
  * request's cancellation signal and its one absolute deadline; the pipeline never sees `res`.
  */
 export function prepareRun(
-  res: Response,
+  res: ServerResponse,
   options: RenderRunOptions,
   { ref, input }: { ref: string; input: unknown },
 ): PreparedRun {
@@ -110,7 +110,7 @@ export function prepareRun(
 }
 
 /** A plain (non-streamed) run whose provider, tokens and cost land in the request's log line and stats. */
-export async function runOnce(res: Response, { pipeline, request }: PreparedRun): Promise<RunResult> {
+export async function runOnce(res: ServerResponse, { pipeline, request }: PreparedRun): Promise<RunResult> {
   const result = await pipeline.run(request);
   recordUpstream(res, result);
   return result;
@@ -123,7 +123,7 @@ export async function runOnce(res: Response, { pipeline, request }: PreparedRun)
  * leaves stops the upstream call, and the drain timeout of a shutdown ends the stream with `shutting_down`.
  */
 export async function streamRun(
-  res: Response,
+  res: ServerResponse,
   { pipeline, request }: PreparedRun,
   {
     lifecycle,
