@@ -2,18 +2,20 @@ import { createGatewayClient } from "@promptreg/gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
-import { type Express, Router } from "express";
+import type { Express } from "express";
 import { createApp } from "../src/app.js";
 import { createLogger } from "../src/http/logger.js";
 import { createSignatureVerifier } from "../src/logic/authenticate.js";
 import { createCredentialSet } from "../src/logic/credentials.js";
 import { createRegistryHolder } from "../src/logic/registry-holder.js";
+import type { HotRouteHandler } from "../src/routes/render-run.js";
 import { benchGatewayOptions } from "./gateway-options.js";
 
 /**
  * The service as the benchmarks measure it: the real app (signed auth with one key `bench`, memory nonce store,
  * renderer over the test fixtures, gateway client to `mockUrl`, silent logger) plus the same-stack baseline route
- * `POST /v1/bench-static`, behind every middleware of the real app (auth included), answering `baselineBody`.
+ * `POST /v1/bench-static`, behind the same front as the render route (auth included) and on the same hot path
+ * (src/http/hot-routes.ts), answering `baselineBody`.
  * serve.ts listens on it in a process of its own; stack-micro.ts drives it in-process.
  */
 export async function createServiceApp({
@@ -36,12 +38,14 @@ export async function createServiceApp({
     createRenderer: (loaded) => createRenderer({ registry: loaded }),
   });
   await registry.reload();
-  const sameStack = Router();
-  sameStack.post("/v1/bench-static", (_req, res) => {
-    res.type("application/json").send(baselineBody);
-  });
+  // Answered as sendJson answers (the same headers), on the same path as the render route (hot-routes.ts).
+  const sameStack: HotRouteHandler = (_req, res) => {
+    res.setHeader("Content-Type", "application/json; charset=utf-8");
+    res.setHeader("Content-Length", Buffer.byteLength(baselineBody));
+    res.end(baselineBody);
+  };
   return createApp({
-    extraRouters: [sameStack],
+    extraHotRoutes: new Map([["/v1/bench-static", sameStack]]),
     config: {
       bodyLimitBytes: 256 * 1024,
       requestTimeoutMs: 30_000,

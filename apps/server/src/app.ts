@@ -1,6 +1,6 @@
 import type { BatchStore } from "@promptreg/batches";
 import type { GatewayPort } from "@promptreg/runtime";
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { DEFAULT_BODY_TIMEOUT_MS, type ServerConfig } from "./config.js";
 import { admitRequests } from "./http/admit-request.js";
 import { checkPath } from "./http/check-path.js";
@@ -24,7 +24,7 @@ import { batchesRouter } from "./routes/batches.js";
 import { bundleRouter } from "./routes/bundle.js";
 import { facadeRouter } from "./routes/facade.js";
 import { createLifecycle, type Lifecycle, operationsRouter, statsRouter } from "./routes/operations.js";
-import { addRenderRunRoutes } from "./routes/render-run.js";
+import { addRenderRunRoutes, type HotRouteHandler } from "./routes/render-run.js";
 import { templatesRouter } from "./routes/templates.js";
 import { typesRouter } from "./routes/types.js";
 
@@ -52,10 +52,11 @@ export interface AppDeps {
   /** The gateway client; `undefined` until one is configured (run answers 503, /readyz is not ready). */
   gateway?: GatewayPort | (() => GatewayPort | undefined);
   /**
-   * Routers mounted after the built-in ones, behind the same middleware (request context, security headers, body limit,
-   * signature check, rate limit, JSON parsing). The benchmark's same-stack baseline uses this.
+   * POST routes by exact path, added after the built-in ones and served like /v1/render and /v1/run: behind the same
+   * front (request context, security headers, body limit, signature check, rate limit, JSON parsing), on the hot path
+   * (http/hot-routes.ts) and through Express. The benchmark's same-stack baseline uses this.
    */
-  extraRouters?: Router[];
+  extraHotRoutes?: ReadonlyMap<string, HotRouteHandler>;
   /** The batch store (REDIS_URL set); without it the batch endpoints answer 501 `batches_not_configured`. */
   batches?: BatchStore | undefined;
   /** Body limit of POST /v1/batches (PROMPTREG_BATCH_BODY_LIMIT_BYTES); default the general body limit. */
@@ -160,12 +161,16 @@ export function createApp(deps: AppDeps): Express {
       dimensionNames: deps.credentials.dimensionNames,
     }),
   );
-  for (const router of deps.extraRouters ?? []) app.use(router);
+  for (const [path, handler] of deps.extraHotRoutes ?? []) app.post(path, handler);
   app.use(notFound);
   const answerError = errorHandler({ convert: createErrorConverter(errorMappers), logger });
   app.use(answerError);
   // Exact POST /v1/render and /v1/run skip Express's dispatch, through the same front, handlers and error handler.
-  serveHotRoutesFirst(app, { routes: hotRoutes, front, answerError });
+  serveHotRoutesFirst(app, {
+    routes: new Map([...hotRoutes, ...(deps.extraHotRoutes ?? [])]),
+    front,
+    answerError,
+  });
   return app;
 }
 
