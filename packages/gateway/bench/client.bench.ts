@@ -10,7 +10,9 @@ import { createGatewayClient } from "../src/index.js";
  * Per-request cost of the gateway client against raw fetch (the floor), raw undici (its transport without the client)
  * and the official openai SDK (v6), all
  * calling the same mock gateway running in a child process. Variants are interleaved in rounds, in a rotating order,
- * so drift on this shared box hits them alike. Three passes give the spread.
+ * so drift on this shared box hits them alike. Three passes give the spread. Besides wall time, each batch records the
+ * CPU time of this process per call: the mock runs in its own process, so that is exactly the caller's cost, and it
+ * stays comparable while other work shares the cores (wall time then mostly measures the neighbours).
  */
 const KEY = "sk-bench-0123456789abcdef";
 const PASSES = 3;
@@ -190,11 +192,15 @@ function makeCallers(url: string) {
   return calls;
 }
 
-/** Runs `count` calls with `concurrency` workers; returns per-call first/total samples and ms of wall time per call. */
+/**
+ * Runs `count` calls with `concurrency` workers; returns per-call first/total samples, ms of wall time per call and
+ * µs of this process's CPU time (user + system) per call.
+ */
 async function batch(call: () => Promise<[number, number]>, count: number, concurrency: number) {
   const firsts: number[] = [];
   const totals: number[] = [];
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -206,19 +212,26 @@ async function batch(call: () => Promise<[number, number]>, count: number, concu
       }
     }),
   );
-  return { firsts, totals, perCall: (performance.now() - t0) / count };
+  const perCall = (performance.now() - t0) / count;
+  const cpu = process.cpuUsage(cpu0);
+  return { firsts, totals, perCall, cpuPerCall: (cpu.user + cpu.system) / count };
 }
 
 interface Cell {
   /** Median over rounds of the wall time per call (throughput view). */
   perCall: number;
+  /** Median over rounds of this process's CPU µs per call (the caller's cost, whatever else runs on the box). */
+  cpuPerCall: number;
   /** Per-request latency samples (ms) and time to first chunk samples. */
   totals: number[];
   firsts: number[];
 }
 
 async function pass(calls: ReturnType<typeof makeCallers>) {
-  const cells = new Map<string, { perCall: number[]; totals: number[]; firsts: number[] }>();
+  const cells = new Map<
+    string,
+    { perCall: number[]; cpuPerCall: number[]; totals: number[]; firsts: number[] }
+  >();
   const key = (v: Variant, m: Mode, c: number) => `${v}/${m}/${c}`;
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of ["plain", "stream"] as const) {
@@ -228,8 +241,14 @@ async function pass(calls: ReturnType<typeof makeCallers>) {
         for (const variant of order) {
           globalThis.gc?.();
           const r = await batch(calls[variant][mode], BATCH[concurrency], concurrency);
-          const cell = cells.get(key(variant, mode, concurrency)) ?? { perCall: [], totals: [], firsts: [] };
+          const cell = cells.get(key(variant, mode, concurrency)) ?? {
+            perCall: [],
+            cpuPerCall: [],
+            totals: [],
+            firsts: [],
+          };
           cell.perCall.push(r.perCall);
+          cell.cpuPerCall.push(r.cpuPerCall);
           cell.totals.push(...r.totals);
           cell.firsts.push(...r.firsts);
           cells.set(key(variant, mode, concurrency), cell);
@@ -239,7 +258,12 @@ async function pass(calls: ReturnType<typeof makeCallers>) {
   }
   const out = new Map<string, Cell>();
   for (const [k, c] of cells)
-    out.set(k, { perCall: summarize(c.perCall).median, totals: c.totals, firsts: c.firsts });
+    out.set(k, {
+      perCall: summarize(c.perCall).median,
+      cpuPerCall: summarize(c.cpuPerCall).median,
+      totals: c.totals,
+      firsts: c.firsts,
+    });
   return { get: (v: Variant, m: Mode, c: number) => out.get(key(v, m, c))! };
 }
 
@@ -311,6 +335,42 @@ try {
         `${clientMid < sdkMid ? "faster" : "not faster"} than the openai SDK (${formatRatio(sdkMid)}).`,
     );
   }
+  // CPU view: µs of this process per call, per (mode, concurrency) cell; the mock's CPU is in its own process.
+  const cpuRows: (string | number)[][] = [];
+  const cpuOverhead: { label: string; values: number[] }[] = [];
+  for (const [mode, c] of [
+    ["plain", 1],
+    ["plain", 32],
+    ["stream", 1],
+    ["stream", 32],
+  ] as const) {
+    const cpu = (v: Variant) => passes.map((p) => p.get(v, mode, c).cpuPerCall);
+    const ratios = (v: Variant, base: Variant) => cpu(v).map((value, i) => value / cpu(base)[i]!);
+    const mid = (v: Variant) => summarize(cpu(v)).median.toFixed(1);
+    const label = `${mode}, c=${c}, CPU µs per call`;
+    cpuRows.push([
+      label,
+      mid("fetch"),
+      mid("undici"),
+      mid("client"),
+      mid("openai"),
+      spread(ratios("client", "undici")),
+      spread(ratios("openai", "undici")),
+    ]);
+    cpuOverhead.push({ label, values: ratios("client", "undici") });
+  }
+  const cpuTable = markdownTable(
+    [
+      "measure",
+      "raw fetch",
+      "raw undici",
+      "gateway client",
+      "openai SDK v6",
+      "client ÷ undici (min–max of 3)",
+      "SDK ÷ undici",
+    ],
+    cpuRows,
+  );
   const table = markdownTable(
     [
       "measure",
@@ -337,6 +397,12 @@ ${table}
 
 ${verdicts.join("\n")}
 
+CPU time of the bench process per call (user + system, median over the ${ROUNDS} rounds of a pass, then over the ${PASSES}
+passes). The mock gateway runs in its own process, so this is the caller's own cost; unlike wall time it holds while
+other work shares the cores, so it is the figure to compare variants by on a busy machine.
+
+${cpuTable}
+
 Run: \`pnpm bench -- gateway\` (or \`node --import tsx --expose-gc bench/client.bench.ts\` in packages/gateway).`;
   console.log(markdown);
   // BENCH_NO_WRITE=1 prints the section without touching docs/benchmarks.md (exploratory runs on a noisy box).
@@ -345,7 +411,7 @@ Run: \`pnpm bench -- gateway\` (or \`node --import tsx --expose-gc bench/client.
       id: "gateway-client",
       title: "Gateway client overhead (vs raw fetch and the openai SDK)",
       markdown,
-      headlines: ownOverhead.map(({ label, values }) => ({
+      headlines: [...ownOverhead, ...cpuOverhead].map(({ label, values }) => ({
         metric: `client ÷ raw undici, ${label}`,
         values,
         target: { max: 1.2 },
