@@ -6,7 +6,7 @@ import { type ClientCore, emit } from "./client-core.js";
 import type { IncompleteReason } from "./errors/incomplete-stream-error.js";
 import type { GatewayErrorBody } from "./errors/upstream-error.js";
 import { finishToolCall, mergeToolCallDeltas, type ToolCallDraft } from "./tool-call-deltas.js";
-import type { BodyReader, UpstreamReply } from "./transport.js";
+import type { UpstreamReply } from "./transport.js";
 import { isObject, parseErrorBody, scrubKey, str } from "./upstream-response.js";
 
 /**
@@ -147,9 +147,8 @@ export async function readStream(
       parser.feed(text);
       if (fault) throw fault;
       if (done) {
-        // The answer is complete: return now, and read the tail of the body in the background instead of
-        // cancelling it, since a cancelled body costs the keep-alive connection the next call would reuse.
-        void drainInBackground(reader);
+        // The answer is complete: return now, and leave the tail of the body to be read in the background.
+        reader.drain();
         released = true;
         break;
       }
@@ -172,21 +171,4 @@ export async function readStream(
     headersAt: 0,
     bodyCacheHit: cacheHit,
   };
-}
-
-/** Reads a finished stream's tail (usually just the chunked-encoding terminator); gives up after a second. */
-async function drainInBackground(reader: BodyReader): Promise<void> {
-  const timer = setTimeout(cancelReader, 1_000, reader);
-  timer.unref();
-  try {
-    for (;;) if ((await reader.read()).done) break;
-  } catch {
-    // A tail that fails to arrive costs only the connection.
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function cancelReader(reader: BodyReader): void {
-  reader.cancel();
 }

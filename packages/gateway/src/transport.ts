@@ -9,7 +9,16 @@ export interface HeaderLookup {
 export interface BodyReader {
   read(): Promise<IteratorResult<Uint8Array, unknown>>;
   cancel(): void;
+  /**
+   * The reader has what it needs: the rest of the body (usually just the chunked-encoding terminator, often already
+   * in) is read and dropped in the background instead of cancelled, since a cancelled body costs the keep-alive
+   * connection the next call would reuse. A tail that has not ended within `DRAIN_LIMIT_MS` is cancelled.
+   */
+  drain(): void;
 }
+
+/** How long `drain` waits for the tail of a body before it cancels it (and so gives up the connection). */
+export const DRAIN_LIMIT_MS = 1_000;
 
 /** What both transports hand to the attempt: status, headers, and a body read chunk by chunk. */
 export interface UpstreamReply {
@@ -52,12 +61,33 @@ export function createFetchTransport(fetchImpl: typeof globalThis.fetch, url: st
 }
 
 function webReader(reader: ReadableStreamDefaultReader<Uint8Array>): BodyReader {
-  return {
+  const body: BodyReader = {
     read: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
     cancel: () => {
       reader.cancel().catch(ignore);
     },
+    drain: () => {
+      void drainInBackground(body);
+    },
   };
+  return body;
+}
+
+/** The fetch body's `drain`: reads the tail through the reader, which a WHATWG stream needs to release its connection. */
+async function drainInBackground(body: BodyReader): Promise<void> {
+  const timer = setTimeout(cancelBody, DRAIN_LIMIT_MS, body);
+  timer.unref();
+  try {
+    for (;;) if ((await body.read()).done) break;
+  } catch {
+    // A tail that fails to arrive costs only the connection.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function cancelBody(body: BodyReader): void {
+  body.cancel();
 }
 
 /** A real AbortSignal following the attempt, for fetch. */

@@ -1,6 +1,12 @@
 import { type Dispatcher, Pool, util } from "undici";
 import type { AbortCause, AbortListener, AttemptAbort } from "./attempt-abort.js";
-import type { BodyReader, HeaderLookup, Transport, UpstreamReply } from "./transport.js";
+import {
+  type BodyReader,
+  DRAIN_LIMIT_MS,
+  type HeaderLookup,
+  type Transport,
+  type UpstreamReply,
+} from "./transport.js";
 
 /**
  * The default transport: one keep-alive undici `Pool` per client for the completions URL's origin, driven through
@@ -54,6 +60,9 @@ export class UndiciExchange implements Dispatcher.DispatchHandler, BodyReader, A
   private paused = false;
   /** Set once the body is fully read, failed or cancelled: aborting is then a no-op. */
   private finished = false;
+  /** Set by `drain`: the rest of the body is dropped as it comes; cancelled if it does not end in time. */
+  private drainTimer: NodeJS.Timeout | undefined;
+  private draining = false;
 
   constructor(
     settle: { resolve(reply: UpstreamReply): void; reject(error: unknown): void },
@@ -93,6 +102,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler, BodyReader, A
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.draining) return true;
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
@@ -109,6 +119,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler, BodyReader, A
     this.ended = true;
     this.finished = true;
     this.attempt.listen(undefined);
+    if (this.drainTimer) clearTimeout(this.drainTimer);
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.resolve(DONE);
@@ -117,6 +128,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler, BodyReader, A
   onError(error: Error): void {
     this.finished = true;
     this.attempt.listen(undefined);
+    if (this.drainTimer) clearTimeout(this.drainTimer);
     this.failure ??= error;
     const settle = this.settleHeaders;
     this.settleHeaders = undefined;
@@ -146,13 +158,34 @@ export class UndiciExchange implements Dispatcher.DispatchHandler, BodyReader, A
     });
   }
 
+  /**
+   * Usually the body has already ended here (the terminator arrives with the last frame), so this costs nothing; else
+   * chunks are dropped as they arrive, without a read per chunk, and one timer bounds the wait.
+   */
+  drain(): void {
+    this.chunks.length = 0;
+    if (this.finished || this.draining) return;
+    this.draining = true;
+    if (this.paused) {
+      this.paused = false;
+      this.resumeSocket?.();
+    }
+    this.drainTimer = setTimeout(cancelExchange, DRAIN_LIMIT_MS, this);
+    this.drainTimer.unref();
+  }
+
   cancel(): void {
     this.chunks.length = 0;
+    if (this.drainTimer) clearTimeout(this.drainTimer);
     if (this.finished) return;
     this.finished = true;
     this.attempt.listen(undefined);
     this.abortRequest?.(new Error("the response body was cancelled"));
   }
+}
+
+function cancelExchange(exchange: UndiciExchange): void {
+  exchange.cancel();
 }
 
 /** Node's lower-cased header record behind the `get` lookup; repeated headers join with ", " as `Headers` does. */

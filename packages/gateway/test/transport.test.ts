@@ -106,6 +106,31 @@ describe("undici transport", () => {
     }
   });
 
+  it("drains a body whose tail comes later without giving up the keep-alive connection", async () => {
+    const { url, sockets } = await start((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(frame("first"));
+      // The tail, several chunks of it, arrives after the reader has let go of the body.
+      setTimeout(() => {
+        for (let i = 0; i < 40; i++) res.write(frame(`more ${i}`));
+        res.end("data: [DONE]\n\n");
+      }, 20);
+    });
+    const transport = createUndiciTransport(`${url}/chat/completions`);
+    try {
+      const first = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
+      expect((await first.body!.read()).done).toBe(false);
+      first.body!.drain();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const second = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
+      expect(new TextDecoder().decode((await second.body!.read()).value as Uint8Array)).toBe(frame("first"));
+      second.body!.cancel();
+      expect(sockets.length).toBe(1);
+    } finally {
+      await transport.close();
+    }
+  });
+
   it("rejects the pending read with the abort's reason when the attempt is aborted mid-body", async () => {
     const { url, sockets } = await start((res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
