@@ -106,6 +106,26 @@ describe("undici transport", () => {
     }
   });
 
+  it("hands over what arrived while nobody was reading in one read", async () => {
+    const frames = ["a", "b", "c", "d", "e"].map(frame);
+    const { url } = await start((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      // One HTTP chunk per frame, as gateways write them.
+      for (const f of frames) res.write(f);
+      res.end();
+    });
+    const transport = createUndiciTransport(`${url}/chat/completions`);
+    try {
+      const reply = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const first = await reply.body!.read();
+      expect(new TextDecoder().decode(first.value as Uint8Array)).toBe(frames.join(""));
+      expect((await reply.body!.read()).done).toBe(true);
+    } finally {
+      await transport.close();
+    }
+  });
+
   it("drains a body whose tail comes later without giving up the keep-alive connection", async () => {
     const { url, sockets } = await start((res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
