@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AttemptAbort } from "../src/attempt-abort.js";
 import { AbortedError, createGatewayClient, type GatewayClient } from "../src/index.js";
+import type { Transport } from "../src/transport.js";
 import { createUndiciTransport } from "../src/undici-transport.js";
 import { KEY, MESSAGES } from "./harness.js";
 
@@ -34,6 +35,16 @@ async function start(handler: (res: ServerResponse) => void): Promise<{ url: str
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, sockets };
+}
+
+/** Runs `use` with a bare undici transport to `url`'s completions path, closed afterwards. */
+async function withTransport(url: string, use: (transport: Transport) => Promise<void>): Promise<void> {
+  const transport = createUndiciTransport(`${url}/chat/completions`);
+  try {
+    await use(transport);
+  } finally {
+    await transport.close();
+  }
 }
 
 describe("undici transport", () => {
@@ -88,8 +99,7 @@ describe("undici transport", () => {
       };
       writeMore();
     });
-    const transport = createUndiciTransport(`${url}/chat/completions`);
-    try {
+    await withTransport(url, async (transport) => {
       const reply = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
       // Nothing is read until the server has had time to fill the queue (and the socket's buffers behind it).
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -101,9 +111,7 @@ describe("undici transport", () => {
       }
       const expected = Buffer.concat(Array.from({ length: 256 }, (_, i) => piece(i)));
       expect(Buffer.concat(received).equals(expected)).toBe(true);
-    } finally {
-      await transport.close();
-    }
+    });
   });
 
   it("hands over what arrived while nobody was reading in one read", async () => {
@@ -114,16 +122,13 @@ describe("undici transport", () => {
       for (const f of frames) res.write(f);
       res.end();
     });
-    const transport = createUndiciTransport(`${url}/chat/completions`);
-    try {
+    await withTransport(url, async (transport) => {
       const reply = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
       await new Promise((resolve) => setTimeout(resolve, 100));
       const first = await reply.body!.read();
       expect(new TextDecoder().decode(first.value as Uint8Array)).toBe(frames.join(""));
       expect((await reply.body!.read()).done).toBe(true);
-    } finally {
-      await transport.close();
-    }
+    });
   });
 
   it("drains a body whose tail comes later without giving up the keep-alive connection", async () => {
@@ -136,8 +141,7 @@ describe("undici transport", () => {
         res.end("data: [DONE]\n\n");
       }, 20);
     });
-    const transport = createUndiciTransport(`${url}/chat/completions`);
-    try {
+    await withTransport(url, async (transport) => {
       const first = await transport.send({ headers: {}, body: "{}", abort: new AttemptAbort() });
       expect((await first.body!.read()).done).toBe(false);
       first.body!.drain();
@@ -146,9 +150,7 @@ describe("undici transport", () => {
       expect(new TextDecoder().decode((await second.body!.read()).value as Uint8Array)).toBe(frame("first"));
       second.body!.cancel();
       expect(sockets.length).toBe(1);
-    } finally {
-      await transport.close();
-    }
+    });
   });
 
   it("rejects the pending read with the abort's reason when the attempt is aborted mid-body", async () => {
@@ -156,8 +158,7 @@ describe("undici transport", () => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write(frame("first"));
     });
-    const transport = createUndiciTransport(`${url}/chat/completions`);
-    try {
+    await withTransport(url, async (transport) => {
       const abort = new AttemptAbort();
       const reply = await transport.send({ headers: {}, body: "{}", abort });
       expect((await reply.body!.read()).done).toBe(false);
@@ -167,8 +168,6 @@ describe("undici transport", () => {
       const socket = sockets[0]!;
       if (!socket.destroyed) await once(socket, "close");
       expect(socket.destroyed).toBe(true);
-    } finally {
-      await transport.close();
-    }
+    });
   });
 });
