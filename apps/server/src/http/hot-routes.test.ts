@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 /** An app with `/hot` and `/async-hot` on the hot path, each also an Express route; what each call saw. */
-async function start(front: FrontHandler = (_req, _res, next) => next()) {
+async function start(
+  front: FrontHandler = (_req, _res, next) => next(),
+  { brokenErrorHandler = false }: { brokenErrorHandler?: boolean } = {},
+) {
   const calls: string[] = [];
   const record: HotRouteHandler = (req, res) => {
     // Express gives the requests it dispatches its own prototype; the hot path leaves Node's.
@@ -28,6 +31,7 @@ async function start(front: FrontHandler = (_req, _res, next) => next()) {
     throw new Error("rejected by the route");
   };
   const answerError: ErrorAnswer = (thrown, _req, res) => {
+    if (brokenErrorHandler) throw new Error("the error handler failed");
     res.statusCode = 500;
     res.end(`error: ${(thrown as Error).message}`);
   };
@@ -72,5 +76,11 @@ describe("serveHotRoutesFirst", () => {
     const refusing = await start(() => Promise.reject(new Error("refused in front")));
     expect(await refusing.post("/hot")).toBe("500 error: refused in front");
     expect(refusing.calls).toEqual([]);
+  });
+
+  it("answers a bare 500 when the error handler itself fails, and keeps serving", async () => {
+    const { post } = await start(undefined, { brokenErrorHandler: true });
+    expect(await post("/fail")).toBe("500 ");
+    expect(await post("/hot")).toBe("200 ok");
   });
 });

@@ -57,7 +57,19 @@ export function serveHotRoutesFirst(
     }
     // Express's order and semantics: a throw or a rejection in the front or the route goes to the error handler,
     // a rejection without a reason as an Error (router's "Rejected promise").
-    const fail = (thrown: unknown) => answerError(thrown ?? new Error("Rejected promise"), req, res, noop);
+    const fail = (thrown: unknown) => {
+      try {
+        answerError(thrown ?? new Error("Rejected promise"), req, res, noop);
+      } catch {
+        // The error handler itself failed: what Express's final handler does then, minus its HTML page (a bare 500,
+        // or the connection cut once the answer has begun), instead of an exception that would end the process.
+        if (res.headersSent) res.destroy();
+        else {
+          res.statusCode = 500;
+          res.end();
+        }
+      }
+    };
     const proceed = () => {
       try {
         const pending = route(req, res);
