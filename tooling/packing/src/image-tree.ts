@@ -1,10 +1,9 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { compilePackages } from "./compile-packages.js";
 import { deployServer, SERVER_PACKAGE } from "./deploy-server.js";
-import { runCommand } from "./run-command.js";
 import { repoRoot } from "./workspace-packages.js";
 
 /**
@@ -12,8 +11,8 @@ import { repoRoot } from "./workspace-packages.js";
  * compiled dist/ of every workspace package it needs, plus the templates, copied into `destination`.
  *
  * Built in a temporary workspace, never into the packages' own dist/ folders: packed-packages.test.ts deletes and
- * rebuilds those while other test files run. One tsc program compiles every package the service needs (each
- * package's tsconfig.build.json is the same `src` minus tests; one program type-checks the shared sources once).
+ * rebuilds those while other test files run. One tsc program compiles every package the service needs
+ * (compile-packages.ts).
  * The copy holds no hard links into the temporary workspace, which is removed before this returns.
  */
 export async function buildImageTree({
@@ -140,32 +139,14 @@ async function buildWorkspace(workspace: string): Promise<void> {
       if (error.code !== "ENOENT") throw error;
     });
   }
-  const out = path.join(workspace, ".tsc-out");
-  const tsconfig = path.join(workspace, "tsconfig.json");
-  await writeFile(
-    tsconfig,
-    JSON.stringify({
-      extends: path.join(repoRoot, "tsconfig.base.json"),
-      compilerOptions: {
-        rootDir: repoRoot,
-        outDir: out,
-        noEmit: false,
-        // Declarations serve compilers, not `node`; the packing checks cover them.
-        declaration: false,
-        typeRoots: [path.join(repoRoot, "node_modules", "@types")],
-      },
-      include: packages.map((dir) => path.join(repoRoot, dir, "src")),
-      exclude: [path.join(repoRoot, "**", "*.test.ts"), path.join(repoRoot, "**", "__fixtures__")],
-    }),
-  );
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const compiled = await runCommand(process.execPath, [tsc, "-p", tsconfig], { cwd: workspace });
-  if (compiled.code !== 0) {
-    throw new Error(`tsc failed (exit ${compiled.code}):\n${compiled.stdout}${compiled.stderr}`);
-  }
+  await compilePackages({
+    dirs: packages.map((dir) => path.join(repoRoot, dir)),
+    destination: workspace,
+    // Declarations serve compilers, not `node`; the packing checks cover them.
+    declaration: false,
+  });
   for (const dir of dirs.values()) {
     await mkdir(path.join(workspace, dir), { recursive: true });
     await cp(path.join(repoRoot, dir, "package.json"), path.join(workspace, dir, "package.json"));
   }
-  for (const dir of packages) await rename(path.join(out, dir, "src"), path.join(workspace, dir, "dist"));
 }

@@ -1,7 +1,7 @@
-import { rm } from "node:fs/promises";
 import path from "node:path";
+import { compilePackages } from "./compile-packages.js";
 import { runCommand } from "./run-command.js";
-import type { WorkspacePackage } from "./workspace-packages.js";
+import { repoRoot, type WorkspacePackage } from "./workspace-packages.js";
 
 export interface PackedPackage {
   name: string;
@@ -9,36 +9,47 @@ export interface PackedPackage {
 }
 
 /**
- * `pnpm pack`s each package into `destination`, as a release would: pnpm runs `prepack` (the build), applies
- * `publishConfig` and turns `workspace:*` into versions. `dist/` is removed first, so a package whose `prepack`
- * does not build packs without its code and fails the checks instead of shipping a stale build.
+ * Packs each package into `destination` as a release would: its dist/ built as its `prepack` builds it (`pnpm run
+ * build`: `tsc -p tsconfig.build.json`; packed-packages.test.ts checks every package's scripts say so), then `pnpm
+ * pack`, which applies `publishConfig` and turns `workspace:*` into versions. The builds run as one tsc program
+ * (compile-packages.ts: the same files, byte for byte) and the packing as one pnpm run with lifecycle scripts off:
+ * fourteen `pnpm pack`s started pnpm twice and tsc once each. dist/ is replaced first, so nothing stale is packed.
  */
 export async function packPackages(
   packages: WorkspacePackage[],
   destination: string,
 ): Promise<PackedPackage[]> {
-  const packed: PackedPackage[] = [];
-  for (const pkg of packages) {
-    await rm(path.join(pkg.dir, "dist"), { recursive: true, force: true });
-    const result = await runCommand("pnpm", ["pack", "--json", "--pack-destination", destination], {
-      cwd: pkg.dir,
-    });
-    if (result.code !== 0) {
-      throw new Error(
-        `pnpm pack failed in ${pkg.dir} (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
-      );
-    }
-    packed.push({ name: pkg.name, tarball: tarballPath(result.stdout, destination, pkg) });
+  await compilePackages({ dirs: packages.map((pkg) => pkg.dir) });
+  const result = await runCommand(
+    "pnpm",
+    [
+      "--recursive",
+      ...packages.flatMap((pkg) => ["--filter", pkg.name]),
+      "pack",
+      "--json",
+      "--pack-destination",
+      destination,
+      // The prepack builds ran above, as one program.
+      "--config.ignore-scripts=true",
+    ],
+    { cwd: repoRoot },
+  );
+  if (result.code !== 0) {
+    throw new Error(`pnpm pack failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
-  return packed;
+  const reports = [JSON.parse(result.stdout) as PackReport | PackReport[]].flat();
+  return packages.map((pkg) => {
+    const filename = reports.find((report) => report.name === pkg.name)?.filename;
+    if (typeof filename !== "string")
+      throw new Error(`pnpm pack printed no filename for ${pkg.name}: ${result.stdout}`);
+    return {
+      name: pkg.name,
+      tarball: path.isAbsolute(filename) ? filename : path.join(destination, filename),
+    };
+  });
 }
 
-function tarballPath(stdout: string, destination: string, pkg: WorkspacePackage): string {
-  // pnpm prints the prepack script's output before the JSON report, which starts on a line of its own.
-  const start = stdout.startsWith("{") ? 0 : stdout.indexOf("\n{") + 1;
-  const json = stdout.slice(start);
-  const report = JSON.parse(json) as { filename?: string };
-  if (typeof report.filename !== "string")
-    throw new Error(`pnpm pack printed no filename for ${pkg.name}: ${stdout}`);
-  return path.isAbsolute(report.filename) ? report.filename : path.join(destination, report.filename);
+interface PackReport {
+  name?: string;
+  filename?: string;
 }

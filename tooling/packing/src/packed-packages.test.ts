@@ -11,7 +11,7 @@ import { runCommand } from "./run-command.js";
 import { publishablePackages } from "./workspace-packages.js";
 
 // Packed while this file is collected, in its own worker, so the other test files run meanwhile (a globalSetup
-// held every test of the run back for the two minutes the builds take).
+// held every test of the run back while the packages built).
 const destination = await mkdtemp(path.join(tmpdir(), "promptreg-packed-"));
 const packed = await packPackages(await publishablePackages(), destination);
 let unpacked: string;
@@ -44,6 +44,14 @@ describe("every publishable package", () => {
     expect(names).toEqual(
       expect.arrayContaining(["@promptreg/client", "@promptreg/cli", "@promptreg/signing"]),
     );
+  });
+
+  it("each builds its dist/ on prepack with its tsconfig.build.json, the build packPackages runs for all in one program", async () => {
+    for (const pkg of await publishablePackages()) {
+      const scripts = pkg.manifest.scripts as Record<string, string> | undefined;
+      expect(scripts?.prepack, pkg.name).toBe("pnpm run build");
+      expect(scripts?.build, pkg.name).toBe("tsc -p tsconfig.build.json");
+    }
   });
 
   it.each(packed)("$name passes publint --strict", async ({ tarball }) => {
