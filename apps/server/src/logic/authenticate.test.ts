@@ -87,6 +87,19 @@ describe("admitRequest over stores that answer at once and over stores that answ
       forged: fc.boolean(),
       advanceMs: fc.constantFrom(0, 1_000, 30_000, 700_000),
     });
+    // One sequence that reaches every decision, run first, so the coverage check below never depends on what the
+    // random sequences happened to reach: two requests fill the minute, a third is rate limited, a replay, a forgery,
+    // then a minute later a third live nonce exceeds the capacity of two.
+    const [a, b, c] = NONCES as [string, string, string];
+    const everyDecision = [
+      { nonce: a, forged: false, advanceMs: 0 },
+      { nonce: b, forged: false, advanceMs: 1_000 },
+      { nonce: c, forged: false, advanceMs: 1_000 },
+      { nonce: a, forged: false, advanceMs: 1_000 },
+      { nonce: c, forged: true, advanceMs: 1_000 },
+      { nonce: c, forged: false, advanceMs: 30_000 },
+      { nonce: c, forged: false, advanceMs: 30_000 },
+    ];
     const codes = new Set<string | undefined>();
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
@@ -102,6 +115,7 @@ describe("admitRequest over stores that answer at once and over stores that answ
           codes.add(seen(answered as Admission).code);
         }
       }),
+      { examples: [[everyDecision]] },
     );
     // The sequences reached every decision, so both paths were compared on each.
     expect(codes).toEqual(
