@@ -1,6 +1,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { ChatRequest } from "@promptreg/gateway";
 import { signRequest } from "@promptreg/signing";
+import type { DirectLoad, DirectResult } from "./direct-caller.js";
 import { RENDER_BODY } from "./request-bodies.js";
 
 interface ChildOptions {
@@ -9,7 +11,7 @@ interface ChildOptions {
 }
 
 /**
- * Starts one of this folder's child processes (mock.ts, serve.ts) under tsx with NODE_ENV=production; `url` resolves
+ * Starts one of this folder's child processes (mock.ts, serve.ts, direct-caller.ts, ...) under tsx with NODE_ENV=production; `url` resolves
  * with the URL the child sends over IPC when it listens. The child exits when this process disconnects. `preload` is a
  * module of this folder loaded before the child's own (ttfb-hops.ts loads hop-clock.ts).
  */
@@ -73,4 +75,28 @@ export async function startBareBeside(serviceUrl: string, secret: string) {
   if (probe.status !== 200) throw new Error(`the service's render answered ${probe.status}: ${answer}`);
   const bare = startBenchChild("./bare-express.ts", { BASELINE_BODY: answer });
   return { bare, bareUrl: await bare.url };
+}
+
+/**
+ * The direct side of row b in a child process of its own (direct-caller.ts): the gateway client calling the mock at
+ * `mockUrl` with `request`. `load` runs `callers` concurrent callers for `seconds` there and resolves with each call's
+ * latency (ms) and the load's elapsed time; it rejects if the child dies (a failed call ends it).
+ */
+export async function startDirectCaller(mockUrl: string, request: ChatRequest) {
+  const { child, url } = startBenchChild("./direct-caller.ts", {
+    MOCK_URL: mockUrl,
+    CHAT_REQUEST: JSON.stringify(request),
+  });
+  await url;
+  const load = (options: DirectLoad) =>
+    new Promise<DirectResult>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`direct-caller.ts exited with ${code}`));
+      child.once("exit", onExit);
+      child.once("message", (result) => {
+        child.off("exit", onExit);
+        resolve(result as DirectResult);
+      });
+      child.send(options);
+    });
+  return { child, load };
 }

@@ -1,6 +1,7 @@
 // CPU per request of each process on both sides of a row of server.bench.ts, read from /proc (Linux only), in apps/server:
 //   `node --import tsx bench/run-cost.ts [run|render]` (default run).
-//   run:    b. POST /v1/run via the service (load: autocannon) vs the gateway client calling the mock directly;
+//   run:    b. POST /v1/run via the service (load: autocannon) vs the gateway client calling the mock directly (in a
+//           child process of its own, direct-caller.ts, as in the benchmark);
 //   render: a. signed POST /v1/render via the service vs the bare Express app (bare-express.ts), both loaded by
 //           autocannon with the same pre-signed requests, each server in a process of its own.
 // Throughput under load is noise on the shared box, CPU time much less so; on two cores that every process shares,
@@ -15,13 +16,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createGatewayClient } from "@promptreg/gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { buildChatRequest } from "@promptreg/runtime";
 import autocannon from "autocannon";
-import { startBareBeside, startMockAndService } from "./bench-child.js";
-import { benchGatewayOptions } from "./gateway-options.js";
+import { startBareBeside, startDirectCaller, startMockAndService } from "./bench-child.js";
 import { RENDER_BODY, RUN_BODY } from "./request-bodies.js";
 import { type SignedPool, signedPool } from "./signed-pool.js";
 
@@ -79,8 +78,10 @@ interface Loaded {
 interface Side {
   name: string;
   load: (seconds: number) => Promise<Loaded>;
-  /** The processes whose CPU counts for this side, by name; this process (the load generator) always counts. */
+  /** The processes whose CPU counts for this side, by name, besides the load generator's. */
   pids: Record<string, number>;
+  /** The load generator's process when it is a child, not this process (the direct caller). */
+  generatorPid?: number;
   /** Made before each slice, so the load generator's CPU in the slice is only sending. */
   prepare?: (seconds: number) => void;
 }
@@ -146,7 +147,9 @@ function cannonSide({
 async function measure(side: Side): Promise<{ perRequest: Record<string, Usage>; responseBytes?: number }> {
   side.prepare?.(SECONDS);
   const before = Object.fromEntries(Object.entries(side.pids).map(([name, pid]) => [name, usageOf(pid)]));
-  const self0 = selfUsage();
+  const generator = side.generatorPid;
+  const generatorUsage = () => (generator === undefined ? selfUsage() : usageOf(generator));
+  const generator0 = generatorUsage();
   const { requests, responseBytes } = await side.load(SECONDS);
   const per = (after: Usage, start: Usage): Usage => ({
     user: (after.user - start.user) / requests,
@@ -154,7 +157,7 @@ async function measure(side: Side): Promise<{ perRequest: Record<string, Usage>;
     voluntary: (after.voluntary - start.voluntary) / requests,
     involuntary: (after.involuntary - start.involuntary) / requests,
   });
-  const perRequest: Record<string, Usage> = { "load generator": per(selfUsage(), self0) };
+  const perRequest: Record<string, Usage> = { "load generator": per(generatorUsage(), generator0) };
   for (const [name, pid] of Object.entries(side.pids))
     perRequest[name] = per(usageOf(pid), before[name] as Usage);
   console.log(`${side.name}: ${requests} requests in ${SECONDS} s`);
@@ -188,22 +191,14 @@ async function runSides(): Promise<{ sides: [Side, Side]; close: () => Promise<v
   const greetRequest = buildChatRequest(
     createRenderer({ registry }).render("support/greet", { name: "Ada" }),
   );
-  const directClient = createGatewayClient(benchGatewayOptions(mockUrl));
+  const directCaller = await startDirectCaller(mockUrl, greetRequest);
   const direct: Side = {
     name: "direct (load: the gateway client)",
     pids: { mock: mock.child.pid as number },
+    generatorPid: directCaller.child.pid as number,
     async load(seconds) {
-      let requests = 0;
-      const end = performance.now() + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: CONNECTIONS }, async () => {
-          while (performance.now() < end) {
-            if (!(await directClient.chat(greetRequest)).text) throw new Error("empty upstream answer");
-            requests++;
-          }
-        }),
-      );
-      return { requests };
+      const { latencies } = await directCaller.load({ seconds, callers: CONNECTIONS });
+      return { requests: latencies.length };
     },
   };
   const viaService = cannonSide({
@@ -217,7 +212,7 @@ async function runSides(): Promise<{ sides: [Side, Side]; close: () => Promise<v
   return {
     sides: [viaService, direct],
     close: async () => {
-      await directClient.close();
+      directCaller.child.disconnect();
       service.child.disconnect();
       mock.child.disconnect();
     },

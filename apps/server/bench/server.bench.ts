@@ -4,21 +4,21 @@
 //  c. added time to the first streamed byte at concurrency 1 (service vs calling the upstream directly), beside what a
 //     bare pass-through proxy process adds (the floor of any process in between);
 //  plus the render route vs the service's own middleware stack answering precomputed JSON (where the cost sits).
-// The service, the bare app, the bare proxy and the mock gateway each run in a child process of their own on 127.0.0.1
+// The service, the bare app, the bare proxy, the mock gateway and the direct caller of row b each run in a child process
+// of their own on 127.0.0.1
 // and end when this process disconnects from them (or dies). Every request of a slice is signed (fresh nonce) before the
 // slice starts, for both sides (bench/signed-pool.ts), so the load generator sends prepared bytes.
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { formatRatio, markdownTable, summarize, writeBenchmarkSection } from "@promptreg/bench-kit";
-import { createGatewayClient } from "@promptreg/gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
 import { buildChatRequest } from "@promptreg/runtime";
 import { signRequest } from "@promptreg/signing";
 import autocannon from "autocannon";
 import { renderRequestSchema } from "../src/http/schemas.js";
+import { startBenchChild, startDirectCaller } from "./bench-child.js";
 import { firstBytes } from "./first-byte.js";
-import { benchGatewayOptions } from "./gateway-options.js";
 import { RENDER_BODY, RUN_BODY, STREAM_BODY } from "./request-bodies.js";
 import { signedPool } from "./signed-pool.js";
 
@@ -33,18 +33,11 @@ process.on("exit", () => {
   for (const child of children) child.kill();
 });
 
-/** Forks a bench child (bench/*.ts) and resolves with the URL it reports over IPC. */
+/** Starts a bench child (bench-child.ts) and resolves with the URL it reports over IPC. */
 function startChild(file: string, env: Record<string, string> = {}): Promise<string> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const { child, url } = startBenchChild(file, env);
   children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url));
-    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
-  });
+  return url;
 }
 
 // The templates, the render answer and the chat request the service sends upstream, computed here so the
@@ -164,28 +157,16 @@ async function cannon(url: string, path: string, body: string): Promise<Load> {
   return { rps, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-/** The gateway client calling the upstream directly: CONNECTIONS concurrent callers for DURATION seconds. */
-const directClient = createGatewayClient(benchGatewayOptions(mockUrl));
+/**
+ * The gateway client calling the upstream directly: CONNECTIONS concurrent callers for DURATION seconds, in a child
+ * process of its own (direct-caller.ts) as every other side is.
+ */
+const directCaller = await startDirectCaller(mockUrl, greetRequest);
+children.push(directCaller.child);
 async function direct(): Promise<Load> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  const end = started + DURATION * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        const result = await directClient.chat(greetRequest);
-        if (!result.text) throw new Error("empty upstream answer");
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
+  const { latencies, elapsedMs } = await directCaller.load({ seconds: DURATION, callers: CONNECTIONS });
   const stats = summarize(latencies);
-  return {
-    rps: latencies.length / ((performance.now() - started) / 1000),
-    p50: stats.median,
-    p99: stats.p99,
-  };
+  return { rps: latencies.length / (elapsedMs / 1000), p50: stats.median, p99: stats.p99 };
 }
 
 /**
@@ -368,8 +349,10 @@ limiting, JSON parsing, input validation and rendering. Requests signed during a
   behind every middleware (request id, security headers, signature check, body, nonce, rate limit, JSON parsing): the difference is the
   route's own work (resolving, validating the input, rendering, serialising).
 - **b. run vs the gateway client direct** (target >= 0.5x): \`/v1/run\` (signature, render, gateway client, mock, output
-  validation) against this process calling the mock with the same gateway client (same options, the same rendered chat request)
-  from ${CONNECTIONS} concurrent callers: what putting the service between an app and its upstream costs.
+  validation) against the same gateway client (same options, the same rendered chat request) calling the mock from
+  ${CONNECTIONS} concurrent callers: what putting the service between an app and its upstream costs. The direct caller runs in a
+  child process of its own (\`bench/direct-caller.ts\`) like every other side: in this process it slowed from round to round as
+  this process's heap grew (autocannon's results, the signed pools), and the ratio's rounds swung 0.20x-0.61x.
 - **c. time to first byte** (target <= 1 ms added): sequential streamed requests at concurrency 1 (2 x ${TTFB_SAMPLES} per side per round,
   interleaved direct, service, service, direct), time to the first body byte; "added" is the service's median minus the direct
   median. The service sends its 200 only after the first delta arrives (so errors before the first token are plain JSON errors).
