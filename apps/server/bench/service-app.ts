@@ -1,6 +1,7 @@
 import { createGatewayClient } from "@promptreg/gateway";
 import { loadRegistryFromDir } from "@promptreg/registry";
 import { createRenderer } from "@promptreg/renderer";
+import type { GatewayPort } from "@promptreg/runtime";
 import { createMemoryNonceStore, parseClientKeys } from "@promptreg/signing";
 import type { Express } from "express";
 import { createApp } from "../src/app.js";
@@ -16,16 +17,19 @@ import { benchGatewayOptions } from "./gateway-options.js";
  * renderer over the test fixtures, gateway client to `mockUrl`, silent logger) plus the same-stack baseline route
  * `POST /v1/bench-static`, behind the same front as the render route (auth included) and on the same hot path
  * (src/http/hot-routes.ts), answering `baselineBody`.
- * serve.ts listens on it in a process of its own; stack-micro.ts drives it in-process.
+ * serve.ts listens on it in a process of its own; stack-micro.ts and run-micro.ts drive it in-process. `gateway`
+ * replaces the gateway client (run-micro.ts's upstream-free sides).
  */
 export async function createServiceApp({
   mockUrl,
   secret,
   baselineBody,
+  gateway = createGatewayClient(benchGatewayOptions(mockUrl)),
 }: {
   mockUrl: string;
   secret: string;
   baselineBody: string;
+  gateway?: GatewayPort;
 }): Promise<Express> {
   const credentials = createCredentialSet({
     keys: parseClientKeys(
@@ -56,7 +60,7 @@ export async function createServiceApp({
     registry,
     credentials,
     verifier: createSignatureVerifier({ credentials, nonceStore: createMemoryNonceStore() }),
-    gateway: createGatewayClient(benchGatewayOptions(mockUrl)),
+    gateway,
     logger: createLogger({ level: "silent" }),
   });
 }

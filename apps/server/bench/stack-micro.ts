@@ -6,12 +6,10 @@
 // socket reads and writes, which cost the service and the bare baseline alike. On a loaded shared box this is far
 // steadier than throughput: ROUNDS rounds of BATCH requests per side, sides interleaved, and the median of each
 // round's ratio to the bare batch beside it.
-import { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
 import { signRequest } from "@promptreg/signing";
 import type { Express } from "express";
 import { createBareApp } from "./bare-app.js";
+import { inject } from "./inject.js";
 import { RENDER_BODY as BODY } from "./request-bodies.js";
 import { createServiceApp } from "./service-app.js";
 
@@ -20,53 +18,9 @@ const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const BATCH = Number(process.env.BATCH ?? 2_000);
 const BODY_AFTER = process.env.BODY_AFTER !== "0";
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-/** The body pushed as node:http's parser does: the bytes, the end, and `complete` set with the last byte. */
-function pushBody(req: IncomingMessage): void {
-  req.push(BODY);
-  req.push(null);
-  // Without it the request counts as aborted once read.
-  req.complete = true;
-}
-
-/** One request through `app` as node:http would hand it over. */
-function inject(app: Express, path: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve) => {
-    const written: Buffer[] = [];
-    const socket = new Duplex({
-      read() {},
-      write(chunk: Buffer, _encoding, callback) {
-        written.push(chunk);
-        callback();
-      },
-    }) as unknown as Socket;
-    const req = new IncomingMessage(socket);
-    req.method = "POST";
-    req.url = path;
-    req.httpVersion = "1.1";
-    req.httpVersionMajor = 1;
-    req.httpVersionMinor = 1;
-    req.headers = { host: "127.0.0.1", "content-length": String(Buffer.byteLength(BODY)), ...headers };
-    const res = new ServerResponse(req);
-    res.assignSocket(socket);
-    if (!BODY_AFTER) pushBody(req);
-    res.on("finish", () => {
-      res.detachSocket(socket);
-      // node:http's server emits 'close' after 'finish'; the service's metrics, stats and log line hang off it.
-      res.emit("close");
-      const text = Buffer.concat(written).toString("utf8");
-      resolve({ status: res.statusCode, body: text.slice(text.indexOf("\r\n\r\n") + 4) });
-    });
-    app(req, res);
-    // node:http's order: the app gets the request when its headers are parsed, and the body bytes that came in the
-    // same socket read are pushed right after the app's synchronous part returns, before any microtask runs.
-    if (BODY_AFTER) pushBody(req);
-  });
-}
+/** One request through `app` as node:http would hand it over (inject.ts), BODY_AFTER=0 pushing the body first. */
+const injectBody = (app: Express, path: string, headers: Record<string, string>) =>
+  inject(app, { path, headers, body: BODY, bodyAfter: BODY_AFTER });
 
 const service = await createServiceApp({
   mockUrl: "http://127.0.0.1:9/v1",
@@ -77,7 +31,7 @@ const signed = () => ({
   "content-type": "application/json",
   ...signRequest({ keyId: "bench", secret: SECRET, method: "POST", pathAndQuery: "/v1/render", body: BODY }),
 });
-const probe = await inject(service, "/v1/render", signed());
+const probe = await injectBody(service, "/v1/render", signed());
 if (probe.status !== 200) throw new Error(`render answered ${probe.status}: ${probe.body}`);
 const bareApp = createBareApp(probe.body);
 const staticService = await createServiceApp({
@@ -115,7 +69,7 @@ async function batch(side: (typeof sides)[number]): Promise<number> {
   const headers = Array.from({ length: BATCH }, side.headers);
   const started = process.cpuUsage();
   for (const h of headers) {
-    const answer = await inject(side.app, side.path, h);
+    const answer = await injectBody(side.app, side.path, h);
     if (answer.status !== 200) throw new Error(`${side.name}: ${answer.status} ${answer.body}`);
   }
   const used = process.cpuUsage(started);
