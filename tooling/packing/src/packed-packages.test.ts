@@ -60,8 +60,7 @@ describe("every publishable package", () => {
   });
 
   it.each(packed)("$name passes attw (esm-only profile)", async ({ tarball }) => {
-    const result = await areTheTypesWrong(tarball);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(await areTheTypesWrong(tarball)).toEqual([]);
   });
 
   it.each(packed)(
