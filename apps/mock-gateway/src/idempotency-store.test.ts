@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OK_STEP } from "./faults/fault-step.js";
 import { IdempotencyStore } from "./idempotency-store.js";
@@ -61,5 +62,49 @@ describe("IdempotencyStore", () => {
     store.set("k", reply("a"));
     expect(store.enabled).toBe(false);
     expect(store.get("k")).toBeUndefined();
+  });
+
+  it("keeps exactly the most recently used replies within maxKeys and maxBytes, whatever the sequence of gets and sets", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("get" as const), key: fc.constantFrom("a", "b", "c", "d", "e", "f") }),
+      fc.record({
+        kind: fc.constant("set" as const),
+        key: fc.constantFrom("a", "b", "c", "d", "e", "f"),
+        length: fc.integer({ min: 0, max: 600 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 600, max: 3_000 }),
+        fc.array(op, { maxLength: 120 }),
+        (maxKeys, maxBytes, ops) => {
+          const store = new IdempotencyStore({ windowMs: 60_000, maxKeys, maxBytes }, () => 0);
+          // The reference: least recently used first, bytes as the store counts them (512 per key plus text).
+          let model: { key: string; content: string; bytes: number }[] = [];
+          for (const step of ops) {
+            if (step.kind === "get") {
+              const found = model.find((entry) => entry.key === step.key);
+              if (found) model = [...model.filter((entry) => entry !== found), found];
+              expect(store.get(step.key)?.plan.content).toBe(found?.content);
+            } else {
+              const content = String.fromCharCode(97 + (step.length % 26)).repeat(step.length);
+              const bytes = 512 + step.key.length + content.length;
+              if (bytes <= maxBytes) {
+                model = [
+                  ...model.filter((entry) => entry.key !== step.key),
+                  { key: step.key, content, bytes },
+                ];
+                const total = () => model.reduce((sum, entry) => sum + entry.bytes, 0);
+                while (model.length > maxKeys || total() > maxBytes) model.shift();
+              }
+              store.set(step.key, reply(content));
+            }
+            expect(store.size).toBe(model.length);
+            expect(store.bytes).toBe(model.reduce((sum, entry) => sum + entry.bytes, 0));
+          }
+        },
+      ),
+    );
   });
 });

