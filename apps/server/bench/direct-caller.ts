@@ -1,8 +1,7 @@
 // Child process of server.bench.ts and run-cost.ts: the direct side of row b, the gateway client (the service's
 // settings, bench/gateway-options.ts) calling the mock gateway at MOCK_URL with the chat request CHAT_REQUEST (JSON),
-// in a process of its own as every other side is. Run in the benchmark's own process, this baseline slowed from round
-// to round as that process's heap grew (autocannon's results, the signed pools): 72k calls in one 5 s slice, 37k in
-// the next. Sends `{ url: MOCK_URL }` over IPC when ready; each `{ seconds, callers }` message runs that many
+// in a process of its own as every other side is, so no load shares an event loop or a heap with the benchmark's own
+// bookkeeping (autocannon's results, the signed pools). Sends `{ url: MOCK_URL }` over IPC when ready; each `{ seconds, callers }` message runs that many
 // concurrent callers for that long and is answered with `{ latencies, elapsedMs }` (ms per call). Exits when the
 // parent disconnects (or dies).
 import { type ChatRequest, createGatewayClient } from "@promptreg/gateway";

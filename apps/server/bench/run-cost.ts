@@ -207,7 +207,7 @@ async function runSides(): Promise<{ sides: [Side, Side]; close: () => Promise<v
     route: "/v1/run",
     body: RUN_BODY,
     pids: { service: service.child.pid as number, mock: mock.child.pid as number },
-    requestsPerSecond: 4_000,
+    requestsPerSecond: 8_000,
   });
   return {
     sides: [viaService, direct],

@@ -351,8 +351,10 @@ limiting, JSON parsing, input validation and rendering. Requests signed during a
 - **b. run vs the gateway client direct** (target >= 0.5x): \`/v1/run\` (signature, render, gateway client, mock, output
   validation) against the same gateway client (same options, the same rendered chat request) calling the mock from
   ${CONNECTIONS} concurrent callers: what putting the service between an app and its upstream costs. The direct caller runs in a
-  child process of its own (\`bench/direct-caller.ts\`) like every other side: in this process it slowed from round to round as
-  this process's heap grew (autocannon's results, the signed pools), and the ratio's rounds swung 0.20x-0.61x.
+  child process of its own (\`bench/direct-caller.ts\`) like every other side. The ratio's rounds swung 0.20x-0.61x until
+  2026-11-28 because the mock slowed as it served calls (each call's fresh Idempotency-Key made it forget its oldest
+  tracked key by a scan that grew with every eviction: 80 -> 290 µs of the mock's CPU per call over one run), and the direct
+  side, sending three to four times as many calls, met the slow mock first; the mock now forgets in constant time.
 - **c. time to first byte** (target <= 1 ms added): sequential streamed requests at concurrency 1 (2 x ${TTFB_SAMPLES} per side per round,
   interleaved direct, service, service, direct), time to the first body byte; "added" is the service's median minus the direct
   median. The service sends its 200 only after the first delta arrives (so errors before the first token are plain JSON errors).
