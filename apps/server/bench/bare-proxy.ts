@@ -1,7 +1,7 @@
-// Child process of server.bench.ts: the floor of row c, what any process between a client and its upstream costs the
-// first byte. Every POST is answered by sending one fixed streamed chat request (UPSTREAM_BODY) to the mock gateway
-// over a keep-alive connection and piping the upstream's status, content type and body back as they arrive: the
-// request body is read and dropped, nothing is checked, parsed or rendered. Sends its URL over IPC when ready and exits
+// Child process of server.bench.ts: the floor of rows b and c, what any process between a client and its upstream costs
+// (throughput in row b, the first byte in row c). Every POST is answered by sending one fixed chat request
+// (UPSTREAM_BODY, streamed or not) to the mock gateway over keep-alive connections and piping the upstream's status,
+// content type and body back as they arrive: the request body is read and dropped, nothing is checked, parsed or rendered. Sends its URL over IPC when ready and exits
 // when the parent disconnects (or dies).
 import { once } from "node:events";
 import { Agent, createServer, request } from "node:http";
@@ -12,7 +12,7 @@ const body = process.env.UPSTREAM_BODY as string;
 const agent = new Agent({ keepAlive: true });
 const upstreamHeaders = {
   "content-type": "application/json",
-  accept: "text/event-stream",
+  accept: (JSON.parse(body) as { stream?: boolean }).stream ? "text/event-stream" : "application/json",
   authorization: "Bearer bench-key",
   "content-length": Buffer.byteLength(body),
 };

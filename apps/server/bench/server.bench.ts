@@ -1,6 +1,7 @@
 // Benchmarks the service against baselines measured side by side in the same run (docs/benchmarks.md, "server"):
 //  a. signed POST /v1/render vs a bare Express app with express.json() answering a fixed JSON of the same size;
-//  b. POST /v1/run vs the gateway client calling the same upstream directly, at the same concurrency;
+//  b. POST /v1/run vs the gateway client calling the same upstream directly, at the same concurrency, beside what a bare
+//     pass-through proxy process costs there (the floor of any process in between);
 //  c. added time to the first streamed byte at concurrency 1 (service vs calling the upstream directly), beside what a
 //     bare pass-through proxy process adds (the floor of any process in between);
 //  plus the render route vs the service's own middleware stack answering precomputed JSON (where the cost sits).
@@ -88,10 +89,11 @@ const micro = handlerMicro();
 
 const mockUrl = await startChild("./mock.ts");
 const mockRoot = mockUrl.replace(/\/v1$/, "");
-const [serviceUrl, bareUrl, proxyUrl] = await Promise.all([
+const [serviceUrl, bareUrl, proxyUrl, plainProxyUrl] = await Promise.all([
   startChild("./serve.ts", { MOCK_URL: mockUrl, BENCH_SECRET: SECRET, BASELINE_BODY: renderAnswer }),
   startChild("./bare-express.ts", { BASELINE_BODY: renderAnswer }),
   startChild("./bare-proxy.ts", { MOCK_URL: mockUrl, UPSTREAM_BODY: directStream }),
+  startChild("./bare-proxy.ts", { MOCK_URL: mockUrl, UPSTREAM_BODY: JSON.stringify(greetRequest) }),
 ]);
 
 function signedHeaders(path: string, body: string): Record<string, string> {
@@ -203,6 +205,8 @@ interface Row {
   sameStack: Load;
   run: Load;
   direct: Load;
+  runBesideProxy: Load;
+  proxy: Load;
   ttfbService: number;
   ttfbDirect: number;
   ttfbProxy: number;
@@ -215,12 +219,18 @@ await render();
 await cannon(bareUrl, "/v1/render", RENDER_BODY);
 await cannon(serviceUrl, "/v1/bench-static", RENDER_BODY);
 await cannon(serviceUrl, "/v1/run", RUN_BODY);
+await cannon(plainProxyUrl, "/v1/run", RUN_BODY);
 await direct();
 signedLate = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const bare = await abba(render, () => cannon(bareUrl, "/v1/render", RENDER_BODY));
   const same = await abba(render, () => cannon(serviceUrl, "/v1/bench-static", RENDER_BODY));
   const run = await abba(() => cannon(serviceUrl, "/v1/run", RUN_BODY), direct);
+  // The plain proxy gets the service's signed requests too (and ignores them): the same load generator cost per side.
+  const floor = await abba(
+    () => cannon(serviceUrl, "/v1/run", RUN_BODY),
+    () => cannon(plainProxyUrl, "/v1/run", RUN_BODY),
+  );
   // The proxy gets the service's signed requests (and ignores them), so the load generator pays the same per side.
   const direct1 = await ttfb(mockRoot, "/v1/chat/completions", directStream, false);
   const through1 = await ttfb(serviceUrl, "/v1/run", STREAM_BODY, true);
@@ -237,6 +247,8 @@ for (let round = 0; round < ROUNDS; round++) {
     sameStack: same.b,
     run: run.a,
     direct: run.b,
+    runBesideProxy: floor.a,
+    proxy: floor.b,
     ttfbService: through.median,
     ttfbDirect: directTtfb.median,
     ttfbProxy: summarize([...proxy1, ...proxy2]).median,
@@ -254,6 +266,8 @@ const renderRatio = rounds.map((r) => r.render.rps / r.bare.rps);
 const renderP99 = rounds.map((r) => r.render.p99 / Math.max(r.bare.p99, 1));
 const sameRatio = rounds.map((r) => r.renderSame.rps / r.sameStack.rps);
 const runRatio = rounds.map((r) => r.run.rps / r.direct.rps);
+const proxyRunRatio = rounds.map((r) => r.proxy.rps / r.direct.rps);
+const runOverProxy = rounds.map((r) => r.runBesideProxy.rps / r.proxy.rps);
 const ttfbAdded = rounds.map((r) => r.ttfbService - r.ttfbDirect);
 const proxyAdded = rounds.map((r) => r.ttfbProxy - r.ttfbDirect);
 const verdict = (met: boolean) => (met ? "met" : "**missed**");
@@ -308,6 +322,22 @@ const table = markdownTable(
       "",
     ],
     [
+      "b. a bare pass-through proxy process (no checks, body piped back) vs the gateway client direct, req/s",
+      fmt(med(rounds.map((r) => r.proxy.rps))),
+      fmt(med(rounds.map((r) => r.direct.rps))),
+      formatRatio(med(proxyRunRatio)),
+      spread(proxyRunRatio),
+      "(the floor of one process in between)",
+    ],
+    [
+      "b. POST /v1/run vs that bare proxy, req/s",
+      fmt(med(rounds.map((r) => r.runBesideProxy.rps))),
+      fmt(med(rounds.map((r) => r.proxy.rps))),
+      formatRatio(med(runOverProxy)),
+      spread(runOverProxy),
+      "(the service's own cost over the floor)",
+    ],
+    [
       "c. streamed time to first byte at concurrency 1, median ms (added ms in the ratio column)",
       fmt(med(rounds.map((r) => r.ttfbService)), 2),
       fmt(med(rounds.map((r) => r.ttfbDirect)), 2),
@@ -355,10 +385,13 @@ limiting, JSON parsing, input validation and rendering. Requests signed during a
   2026-11-28 because the mock slowed as it served calls (each call's fresh Idempotency-Key made it forget its oldest
   tracked key by a scan that grew with every eviction: 80 -> 290 µs of the mock's CPU per call over one run), and the direct
   side, sending three to four times as many calls, met the slow mock first; the mock now forgets in constant time.
+  The same bare pass-through proxy as in row c, sending the plain chat request, is measured against the direct caller
+  (the floor: what any process in between costs when every process shares the two cores, without a line of the
+  service's work) and against \`/v1/run\` (A, B, B, A of its own): the service's own cost over that floor.
 - **c. time to first byte** (target <= 1 ms added): sequential streamed requests at concurrency 1 (2 x ${TTFB_SAMPLES} per side per round,
   interleaved direct, service, service, direct), time to the first body byte; "added" is the service's median minus the direct
   median. The service sends its 200 only after the first delta arrives (so errors before the first token are plain JSON errors).
-  A bare pass-through proxy in a process of its own (\`bench/bare-proxy.ts\`: node:http, one keep-alive connection to the mock, the
+  A bare pass-through proxy in a process of its own (\`bench/bare-proxy.ts\`: node:http, keep-alive connections to the mock, the
   upstream's body piped back, no checks) is measured the same way (direct, service, proxy, proxy, service, direct): what any
   process between client and upstream adds, two more loopback hops and wake-ups, which no service code can remove.
 
@@ -386,6 +419,8 @@ writeBenchmarkSection({
     { metric: "render ÷ bare Express + express.json(), p99", values: renderP99, target: { max: 1.5 } },
     { metric: "render ÷ same-stack static JSON, throughput", values: sameRatio },
     { metric: "/v1/run ÷ gateway client direct, throughput", values: runRatio, target: { min: 0.5 } },
+    { metric: "bare pass-through proxy ÷ gateway client direct, throughput", values: proxyRunRatio },
+    { metric: "/v1/run ÷ bare pass-through proxy, throughput", values: runOverProxy },
     { metric: "streamed time to first byte, ms added", values: ttfbAdded, target: { max: 1 } },
     { metric: "streamed time to first byte, ms added by a bare pass-through proxy", values: proxyAdded },
   ],
