@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { maxHeaderSize } from "node:http";
 import { MAX_RESULTS_PAGE } from "@promptreg/batches";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "@promptreg/gateway";
 import { LIMITS } from "@promptreg/registry";
 import { DEFAULT_MAX_NONCE_KEY_IDS, DEFAULT_NONCE_TTL_SECONDS, DIMENSION_LIMITS } from "@promptreg/signing";
 import { describe, expect, it } from "vitest";
@@ -79,6 +80,13 @@ describe("docs/security.md budgets table", () => {
       "batch.max_age_s": batches.limits.maxAgeSeconds,
       "batch.dead_letters": batches.limits.deadLetterCapacity,
       "batch.results_page": MAX_RESULTS_PAGE,
+    });
+  });
+
+  it("states the gateway client's answer budget exactly as its default has it", async () => {
+    const documented = await documentedBudgets();
+    expect(Object.fromEntries([...documented].filter(([id]) => id.startsWith("gateway.")))).toEqual({
+      "gateway.response_bytes": DEFAULT_MAX_RESPONSE_BYTES,
     });
   });
 

@@ -87,6 +87,13 @@ export interface GatewayClientOptions {
    * shows each client's breakers apart instead of whichever changed last. Default "" (no label value).
    */
   name?: string;
+  /**
+   * The most bytes of one upstream answer the client reads: a non-streamed body, or all the bytes of a stream (its
+   * SSE framing included). Past it the attempt fails with a non-retryable `UpstreamError` (reason `too_large`) or
+   * `IncompleteStreamError` (reason `too_large`), so a broken or hostile upstream cannot grow the caller's memory
+   * without bound. Default 16 MiB (`DEFAULT_MAX_RESPONSE_BYTES`); error bodies are read up to 64 KiB whatever this is.
+   */
+  maxResponseBytes?: number;
   /** Ask for usage in the last stream chunk (`stream_options.include_usage`). Default true. */
   streamUsage?: boolean;
   /**
@@ -115,6 +122,8 @@ export interface ResolvedConfig {
   sinks: GatewayEventSink[];
   /** The client's name in its `circuit_state` events; "" when none was given. */
   name: string;
+  /** See `GatewayClientOptions.maxResponseBytes`. */
+  maxResponseBytes: number;
   streamUsage: boolean;
   /** The injected fetch; undefined means the undici transport. */
   fetch: typeof globalThis.fetch | undefined;
@@ -175,6 +184,9 @@ const POLICY_RANGES = {
   circuitBreaker: Record<keyof CircuitBreakerConfig, Range>;
   concurrency: Record<keyof ConcurrencyConfig, Range>;
 };
+
+/** The default budget of one upstream answer's bytes (`maxResponseBytes`). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function numberIn(
   path: string,
@@ -383,6 +395,14 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
       fix: 'Name the client with a short string such as "service" or "batch", or leave name out.',
     });
   }
+  const maxResponseBytes = numberIn(
+    "maxResponseBytes",
+    options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    {
+      min: 1,
+      integer: true,
+    },
+  );
   const fetchImpl = options.fetch;
   if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
     throw new InvalidConfigError({
@@ -404,6 +424,7 @@ export function resolveConfig(options: GatewayClientOptions): ResolvedConfig {
     priceTable: options.priceTable ?? DEFAULT_PRICE_TABLE,
     sinks,
     name,
+    maxResponseBytes,
     streamUsage: options.streamUsage ?? true,
     fetch: fetchImpl,
     random: options.random ?? Math.random,

@@ -11,7 +11,7 @@ import { ConnectionError } from "./errors/connection-error.js";
 import { GatewayError } from "./errors/gateway-error.js";
 import { type IncompleteReason, IncompleteStreamError } from "./errors/incomplete-stream-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
-import type { GatewayErrorBody } from "./errors/upstream-error.js";
+import { type GatewayErrorBody, UpstreamError } from "./errors/upstream-error.js";
 import { type ActivityWatch, readStream, StreamFault, type StreamProgress } from "./stream-reader.js";
 import type { BodyReader } from "./transport.js";
 import { errorForStatus, isObject, parseErrorBody, parseUsage, scrubKey, str } from "./upstream-response.js";
@@ -57,7 +57,7 @@ export async function runAttempt(
     timer.headersReceived();
     ctx.upstreamRequestId = response.headers.get("x-request-id") ?? ctx.upstreamRequestId;
     if (status < 200 || status > 299) {
-      const text = await readText(response.body, timer, 64 * 1024);
+      const { text } = await readText(response.body, timer, ERROR_BODY_LIMIT_BYTES);
       throw errorForStatus({
         status,
         body: parseErrorBody(text, key),
@@ -70,11 +70,14 @@ export async function runAttempt(
     }
     const success = ctx.stream
       ? await readStream(core, ctx, { model, response, idleTimer: timer, progress: progress!, key })
-      : parseCompletion(await readText(response.body, timer, Number.POSITIVE_INFINITY), {
-          model,
-          status,
-          key,
-        });
+      : parseCompletion(
+          await readAnswer(response.body, timer, { model, status, limit: config.maxResponseBytes }),
+          {
+            model,
+            status,
+            key,
+          },
+        );
     success.headers = response.headers;
     success.headersAt = headersAt;
     if (core.observed) emitAttemptEnd(core, ctx, { model, attempt, status, attemptStart, error: undefined });
@@ -184,7 +187,8 @@ function classifyFailure(
       reason,
       partialText: progress?.text ?? "",
       usage: parseUsage(progress?.rawUsage),
-      retryable: !ctx.channel?.delivered,
+      // An answer too large for the budget would be as large again: not worth another attempt.
+      retryable: reason !== "too_large" && !ctx.channel?.delivered,
       model,
       status,
       ...extra,
@@ -227,16 +231,37 @@ function describeNetworkError(thrown: unknown): string {
     .join(": ");
 }
 
+/** How much of an error answer's body is read for its message: the rest is dropped. */
+const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A successful, non-streamed answer's text; more than `limit` bytes is a non-retryable `UpstreamError`. */
+async function readAnswer(
+  body: BodyReader | undefined,
+  idleTimer: ActivityWatch,
+  { model, status, limit }: { model: string; status: number; limit: number },
+): Promise<string> {
+  const { text, truncated } = await readText(body, idleTimer, limit);
+  if (!truncated) return text;
+  throw new UpstreamError({
+    status,
+    model,
+    reason: "too_large",
+    retryable: false,
+    message: `The gateway answered ${status} for model "${model}" with a body of more than ${limit} bytes, the client's maxResponseBytes; it was not read further. Raise maxResponseBytes if such answers are expected.`,
+  });
+}
+
 /**
- * Reads a body to text, telling the idle watch about every chunk; stops at `limit` bytes. The reader is not released:
- * the body is finished or cancelled when this returns, and releasing costs time on every call.
+ * Reads a body to text, telling the idle watch about every chunk; stops past `limit` bytes (cancelling the body) and
+ * keeps the first `limit` of them. The reader is not released: the body is finished or cancelled when this returns,
+ * and releasing costs time on every call.
  */
 async function readText(
   body: BodyReader | undefined,
   idleTimer: ActivityWatch,
   limit: number,
-): Promise<string> {
-  if (!body) return "";
+): Promise<{ text: string; truncated: boolean }> {
+  if (!body) return { text: "", truncated: false };
   let first: Uint8Array | undefined;
   let more: Uint8Array[] | undefined;
   let size = 0;
@@ -249,13 +274,17 @@ async function readText(
     else if (more === undefined) more = [first, value];
     else more.push(value);
     size += value.byteLength;
-    if (size >= limit) {
+    if (size > limit) {
       body.cancel();
       break;
     }
   }
-  if (first === undefined) return "";
-  if (more === undefined)
-    return Buffer.from(first.buffer, first.byteOffset, first.byteLength).toString("utf8");
-  return Buffer.concat(more).toString("utf8");
+  const truncated = size > limit;
+  if (first === undefined) return { text: "", truncated };
+  // A read may hand over every chunk queued since the last one, so the last read can overshoot the limit: cut there.
+  const bytes =
+    more === undefined
+      ? Buffer.from(first.buffer, first.byteOffset, Math.min(first.byteLength, limit))
+      : Buffer.concat(more, Math.min(size, limit));
+  return { text: bytes.toString("utf8"), truncated };
 }

@@ -131,6 +131,7 @@ export async function readStream(
   const decoder = new StringDecoder("utf8");
   let atStart = true;
   let released = false;
+  let bytes = 0;
   try {
     for (;;) {
       const chunk = await reader.read();
@@ -139,6 +140,10 @@ export async function readStream(
         break;
       }
       idleTimer.refresh();
+      bytes += chunk.value.byteLength;
+      if (bytes > config.maxResponseBytes) {
+        throw new StreamFault("too_large", `more than ${config.maxResponseBytes} bytes`);
+      }
       let text = decoder.write(chunk.value);
       if (atStart && text !== "") {
         atStart = false;

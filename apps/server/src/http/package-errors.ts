@@ -134,6 +134,7 @@ const STREAM_WHAT = {
   deadline: "was still running at the deadline",
   inband_error: "reported an error",
   malformed: "sent a malformed frame",
+  too_large: "sent more than the service reads of one answer",
 } as const;
 
 /** Where the gateway's own words are: the service log, under the request id (never the response). */

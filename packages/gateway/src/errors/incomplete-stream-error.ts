@@ -1,8 +1,11 @@
 import { GatewayError, type GatewayErrorOptions } from "./gateway-error.js";
 import type { GatewayErrorBody } from "./upstream-error.js";
 
-/** How a stream broke: cut (ended with neither [DONE] nor a finish reason), idle (stalled), deadline, inband_error, malformed. */
-export type IncompleteReason = "cut" | "idle" | "deadline" | "inband_error" | "malformed";
+/**
+ * How a stream broke: cut (ended with neither [DONE] nor a finish reason), idle (stalled), deadline, inband_error,
+ * malformed, too_large (more bytes than the client's `maxResponseBytes`).
+ */
+export type IncompleteReason = "cut" | "idle" | "deadline" | "inband_error" | "malformed" | "too_large";
 
 export interface PartialUsage {
   promptTokens: number;
@@ -38,6 +41,7 @@ export class IncompleteStreamError extends GatewayError {
       deadline: "was still running at the overall deadline",
       inband_error: "carried an error frame",
       malformed: "carried a frame that is not JSON",
+      too_large: "sent more bytes than maxResponseBytes",
     }[options.reason];
     super({
       ...options,
